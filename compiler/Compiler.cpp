@@ -1,0 +1,208 @@
+//===- Compiler.cpp - From an ONNX file to artifacts ------------*- C++ -*-===//
+//
+// Implements compileModel: each stage's output is collected in memory and the
+// files are written together at the end, so a failure anywhere leaves the
+// output directory untouched.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Compiler.h"
+
+#include "compiler/ArtifactWriters.h"
+#include "compiler/ModelSignature.h"
+#include "compiler/ObjectEmitter.h"
+#include "compiler/Pipeline.h"
+#include "dialects/Graph/GraphDialect.h"
+#include "targets/Target.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SHA256.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+namespace strata {
+namespace {
+
+/// The files of one compile, written only once every stage has succeeded.
+struct PendingFiles {
+  std::vector<std::pair<std::string, std::string>> files; // name, contents
+
+  void add(std::string name, std::string contents) {
+    files.emplace_back(std::move(name), std::move(contents));
+  }
+
+  LogicalResult write(Location loc, llvm::StringRef directory) {
+    if (auto ec = llvm::sys::fs::create_directories(directory))
+      return emitError(loc) << "cannot create output directory '" << directory
+                            << "': " << ec.message();
+    std::vector<std::string> written;
+    for (const auto &[name, contents] : files) {
+      llvm::SmallString<256> path(directory);
+      llvm::sys::path::append(path, name);
+      std::error_code ec;
+      llvm::raw_fd_ostream stream(path, ec);
+      if (!ec) {
+        stream << contents;
+        stream.close();
+        ec = stream.error();
+      }
+      if (ec) {
+        for (const std::string &done : written)
+          llvm::sys::fs::remove(done);
+        return emitError(loc) << "cannot write '" << path << "': " << ec.message();
+      }
+      written.push_back(path.str().str());
+    }
+    return success();
+  }
+};
+
+std::string printModule(ModuleOp module) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  OpPrintingFlags flags;
+  flags.elideLargeElementsAttrs(64);
+  // Locations carry the ONNX node names: keep them in every emitted stage.
+  flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);
+  module.print(os, flags);
+  return text;
+}
+
+LogicalResult runPipeline(ModuleOp module,
+                          llvm::function_ref<LogicalResult(OpPassManager &)> build) {
+  PassManager pm(module.getContext());
+  if (failed(build(pm)) || failed(pm.run(module)))
+    return failure();
+  return success();
+}
+
+std::string sha256Of(llvm::StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, false, false);
+  if (!buffer)
+    return "";
+  auto digest = llvm::SHA256::hash(llvm::arrayRefFromStringRef((*buffer)->getBuffer()));
+  return llvm::toHex(digest, /*LowerCase=*/true);
+}
+
+} // namespace
+
+void registerCompilerDialects(DialectRegistry &registry) {
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registry.insert<graph::GraphDialect>();
+}
+
+LogicalResult compileModel(MLIRContext &context, const CompileOptions &options) {
+  Location fileLoc = FileLineColLoc::get(&context, options.modelPath, 0, 0);
+  auto target = resolveTarget(options.target, options.cpu);
+  if (!target)
+    return emitError(fileLoc) << llvm::toString(target.takeError());
+  std::string name = options.name.empty()
+                         ? sanitizeIdentifier(llvm::sys::path::stem(options.modelPath))
+                         : options.name;
+  if (name != sanitizeIdentifier(name))
+    return emitError(fileLoc) << "--name '" << name
+                              << "' is not a C identifier";
+  PipelineOptions pipeline;
+  pipeline.vectorBits = target->vectorBits;
+  pipeline.entryName = options.import.entryName;
+
+  OwningOpRef<ModuleOp> module =
+      importOnnxModel(context, options.modelPath, options.import);
+  if (!module)
+    return failure();
+  auto entry = module->lookupSymbol<func::FuncOp>(options.import.entryName);
+  if (failed(verify(*module)))
+    return failure();
+  auto signature = readSignature(entry, name);
+  if (failed(signature))
+    return failure();
+
+  PendingFiles files;
+  auto finish = [&]() { return files.write(fileLoc, options.outputDir); };
+  if (options.emit == EmitStage::Graph) {
+    files.add(name + ".graph.mlir", printModule(*module));
+    return finish();
+  }
+  if (failed(runPipeline(*module, [&](OpPassManager &pm) {
+        return buildGraphToLinalgPipeline(pm, pipeline);
+      })))
+    return failure();
+  if (options.emit == EmitStage::Linalg) {
+    files.add(name + ".linalg.mlir", printModule(*module));
+    return finish();
+  }
+  if (failed(runPipeline(*module, [&](OpPassManager &pm) {
+        return buildLinalgToLLVMPipeline(pm, pipeline);
+      })))
+    return failure();
+  auto lowered = module->lookupSymbol<LLVM::LLVMFuncOp>(options.import.entryName);
+  auto arenaBytes = lowered ? lowered->getAttrOfType<IntegerAttr>("strata.arena_bytes")
+                            : IntegerAttr();
+  if (!arenaBytes)
+    return emitError(fileLoc) << "internal error: the memory plan is missing";
+  signature->arenaBytes = arenaBytes.getInt();
+  if (auto bound = lowered->getAttrOfType<IntegerAttr>("strata.arena_lower_bound"))
+    signature->arenaLowerBound = bound.getInt();
+  if (options.emit == EmitStage::LLVMMLIR) {
+    files.add(name + ".llvm.mlir", printModule(*module));
+    return finish();
+  }
+
+  llvm::LLVMContext llvmContext;
+  auto llvmModule = translateToLLVMIR(*module, llvmContext, *target, *signature,
+                                      options.import.entryName);
+  if (!llvmModule)
+    return emitError(fileLoc) << llvm::toString(llvmModule.takeError());
+  if (options.emit == EmitStage::LLVMIR) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    (*llvmModule)->print(os, nullptr);
+    files.add(name + ".ll", text);
+    return finish();
+  }
+  auto kind = options.emit == EmitStage::Assembly ? MachineCodeKind::Assembly
+                                                  : MachineCodeKind::Object;
+  auto code = emitMachineCode(**llvmModule, *target, kind);
+  if (!code)
+    return emitError(fileLoc) << llvm::toString(code.takeError());
+  if (options.emit == EmitStage::Assembly) {
+    files.add(name + ".s", *code);
+    return finish();
+  }
+
+  ManifestFacts facts;
+  facts.modelFile = llvm::sys::path::filename(options.modelPath).str();
+  facts.modelSha256 = sha256Of(options.modelPath);
+  if (llvm::Error error = measureObject(*code, facts.codeBytes, facts.weightBytes))
+    return emitError(fileLoc) << llvm::toString(std::move(error));
+  facts.artifacts = {name + ".o", name + ".h", name + ".json"};
+  if (options.emit == EmitStage::Shared) {
+    auto library = linkSharedLibrary(*code, name);
+    if (!library)
+      return emitError(fileLoc) << llvm::toString(library.takeError());
+    facts.artifacts.push_back("lib" + name + ".so");
+    files.add("lib" + name + ".so", std::move(*library));
+  }
+  files.add(name + ".o", std::move(*code));
+  files.add(name + ".h", writeHeader(*signature));
+  files.add(name + ".json", writeManifest(*signature, *target, facts));
+  if (options.report)
+    llvm::outs() << "model " << name << ": code " << facts.codeBytes
+                 << " B, weights " << facts.weightBytes << " B, arena "
+                 << signature->arenaBytes << " B (lower bound "
+                 << signature->arenaLowerBound << " B)\n";
+  return finish();
+}
+
+} // namespace strata

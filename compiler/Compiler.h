@@ -1,0 +1,45 @@
+//===- Compiler.h - From an ONNX file to artifacts --------------*- C++ -*-===//
+//
+// The one entry point stratac (and later the CMake function and CI recipes
+// through stratac) uses: import, lower, generate code, and write the
+// artifacts of the requested stage. Nothing is written unless every stage
+// succeeded.
+//
+//===----------------------------------------------------------------------===//
+#ifndef STRATA_COMPILER_COMPILER_H
+#define STRATA_COMPILER_COMPILER_H
+
+#include "compiler/onnx/OnnxImporter.h"
+
+#include "mlir/IR/MLIRContext.h"
+
+#include <string>
+
+namespace strata {
+
+/// Where compilation stops, and so which files it writes.
+enum class EmitStage { Graph, Linalg, LLVMMLIR, LLVMIR, Assembly, Object, Shared };
+
+struct CompileOptions {
+  std::string modelPath;
+  std::string outputDir;
+  /// Artifact name; defaults to the model file's stem.
+  std::string name;
+  std::string target = "x86_64";
+  std::string cpu = "native";
+  EmitStage emit = EmitStage::Object;
+  OnnxImportOptions import;
+  /// Print a size and memory summary to stdout.
+  bool report = false;
+};
+
+/// Runs the compile. Errors are emitted on `context`'s diagnostic engine.
+mlir::LogicalResult compileModel(mlir::MLIRContext &context,
+                                 const CompileOptions &options);
+
+/// Registers every dialect and translation the compiler uses.
+void registerCompilerDialects(mlir::DialectRegistry &registry);
+
+} // namespace strata
+
+#endif // STRATA_COMPILER_COMPILER_H

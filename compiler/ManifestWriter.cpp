@@ -1,0 +1,83 @@
+//===- ManifestWriter.cpp - The JSON manifest of an artifact ----*- C++ -*-===//
+//
+// NAME.json is what CI pipelines and deployment tools read: which model (by
+// hash), for which target, with which interface and memory needs. It holds
+// no timestamps or absolute paths, so identical compiles give identical bytes.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/ArtifactWriters.h"
+
+#include "llvm/Object/ObjectFile.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace strata {
+namespace {
+
+llvm::json::Array tensorsToJson(const std::vector<TensorSignature> &tensors) {
+  llvm::json::Array array;
+  for (const TensorSignature &tensor : tensors) {
+    llvm::json::Array shape;
+    for (int64_t extent : tensor.shape)
+      shape.push_back(extent);
+    array.push_back(llvm::json::Object{{"name", tensor.name},
+                                       {"dtype", dtypeName(tensor.dtype)},
+                                       {"shape", std::move(shape)},
+                                       {"bytes", tensor.bytes()}});
+  }
+  return array;
+}
+
+} // namespace
+
+std::string writeManifest(const ModelSignature &signature,
+                          const TargetDescription &target,
+                          const ManifestFacts &facts) {
+  llvm::json::Array artifacts;
+  for (const std::string &artifact : facts.artifacts)
+    artifacts.push_back(artifact);
+  llvm::json::Object manifest{
+      {"compiler", llvm::json::Object{{"name", "stratac"},
+                                      {"version", STRATA_VERSION}}},
+      {"name", signature.name},
+      {"model", llvm::json::Object{{"file", facts.modelFile},
+                                   {"sha256", facts.modelSha256}}},
+      {"target", llvm::json::Object{{"name", target.name},
+                                    {"triple", target.triple},
+                                    {"cpu", target.cpu}}},
+      {"inputs", tensorsToJson(signature.inputs)},
+      {"outputs", tensorsToJson(signature.outputs)},
+      {"arena", llvm::json::Object{{"bytes", signature.arenaBytes},
+                                   {"lower_bound_bytes", signature.arenaLowerBound},
+                                   {"alignment", signature.arenaAlignment}}},
+      {"code_bytes", facts.codeBytes},
+      {"weight_bytes", facts.weightBytes},
+      {"artifacts", std::move(artifacts)},
+  };
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest))) << "\n";
+  return text;
+}
+
+llvm::Error measureObject(llvm::StringRef object, int64_t &codeBytes,
+                          int64_t &weightBytes) {
+  auto file = llvm::object::ObjectFile::createObjectFile(
+      llvm::MemoryBufferRef(object, "object"));
+  if (!file)
+    return file.takeError();
+  codeBytes = weightBytes = 0;
+  for (const llvm::object::SectionRef &section : (*file)->sections()) {
+    auto name = section.getName();
+    if (!name)
+      return name.takeError();
+    if (section.isText())
+      codeBytes += section.getSize();
+    else if (name->starts_with(".rodata") || name->starts_with(".lrodata"))
+      weightBytes += section.getSize();
+  }
+  return llvm::Error::success();
+}
+
+} // namespace strata

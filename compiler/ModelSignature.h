@@ -1,0 +1,48 @@
+//===- ModelSignature.h - A compiled model's interface ----------*- C++ -*-===//
+//
+// What the artifacts say about a model (names, dtypes, shapes, arena), read
+// once from the imported function so the header, the manifest and the
+// descriptor in the object cannot disagree.
+//
+//===----------------------------------------------------------------------===//
+#ifndef STRATA_COMPILER_MODELSIGNATURE_H
+#define STRATA_COMPILER_MODELSIGNATURE_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+#include <string>
+#include <vector>
+
+namespace strata {
+
+struct TensorSignature {
+  std::string name;
+  int32_t dtype = 0; // strata_dtype_t (ONNX numbering)
+  std::vector<int64_t> shape;
+  int64_t bytes() const;
+};
+
+struct ModelSignature {
+  /// A C identifier: symbols are NAME_model and NAME_entry.
+  std::string name;
+  std::vector<TensorSignature> inputs;
+  std::vector<TensorSignature> outputs;
+  int64_t arenaBytes = 0;
+  int64_t arenaLowerBound = 0;
+  int64_t arenaAlignment = 64;
+};
+
+/// The dtype code of an MLIR element type, 0 when it has none.
+int32_t dtypeOf(mlir::Type elementType);
+const char *dtypeName(int32_t dtype);
+
+/// Inputs and outputs of the imported (graph-level) entry function.
+mlir::FailureOr<ModelSignature> readSignature(mlir::func::FuncOp entry,
+                                              llvm::StringRef name);
+
+/// `stem` made into a C identifier (invalid characters become '_').
+std::string sanitizeIdentifier(llvm::StringRef stem);
+
+} // namespace strata
+
+#endif // STRATA_COMPILER_MODELSIGNATURE_H

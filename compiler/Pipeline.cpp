@@ -1,0 +1,75 @@
+//===- Pipeline.cpp - Strata's lowering pipelines ---------------*- C++ -*-===//
+//
+// The pipelines are written as textual pass pipelines: they read like the
+// strata-opt command lines that reproduce them, and upstream passes need no
+// per-pass headers. Our own passes are registered so the parser finds them.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Pipeline.h"
+
+#include "passes/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+
+namespace strata {
+namespace {
+
+LogicalResult appendPipeline(OpPassManager &pm, llvm::StringRef text) {
+  std::string errors;
+  llvm::raw_string_ostream errorStream(errors);
+  if (failed(parsePassPipeline(text, pm, errorStream))) {
+    llvm::errs() << "strata: internal pipeline does not parse: " << errors
+                 << "\n";
+    return failure();
+  }
+  return success();
+}
+
+} // namespace
+
+LogicalResult buildGraphToLinalgPipeline(OpPassManager &pm,
+                                         const PipelineOptions &options) {
+  return appendPipeline(pm, "func.func(graph-decompose-lstm, canonicalize, "
+                            "convert-graph-to-linalg, canonicalize, cse, "
+                            "linalg-fuse-elementwise-ops, canonicalize, cse)");
+}
+
+LogicalResult buildLinalgToLLVMPipeline(OpPassManager &pm,
+                                        const PipelineOptions &options) {
+  std::string text = llvm::formatv(
+      "one-shot-bufferize{{bufferize-function-boundaries "
+      "function-boundary-type-conversion=identity-layout-map}, "
+      "buffer-results-to-out-params{{hoist-static-allocs=true "
+      "modify-public-functions=true}, "
+      "canonicalize, cse, "
+      "strata-plan-memory{{entry={0}}, "
+      "func.func(strata-lower-strided-copies, convert-linalg-to-loops, "
+      "strata-expand-math), "
+      "lower-affine, convert-scf-to-cf, canonicalize, cse, "
+      "expand-strided-metadata, finalize-memref-to-llvm, convert-math-to-llvm, "
+      "convert-arith-to-llvm, convert-cf-to-llvm, "
+      "convert-func-to-llvm{{use-bare-ptr-memref-call-conv=1}, "
+      "reconcile-unrealized-casts, canonicalize",
+      options.entryName);
+  return appendPipeline(pm, text);
+}
+
+void registerStrataPipelines() {
+  static bool registered = false;
+  if (registered)
+    return;
+  registered = true;
+  registerStrataPasses();
+  PassPipelineRegistration<>(
+      "strata-graph-to-linalg",
+      "The graph dialect to linalg on tensors, as stratac runs it",
+      [](OpPassManager &pm) { (void)buildGraphToLinalgPipeline(pm, {}); });
+  PassPipelineRegistration<>(
+      "strata-linalg-to-llvm",
+      "Linalg on tensors to the LLVM dialect, as stratac runs it",
+      [](OpPassManager &pm) { (void)buildLinalgToLLVMPipeline(pm, {}); });
+}
+
+} // namespace strata

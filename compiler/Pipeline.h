@@ -1,0 +1,36 @@
+//===- Pipeline.h - Strata's lowering pipelines -----------------*- C++ -*-===//
+//
+// The pipelines stratac runs, as named functions, so strata-opt registers the
+// very same ones (--strata-graph-to-linalg, --strata-linalg-to-llvm) and one
+// flag reproduces any stage of a compile.
+//
+//===----------------------------------------------------------------------===//
+#ifndef STRATA_COMPILER_PIPELINE_H
+#define STRATA_COMPILER_PIPELINE_H
+
+#include "mlir/Pass/PassManager.h"
+
+namespace strata {
+
+struct PipelineOptions {
+  /// The widest vector the target has, in bits.
+  unsigned vectorBits = 256;
+  /// The function holding the model.
+  std::string entryName = "main";
+};
+
+/// graph ops -> linalg/tensor/arith/math on tensors.
+mlir::LogicalResult buildGraphToLinalgPipeline(mlir::OpPassManager &pm,
+                                               const PipelineOptions &options);
+
+/// linalg on tensors -> LLVM dialect: bufferize, plan the arena, lower loops
+/// and math, convert to LLVM with bare-pointer calling conventions.
+mlir::LogicalResult buildLinalgToLLVMPipeline(mlir::OpPassManager &pm,
+                                              const PipelineOptions &options);
+
+/// Registers both pipelines for strata-opt.
+void registerStrataPipelines();
+
+} // namespace strata
+
+#endif // STRATA_COMPILER_PIPELINE_H

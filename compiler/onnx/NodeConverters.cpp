@@ -1,0 +1,660 @@
+//===- NodeConverters.cpp - One converter per ONNX op type ------*- C++ -*-===//
+//
+// Each converter reads one node's attributes with ONNX's defaults for the
+// model's opset, normalizes what later passes should not have to know
+// (auto_pad, opset-dependent axes, inputs that must be constants) and builds
+// graph ops with createOrFold so constant subgraphs vanish on the spot.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/onnx/NodeConverters.h"
+
+#include "dialects/Graph/GraphOps.h"
+#include "dialects/Graph/ShapeInference.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
+
+#include <onnx/onnx_pb.h>
+
+using namespace mlir;
+using namespace strata::graph;
+
+namespace strata::onnx_import {
+
+//===----------------------------------------------------------------------===//
+// NodeContext
+//===----------------------------------------------------------------------===//
+
+RankedTensorType NodeContext::resultType(size_t i) const {
+  return i < resultTypes.size()
+             ? dyn_cast_if_present<RankedTensorType>(resultTypes[i])
+             : RankedTensorType();
+}
+
+RankedTensorType NodeContext::inputType(size_t i) const {
+  Value v = input(i);
+  return v ? cast<RankedTensorType>(v.getType()) : RankedTensorType();
+}
+
+const onnx::AttributeProto *NodeContext::attribute(StringRef name) const {
+  for (const auto &attr : node.attribute())
+    if (attr.name() == name)
+      return &attr;
+  return nullptr;
+}
+
+int64_t NodeContext::intAttr(StringRef name, int64_t fallback) const {
+  const auto *attr = attribute(name);
+  return attr ? attr->i() : fallback;
+}
+
+float NodeContext::floatAttr(StringRef name, float fallback) const {
+  const auto *attr = attribute(name);
+  return attr ? attr->f() : fallback;
+}
+
+std::string NodeContext::stringAttr(StringRef name, StringRef fallback) const {
+  const auto *attr = attribute(name);
+  return attr ? attr->s() : fallback.str();
+}
+
+std::optional<SmallVector<int64_t>>
+NodeContext::intsAttr(StringRef name) const {
+  const auto *attr = attribute(name);
+  if (!attr)
+    return std::nullopt;
+  return SmallVector<int64_t>(attr->ints().begin(), attr->ints().end());
+}
+
+std::optional<SmallVector<int64_t>> NodeContext::constantInts(size_t i) const {
+  DenseIntElementsAttr values;
+  if (!input(i) || !matchPattern(input(i), m_Constant(&values)))
+    return std::nullopt;
+  SmallVector<int64_t> result;
+  for (const APInt &v : values)
+    result.push_back(v.getSExtValue());
+  return result;
+}
+
+std::optional<double> NodeContext::constantScalar(size_t i) const {
+  DenseElementsAttr values;
+  if (!input(i) || !matchPattern(input(i), m_Constant(&values)) ||
+      values.getNumElements() != 1)
+    return std::nullopt;
+  if (isa<FloatType>(values.getElementType()))
+    return (*values.value_begin<APFloat>()).convertToDouble();
+  return static_cast<double>((*values.value_begin<APInt>()).getSExtValue());
+}
+
+InFlightDiagnostic NodeContext::error() const {
+  return emitError(loc) << node.op_type() << ": ";
+}
+
+namespace {
+
+DenseI64ArrayAttr i64Array(NodeContext &ctx, ArrayRef<int64_t> values) {
+  return ctx.builder.getDenseI64ArrayAttr(values);
+}
+
+/// An input that must have folded to integer constants.
+FailureOr<SmallVector<int64_t>> requireConstantInts(NodeContext &ctx, size_t i,
+                                                    StringRef what) {
+  if (auto values = ctx.constantInts(i))
+    return *values;
+  ctx.error() << "input '" << what
+              << "' must be a compile-time constant (it did not fold)";
+  return failure();
+}
+
+//===----------------------------------------------------------------------===//
+// Simple one-to-one converters
+//===----------------------------------------------------------------------===//
+
+template <typename Op>
+LogicalResult convertUnary(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  results.push_back(ctx.builder.createOrFold<Op>(ctx.loc, ctx.resultType(),
+                                                 ctx.input(0)));
+  return success();
+}
+
+template <typename Op>
+LogicalResult convertBinary(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  if (ctx.inputType(0).getElementType() != ctx.inputType(1).getElementType())
+    return ctx.error() << "operands have different element types";
+  results.push_back(ctx.builder.createOrFold<Op>(ctx.loc, ctx.resultType(),
+                                                 ctx.input(0), ctx.input(1)));
+  return success();
+}
+
+LogicalResult convertConstant(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  RankedTensorType type = ctx.resultType();
+  Attribute value;
+  if (const auto *attr = ctx.attribute("value")) {
+    // Rebuild from the tensor through the inferred type: the raw bytes decode
+    // exactly as the initializer path does.
+    const onnx::TensorProto &tensor = attr->t();
+    if (tensor.data_location() == onnx::TensorProto::EXTERNAL)
+      return ctx.error() << "external data in a Constant node is not supported";
+    std::string raw = tensor.raw_data();
+    if (raw.empty()) {
+      size_t width = (type.getElementTypeBitWidth() + 7) / 8;
+      auto append = [&](auto v) { raw.append(reinterpret_cast<const char *>(&v), width); };
+      switch (tensor.data_type()) {
+      case onnx::TensorProto::FLOAT: for (float v : tensor.float_data()) append(v); break;
+      case onnx::TensorProto::DOUBLE: for (double v : tensor.double_data()) append(v); break;
+      case onnx::TensorProto::INT64: for (int64_t v : tensor.int64_data()) append(v); break;
+      case onnx::TensorProto::UINT32:
+      case onnx::TensorProto::UINT64: for (uint64_t v : tensor.uint64_data()) append(v); break;
+      default: for (int32_t v : tensor.int32_data()) append(v); break;
+      }
+    }
+    if (type.getElementType().isInteger(1)) {
+      SmallVector<bool> bits;
+      for (char c : raw)
+        bits.push_back(c != 0);
+      value = DenseElementsAttr::get(type, bits);
+    } else if (static_cast<int64_t>(raw.size()) ==
+               type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8)) {
+      value = DenseElementsAttr::getFromRawBuffer(type, ArrayRef<char>(raw.data(), raw.size()));
+    } else {
+      return ctx.error() << "constant holds " << raw.size()
+                         << " bytes, which does not match its type " << type;
+    }
+  } else if (const auto *attr = ctx.attribute("value_float")) {
+    value = DenseElementsAttr::get(type, attr->f());
+  } else if (const auto *attr = ctx.attribute("value_int")) {
+    value = DenseElementsAttr::get(type, static_cast<int64_t>(attr->i()));
+  } else if (const auto *attr = ctx.attribute("value_floats")) {
+    value = DenseElementsAttr::get(
+        type, ArrayRef<float>(attr->floats().data(), attr->floats_size()));
+  } else if (const auto *attr = ctx.attribute("value_ints")) {
+    value = DenseElementsAttr::get(
+        type, ArrayRef<int64_t>(attr->ints().data(), attr->ints_size()));
+  } else {
+    return ctx.error() << "only tensor, float, int, floats and ints values are "
+                          "supported";
+  }
+  results.push_back(ConstantOp::create(ctx.builder, ctx.loc, type,
+                                       cast<ElementsAttr>(value)));
+  return success();
+}
+
+LogicalResult convertCast(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  results.push_back(ctx.builder.createOrFold<CastOp>(ctx.loc, ctx.resultType(),
+                                                     ctx.input(0)));
+  return success();
+}
+
+LogicalResult convertClip(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  FloatAttr low, high;
+  Builder &b = ctx.builder;
+  if (ctx.opset < 11) {
+    if (ctx.attribute("min"))
+      low = b.getF64FloatAttr(ctx.floatAttr("min", 0));
+    if (ctx.attribute("max"))
+      high = b.getF64FloatAttr(ctx.floatAttr("max", 0));
+  } else {
+    for (size_t i : {1, 2}) {
+      if (!ctx.input(i))
+        continue;
+      auto bound = ctx.constantScalar(i);
+      if (!bound)
+        return ctx.error() << (i == 1 ? "min" : "max")
+                           << " must be a compile-time constant scalar";
+      (i == 1 ? low : high) = b.getF64FloatAttr(*bound);
+    }
+  }
+  results.push_back(ClipOp::create(ctx.builder, ctx.loc, ctx.resultType(),
+                                   ctx.input(0), low, high));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Contractions, convolution and pooling
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertGemm(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  Builder &b = ctx.builder;
+  results.push_back(GemmOp::create(
+      ctx.builder, ctx.loc, ctx.resultType(), ctx.input(0), ctx.input(1),
+      ctx.input(2), b.getF32FloatAttr(ctx.floatAttr("alpha", 1.0f)),
+      b.getF32FloatAttr(ctx.floatAttr("beta", 1.0f)),
+      b.getBoolAttr(ctx.intAttr("transA", 0)),
+      b.getBoolAttr(ctx.intAttr("transB", 0))));
+  return success();
+}
+
+/// Explicit begin/end pads for a window op, resolving auto_pad against the
+/// static input extents.
+FailureOr<SmallVector<int64_t>>
+resolvePads(NodeContext &ctx, ArrayRef<int64_t> input, ArrayRef<int64_t> kernel,
+            ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations) {
+  size_t spatial = kernel.size();
+  std::string autoPad = ctx.stringAttr("auto_pad", "NOTSET");
+  if (autoPad == "NOTSET") {
+    SmallVector<int64_t> pads =
+        ctx.intsAttr("pads").value_or(SmallVector<int64_t>(2 * spatial, 0));
+    if (pads.size() != 2 * spatial) {
+      ctx.error() << "pads has " << pads.size() << " entries, expected "
+                  << 2 * spatial;
+      return failure();
+    }
+    return pads;
+  }
+  SmallVector<int64_t> pads(2 * spatial, 0);
+  if (autoPad == "VALID")
+    return pads;
+  if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER") {
+    ctx.error() << "unknown auto_pad '" << autoPad << "'";
+    return failure();
+  }
+  for (size_t i = 0; i < spatial; ++i) {
+    int64_t in = input[i + 2];
+    int64_t out = (in + strides[i] - 1) / strides[i];
+    int64_t effective = dilations[i] * (kernel[i] - 1) + 1;
+    int64_t total = std::max<int64_t>(0, (out - 1) * strides[i] + effective - in);
+    int64_t small = total / 2, large = total - small;
+    pads[i] = autoPad == "SAME_UPPER" ? small : large;
+    pads[i + spatial] = autoPad == "SAME_UPPER" ? large : small;
+  }
+  return pads;
+}
+
+LogicalResult convertConv(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  auto weightShape = ctx.inputType(1).getShape();
+  SmallVector<int64_t> kernel(weightShape.drop_front(2));
+  size_t spatial = kernel.size();
+  if (spatial < 1 || spatial > 2)
+    return ctx.error() << spatial << "-D convolution is not supported (1-D and "
+                                     "2-D are)";
+  SmallVector<int64_t> strides =
+      ctx.intsAttr("strides").value_or(SmallVector<int64_t>(spatial, 1));
+  SmallVector<int64_t> dilations =
+      ctx.intsAttr("dilations").value_or(SmallVector<int64_t>(spatial, 1));
+  auto pads = resolvePads(ctx, ctx.inputType(0).getShape(), kernel, strides,
+                          dilations);
+  if (failed(pads))
+    return failure();
+  results.push_back(ConvOp::create(
+      ctx.builder, ctx.loc, ctx.resultType(), ctx.input(0), ctx.input(1),
+      ctx.input(2), i64Array(ctx, strides), i64Array(ctx, *pads),
+      i64Array(ctx, dilations),
+      ctx.builder.getI64IntegerAttr(ctx.intAttr("group", 1))));
+  return success();
+}
+
+template <typename PoolOp>
+LogicalResult convertPool(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  auto kernel = ctx.intsAttr("kernel_shape");
+  if (!kernel)
+    return ctx.error() << "kernel_shape is required";
+  size_t spatial = kernel->size();
+  if (ctx.resultTypes.size() > 1 && ctx.resultTypes[1])
+    return ctx.error() << "the Indices output is not supported";
+  if (ctx.intAttr("storage_order", 0) != 0)
+    return ctx.error() << "storage_order=1 is not supported";
+  SmallVector<int64_t> strides =
+      ctx.intsAttr("strides").value_or(SmallVector<int64_t>(spatial, 1));
+  SmallVector<int64_t> dilations =
+      ctx.intsAttr("dilations").value_or(SmallVector<int64_t>(spatial, 1));
+  auto pads = resolvePads(ctx, ctx.inputType(0).getShape(), *kernel, strides,
+                          dilations);
+  if (failed(pads))
+    return failure();
+  Builder &b = ctx.builder;
+  bool ceil = ctx.intAttr("ceil_mode", 0) != 0;
+  if constexpr (std::is_same_v<PoolOp, MaxPoolOp>) {
+    results.push_back(MaxPoolOp::create(
+        ctx.builder, ctx.loc, ctx.resultType(), ctx.input(0),
+        i64Array(ctx, *kernel), i64Array(ctx, strides), i64Array(ctx, *pads),
+        i64Array(ctx, dilations), b.getBoolAttr(ceil)));
+  } else {
+    if (llvm::any_of(dilations, [](int64_t d) { return d != 1; }))
+      return ctx.error() << "dilations are not supported for AveragePool";
+    results.push_back(AveragePoolOp::create(
+        ctx.builder, ctx.loc, ctx.resultType(), ctx.input(0),
+        i64Array(ctx, *kernel), i64Array(ctx, strides), i64Array(ctx, *pads),
+        b.getBoolAttr(ceil),
+        b.getBoolAttr(ctx.intAttr("count_include_pad", 0) != 0)));
+  }
+  return success();
+}
+
+LogicalResult convertBatchNormalization(NodeContext &ctx,
+                                        SmallVectorImpl<Value> &results) {
+  if (ctx.intAttr("training_mode", 0) != 0 ||
+      llvm::any_of(ArrayRef(ctx.resultTypes).drop_front(),
+                   [](Type t) { return static_cast<bool>(t); }))
+    return ctx.error() << "training mode (running statistics outputs) is not "
+                          "supported";
+  results.push_back(BatchNormalizationOp::create(
+      ctx.builder, ctx.loc, ctx.resultType(), ctx.input(0), ctx.input(1),
+      ctx.input(2), ctx.input(3), ctx.input(4),
+      ctx.builder.getF32FloatAttr(ctx.floatAttr("epsilon", 1e-5f))));
+  return success();
+}
+
+template <typename SoftmaxLike>
+LogicalResult convertSoftmax(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  RankedTensorType type = ctx.resultType();
+  int64_t rank = type.getRank();
+  int64_t axis = ctx.intAttr("axis", ctx.opset < 13 ? 1 : -1);
+  auto normalized = normalizeAxis(axis, rank);
+  if (!normalized)
+    return ctx.error() << "axis " << axis << " is outside rank " << rank;
+  OpBuilder &b = ctx.builder;
+  if (ctx.opset >= 13 || *normalized == rank - 1) {
+    results.push_back(SoftmaxLike::create(b, ctx.loc, type, ctx.input(0),
+                                          b.getI64IntegerAttr(*normalized)));
+    return success();
+  }
+  // Before opset 13 the input is coerced to 2-D at `axis` and normalized over
+  // the trailing block.
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < rank; ++d)
+    (d < *normalized ? outer : inner) *= type.getDimSize(d);
+  auto flatType = RankedTensorType::get({outer, inner}, type.getElementType());
+  Value flat = b.createOrFold<ReshapeOp>(ctx.loc, flatType, ctx.input(0));
+  Value normalizedFlat = SoftmaxLike::create(b, ctx.loc, flatType, flat,
+                                             b.getI64IntegerAttr(1));
+  results.push_back(b.createOrFold<ReshapeOp>(ctx.loc, type, normalizedFlat));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Shape and data movement
+//===----------------------------------------------------------------------===//
+
+/// Reshape's target: the inferred type, or the folded shape operand with
+/// ONNX's 0 (copy the input extent) and -1 (infer) entries resolved.
+LogicalResult convertReshape(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  RankedTensorType type = ctx.resultType();
+  RankedTensorType inputType = ctx.inputType(0);
+  if (!type) {
+    auto target = requireConstantInts(ctx, 1, "shape");
+    if (failed(target))
+      return failure();
+    SmallVector<int64_t> shape(*target);
+    int64_t known = 1, inferred = -1;
+    for (auto [i, extent] : llvm::enumerate(shape)) {
+      if (extent == 0 && ctx.intAttr("allowzero", 0) == 0)
+        extent = inputType.getDimSize(i);
+      if (extent == -1)
+        inferred = i;
+      else
+        known *= extent;
+    }
+    if (inferred >= 0)
+      shape[inferred] = known ? inputType.getNumElements() / known : 0;
+    type = RankedTensorType::get(shape, inputType.getElementType());
+  }
+  results.push_back(
+      ctx.builder.createOrFold<ReshapeOp>(ctx.loc, type, ctx.input(0)));
+  return success();
+}
+
+/// Expand's target: the inferred type, or the input broadcast with the
+/// folded shape operand.
+LogicalResult convertExpand(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  RankedTensorType type = ctx.resultType();
+  RankedTensorType inputType = ctx.inputType(0);
+  if (!type) {
+    auto target = requireConstantInts(ctx, 1, "shape");
+    if (failed(target))
+      return failure();
+    auto shape = broadcastShapes(inputType.getShape(), *target);
+    if (!shape)
+      return ctx.error() << "the input does not broadcast to the shape operand";
+    type = RankedTensorType::get(*shape, inputType.getElementType());
+  }
+  results.push_back(
+      ctx.builder.createOrFold<ExpandOp>(ctx.loc, type, ctx.input(0)));
+  return success();
+}
+
+LogicalResult convertFlatten(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  results.push_back(ctx.builder.createOrFold<FlattenOp>(
+      ctx.loc, ctx.resultType(), ctx.input(0),
+      ctx.builder.getI64IntegerAttr(ctx.intAttr("axis", 1))));
+  return success();
+}
+
+LogicalResult convertTranspose(NodeContext &ctx,
+                               SmallVectorImpl<Value> &results) {
+  int64_t rank = ctx.inputType(0).getRank();
+  SmallVector<int64_t> perm = ctx.intsAttr("perm").value_or(
+      llvm::to_vector(llvm::reverse(llvm::seq<int64_t>(0, rank))));
+  results.push_back(ctx.builder.createOrFold<TransposeOp>(
+      ctx.loc, ctx.resultType(), ctx.input(0), i64Array(ctx, perm)));
+  return success();
+}
+
+LogicalResult convertConcat(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  results.push_back(ctx.builder.createOrFold<ConcatOp>(
+      ctx.loc, ctx.resultType(), ctx.inputs,
+      ctx.builder.getI64IntegerAttr(ctx.intAttr("axis", 0))));
+  return success();
+}
+
+LogicalResult convertSlice(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  SmallVector<int64_t> starts, ends, axes, steps;
+  if (ctx.opset < 10) {
+    starts = ctx.intsAttr("starts").value_or(SmallVector<int64_t>{});
+    ends = ctx.intsAttr("ends").value_or(SmallVector<int64_t>{});
+    axes = ctx.intsAttr("axes").value_or(SmallVector<int64_t>{});
+  } else {
+    auto s = requireConstantInts(ctx, 1, "starts");
+    auto e = requireConstantInts(ctx, 2, "ends");
+    if (failed(s) || failed(e))
+      return failure();
+    starts = *s;
+    ends = *e;
+    if (ctx.input(3)) {
+      auto a = requireConstantInts(ctx, 3, "axes");
+      if (failed(a))
+        return failure();
+      axes = *a;
+    }
+    if (ctx.input(4)) {
+      auto st = requireConstantInts(ctx, 4, "steps");
+      if (failed(st))
+        return failure();
+      steps = *st;
+    }
+  }
+  if (axes.empty())
+    axes = llvm::to_vector(llvm::seq<int64_t>(0, starts.size()));
+  if (steps.empty())
+    steps.assign(starts.size(), 1);
+  results.push_back(ctx.builder.createOrFold<SliceOp>(
+      ctx.loc, ctx.resultType(), ctx.input(0), i64Array(ctx, starts),
+      i64Array(ctx, ends), i64Array(ctx, axes), i64Array(ctx, steps)));
+  return success();
+}
+
+LogicalResult convertGather(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  results.push_back(ctx.builder.createOrFold<GatherOp>(
+      ctx.loc, ctx.resultType(), ctx.input(0), ctx.input(1),
+      ctx.builder.getI64IntegerAttr(ctx.intAttr("axis", 0))));
+  return success();
+}
+
+/// Squeeze and Unsqueeze: axes from the attribute (before opset 13) or the
+/// constant second input; Squeeze without axes drops every unit axis.
+template <typename Op>
+LogicalResult convertSqueezeLike(NodeContext &ctx,
+                                 SmallVectorImpl<Value> &results) {
+  SmallVector<int64_t> axes;
+  if (ctx.opset < 13) {
+    axes = ctx.intsAttr("axes").value_or(SmallVector<int64_t>{});
+  } else if (ctx.input(1)) {
+    auto constant = requireConstantInts(ctx, 1, "axes");
+    if (failed(constant))
+      return failure();
+    axes = *constant;
+  }
+  if (axes.empty() && std::is_same_v<Op, SqueezeOp>)
+    for (auto [i, extent] : llvm::enumerate(ctx.inputType(0).getShape()))
+      if (extent == 1)
+        axes.push_back(i);
+  results.push_back(ctx.builder.createOrFold<Op>(
+      ctx.loc, ctx.resultType(), ctx.input(0), i64Array(ctx, axes)));
+  return success();
+}
+
+LogicalResult convertShape(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  IntegerAttr end;
+  if (ctx.attribute("end"))
+    end = ctx.builder.getI64IntegerAttr(ctx.intAttr("end", 0));
+  results.push_back(ctx.builder.createOrFold<ShapeOp>(
+      ctx.loc, ctx.resultType(), ctx.input(0),
+      ctx.builder.getI64IntegerAttr(ctx.intAttr("start", 0)), end));
+  return success();
+}
+
+LogicalResult convertConstantOfShape(NodeContext &ctx,
+                                     SmallVectorImpl<Value> &results) {
+  RankedTensorType type = ctx.resultType();
+  if (!type) {
+    auto shape = requireConstantInts(ctx, 0, "input");
+    if (failed(shape))
+      return failure();
+    Type element = ctx.builder.getF32Type();
+    if (const auto *attr = ctx.attribute("value")) {
+      // The value tensor's dtype decides the element type.
+      onnx::TensorProto::DataType dtype =
+          static_cast<onnx::TensorProto::DataType>(attr->t().data_type());
+      if (dtype == onnx::TensorProto::INT64)
+        element = ctx.builder.getI64Type();
+      else if (dtype == onnx::TensorProto::INT32)
+        element = ctx.builder.getI32Type();
+      else if (dtype != onnx::TensorProto::FLOAT)
+        return ctx.error() << "cannot type the output: unsupported value dtype";
+    }
+    type = RankedTensorType::get(*shape, element);
+  }
+  Type element = type.getElementType();
+  TypedAttr value = ctx.builder.getZeroAttr(element);
+  if (const auto *attr = ctx.attribute("value")) {
+    const onnx::TensorProto &tensor = attr->t();
+    std::string raw = tensor.raw_data();
+    double scalar = 0;
+    if (!raw.empty()) {
+      // One element of the declared type, little-endian.
+      if (isa<FloatType>(element) && element.getIntOrFloatBitWidth() == 32) {
+        float f;
+        std::memcpy(&f, raw.data(), sizeof f);
+        scalar = f;
+      } else if (isa<FloatType>(element) && element.getIntOrFloatBitWidth() == 64) {
+        std::memcpy(&scalar, raw.data(), sizeof scalar);
+      } else if (isa<IntegerType>(element)) {
+        int64_t i = 0;
+        std::memcpy(&i, raw.data(), std::min<size_t>(raw.size(), sizeof i));
+        scalar = static_cast<double>(i);
+      } else {
+        return ctx.error() << "unsupported value type " << element;
+      }
+    } else if (tensor.float_data_size()) {
+      scalar = tensor.float_data(0);
+    } else if (tensor.int64_data_size()) {
+      scalar = static_cast<double>(tensor.int64_data(0));
+    } else if (tensor.int32_data_size()) {
+      scalar = tensor.int32_data(0);
+    } else if (tensor.double_data_size()) {
+      scalar = tensor.double_data(0);
+    }
+    value = isa<FloatType>(element)
+                ? TypedAttr(FloatAttr::get(element, scalar))
+                : TypedAttr(IntegerAttr::get(element, static_cast<int64_t>(scalar)));
+  }
+  results.push_back(ctx.builder.createOrFold<ConstantOfShapeOp>(
+      ctx.loc, type, ctx.input(0), value));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Recurrent
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertLSTM(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  std::string direction = ctx.stringAttr("direction", "forward");
+  if (direction != "forward")
+    return ctx.error() << "direction '" << direction
+                       << "' is not supported (forward is)";
+  if (ctx.intAttr("layout", 0) != 0)
+    return ctx.error() << "layout=1 is not supported";
+  if (ctx.intAttr("input_forget", 0) != 0 || ctx.attribute("clip"))
+    return ctx.error() << "input_forget and clip are not supported";
+  if (auto *activations = ctx.attribute("activations")) {
+    std::vector<std::string> names(activations->strings().begin(),
+                                   activations->strings().end());
+    if (names != std::vector<std::string>{"Sigmoid", "Tanh", "Tanh"})
+      return ctx.error() << "only the default activations (Sigmoid, Tanh, "
+                            "Tanh) are supported";
+  }
+  if (ctx.input(4))
+    return ctx.error() << "sequence_lens is not supported";
+  if (ctx.input(7))
+    return ctx.error() << "peephole weights (P) are not supported";
+  auto xType = ctx.inputType(0);
+  int64_t hidden = ctx.intAttr("hidden_size", 0);
+  if (hidden <= 0)
+    hidden = ctx.inputType(2).getDimSize(2);
+  int64_t seq = xType.getDimSize(0), batch = xType.getDimSize(1);
+  Type element = xType.getElementType();
+  auto yType = RankedTensorType::get({seq, 1, batch, hidden}, element);
+  auto stateType = RankedTensorType::get({1, batch, hidden}, element);
+  auto lstm = LSTMOp::create(ctx.builder, ctx.loc,
+                             TypeRange{yType, stateType, stateType},
+                             ctx.input(0), ctx.input(1), ctx.input(2),
+                             ctx.input(3), ctx.input(5), ctx.input(6),
+                             ctx.builder.getI64IntegerAttr(hidden));
+  llvm::append_range(results, lstm.getResults());
+  return success();
+}
+
+} // namespace
+
+bool computesOwnResultType(StringRef opType) {
+  return opType == "Reshape" || opType == "Expand" ||
+         opType == "ConstantOfShape";
+}
+
+const llvm::StringMap<NodeConverter> &nodeConverters() {
+  static const llvm::StringMap<NodeConverter> table = {
+      {"Add", convertBinary<AddOp>},
+      {"AveragePool", convertPool<AveragePoolOp>},
+      {"BatchNormalization", convertBatchNormalization},
+      {"Cast", convertCast},
+      {"Clip", convertClip},
+      {"Concat", convertConcat},
+      {"Constant", convertConstant},
+      {"ConstantOfShape", convertConstantOfShape},
+      {"Conv", convertConv},
+      {"Div", convertBinary<DivOp>},
+      {"Expand", convertExpand},
+      {"Flatten", convertFlatten},
+      {"Gather", convertGather},
+      {"Gemm", convertGemm},
+      {"GlobalAveragePool", convertUnary<GlobalAveragePoolOp>},
+      {"Identity", convertUnary<IdentityOp>},
+      {"LogSoftmax", convertSoftmax<LogSoftmaxOp>},
+      {"LSTM", convertLSTM},
+      {"MatMul", convertBinary<MatMulOp>},
+      {"MaxPool", convertPool<MaxPoolOp>},
+      {"Mul", convertBinary<MulOp>},
+      {"Relu", convertUnary<ReluOp>},
+      {"Reshape", convertReshape},
+      {"Shape", convertShape},
+      {"Sigmoid", convertUnary<SigmoidOp>},
+      {"Slice", convertSlice},
+      {"Softmax", convertSoftmax<SoftmaxOp>},
+      {"Squeeze", convertSqueezeLike<SqueezeOp>},
+      {"Sub", convertBinary<SubOp>},
+      {"Tanh", convertUnary<TanhOp>},
+      {"Transpose", convertTranspose},
+      {"Unsqueeze", convertSqueezeLike<UnsqueezeOp>},
+  };
+  return table;
+}
+
+} // namespace strata::onnx_import

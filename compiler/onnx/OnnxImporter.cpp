@@ -1,0 +1,489 @@
+//===- OnnxImporter.cpp - ONNX model to graph dialect -----------*- C++ -*-===//
+//
+// Loads an ONNX file, validates it with the ONNX checker, binds symbolic input
+// dimensions, runs ONNX shape inference so every value has a static type, and
+// builds one func.func of graph ops. Ops are created with createOrFold, so
+// shape arithmetic on constants disappears while the graph is built. The ONNX
+// library throws: every call into it sits inside one try block here, and this
+// file is compiled with exceptions enabled.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/onnx/OnnxImporter.h"
+#include "compiler/onnx/NodeConverters.h"
+
+#include "dialects/Graph/GraphOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <onnx/checker.h>
+#include <onnx/onnx_pb.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include <map>
+
+using namespace mlir;
+
+namespace strata {
+namespace {
+
+constexpr int64_t kMinOpset = 7;
+constexpr int64_t kMaxOpset = 17;
+
+/// The MLIR element type of an ONNX TensorProto data type, or null.
+Type elementTypeFor(MLIRContext &context, int32_t dataType) {
+  Builder b(&context);
+  switch (dataType) {
+  case onnx::TensorProto::FLOAT: return b.getF32Type();
+  case onnx::TensorProto::DOUBLE: return b.getF64Type();
+  case onnx::TensorProto::FLOAT16: return b.getF16Type();
+  case onnx::TensorProto::BFLOAT16: return b.getBF16Type();
+  case onnx::TensorProto::INT8: return b.getIntegerType(8);
+  case onnx::TensorProto::INT16: return b.getIntegerType(16);
+  case onnx::TensorProto::INT32: return b.getIntegerType(32);
+  case onnx::TensorProto::INT64: return b.getIntegerType(64);
+  case onnx::TensorProto::UINT8: return b.getIntegerType(8, /*isSigned=*/false);
+  case onnx::TensorProto::UINT16: return b.getIntegerType(16, false);
+  case onnx::TensorProto::UINT32: return b.getIntegerType(32, false);
+  case onnx::TensorProto::UINT64: return b.getIntegerType(64, false);
+  case onnx::TensorProto::BOOL: return b.getI1Type();
+  default: return {};
+  }
+}
+
+class Importer {
+public:
+  Importer(MLIRContext &context, StringRef path, const OnnxImportOptions &options)
+      : context(context), path(path.str()), options(options),
+        fileLoc(FileLineColLoc::get(&context, path, 0, 0)) {}
+
+  OwningOpRef<ModuleOp> run();
+
+private:
+  InFlightDiagnostic error() { return emitError(fileLoc); }
+  Location nodeLoc(const onnx::NodeProto &node, size_t index) {
+    std::string name = node.name().empty()
+                           ? node.op_type() + "_" + std::to_string(index)
+                           : node.name();
+    return NameLoc::get(StringAttr::get(&context, name), fileLoc);
+  }
+
+  LogicalResult load();
+  LogicalResult bindInputShapes();
+  LogicalResult inferShapes();
+  LogicalResult checkOperatorsSupported();
+  FailureOr<RankedTensorType> typeOf(const onnx::TypeProto &type, StringRef what);
+  /// The type when it is a fully static tensor, else null (no diagnostic).
+  RankedTensorType staticTypeOf(const onnx::TypeProto &type);
+  FailureOr<DenseElementsAttr> constantFromTensor(const onnx::TensorProto &tensor);
+  LogicalResult buildFunction(ModuleOp module);
+
+  MLIRContext &context;
+  std::string path;
+  const OnnxImportOptions &options;
+  Location fileLoc;
+  onnx::ModelProto model;
+  int64_t opset = 0;
+  /// The inferred type of every named value.
+  std::map<std::string, const onnx::TypeProto *> valueTypes;
+};
+
+LogicalResult Importer::load() {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    error() << "cannot read the model: " << buffer.getError().message();
+    return failure();
+  }
+  StringRef bytes = (*buffer)->getBuffer();
+  if (bytes.empty()) {
+    error() << "the model file is empty";
+    return failure();
+  }
+  google::protobuf::io::CodedInputStream stream(
+      reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
+  stream.SetTotalBytesLimit(std::numeric_limits<int>::max());
+  if (!model.ParseFromCodedStream(&stream) || !stream.ConsumedEntireMessage()) {
+    error() << "not a valid ONNX model (the Protobuf data is corrupt or "
+               "truncated)";
+    return failure();
+  }
+  try {
+    onnx::checker::check_model(path);
+  } catch (const std::exception &e) {
+    StringRef what(e.what());
+    error() << "the ONNX checker rejects the model: "
+            << what.split('\n').first.trim();
+    return failure();
+  }
+  for (const auto &import : model.opset_import())
+    if (import.domain().empty() || import.domain() == "ai.onnx")
+      opset = import.version();
+  if (opset < kMinOpset || opset > kMaxOpset) {
+    error() << "opset " << opset << " is not supported (supported: "
+            << kMinOpset << " to " << kMaxOpset << ")";
+    return failure();
+  }
+  return success();
+}
+
+LogicalResult Importer::bindInputShapes() {
+  llvm::StringSet<> initializers;
+  for (const auto &init : model.graph().initializer())
+    initializers.insert(init.name());
+  llvm::StringSet<> modelInputs;
+  for (const auto &input : model.graph().input())
+    if (!initializers.contains(input.name()))
+      modelInputs.insert(input.name());
+  for (const auto &[name, shape] : options.inputShapes)
+    if (!modelInputs.contains(name)) {
+      error() << "--input-shape names '" << name
+              << "', which is not an input of the model";
+      return failure();
+    }
+  for (auto &input : *model.mutable_graph()->mutable_input()) {
+    if (initializers.contains(input.name()))
+      continue;
+    auto *shape = input.mutable_type()->mutable_tensor_type()->mutable_shape();
+    auto bound = options.inputShapes.find(input.name());
+    if (bound != options.inputShapes.end()) {
+      if (static_cast<size_t>(shape->dim_size()) != bound->second.size()) {
+        error() << "--input-shape for '" << input.name() << "' has "
+                << bound->second.size() << " dimensions, the model's input has "
+                << shape->dim_size();
+        return failure();
+      }
+      for (int i = 0; i < shape->dim_size(); ++i) {
+        auto *dim = shape->mutable_dim(i);
+        if (dim->has_dim_value() && dim->dim_value() != bound->second[i]) {
+          error() << "--input-shape for '" << input.name() << "' sets dimension "
+                  << i << " to " << bound->second[i]
+                  << " but the model fixes it at " << dim->dim_value();
+          return failure();
+        }
+        dim->set_dim_value(bound->second[i]);
+      }
+      continue;
+    }
+    for (int i = 0; i < shape->dim_size(); ++i) {
+      auto *dim = shape->mutable_dim(i);
+      if (dim->has_dim_value())
+        continue;
+      if (i == 0) { // A symbolic leading batch dimension defaults to 1.
+        dim->set_dim_value(1);
+        continue;
+      }
+      error() << "input '" << input.name() << "' has a symbolic dimension " << i
+              << (dim->has_dim_param() ? " ('" + dim->dim_param() + "')" : "")
+              << "; bind it with --input-shape " << input.name() << "=...";
+      return failure();
+    }
+  }
+  return success();
+}
+
+LogicalResult Importer::inferShapes() {
+  // Stale or symbolic annotations would conflict with the bound shapes.
+  model.mutable_graph()->clear_value_info();
+  for (auto &output : *model.mutable_graph()->mutable_output())
+    output.mutable_type()->mutable_tensor_type()->clear_shape();
+  try {
+    onnx::ShapeInferenceOptions inferenceOptions(/*check_type=*/true,
+                                                 /*strict_mode=*/1,
+                                                 /*data_prop=*/true);
+    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
+                                       inferenceOptions);
+  } catch (const std::exception &e) {
+    StringRef what(e.what());
+    error() << "ONNX shape inference failed: " << what.split('\n').first.trim();
+    return failure();
+  }
+  const onnx::GraphProto &graph = model.graph();
+  for (const auto &list : {&graph.input(), &graph.value_info(), &graph.output()})
+    for (const auto &info : *list)
+      valueTypes[info.name()] = &info.type();
+  return success();
+}
+
+LogicalResult Importer::checkOperatorsSupported() {
+  const auto &converters = onnx_import::nodeConverters();
+  std::map<std::string, std::vector<std::string>> unsupported;
+  for (const auto &[index, node] : llvm::enumerate(model.graph().node())) {
+    bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
+    if (defaultDomain && converters.count(node.op_type()))
+      continue;
+    std::string type = defaultDomain ? node.op_type()
+                                     : node.domain() + "." + node.op_type();
+    unsupported[type].push_back(node.name().empty()
+                                    ? node.op_type() + "_" + std::to_string(index)
+                                    : node.name());
+  }
+  if (unsupported.empty())
+    return success();
+  auto diag = error();
+  diag << "unsupported operators (opset " << opset << "): ";
+  bool first = true;
+  for (const auto &[type, nodes] : unsupported) {
+    diag << (first ? "" : "; ") << type << " (nodes: ";
+    first = false;
+    for (size_t i = 0; i < nodes.size(); ++i)
+      diag << (i ? ", " : "") << "'" << nodes[i] << "'";
+    diag << ")";
+  }
+  return failure();
+}
+
+RankedTensorType Importer::staticTypeOf(const onnx::TypeProto &type) {
+  if (!type.has_tensor_type() || !type.tensor_type().has_shape())
+    return {};
+  Type element = elementTypeFor(context, type.tensor_type().elem_type());
+  if (!element)
+    return {};
+  SmallVector<int64_t> shape;
+  for (const auto &dim : type.tensor_type().shape().dim()) {
+    if (!dim.has_dim_value())
+      return {};
+    shape.push_back(dim.dim_value());
+  }
+  return RankedTensorType::get(shape, element);
+}
+
+FailureOr<RankedTensorType> Importer::typeOf(const onnx::TypeProto &type,
+                                             StringRef what) {
+  if (!type.has_tensor_type()) {
+    error() << what << " is not a tensor (sequence, map and optional types are "
+                       "not supported)";
+    return failure();
+  }
+  const auto &tensor = type.tensor_type();
+  Type element = elementTypeFor(context, tensor.elem_type());
+  if (!element) {
+    error() << what << " has unsupported element type "
+            << onnx::TensorProto::DataType_Name(
+                   static_cast<onnx::TensorProto::DataType>(tensor.elem_type()));
+    return failure();
+  }
+  SmallVector<int64_t> shape;
+  if (!tensor.has_shape()) {
+    error() << what << " has no shape after ONNX shape inference";
+    return failure();
+  }
+  for (const auto &dim : tensor.shape().dim()) {
+    if (!dim.has_dim_value()) {
+      error() << what << " has a dimension that is not static after shape "
+                         "inference";
+      return failure();
+    }
+    shape.push_back(dim.dim_value());
+  }
+  return RankedTensorType::get(shape, element);
+}
+
+FailureOr<DenseElementsAttr>
+Importer::constantFromTensor(const onnx::TensorProto &tensor) {
+  std::string what = "tensor '" + tensor.name() + "'";
+  Type element = elementTypeFor(context, tensor.data_type());
+  if (!element) {
+    error() << what << " has an unsupported element type";
+    return failure();
+  }
+  SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
+  auto type = RankedTensorType::get(shape, element);
+  int64_t count = type.getNumElements();
+  size_t width = (element.getIntOrFloatBitWidth() + 7) / 8;
+
+  std::string raw;
+  if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
+    std::string location;
+    int64_t offset = 0, length = -1;
+    for (const auto &entry : tensor.external_data()) {
+      if (entry.key() == "location")
+        location = entry.value();
+      else if (entry.key() == "offset")
+        offset = std::stoll(entry.value());
+      else if (entry.key() == "length")
+        length = std::stoll(entry.value());
+    }
+    SmallString<256> file(llvm::sys::path::parent_path(path));
+    llvm::sys::path::append(file, location);
+    auto buffer = llvm::MemoryBuffer::getFile(file, false, false);
+    if (!buffer) {
+      error() << what << ": cannot read external data file '" << file
+              << "': " << buffer.getError().message();
+      return failure();
+    }
+    if (length < 0)
+      length = count * width;
+    if (offset < 0 || offset + length > static_cast<int64_t>((*buffer)->getBufferSize())) {
+      error() << what << ": external data range is outside '" << file << "'";
+      return failure();
+    }
+    raw.assign((*buffer)->getBufferStart() + offset, length);
+  } else if (tensor.has_raw_data()) {
+    raw = tensor.raw_data();
+  } else {
+    // Typed fields, widened as ONNX stores them: narrow integers and 16-bit
+    // floats in int32_data, unsigned 32/64-bit in uint64_data.
+    auto append = [&](auto value) {
+      raw.append(reinterpret_cast<const char *>(&value), width);
+    };
+    switch (tensor.data_type()) {
+    case onnx::TensorProto::FLOAT:
+      for (float v : tensor.float_data()) append(v);
+      break;
+    case onnx::TensorProto::DOUBLE:
+      for (double v : tensor.double_data()) append(v);
+      break;
+    case onnx::TensorProto::INT64:
+      for (int64_t v : tensor.int64_data()) append(v);
+      break;
+    case onnx::TensorProto::UINT32:
+    case onnx::TensorProto::UINT64:
+      for (uint64_t v : tensor.uint64_data()) append(v);
+      break;
+    default:
+      for (int32_t v : tensor.int32_data()) append(v);
+      break;
+    }
+  }
+  if (element.isInteger(1)) {
+    if (static_cast<int64_t>(raw.size()) != count) {
+      error() << what << " holds " << raw.size() << " bytes for " << count
+              << " booleans";
+      return failure();
+    }
+    SmallVector<bool> values;
+    for (char c : raw)
+      values.push_back(c != 0);
+    return DenseElementsAttr::get(type, values);
+  }
+  if (static_cast<int64_t>(raw.size()) != count * static_cast<int64_t>(width)) {
+    error() << what << " holds " << raw.size() << " bytes, its shape needs "
+            << count * width;
+    return failure();
+  }
+  if (count == 0)
+    return DenseElementsAttr::get(type, ArrayRef<Attribute>{});
+  return DenseElementsAttr::getFromRawBuffer(type, ArrayRef<char>(raw.data(), raw.size()));
+}
+
+LogicalResult Importer::buildFunction(ModuleOp module) {
+  const onnx::GraphProto &graph = model.graph();
+  OpBuilder builder(&context);
+  llvm::StringMap<Value> values;
+
+  llvm::StringSet<> initializerNames;
+  for (const auto &init : graph.initializer())
+    initializerNames.insert(init.name());
+  SmallVector<Type> inputTypes;
+  SmallVector<Attribute> inputNames;
+  for (const auto &input : graph.input()) {
+    if (initializerNames.contains(input.name()))
+      continue;
+    auto type = typeOf(input.type(), "input '" + input.name() + "'");
+    if (failed(type))
+      return failure();
+    inputTypes.push_back(*type);
+    inputNames.push_back(builder.getStringAttr(input.name()));
+  }
+  SmallVector<Attribute> outputNames;
+  for (const auto &output : graph.output())
+    outputNames.push_back(builder.getStringAttr(output.name()));
+
+  builder.setInsertionPointToEnd(module.getBody());
+  auto function = func::FuncOp::create(
+      builder, fileLoc, options.entryName,
+      builder.getFunctionType(inputTypes, {}));
+  function->setAttr("strata.input_names", builder.getArrayAttr(inputNames));
+  function->setAttr("strata.output_names", builder.getArrayAttr(outputNames));
+  Block *body = function.addEntryBlock();
+  builder.setInsertionPointToStart(body);
+  for (auto [name, argument] : llvm::zip(inputNames, body->getArguments()))
+    values[cast<StringAttr>(name).getValue()] = argument;
+
+  for (const auto &init : graph.initializer()) {
+    auto value = constantFromTensor(init);
+    if (failed(value))
+      return failure();
+    values[init.name()] = graph::ConstantOp::create(
+        builder, NameLoc::get(builder.getStringAttr(init.name()), fileLoc),
+        value->getType(), *value);
+  }
+
+  const auto &converters = onnx_import::nodeConverters();
+  for (const auto &[index, node] : llvm::enumerate(graph.node())) {
+    Location loc = nodeLoc(node, index);
+    SmallVector<Value> inputs;
+    for (const std::string &name : node.input()) {
+      if (name.empty()) {
+        inputs.push_back({});
+        continue;
+      }
+      auto it = values.find(name);
+      if (it == values.end())
+        return emitError(loc) << "input '" << name << "' is not defined";
+      inputs.push_back(it->second);
+    }
+    SmallVector<Type> resultTypes;
+    for (const std::string &name : node.output()) {
+      auto it = valueTypes.find(name);
+      RankedTensorType type;
+      if (!name.empty() && it != valueTypes.end())
+        type = staticTypeOf(*it->second);
+      // Ops whose shape operand folded can type themselves when ONNX's
+      // shape inference could not follow the shape arithmetic.
+      if (!type && !name.empty() &&
+          !onnx_import::computesOwnResultType(node.op_type()))
+        return emitError(loc) << node.op_type() << ": output '" << name
+                              << "' has no static shape after ONNX shape "
+                                 "inference";
+      resultTypes.push_back(type);
+    }
+    onnx_import::NodeContext nodeContext(node, builder, loc, inputs,
+                                         resultTypes, opset);
+    SmallVector<Value> results;
+    if (failed(converters.lookup(node.op_type())(nodeContext, results)))
+      return failure();
+    for (auto [name, result] : llvm::zip(node.output(), results))
+      if (!name.empty() && result)
+        values[name] = result;
+  }
+
+  SmallVector<Value> returned;
+  for (const auto &output : graph.output()) {
+    auto it = values.find(output.name());
+    if (it == values.end())
+      return error() << "output '" << output.name() << "' is never computed";
+    returned.push_back(it->second);
+  }
+  func::ReturnOp::create(builder, fileLoc, returned);
+  function.setFunctionType(
+      builder.getFunctionType(inputTypes, ValueRange(returned).getTypes()));
+  return success();
+}
+
+OwningOpRef<ModuleOp> Importer::run() {
+  if (failed(load()) || failed(checkOperatorsSupported()) ||
+      failed(bindInputShapes()) || failed(inferShapes()))
+    return {};
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  if (failed(buildFunction(*module)))
+    return {};
+  return module;
+}
+
+} // namespace
+
+OwningOpRef<ModuleOp> importOnnxModel(MLIRContext &context, StringRef path,
+                                      const OnnxImportOptions &options) {
+  context.loadDialect<graph::GraphDialect, func::FuncDialect>();
+  Importer importer(context, path, options);
+  return importer.run();
+}
+
+} // namespace strata

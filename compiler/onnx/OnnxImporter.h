@@ -1,0 +1,39 @@
+//===- OnnxImporter.h - ONNX model to graph dialect -------------*- C++ -*-===//
+//
+// The importer turns an ONNX file into a module holding one function of graph
+// ops with static shapes. It is the only code that sees Protobuf or the ONNX
+// library; everything downstream works on MLIR.
+//
+//===----------------------------------------------------------------------===//
+#ifndef STRATA_COMPILER_ONNX_ONNXIMPORTER_H
+#define STRATA_COMPILER_ONNX_ONNXIMPORTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace strata {
+
+struct OnnxImportOptions {
+  /// Shapes for inputs with symbolic dimensions, by input name
+  /// (--input-shape NAME=1x3x224x224).
+  std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// The name of the function the model becomes.
+  std::string entryName = "main";
+};
+
+/// Imports `path`. On failure, the errors have been emitted on `context`
+/// (located at the file, or at the node with the node's name) and nothing is
+/// returned. Input and output names are recorded on the function as
+/// `strata.input_names` / `strata.output_names`.
+mlir::OwningOpRef<mlir::ModuleOp>
+importOnnxModel(mlir::MLIRContext &context, llvm::StringRef path,
+                const OnnxImportOptions &options);
+
+} // namespace strata
+
+#endif // STRATA_COMPILER_ONNX_ONNXIMPORTER_H

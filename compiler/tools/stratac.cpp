@@ -1,0 +1,141 @@
+//===- stratac.cpp - The Strata compiler driver -----------------*- C++ -*-===//
+//
+// A thin command line over compileModel: it parses flags, prints errors as
+// one line each naming the file and the ONNX node, and exits non-zero on any
+// failure (2 for bad input, as the rest of the toolchain does).
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Compiler.h"
+#include "compiler/Pipeline.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllPasses.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+
+namespace {
+
+cl::OptionCategory category("stratac options");
+
+cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.onnx>"),
+                               cl::Required, cl::cat(category));
+cl::opt<std::string> outputDir("o", cl::desc("Output directory"),
+                               cl::value_desc("dir"), cl::Required,
+                               cl::cat(category));
+cl::opt<std::string> target("target", cl::desc("Target: x86_64"),
+                            cl::init("x86_64"), cl::cat(category));
+cl::opt<std::string> cpu("cpu",
+                         cl::desc("CPU: native, x86-64, x86-64-v2, x86-64-v3, "
+                                  "x86-64-v4"),
+                         cl::init("native"), cl::cat(category));
+cl::opt<std::string> name("name",
+                          cl::desc("Artifact name (default: the model file's "
+                                   "stem); symbols are NAME_model, NAME_entry"),
+                          cl::cat(category));
+cl::list<std::string> inputShapes(
+    "input-shape",
+    cl::desc("Bind an input's shape, e.g. --input-shape input=1x3x224x224 "
+             "(a symbolic leading dimension defaults to 1)"),
+    cl::value_desc("NAME=DxDx..."), cl::cat(category));
+cl::opt<strata::EmitStage> emit(
+    "emit", cl::desc("Stop after a stage and write its output"),
+    cl::init(strata::EmitStage::Object),
+    cl::values(
+        clEnumValN(strata::EmitStage::Graph, "graph", "NAME.graph.mlir: imported graph dialect"),
+        clEnumValN(strata::EmitStage::Linalg, "linalg", "NAME.linalg.mlir: linalg on tensors"),
+        clEnumValN(strata::EmitStage::LLVMMLIR, "llvm-mlir", "NAME.llvm.mlir: the LLVM dialect"),
+        clEnumValN(strata::EmitStage::LLVMIR, "llvm-ir", "NAME.ll: optimized LLVM IR"),
+        clEnumValN(strata::EmitStage::Assembly, "asm", "NAME.s: assembly"),
+        clEnumValN(strata::EmitStage::Object, "obj", "NAME.o, NAME.h, NAME.json (default)"),
+        clEnumValN(strata::EmitStage::Shared, "shared", "obj plus libNAME.so for strata-run")),
+    cl::cat(category));
+cl::opt<bool> report("report", cl::desc("Print code, weight and arena sizes"),
+                     cl::cat(category));
+
+/// "model.onnx: node 'conv1'" for a node, "model.onnx" for the file.
+std::string describeLocation(mlir::Location loc) {
+  if (auto named = dyn_cast<mlir::NameLoc>(loc))
+    return describeLocation(named.getChildLoc()) + ": node '" +
+           named.getName().str() + "'";
+  if (auto file = dyn_cast<mlir::FileLineColLoc>(loc))
+    return file.getLine() ? (file.getFilename().str() + ":" +
+                             std::to_string(file.getLine()))
+                          : file.getFilename().str();
+  if (auto fused = dyn_cast<mlir::FusedLoc>(loc))
+    for (mlir::Location inner : fused.getLocations())
+      if (isa<mlir::NameLoc>(inner))
+        return describeLocation(inner);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  loc.print(os);
+  return text;
+}
+
+bool parseShape(StringRef text, std::vector<int64_t> &shape) {
+  SmallVector<StringRef> parts;
+  text.split(parts, 'x');
+  for (StringRef part : parts) {
+    int64_t extent;
+    if (part.getAsInteger(10, extent) || extent <= 0)
+      return false;
+    shape.push_back(extent);
+  }
+  return !shape.empty();
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "stratac: compile an ONNX model to a native "
+                              "object, C header and manifest\n");
+
+  strata::CompileOptions options;
+  options.modelPath = modelPath;
+  options.outputDir = outputDir;
+  options.target = target;
+  options.cpu = cpu;
+  options.name = name;
+  options.emit = emit;
+  options.report = report;
+  for (const std::string &binding : inputShapes) {
+    auto [input, shapeText] = StringRef(binding).rsplit('=');
+    std::vector<int64_t> shape;
+    if (input.empty() || !parseShape(shapeText, shape)) {
+      errs() << "stratac: error: --input-shape '" << binding
+             << "' is not NAME=DxDx... with positive extents\n";
+      return 2;
+    }
+    options.import.inputShapes[input.str()] = shape;
+  }
+
+  mlir::DialectRegistry registry;
+  strata::registerCompilerDialects(registry);
+  mlir::registerAllPasses();
+  strata::registerStrataPipelines();
+  mlir::MLIRContext context(registry);
+  context.printOpOnDiagnostic(false);
+  unsigned errors = 0;
+  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
+    if (diag.getSeverity() != mlir::DiagnosticSeverity::Error)
+      return mlir::success();
+    // Only the first error is the cause; later ones are consequences.
+    if (errors++ == 0)
+      errs() << "stratac: error: " << describeLocation(diag.getLocation())
+             << ": " << diag.str() << "\n";
+    return mlir::success();
+  });
+  if (mlir::failed(strata::compileModel(context, options))) {
+    if (errors == 0)
+      errs() << "stratac: error: " << modelPath << ": compilation failed\n";
+    return 2;
+  }
+  return 0;
+}

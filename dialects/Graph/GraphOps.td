@@ -1,0 +1,373 @@
+//===- GraphOps.td - Operators of the graph dialect --------*- tablegen -*-===//
+//
+// One op per supported ONNX operator. Operands keep ONNX's order; inputs that
+// ONNX passes as tensors but that must be compile-time constants (Slice bounds,
+// Squeeze axes, Clip bounds) are attributes here: the importer folds them while
+// building the graph and reports a node whose bound is not constant.
+//
+//===----------------------------------------------------------------------===//
+#ifndef STRATA_GRAPH_OPS
+#define STRATA_GRAPH_OPS
+
+include "dialects/Graph/GraphDialect.td"
+include "mlir/IR/OpBase.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Traits and base classes
+//===----------------------------------------------------------------------===//
+
+/// Operands broadcast numpy-style to the result's shape and share its element
+/// type (or, for comparisons, each other's).
+def Graph_BroadcastsOperands : NativeOpTrait<"BroadcastsOperands"> {
+  let cppNamespace = "::strata::graph::OpTrait";
+}
+
+/// A result with the operand's shape and element type.
+def Graph_SameShapeElementwise : NativeOpTrait<"SameShapeElementwise"> {
+  let cppNamespace = "::strata::graph::OpTrait";
+}
+
+class Graph_BinaryOp<string mnemonic, string onnxName>
+    : Graph_Op<mnemonic, [Pure, Graph_BroadcastsOperands]> {
+  let summary = "ONNX " # onnxName # " with numpy broadcasting";
+  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+class Graph_UnaryOp<string mnemonic, string onnxName, list<Trait> traits = []>
+    : Graph_Op<mnemonic, !listconcat([Pure, Graph_SameShapeElementwise], traits)> {
+  let summary = "ONNX " # onnxName # ", elementwise";
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+//===----------------------------------------------------------------------===//
+// Constants and identity
+//===----------------------------------------------------------------------===//
+
+def Graph_ConstantOp : Graph_Op<"constant",
+    [ConstantLike, Pure, AllTypesMatch<["value", "result"]>]> {
+  let summary = "A constant tensor (ONNX Constant and initializers)";
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "attr-dict $value";
+  let hasFolder = 1;
+}
+
+def Graph_IdentityOp : Graph_UnaryOp<"identity", "Identity"> {
+  let hasFolder = 1;
+}
+
+def Graph_ConstantOfShapeOp : Graph_Op<"constant_of_shape", [Pure]> {
+  let summary = "ONNX ConstantOfShape: a tensor filled with one value";
+  let description = [{
+    The shape operand is a 1-D int64 tensor. With a constant shape the op
+    folds to a splat constant; otherwise the result type fixes the shape.
+  }];
+  let arguments = (ins AnyRankedTensor:$shape, TypedAttrInterface:$value);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat =
+      "$shape `,` $value attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_ShapeOp : Graph_Op<"shape", [Pure]> {
+  let summary = "ONNX Shape: the input's extents as a 1-D int64 tensor";
+  let arguments = (ins AnyRankedTensor:$input,
+                       DefaultValuedAttr<I64Attr, "0">:$start,
+                       OptionalAttr<I64Attr>:$end);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+def Graph_AddOp : Graph_BinaryOp<"add", "Add">;
+def Graph_SubOp : Graph_BinaryOp<"sub", "Sub">;
+def Graph_MulOp : Graph_BinaryOp<"mul", "Mul">;
+def Graph_DivOp : Graph_BinaryOp<"div", "Div">;
+
+def Graph_ReluOp : Graph_UnaryOp<"relu", "Relu">;
+def Graph_SigmoidOp : Graph_UnaryOp<"sigmoid", "Sigmoid">;
+def Graph_TanhOp : Graph_UnaryOp<"tanh", "Tanh">;
+
+def Graph_ClipOp : Graph_Op<"clip", [Pure, Graph_SameShapeElementwise]> {
+  let summary = "ONNX Clip with compile-time bounds";
+  let description = [{
+    Clamps every element to [min, max]; an absent bound is unbounded. The
+    importer turns Clip-11's optional min/max inputs into these attributes.
+  }];
+  let arguments = (ins AnyRankedTensor:$input, OptionalAttr<F64Attr>:$min,
+                       OptionalAttr<F64Attr>:$max);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def Graph_CastOp : Graph_Op<"cast", [Pure]> {
+  let summary = "ONNX Cast: convert every element to the result's type";
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Contractions
+//===----------------------------------------------------------------------===//
+
+def Graph_MatMulOp : Graph_Op<"matmul", [Pure]> {
+  let summary = "ONNX MatMul (numpy matmul: batch dimensions broadcast)";
+  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_GemmOp : Graph_Op<"gemm", [Pure]> {
+  let summary = "ONNX Gemm: alpha * op(A) * op(B) + beta * C";
+  let arguments = (ins AnyRankedTensor:$a, AnyRankedTensor:$b,
+                       Optional<AnyRankedTensor>:$c,
+                       DefaultValuedAttr<F32Attr, "1.0">:$alpha,
+                       DefaultValuedAttr<F32Attr, "1.0">:$beta,
+                       DefaultValuedAttr<BoolAttr, "false">:$trans_a,
+                       DefaultValuedAttr<BoolAttr, "false">:$trans_b);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_ConvOp : Graph_Op<"conv", [Pure]> {
+  let summary = "ONNX Conv (1-D and 2-D, NCHW, grouped and depthwise)";
+  let description = [{
+    `pads` holds every begin then every end (ONNX order); the importer has
+    already resolved auto_pad against the static input shape.
+
+    ```mlir
+    %y = graph.conv %x, %w, %b {strides = array<i64: 2, 2>,
+           pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>,
+           group = 1 : i64}
+         : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>)
+           -> tensor<1x4x4x4xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$weight,
+                       Optional<AnyRankedTensor>:$bias,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations,
+                       DefaultValuedAttr<I64Attr, "1">:$group);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling and normalization
+//===----------------------------------------------------------------------===//
+
+def Graph_MaxPoolOp : Graph_Op<"max_pool", [Pure]> {
+  let summary = "ONNX MaxPool (values only, NCHW)";
+  let arguments = (ins AnyRankedTensor:$input,
+                       DenseI64ArrayAttr:$kernel_shape, DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations,
+                       DefaultValuedAttr<BoolAttr, "false">:$ceil_mode);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_AveragePoolOp : Graph_Op<"average_pool", [Pure]> {
+  let summary = "ONNX AveragePool (NCHW)";
+  let arguments = (ins AnyRankedTensor:$input,
+                       DenseI64ArrayAttr:$kernel_shape, DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$pads,
+                       DefaultValuedAttr<BoolAttr, "false">:$ceil_mode,
+                       DefaultValuedAttr<BoolAttr, "false">:$count_include_pad);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_GlobalAveragePoolOp : Graph_Op<"global_average_pool", [Pure]> {
+  let summary = "ONNX GlobalAveragePool: the mean over every spatial axis";
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_BatchNormalizationOp : Graph_Op<"batch_normalization",
+    [Pure, Graph_SameShapeElementwise]> {
+  let summary = "ONNX BatchNormalization in inference mode";
+  let description = [{
+    `(x - mean) / sqrt(var + epsilon) * scale + bias` per channel (axis 1).
+    Training mode (the running-statistics outputs) is not represented.
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$scale,
+                       AnyRankedTensor:$bias, AnyRankedTensor:$mean,
+                       AnyRankedTensor:$variance,
+                       DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_SoftmaxOp : Graph_Op<"softmax", [Pure, Graph_SameShapeElementwise]> {
+  let summary = "ONNX Softmax (opset 13 semantics: along one axis)";
+  let arguments = (ins AnyRankedTensor:$input,
+                       DefaultValuedAttr<I64Attr, "-1">:$axis);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_LogSoftmaxOp : Graph_Op<"log_softmax",
+    [Pure, Graph_SameShapeElementwise]> {
+  let summary = "ONNX LogSoftmax (opset 13 semantics: along one axis)";
+  let arguments = (ins AnyRankedTensor:$input,
+                       DefaultValuedAttr<I64Attr, "-1">:$axis);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+def Graph_ReshapeOp : Graph_Op<"reshape", [Pure]> {
+  let summary = "ONNX Reshape to the (static) result type";
+  let description = [{
+    The target shape is the result type: the importer folds ONNX's shape
+    operand (0 and -1 entries included) into it.
+  }];
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_FlattenOp : Graph_Op<"flatten", [Pure]> {
+  let summary = "ONNX Flatten: a 2-D view split at `axis`";
+  let arguments = (ins AnyRankedTensor:$input,
+                       DefaultValuedAttr<I64Attr, "1">:$axis);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_SqueezeOp : Graph_Op<"squeeze", [Pure]> {
+  let summary = "ONNX Squeeze: drop the unit axes listed in `axes`";
+  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$axes);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_UnsqueezeOp : Graph_Op<"unsqueeze", [Pure]> {
+  let summary = "ONNX Unsqueeze: insert unit axes at `axes` of the result";
+  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$axes);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_ExpandOp : Graph_Op<"expand", [Pure]> {
+  let summary = "ONNX Expand: broadcast the input to the (static) result type";
+  let description = [{
+    The target shape is the result type: the importer folds ONNX's shape
+    operand into it (it broadcasts with the input's shape, as ONNX says).
+  }];
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_TransposeOp : Graph_Op<"transpose", [Pure]> {
+  let summary = "ONNX Transpose: result axis i is input axis perm[i]";
+  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_ConcatOp : Graph_Op<"concat", [Pure]> {
+  let summary = "ONNX Concat along `axis`";
+  let arguments = (ins Variadic<AnyRankedTensor>:$inputs, I64Attr:$axis);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_SliceOp : Graph_Op<"slice", [Pure]> {
+  let summary = "ONNX Slice with compile-time starts, ends, axes and steps";
+  let description = [{
+    Attributes carry ONNX's values unchanged (negative indices and clamping
+    included); `axes` lists one entry per start/end/step.
+  }];
+  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$starts,
+                       DenseI64ArrayAttr:$ends, DenseI64ArrayAttr:$axes,
+                       DenseI64ArrayAttr:$steps);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_GatherOp : Graph_Op<"gather", [Pure]> {
+  let summary = "ONNX Gather: pick entries of `input` along `axis`";
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$indices,
+                       DefaultValuedAttr<I64Attr, "0">:$axis);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat =
+      "$input `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Recurrent
+//===----------------------------------------------------------------------===//
+
+def Graph_LSTMOp : Graph_Op<"lstm", [Pure, AttrSizedOperandSegments]> {
+  let summary = "ONNX LSTM, forward direction, default activations";
+  let description = [{
+    Gate order i, o, f, c as in ONNX. Results: Y [seq, 1, batch, hidden],
+    Y_h and Y_c [1, batch, hidden]. The graph-decompose-lstm pass unrolls it
+    over the (static) sequence into matmuls and elementwise ops.
+  }];
+  let arguments = (ins AnyRankedTensor:$x, AnyRankedTensor:$w, AnyRankedTensor:$r,
+                       Optional<AnyRankedTensor>:$b,
+                       Optional<AnyRankedTensor>:$initial_h,
+                       Optional<AnyRankedTensor>:$initial_c,
+                       I64Attr:$hidden_size);
+  let results = (outs AnyRankedTensor:$y, AnyRankedTensor:$y_h,
+                      AnyRankedTensor:$y_c);
+  let assemblyFormat = [{
+    $x `,` $w `,` $r (`bias` $b^)? (`initial_h` $initial_h^)?
+    (`initial_c` $initial_c^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+#endif // STRATA_GRAPH_OPS

@@ -1,0 +1,234 @@
+//===- DataMovementToLinalg.cpp - Shape and copy ops to tensor ---*- C++ -*-===//
+//
+// Constants, reshapes, transposes, concatenation, slicing and gathering lower
+// to the tensor dialect and linalg.transpose: views where the layout allows
+// (bufferization then makes them free), copies where it does not.
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/Graph/GraphOps.h"
+#include "dialects/Graph/ShapeInference.h"
+#include "passes/GraphToLinalg/LoweringUtils.h"
+#include "passes/GraphToLinalg/Patterns.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace strata;
+using namespace strata::lowering;
+
+namespace {
+
+struct ConstantOpLowering : OpRewritePattern<graph::ConstantOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::ConstantOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, op.getValue());
+    return success();
+  }
+};
+
+/// Ops whose result is the operand with the same elements in a new shape.
+template <typename GraphOp>
+struct ReshapeLikeLowering : OpRewritePattern<GraphOp> {
+  using OpRewritePattern<GraphOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(GraphOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, reshapeTo(rewriter, op.getLoc(), op.getInput(),
+                                     op.getResult().getType()));
+    return success();
+  }
+};
+
+struct IdentityOpLowering : OpRewritePattern<graph::IdentityOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::IdentityOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, op.getInput());
+    return success();
+  }
+};
+
+struct ExpandOpLowering : OpRewritePattern<graph::ExpandOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::ExpandOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, buildBroadcastingGeneric(
+                               rewriter, op.getLoc(), op.getResult().getType(),
+                               op.getInput(),
+                               [](OpBuilder &, Location, ValueRange args) {
+                                 return args[0];
+                               }));
+    return success();
+  }
+};
+
+/// Shape and ConstantOfShape have static results: they become constants.
+struct ShapeOpLowering : OpRewritePattern<graph::ShapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::ShapeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto folded = dyn_cast_if_present<Attribute>(
+        op.fold(graph::ShapeOp::FoldAdaptor(ArrayRef<Attribute>{Attribute()}, op)));
+    if (!folded)
+      return rewriter.notifyMatchFailure(op, "input shape is not static");
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, cast<TypedAttr>(folded));
+    return success();
+  }
+};
+
+struct ConstantOfShapeOpLowering : OpRewritePattern<graph::ConstantOfShapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::ConstantOfShapeOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, filledTensor(rewriter, op.getLoc(),
+                                        op.getResult().getType(),
+                                        cast<TypedAttr>(op.getValue())));
+    return success();
+  }
+};
+
+struct TransposeOpLowering : OpRewritePattern<graph::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = op.getResult().getType();
+    Value init = tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(),
+                                         type.getElementType());
+    rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, op.getLoc(),
+                                                       op.getInput(), init,
+                                                       op.getPerm())
+                               .getResult());
+    return success();
+  }
+};
+
+/// Concat: each input inserted at its offset along the axis of one tensor.
+struct ConcatOpLowering : OpRewritePattern<graph::ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::ConcatOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = op.getResult().getType();
+    int64_t axis = *graph::normalizeAxis(op.getAxis(), type.getRank());
+    Value result = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                           type.getElementType());
+    int64_t offset = 0;
+    for (Value input : op.getInputs()) {
+      auto inputType = cast<RankedTensorType>(input.getType());
+      SmallVector<int64_t> offsets(type.getRank(), 0);
+      offsets[axis] = offset;
+      SmallVector<int64_t> strides(type.getRank(), 1);
+      result = tensor::InsertSliceOp::create(
+          rewriter, loc, input, result,
+          getAsIndexOpFoldResult(rewriter.getContext(), offsets),
+          getAsIndexOpFoldResult(rewriter.getContext(), inputType.getShape()),
+          getAsIndexOpFoldResult(rewriter.getContext(), strides));
+      offset += inputType.getDimSize(axis);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Slice: a strided extract_slice for positive steps; negative steps read
+/// through a generic that computes each source index.
+struct SliceOpLowering : OpRewritePattern<graph::SliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::SliceOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inType = op.getInput().getType();
+    auto type = op.getResult().getType();
+    int64_t rank = inType.getRank();
+    SmallVector<int64_t> offsets(rank, 0), steps(rank, 1);
+    for (size_t i = 0; i < op.getAxes().size(); ++i) {
+      int64_t axis = *graph::normalizeAxis(op.getAxes()[i], rank);
+      graph::SliceRange range =
+          graph::resolveSliceRange(op.getStarts()[i], op.getEnds()[i],
+                                   op.getSteps()[i], inType.getDimSize(axis));
+      offsets[axis] = range.start;
+      steps[axis] = range.step;
+    }
+    MLIRContext *context = rewriter.getContext();
+    if (llvm::all_of(steps, [](int64_t s) { return s > 0; })) {
+      rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+          op, type, op.getInput(), getAsIndexOpFoldResult(context, offsets),
+          getAsIndexOpFoldResult(context, type.getShape()),
+          getAsIndexOpFoldResult(context, steps));
+      return success();
+    }
+    Value input = op.getInput();
+    Value result = buildParallelGeneric(
+        rewriter, loc, type, {}, {},
+        [&](OpBuilder &b, Location l, ValueRange) -> Value {
+          SmallVector<Value> indices;
+          for (int64_t d = 0; d < rank; ++d) {
+            Value i = linalg::IndexOp::create(b, l, d);
+            Value scaled = arith::MulIOp::create(
+                b, l, i, arith::ConstantIndexOp::create(b, l, steps[d]));
+            indices.push_back(arith::AddIOp::create(
+                b, l, scaled, arith::ConstantIndexOp::create(b, l, offsets[d])));
+          }
+          return tensor::ExtractOp::create(b, l, input, indices);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Gather: a generic over the result reading the index tensor and then the
+/// input at that index (negative indices count from the end).
+struct GatherOpLowering : OpRewritePattern<graph::GatherOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::GatherOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inType = op.getInput().getType();
+    auto indicesType = op.getIndices().getType();
+    auto type = op.getResult().getType();
+    int64_t axis = *graph::normalizeAxis(op.getAxis(), inType.getRank());
+    int64_t indexRank = indicesType.getRank();
+    MLIRContext *context = rewriter.getContext();
+    SmallVector<AffineExpr> indexExprs;
+    for (int64_t d = 0; d < indexRank; ++d)
+      indexExprs.push_back(getAffineDimExpr(axis + d, context));
+    AffineMap indexMap = AffineMap::get(type.getRank(), 0, indexExprs, context);
+    Value input = op.getInput();
+    int64_t extent = inType.getDimSize(axis);
+    Value result = buildParallelGeneric(
+        rewriter, loc, type, op.getIndices(), indexMap,
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value pick = arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
+          Value zero = arith::ConstantIndexOp::create(b, l, 0);
+          Value wrapped = arith::AddIOp::create(
+              b, l, pick, arith::ConstantIndexOp::create(b, l, extent));
+          Value negative = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::slt, pick, zero);
+          pick = arith::SelectOp::create(b, l, negative, wrapped, pick);
+          SmallVector<Value> indices;
+          for (int64_t d = 0; d < axis; ++d)
+            indices.push_back(linalg::IndexOp::create(b, l, d));
+          indices.push_back(pick);
+          for (int64_t d = axis + 1; d < inType.getRank(); ++d)
+            indices.push_back(linalg::IndexOp::create(b, l, d - 1 + indexRank));
+          return tensor::ExtractOp::create(b, l, input, indices);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void strata::populateDataMovementToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<ConstantOpLowering, IdentityOpLowering, ShapeOpLowering,
+               ConstantOfShapeOpLowering, ExpandOpLowering,
+               ReshapeLikeLowering<graph::ReshapeOp>,
+               ReshapeLikeLowering<graph::FlattenOp>,
+               ReshapeLikeLowering<graph::SqueezeOp>,
+               ReshapeLikeLowering<graph::UnsqueezeOp>, TransposeOpLowering,
+               ConcatOpLowering, SliceOpLowering, GatherOpLowering>(
+      patterns.getContext());
+}

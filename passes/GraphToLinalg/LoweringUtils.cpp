@@ -1,0 +1,225 @@
+//===- LoweringUtils.cpp - Shared builders for graph-to-linalg --*- C++ -*-===//
+//
+// Implements LoweringUtils.h.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/GraphToLinalg/LoweringUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+
+using namespace mlir;
+
+namespace strata::lowering {
+
+AffineMap broadcastMap(MLIRContext *context, ArrayRef<int64_t> operandShape,
+                       ArrayRef<int64_t> resultShape) {
+  int64_t offset = resultShape.size() - operandShape.size();
+  SmallVector<AffineExpr> exprs;
+  for (auto [i, extent] : llvm::enumerate(operandShape)) {
+    bool broadcast = extent == 1 && resultShape[i + offset] != 1;
+    exprs.push_back(broadcast ? getAffineConstantExpr(0, context)
+                              : getAffineDimExpr(i + offset, context));
+  }
+  return AffineMap::get(resultShape.size(), 0, exprs, context);
+}
+
+Value buildParallelGeneric(OpBuilder &b, Location loc,
+                           RankedTensorType resultType, ValueRange inputs,
+                           ArrayRef<AffineMap> maps, BodyBuilder body) {
+  Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                       resultType.getElementType());
+  SmallVector<AffineMap> indexingMaps(maps);
+  indexingMaps.push_back(b.getMultiDimIdentityMap(resultType.getRank()));
+  SmallVector<utils::IteratorType> iterators(resultType.getRank(),
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, resultType, inputs, init, indexingMaps, iterators,
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        Value result = body(nested, nestedLoc, args.drop_back());
+        linalg::YieldOp::create(nested, nestedLoc, result);
+      });
+  return generic.getResult(0);
+}
+
+Value buildBroadcastingGeneric(OpBuilder &b, Location loc,
+                               RankedTensorType resultType, ValueRange inputs,
+                               BodyBuilder body) {
+  SmallVector<AffineMap> maps;
+  for (Value input : inputs)
+    maps.push_back(
+        broadcastMap(b.getContext(),
+                     cast<RankedTensorType>(input.getType()).getShape(),
+                     resultType.getShape()));
+  return buildParallelGeneric(b, loc, resultType, inputs, maps, body);
+}
+
+Value buildReduction(OpBuilder &b, Location loc, Value input, int64_t axis,
+                     TypedAttr initial, BodyBuilder combine) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape(inputType.getShape());
+  shape.erase(shape.begin() + axis);
+  auto resultType = RankedTensorType::get(shape, inputType.getElementType());
+  Value init = filledTensor(b, loc, resultType, initial);
+  int64_t rank = inputType.getRank();
+  SmallVector<AffineExpr> kept;
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis)
+      kept.push_back(b.getAffineDimExpr(d));
+  SmallVector<AffineMap> maps = {
+      b.getMultiDimIdentityMap(rank),
+      AffineMap::get(rank, 0, kept, b.getContext())};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  iterators[axis] = utils::IteratorType::reduction;
+  auto generic = linalg::GenericOp::create(
+      b, loc, resultType, input, init, maps, iterators,
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        // combine(accumulator, element)
+        Value result = combine(nested, nestedLoc, {args[1], args[0]});
+        linalg::YieldOp::create(nested, nestedLoc, result);
+      });
+  return generic.getResult(0);
+}
+
+Value reshapeTo(OpBuilder &b, Location loc, Value value,
+                RankedTensorType type) {
+  auto sourceType = cast<RankedTensorType>(value.getType());
+  if (sourceType == type)
+    return value;
+  if (sourceType.getRank() > type.getRank()) {
+    if (auto reassociation = getReassociationIndicesForReshape(sourceType, type))
+      return tensor::CollapseShapeOp::create(b, loc, type, value, *reassociation);
+  } else if (sourceType.getRank() < type.getRank()) {
+    if (auto reassociation = getReassociationIndicesForReshape(sourceType, type))
+      return tensor::ExpandShapeOp::create(b, loc, type, value, *reassociation);
+  }
+  // No single collapse or expand relates the shapes: go through 1-D.
+  auto flatType = RankedTensorType::get({sourceType.getNumElements()},
+                                        sourceType.getElementType());
+  Value flat = value;
+  if (sourceType.getRank() != 1) {
+    SmallVector<ReassociationIndices> all;
+    if (sourceType.getRank() > 0)
+      all.push_back(llvm::to_vector(llvm::seq<int64_t>(0, sourceType.getRank())));
+    flat = sourceType.getRank() == 0
+               ? Value(tensor::ExpandShapeOp::create(b, loc, flatType, value, all))
+               : Value(tensor::CollapseShapeOp::create(b, loc, flatType, value, all));
+  }
+  if (type.getRank() == 1)
+    return flat;
+  SmallVector<ReassociationIndices> all;
+  if (type.getRank() > 0)
+    all.push_back(llvm::to_vector(llvm::seq<int64_t>(0, type.getRank())));
+  if (type.getRank() == 0)
+    return tensor::CollapseShapeOp::create(b, loc, type, flat, all);
+  return tensor::ExpandShapeOp::create(b, loc, type, flat, all);
+}
+
+Value padTensor(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> low,
+                ArrayRef<int64_t> high, TypedAttr padding) {
+  if (llvm::all_of(low, [](int64_t p) { return p == 0; }) &&
+      llvm::all_of(high, [](int64_t p) { return p == 0; }))
+    return value;
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  for (size_t i = 0; i < shape.size(); ++i)
+    shape[i] += low[i] + high[i];
+  auto paddedType = RankedTensorType::get(shape, type.getElementType());
+  Value padValue = arith::ConstantOp::create(b, loc, padding);
+  return tensor::PadOp::create(b, loc, paddedType, value,
+                               getAsIndexOpFoldResult(b.getContext(), low),
+                               getAsIndexOpFoldResult(b.getContext(), high),
+                               padValue);
+}
+
+Value filledTensor(OpBuilder &b, Location loc, RankedTensorType type,
+                   TypedAttr value) {
+  Value init =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  Value scalar = arith::ConstantOp::create(b, loc, value);
+  return linalg::FillOp::create(b, loc, scalar, init).getResult(0);
+}
+
+TypedAttr scalarAttr(Type type, double value) {
+  if (isa<FloatType>(type))
+    return FloatAttr::get(type, value);
+  return IntegerAttr::get(type, static_cast<int64_t>(value));
+}
+
+Value scalarConstant(OpBuilder &b, Location loc, Type type, double value) {
+  return arith::ConstantOp::create(b, loc, scalarAttr(type, value));
+}
+
+TypedAttr lowestValue(Type type) {
+  if (auto floatType = dyn_cast<FloatType>(type))
+    return FloatAttr::get(
+        type, APFloat::getInf(floatType.getFloatSemantics(), /*Negative=*/true));
+  auto intType = cast<IntegerType>(type);
+  return IntegerAttr::get(type, intType.isUnsigned()
+                                    ? APInt::getMinValue(intType.getWidth())
+                                    : APInt::getSignedMinValue(intType.getWidth()));
+}
+
+static bool isFloat(Value v) { return isa<FloatType>(v.getType()); }
+
+Value add(OpBuilder &b, Location loc, Value x, Value y) {
+  return isFloat(x) ? Value(arith::AddFOp::create(b, loc, x, y))
+                    : Value(arith::AddIOp::create(b, loc, x, y));
+}
+Value sub(OpBuilder &b, Location loc, Value x, Value y) {
+  return isFloat(x) ? Value(arith::SubFOp::create(b, loc, x, y))
+                    : Value(arith::SubIOp::create(b, loc, x, y));
+}
+Value mul(OpBuilder &b, Location loc, Value x, Value y) {
+  return isFloat(x) ? Value(arith::MulFOp::create(b, loc, x, y))
+                    : Value(arith::MulIOp::create(b, loc, x, y));
+}
+Value div(OpBuilder &b, Location loc, Value x, Value y) {
+  return isFloat(x) ? Value(arith::DivFOp::create(b, loc, x, y))
+                    : Value(arith::DivSIOp::create(b, loc, x, y));
+}
+Value max(OpBuilder &b, Location loc, Value x, Value y) {
+  return isFloat(x) ? Value(arith::MaximumFOp::create(b, loc, x, y))
+                    : Value(arith::MaxSIOp::create(b, loc, x, y));
+}
+Value min(OpBuilder &b, Location loc, Value x, Value y) {
+  return isFloat(x) ? Value(arith::MinimumFOp::create(b, loc, x, y))
+                    : Value(arith::MinSIOp::create(b, loc, x, y));
+}
+
+Value convertScalar(OpBuilder &b, Location loc, Value value, Type to) {
+  Type from = value.getType();
+  if (from == to)
+    return value;
+  auto fromFloat = dyn_cast<FloatType>(from);
+  auto toFloat = dyn_cast<FloatType>(to);
+  if (fromFloat && toFloat)
+    return fromFloat.getWidth() < toFloat.getWidth()
+               ? Value(arith::ExtFOp::create(b, loc, to, value))
+               : Value(arith::TruncFOp::create(b, loc, to, value));
+  auto fromInt = dyn_cast<IntegerType>(from);
+  auto toInt = dyn_cast<IntegerType>(to);
+  bool fromSigned = fromInt && !fromInt.isUnsigned() && fromInt.getWidth() > 1;
+  if (fromInt && toFloat)
+    return fromSigned ? Value(arith::SIToFPOp::create(b, loc, to, value))
+                      : Value(arith::UIToFPOp::create(b, loc, to, value));
+  if (fromFloat && toInt) {
+    if (toInt.getWidth() == 1) // Cast to bool: non-zero is true.
+      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, value,
+                                   scalarConstant(b, loc, from, 0.0));
+    return toInt.isUnsigned() ? Value(arith::FPToUIOp::create(b, loc, to, value))
+                              : Value(arith::FPToSIOp::create(b, loc, to, value));
+  }
+  if (toInt.getWidth() == 1)
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, value,
+                                 scalarConstant(b, loc, from, 0));
+  if (fromInt.getWidth() > toInt.getWidth())
+    return arith::TruncIOp::create(b, loc, to, value);
+  return fromSigned ? Value(arith::ExtSIOp::create(b, loc, to, value))
+                    : Value(arith::ExtUIOp::create(b, loc, to, value));
+}
+
+} // namespace strata::lowering

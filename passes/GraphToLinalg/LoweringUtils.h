@@ -1,0 +1,83 @@
+//===- LoweringUtils.h - Shared builders for graph-to-linalg ----*- C++ -*-===//
+//
+// The few building blocks every graph-to-linalg pattern uses: broadcasting
+// elementwise generics, reductions, reshapes to a static type, scalar
+// arithmetic that dispatches on the element type, and padding.
+//
+//===----------------------------------------------------------------------===//
+#ifndef STRATA_PASSES_GRAPHTOLINALG_LOWERINGUTILS_H
+#define STRATA_PASSES_GRAPHTOLINALG_LOWERINGUTILS_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace strata::lowering {
+
+using BodyBuilder = llvm::function_ref<mlir::Value(
+    mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
+
+/// The map reading an operand of `operandShape` broadcast numpy-style into a
+/// loop nest over `resultShape` (unit axes read index 0).
+mlir::AffineMap broadcastMap(mlir::MLIRContext *context,
+                             llvm::ArrayRef<int64_t> operandShape,
+                             llvm::ArrayRef<int64_t> resultShape);
+
+/// An all-parallel linalg.generic producing `resultType` from `inputs` read
+/// through `maps` (one per input); the body maps the input scalars to the
+/// result scalar.
+mlir::Value buildParallelGeneric(mlir::OpBuilder &b, mlir::Location loc,
+                                 mlir::RankedTensorType resultType,
+                                 mlir::ValueRange inputs,
+                                 llvm::ArrayRef<mlir::AffineMap> maps,
+                                 BodyBuilder body);
+
+/// buildParallelGeneric with numpy broadcasting maps for every input.
+mlir::Value buildBroadcastingGeneric(mlir::OpBuilder &b, mlir::Location loc,
+                                     mlir::RankedTensorType resultType,
+                                     mlir::ValueRange inputs, BodyBuilder body);
+
+/// Reduces `input` along `axis` into a tensor with that axis removed, starting
+/// from `initial` and combining with `combine(accumulator, element)`.
+mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value input, int64_t axis,
+                           mlir::TypedAttr initial, BodyBuilder combine);
+
+/// `value` reshaped to the static `type` (same element count) with
+/// collapse_shape/expand_shape.
+mlir::Value reshapeTo(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                      mlir::RankedTensorType type);
+
+/// `value` padded by `low`/`high` elements per axis with the scalar `padding`.
+mlir::Value padTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                      llvm::ArrayRef<int64_t> low, llvm::ArrayRef<int64_t> high,
+                      mlir::TypedAttr padding);
+
+/// A tensor of `type` filled with `value`.
+mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::RankedTensorType type, mlir::TypedAttr value);
+
+/// A scalar constant of `type` (float or integer) holding `value`.
+mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Type type, double value);
+mlir::TypedAttr scalarAttr(mlir::Type type, double value);
+
+/// The lowest representable value of a float or integer type (max-pool's
+/// padding and reduction start).
+mlir::TypedAttr lowestValue(mlir::Type type);
+
+/// Scalar arithmetic on float or signed-integer operands.
+mlir::Value add(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y);
+mlir::Value sub(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y);
+mlir::Value mul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y);
+mlir::Value div(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y);
+mlir::Value max(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y);
+mlir::Value min(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y);
+
+/// Converts a scalar between element types with ONNX Cast's rules.
+mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value value, mlir::Type to);
+
+} // namespace strata::lowering
+
+#endif // STRATA_PASSES_GRAPHTOLINALG_LOWERINGUTILS_H

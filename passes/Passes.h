@@ -1,0 +1,30 @@
+//===- Passes.h - Strata's graph-level passes -------------------*- C++ -*-===//
+//
+// Declarations generated from Passes.td, plus registration for strata-opt.
+//
+//===----------------------------------------------------------------------===//
+#ifndef STRATA_PASSES_PASSES_H
+#define STRATA_PASSES_PASSES_H
+
+#include "dialects/Graph/GraphDialect.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/X86Vector/X86VectorDialect.h"
+#include "mlir/Pass/Pass.h"
+
+namespace strata {
+
+#define GEN_PASS_DECL
+#include "passes/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "passes/Passes.h.inc"
+
+} // namespace strata
+
+#endif // STRATA_PASSES_PASSES_H

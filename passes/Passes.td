@@ -1,0 +1,151 @@
+//===- Passes.td - Strata's graph-level passes -------------*- tablegen -*-===//
+//
+// Every pass and conversion Strata runs between import and LLVM, declared in
+// one place so `strata-opt --help` lists them all and each can be tested alone.
+//
+//===----------------------------------------------------------------------===//
+#ifndef STRATA_PASSES
+#define STRATA_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def GraphDecomposeLSTM : Pass<"graph-decompose-lstm", "::mlir::func::FuncOp"> {
+  let summary = "Unroll graph.lstm over its static sequence into graph ops";
+  let description = [{
+    Rewrites each forward `graph.lstm` into per-step matmuls, gate slices and
+    elementwise ops (ONNX gate order i, o, f, c; default activations), so that
+    only the basic ops need code generation. The input projection of all steps
+    is one matmul; the recurrent projection is one matmul per step.
+
+    Before:
+    ```mlir
+    %y, %yh, %yc = graph.lstm %x, %w, %r bias %b {hidden_size = 4 : i64}
+        : (tensor<2x1x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32>,
+           tensor<1x32xf32>) -> (tensor<2x1x1x4xf32>, tensor<1x1x4xf32>,
+                                 tensor<1x1x4xf32>)
+    ```
+    After (one step shown):
+    ```mlir
+    %gates = graph.add %xw_t, %hr : ... -> tensor<1x16xf32>
+    %i = graph.slice %gates {starts = array<i64: 0>, ends = array<i64: 4>, ...}
+    %i_act = graph.sigmoid %i : ...
+    ...
+    %c_next = graph.add %f_c, %i_g : ...
+    %h_next = graph.mul %o_act, %tanh_c : ...
+    ```
+  }];
+  let dependentDialects = ["::strata::graph::GraphDialect"];
+}
+
+def ConvertGraphToLinalg : Pass<"convert-graph-to-linalg", "::mlir::func::FuncOp"> {
+  let summary = "Lower graph ops to linalg, tensor, arith and math";
+  let description = [{
+    Every graph op becomes destination-style tensor code: named linalg ops
+    for contractions, convolutions and pooling, broadcasting
+    `linalg.generic` ops for elementwise math, and tensor ops for data
+    movement. An op with no lowering is reported with its ONNX node name.
+
+    Before:
+    ```mlir
+    %0 = graph.relu %x : (tensor<4xf32>) -> tensor<4xf32>
+    ```
+    After:
+    ```mlir
+    %e = tensor.empty() : tensor<4xf32>
+    %0 = linalg.generic {indexing_maps = [#id, #id],
+                         iterator_types = ["parallel"]}
+        ins(%x : tensor<4xf32>) outs(%e : tensor<4xf32>) {
+    ^bb0(%in: f32, %out: f32):
+      %zero = arith.constant 0.0 : f32
+      %m = arith.maximumf %in, %zero : f32
+      linalg.yield %m : f32
+    } -> tensor<4xf32>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def ExpandMath : Pass<"strata-expand-math"> {
+  let summary = "Replace transcendental math ops with polynomial approximations";
+  let description = [{
+    Generated code must not depend on libm (terminals have none, and calls
+    block vectorization): `math.exp`, `math.tanh`, `math.log`, `math.erf` and
+    friends on f32 become arithmetic with MLIR's polynomial approximations.
+
+    Before:
+    ```mlir
+    %y = math.tanh %x : f32
+    ```
+    After: a sequence of `arith.mulf`, `arith.addf`, `math.fma`, `arith.select`
+    with no `math.tanh` left.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
+    "::mlir::vector::VectorDialect", "::mlir::x86vector::X86VectorDialect"
+  ];
+}
+
+def LowerStridedCopies : Pass<"strata-lower-strided-copies"> {
+  let summary = "Turn non-contiguous memref.copy into linalg.copy loops";
+  let description = [{
+    Upstream lowers a `memref.copy` between non-contiguous buffers (a padded
+    convolution input, a concatenation slot) to a call to `memrefCopy` from
+    MLIR's C runner library, which Strata's artifacts do not link. Such copies
+    become `linalg.copy`, which later lowers to loops; contiguous copies stay
+    and become `memcpy`.
+
+    Before:
+    ```mlir
+    memref.copy %src, %dst : memref<4x4xf32> to memref<4x4xf32, strided<[6, 1], offset: 7>>
+    ```
+    After:
+    ```mlir
+    linalg.copy ins(%src : memref<4x4xf32>)
+                outs(%dst : memref<4x4xf32, strided<[6, 1], offset: 7>>)
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def PlanMemory : Pass<"strata-plan-memory", "::mlir::ModuleOp"> {
+  let summary = "Place every intermediate buffer in one caller-provided arena";
+  let description = [{
+    Generated code never allocates. After bufferization, each `memref.alloc`
+    of the entry function gets an offset in one static arena: buffers whose
+    live ranges (first to last use, aliases included) do not overlap share
+    bytes, and every offset is aligned to `alignment`. The function gains a
+    trailing `memref<Nxi8>` argument and the attribute `strata.arena_bytes`.
+
+    Before:
+    ```mlir
+    func.func @main(%x: memref<4xf32>, %y: memref<4xf32>) {
+      %t = memref.alloc() : memref<4xf32>
+      ...
+      memref.dealloc %t : memref<4xf32>
+    }
+    ```
+    After:
+    ```mlir
+    func.func @main(%x: memref<4xf32>, %y: memref<4xf32>,
+                    %arena: memref<64xi8>) attributes {strata.arena_bytes = 64} {
+      %c0 = arith.constant 0 : index
+      %t = memref.view %arena[%c0][] : memref<64xi8> to memref<4xf32>
+      ...
+    }
+    ```
+  }];
+  let options = [
+    Option<"alignment", "alignment", "int64_t", /*default=*/"64",
+           "Byte alignment of every buffer in the arena">,
+    Option<"entryName", "entry", "std::string", /*default=*/"\"main\"",
+           "The function that receives the arena">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect"
+  ];
+}
+
+#endif // STRATA_PASSES

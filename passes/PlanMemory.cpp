@@ -1,0 +1,185 @@
+//===- PlanMemory.cpp - One static arena for every buffer -------*- C++ -*-===//
+//
+// Implements strata-plan-memory. Generated code must not allocate: terminals
+// have no heap and the caller owns all memory. After bufferization every
+// memref.alloc in the entry function becomes a memref.view into one arena
+// argument. Live ranges are measured in the entry block's op order (a use
+// nested in a loop counts at the loop), aliases created by view-like ops
+// extend their source's range, and buffers are placed largest first at the
+// lowest offset that no overlapping live range occupies.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+namespace strata {
+#define GEN_PASS_DEF_PLANMEMORY
+#include "passes/Passes.h.inc"
+} // namespace strata
+
+using namespace mlir;
+
+namespace {
+
+struct Buffer {
+  memref::AllocOp alloc;
+  int64_t bytes = 0;
+  int64_t firstUse = 0;
+  int64_t lastUse = 0;
+  int64_t offset = -1;
+
+  bool overlapsInTime(const Buffer &other) const {
+    return firstUse <= other.lastUse && other.firstUse <= lastUse;
+  }
+};
+
+int64_t alignTo(int64_t value, int64_t alignment) {
+  return (value + alignment - 1) / alignment * alignment;
+}
+
+/// The position of `op`'s ancestor in `block`.
+int64_t positionIn(Block &block, Operation *op,
+                   const llvm::DenseMap<Operation *, int64_t> &order) {
+  Operation *ancestor = block.findAncestorOpInBlock(*op);
+  return ancestor ? order.lookup(ancestor) : 0;
+}
+
+/// The last position at which `value` or any view of it is used.
+int64_t lastUseOf(Value value, Block &block,
+                  const llvm::DenseMap<Operation *, int64_t> &order) {
+  int64_t last = 0;
+  SmallVector<Value> worklist = {value};
+  while (!worklist.empty()) {
+    Value current = worklist.pop_back_val();
+    for (Operation *user : current.getUsers()) {
+      last = std::max(last, positionIn(block, user, order));
+      if (auto view = dyn_cast<ViewLikeOpInterface>(user))
+        if (view.getViewSource() == current)
+          llvm::append_range(worklist, user->getResults());
+    }
+  }
+  return last;
+}
+
+struct PlanMemoryPass : strata::impl::PlanMemoryBase<PlanMemoryPass> {
+  using PlanMemoryBase::PlanMemoryBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto entry = module.lookupSymbol<func::FuncOp>(entryName);
+    if (!entry) {
+      module.emitError("strata-plan-memory: no entry function '")
+          << entryName << "'";
+      return signalPassFailure();
+    }
+    if (!entry.getBody().hasOneBlock()) {
+      entry.emitError("strata-plan-memory expects a single-block entry function");
+      return signalPassFailure();
+    }
+    Block &body = entry.getBody().front();
+    llvm::DenseMap<Operation *, int64_t> order;
+    for (auto [index, op] : llvm::enumerate(body))
+      order[&op] = index;
+
+    SmallVector<Buffer> buffers;
+    WalkResult walk = entry.walk([&](memref::AllocOp alloc) {
+      MemRefType type = alloc.getType();
+      if (!type.hasStaticShape() || !type.getLayout().isIdentity()) {
+        alloc.emitError("strata-plan-memory needs static, identity-layout "
+                        "buffers; got ")
+            << type;
+        return WalkResult::interrupt();
+      }
+      Buffer buffer;
+      buffer.alloc = alloc;
+      unsigned bits = type.getElementTypeBitWidth();
+      buffer.bytes = alignTo(type.getNumElements() * ((bits + 7) / 8),
+                             alignment);
+      buffer.firstUse = positionIn(body, alloc, order);
+      buffer.lastUse = std::max(buffer.firstUse,
+                                lastUseOf(alloc.getResult(), body, order));
+      buffers.push_back(buffer);
+      return WalkResult::advance();
+    });
+    if (walk.wasInterrupted())
+      return signalPassFailure();
+
+    int64_t arenaBytes = placeBuffers(buffers);
+    int64_t lowerBound = liveLowerBound(buffers);
+    rewriteAllocations(entry, buffers, arenaBytes);
+    Builder b(module.getContext());
+    entry->setAttr("strata.arena_bytes", b.getI64IntegerAttr(arenaBytes));
+    entry->setAttr("strata.arena_lower_bound", b.getI64IntegerAttr(lowerBound));
+  }
+
+  /// Greedy first-fit, largest buffer first. Returns the arena size.
+  int64_t placeBuffers(MutableArrayRef<Buffer> buffers) {
+    SmallVector<Buffer *> bySize;
+    for (Buffer &buffer : buffers)
+      bySize.push_back(&buffer);
+    // Ties broken by first use keep the plan deterministic.
+    llvm::sort(bySize, [](const Buffer *a, const Buffer *b) {
+      return std::make_pair(-a->bytes, a->firstUse) <
+             std::make_pair(-b->bytes, b->firstUse);
+    });
+    int64_t arenaBytes = 0;
+    SmallVector<Buffer *> placed;
+    for (Buffer *buffer : bySize) {
+      // Occupied intervals of live-overlapping buffers, by offset.
+      SmallVector<std::pair<int64_t, int64_t>> occupied;
+      for (Buffer *other : placed)
+        if (buffer->overlapsInTime(*other))
+          occupied.push_back({other->offset, other->offset + other->bytes});
+      llvm::sort(occupied);
+      int64_t offset = 0;
+      for (auto [begin, end] : occupied) {
+        if (offset + buffer->bytes <= begin)
+          break;
+        offset = std::max(offset, end);
+      }
+      buffer->offset = offset;
+      arenaBytes = std::max(arenaBytes, offset + buffer->bytes);
+      placed.push_back(buffer);
+    }
+    return arenaBytes;
+  }
+
+  /// The largest total of buffers live at one position: no plan is smaller.
+  static int64_t liveLowerBound(ArrayRef<Buffer> buffers) {
+    int64_t best = 0;
+    for (const Buffer &at : buffers) {
+      int64_t live = 0;
+      for (const Buffer &other : buffers)
+        if (other.firstUse <= at.firstUse && at.firstUse <= other.lastUse)
+          live += other.bytes;
+      best = std::max(best, live);
+    }
+    return best;
+  }
+
+  void rewriteAllocations(func::FuncOp entry, MutableArrayRef<Buffer> buffers,
+                          int64_t arenaBytes) {
+    MLIRContext *context = entry.getContext();
+    auto arenaType = MemRefType::get({arenaBytes}, IntegerType::get(context, 8));
+    unsigned index = entry.getNumArguments();
+    (void)entry.insertArgument(index, arenaType, /*argAttrs=*/{}, entry.getLoc());
+    Value arena = entry.getArgument(index);
+    for (Buffer &buffer : buffers) {
+      OpBuilder b(buffer.alloc);
+      Location loc = buffer.alloc.getLoc();
+      Value offset = arith::ConstantIndexOp::create(b, loc, buffer.offset);
+      Value view = memref::ViewOp::create(b, loc, buffer.alloc.getType(), arena,
+                                          offset, ValueRange{});
+      for (Operation *user : llvm::make_early_inc_range(buffer.alloc->getUsers()))
+        if (isa<memref::DeallocOp>(user))
+          user->erase();
+      buffer.alloc.replaceAllUsesWith(view);
+      buffer.alloc.erase();
+    }
+  }
+};
+
+} // namespace

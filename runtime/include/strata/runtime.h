@@ -1,0 +1,107 @@
+/*===- runtime.h - The Strata runtime's public interface -------*- C -*-===//
+ *
+ * Every artifact Strata emits is a model descriptor (`NAME_model`, a
+ * strata_model_t in read-only data) plus one entry function with a uniform
+ * signature. This header is the contract between the compiler, which lays the
+ * descriptor out in LLVM IR, and the C99 runtime that checks arguments before
+ * calling the entry. It must stay freestanding: no libc headers beyond the
+ * ones C99 guarantees without a hosted environment (stddef.h, stdint.h).
+ *
+ * Changing a struct here changes the ABI: bump STRATA_ABI_VERSION and the
+ * compiler's emitter (compiler/EntryPointEmitter.cpp) together.
+ *
+ *===----------------------------------------------------------------------===*/
+#ifndef STRATA_RUNTIME_H
+#define STRATA_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define STRATA_ABI_VERSION 1u
+
+/* Element types, numbered as ONNX's TensorProto.DataType. */
+typedef enum strata_dtype {
+  STRATA_DTYPE_UNDEFINED = 0,
+  STRATA_DTYPE_FLOAT32 = 1,
+  STRATA_DTYPE_UINT8 = 2,
+  STRATA_DTYPE_INT8 = 3,
+  STRATA_DTYPE_UINT16 = 4,
+  STRATA_DTYPE_INT16 = 5,
+  STRATA_DTYPE_INT32 = 6,
+  STRATA_DTYPE_INT64 = 7,
+  STRATA_DTYPE_BOOL = 9,
+  STRATA_DTYPE_FLOAT16 = 10,
+  STRATA_DTYPE_FLOAT64 = 11,
+  STRATA_DTYPE_UINT32 = 12,
+  STRATA_DTYPE_UINT64 = 13,
+  STRATA_DTYPE_BFLOAT16 = 16
+} strata_dtype_t;
+
+typedef enum strata_status {
+  STRATA_OK = 0,
+  STRATA_ERROR_NULL_ARGUMENT = 1,
+  STRATA_ERROR_ABI_MISMATCH = 2,
+  STRATA_ERROR_ARENA_TOO_SMALL = 3,
+  STRATA_ERROR_ARENA_MISALIGNED = 4,
+  STRATA_ERROR_UNKNOWN_DTYPE = 5,
+  STRATA_ERROR_INDEX_OUT_OF_RANGE = 6
+} strata_status_t;
+
+/* One input or output of a model. `shape` points at `rank` extents. Bool
+ * tensors hold one byte per element. */
+typedef struct strata_tensor_desc {
+  const char *name;
+  int32_t dtype; /* a strata_dtype_t */
+  int32_t rank;
+  const int64_t *shape;
+} strata_tensor_desc_t;
+
+/* The generated entry point. Inputs and outputs are dense, row-major buffers
+ * in model order; the arena holds every intermediate tensor. Generated code
+ * neither allocates nor checks: call it through strata_run. */
+typedef void (*strata_entry_fn)(const void *const *inputs, void *const *outputs,
+                                void *arena);
+
+/* The descriptor a compiled model exports as `NAME_model`. The field order
+ * and widths are fixed by the ABI (see the file comment). */
+typedef struct strata_model {
+  uint32_t abi_version;
+  uint32_t num_inputs;
+  uint32_t num_outputs;
+  uint32_t flags; /* reserved, 0 */
+  const char *name;
+  const strata_tensor_desc_t *inputs;
+  const strata_tensor_desc_t *outputs;
+  uint64_t arena_bytes;
+  uint64_t arena_alignment;
+  strata_entry_fn entry;
+} strata_model_t;
+
+/* A static message for every status; never NULL. */
+const char *strata_strerror(strata_status_t status);
+
+/* Bytes per element of `dtype`, 0 when unknown. */
+size_t strata_dtype_size(int32_t dtype);
+
+/* A short lower-case name ("float32", "int64", ...), "unknown" otherwise. */
+const char *strata_dtype_name(int32_t dtype);
+
+/* Elements and bytes of one tensor described by `desc`. */
+size_t strata_tensor_elements(const strata_tensor_desc_t *desc);
+size_t strata_tensor_bytes(const strata_tensor_desc_t *desc);
+
+/* Checks the descriptor, every buffer pointer and the arena (size and
+ * alignment), then runs the model once. On error nothing is written. */
+strata_status_t strata_run(const strata_model_t *model,
+                           const void *const *inputs, void *const *outputs,
+                           void *arena, size_t arena_bytes);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* STRATA_RUNTIME_H */

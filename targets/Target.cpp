@@ -1,0 +1,26 @@
+//===- Target.cpp - Target lookup by name -----------------------*- C++ -*-===//
+//
+// Maps --target names to the target folders' resolvers.
+//
+//===----------------------------------------------------------------------===//
+#include "targets/Target.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+namespace strata {
+
+llvm::ArrayRef<llvm::StringRef> supportedTargets() {
+  static const llvm::StringRef names[] = {"x86_64"};
+  return names;
+}
+
+llvm::Expected<TargetDescription> resolveTarget(llvm::StringRef target,
+                                                llvm::StringRef cpu) {
+  if (target == "x86_64" || target == "x86-64")
+    return resolveX86Target(cpu);
+  return llvm::createStringError(
+      "unknown target '" + target.str() + "' (supported: " +
+      llvm::join(supportedTargets(), ", ") + ")");
+}
+
+} // namespace strata

@@ -1,0 +1,42 @@
+//===- Target.h - What the compiler needs to know of a target ---*- C++ -*-===//
+//
+// A target description is everything target-specific that the pipeline and
+// the object emitter consult: the LLVM triple, CPU and features, and the
+// codegen strategy (vector width, tile sizes). Each target folder fills one.
+//
+//===----------------------------------------------------------------------===//
+#ifndef STRATA_TARGETS_TARGET_H
+#define STRATA_TARGETS_TARGET_H
+
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+
+namespace strata {
+
+struct TargetDescription {
+  /// The name users pass to --target (x86_64, ...).
+  std::string name;
+  std::string triple;
+  std::string cpu;
+  /// LLVM feature string ("+avx2,+fma,...").
+  std::string features;
+  /// Widest vector register in bits: the vectorizer's unit.
+  unsigned vectorBits = 128;
+};
+
+/// The names accepted by --target, for help texts and errors.
+llvm::ArrayRef<llvm::StringRef> supportedTargets();
+
+/// Resolves --target and --cpu, or explains what is accepted.
+llvm::Expected<TargetDescription> resolveTarget(llvm::StringRef target,
+                                                llvm::StringRef cpu);
+
+/// The x86-64 family (targets/x86).
+llvm::Expected<TargetDescription> resolveX86Target(llvm::StringRef cpu);
+
+} // namespace strata
+
+#endif // STRATA_TARGETS_TARGET_H

@@ -1,0 +1,150 @@
+"""make_models.py - writes the small ONNX files the compiler lit tests use.
+
+Tests build their inputs at run time instead of checking binary models in:
+`make_models.py OUT_DIR NAME...` writes OUT_DIR/NAME.onnx for each NAME
+below (plus `corrupt`, `truncated` and `empty`, which are broken on purpose).
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+
+def tensor(name, elem, shape):
+    return helper.make_tensor_value_info(name, elem, shape)
+
+
+def model(nodes, inputs, outputs, initializers=(), opset=13):
+    graph = helper.make_graph(nodes, "test", inputs, outputs, list(initializers))
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    m.ir_version = 8
+    return m
+
+
+def weights(name, shape, seed):
+    rng = np.random.default_rng(seed)
+    return numpy_helper.from_array(rng.standard_normal(shape).astype(np.float32), name)
+
+
+def tiny_mlp():
+    """y = relu(x W^T + b): Gemm with transB, then Relu."""
+    return model(
+        [helper.make_node("Gemm", ["x", "w", "b"], ["h"], name="fc", transB=1),
+         helper.make_node("Relu", ["h"], ["y"], name="act")],
+        [tensor("x", TensorProto.FLOAT, [1, 4])],
+        [tensor("y", TensorProto.FLOAT, [1, 3])],
+        [weights("w", [3, 4], 1), weights("b", [3], 2)])
+
+
+def symbolic_batch():
+    """A leading symbolic dimension ('N') that defaults to 1."""
+    return model(
+        [helper.make_node("Relu", ["x"], ["y"], name="act")],
+        [tensor("x", TensorProto.FLOAT, ["N", 8])],
+        [tensor("y", TensorProto.FLOAT, ["N", 8])])
+
+
+def symbolic_inner():
+    """A symbolic dimension that is not the batch: must be bound."""
+    return model(
+        [helper.make_node("Relu", ["x"], ["y"], name="act")],
+        [tensor("x", TensorProto.FLOAT, [1, "T"])],
+        [tensor("y", TensorProto.FLOAT, [1, "T"])])
+
+
+def unsupported():
+    """Two unsupported op types, one of them on two nodes."""
+    return model(
+        [helper.make_node("Sin", ["x"], ["a"], name="sine_1"),
+         helper.make_node("Sin", ["a"], ["b"], name="sine_2"),
+         helper.make_node("Cos", ["b"], ["c"], name="cosine"),
+         helper.make_node("Relu", ["c"], ["y"], name="act")],
+        [tensor("x", TensorProto.FLOAT, [4])],
+        [tensor("y", TensorProto.FLOAT, [4])])
+
+
+def conv_same_upper():
+    """Conv with auto_pad=SAME_UPPER and stride 2: pads become explicit."""
+    return model(
+        [helper.make_node("Conv", ["x", "w"], ["y"], name="conv",
+                          auto_pad="SAME_UPPER", strides=[2, 2])],
+        [tensor("x", TensorProto.FLOAT, [1, 2, 5, 5])],
+        [tensor("y", TensorProto.FLOAT, [1, 3, 3, 3])],
+        [weights("w", [3, 2, 3, 3], 3)])
+
+
+def shape_arithmetic():
+    """Shape -> Gather -> Unsqueeze -> Concat -> Reshape: folds to constants."""
+    return model(
+        [helper.make_node("Shape", ["x"], ["s"], name="shape"),
+         helper.make_node("Gather", ["s", "zero"], ["n"], name="batch", axis=0),
+         helper.make_node("Unsqueeze", ["n", "axes"], ["n1"], name="unsqueeze"),
+         helper.make_node("Concat", ["n1", "minus_one"], ["target"], name="concat",
+                          axis=0),
+         helper.make_node("Reshape", ["x", "target"], ["y"], name="reshape")],
+        [tensor("x", TensorProto.FLOAT, [2, 3, 4])],
+        [tensor("y", TensorProto.FLOAT, [2, 12])],
+        [numpy_helper.from_array(np.array(0, dtype=np.int64), "zero"),
+         numpy_helper.from_array(np.array([0], dtype=np.int64), "axes"),
+         numpy_helper.from_array(np.array([-1], dtype=np.int64), "minus_one")])
+
+
+def clip11():
+    """Clip-11 with constant min/max inputs: they become attributes."""
+    return model(
+        [helper.make_node("Constant", [], ["lo"], name="lo",
+                          value=numpy_helper.from_array(np.array(0.0, np.float32))),
+         helper.make_node("Constant", [], ["hi"], name="hi",
+                          value=numpy_helper.from_array(np.array(6.0, np.float32))),
+         helper.make_node("Clip", ["x", "lo", "hi"], ["y"], name="relu6")],
+        [tensor("x", TensorProto.FLOAT, [1, 8])],
+        [tensor("y", TensorProto.FLOAT, [1, 8])])
+
+
+def softmax_opset11():
+    """Softmax-11 on axis 1 of a 3-D input normalizes over the trailing block."""
+    return model(
+        [helper.make_node("Softmax", ["x"], ["y"], name="softmax", axis=1)],
+        [tensor("x", TensorProto.FLOAT, [2, 3, 4])],
+        [tensor("y", TensorProto.FLOAT, [2, 3, 4])], opset=11)
+
+
+def two_outputs():
+    """Two inputs and two outputs, in model order."""
+    return model(
+        [helper.make_node("Add", ["a", "b"], ["sum"], name="add"),
+         helper.make_node("Mul", ["a", "b"], ["product"], name="mul")],
+        [tensor("a", TensorProto.FLOAT, [2, 3]), tensor("b", TensorProto.FLOAT, [3])],
+        [tensor("sum", TensorProto.FLOAT, [2, 3]),
+         tensor("product", TensorProto.FLOAT, [2, 3])])
+
+
+MODELS = {f.__name__: f for f in [tiny_mlp, symbolic_batch, symbolic_inner,
+                                  unsupported, conv_same_upper, shape_arithmetic,
+                                  clip11, softmax_opset11, two_outputs]}
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    for name in sys.argv[2:]:
+        path = os.path.join(out, name + ".onnx")
+        if name == "empty":
+            open(path, "wb").close()
+        elif name == "corrupt":
+            with open(path, "wb") as f:
+                f.write(b"\x08\x07this is not protobuf \xff\xff\xff\xff\xff")
+        elif name == "truncated":
+            data = tiny_mlp().SerializeToString()
+            with open(path, "wb") as f:
+                f.write(data[: len(data) // 2])
+        else:
+            m = MODELS[name]()
+            onnx.checker.check_model(m)
+            onnx.save(m, path)
+
+
+if __name__ == "__main__":
+    main()

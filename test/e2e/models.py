@@ -1,0 +1,154 @@
+"""models.py - the PyTorch models behind Strata's end-to-end tests.
+
+Each end-to-end test compiles one ONNX export with stratac, runs it with
+strata-run and compares against PyTorch. This file is the registry of those
+models: how to build each one with deterministic weights (a fixed seed, never a
+download), its input shapes and the ONNX opset it is exported at. The models
+grow from a two-layer MLP to full torchvision networks so that a failure points
+at the smallest graph that shows it. export_models.py turns the registry into
+files; nothing here touches the disk.
+"""
+
+import importlib.util
+import os
+import zlib
+from dataclasses import dataclass
+from typing import Callable, List, Tuple
+
+import numpy as np
+import torch
+import torchvision
+from torch import nn
+
+_REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TRAFFIC_SCRIPT = os.path.join(_REPO_ROOT, "examples", "traffic", "export_traffic.py")
+
+
+def _load_traffic():
+    """The traffic example's module: the seq2seq model is defined once, there."""
+    spec = importlib.util.spec_from_file_location("export_traffic", TRAFFIC_SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+traffic = _load_traffic()
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One end-to-end model.
+
+    keep_batchnorm: export BatchNormalization nodes as they are. By default
+    torch.onnx folds eval-mode BatchNorm into the preceding Conv, so only the
+    models that set this exercise Strata's own BatchNorm handling.
+    """
+    name: str
+    build: Callable[[], nn.Module]               # returns the model in eval mode
+    input_shapes: List[Tuple[int, ...]]
+    opset: int = 13
+    keep_batchnorm: bool = False
+    make_inputs: Callable[[], List[np.ndarray]] = None  # default: seeded N(0, 1)
+
+    def inputs(self):
+        """The test inputs: float32 arrays, the same on every run and machine."""
+        if self.make_inputs is not None:
+            return self.make_inputs()
+        rng = np.random.RandomState(zlib.crc32(self.name.encode()))
+        return [rng.standard_normal(shape).astype(np.float32) for shape in self.input_shapes]
+
+
+def randomize_batchnorm(module, seed):
+    """Give every BatchNorm non-trivial, deterministic statistics and affine terms.
+
+    Fresh BatchNorm layers are the identity in eval mode (mean 0, variance 1,
+    scale 1, shift 0), which would let a compiler that ignores or mis-folds them
+    pass. Values stay near those defaults so deep networks keep a sane scale.
+    """
+    gen = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for bn in module.modules():
+            if isinstance(bn, nn.BatchNorm2d):
+                n = bn.num_features
+                bn.running_mean.copy_(0.1 * torch.randn(n, generator=gen))
+                bn.running_var.copy_(0.5 + torch.rand(n, generator=gen))
+                bn.weight.copy_(0.75 + 0.5 * torch.rand(n, generator=gen))
+                bn.bias.copy_(0.1 * torch.randn(n, generator=gen))
+    return module
+
+
+def _seeded(name, factory):
+    """A builder that seeds torch from the model's name, then builds in eval mode."""
+    def build():
+        seed = zlib.crc32(name.encode())
+        torch.manual_seed(seed)
+        return randomize_batchnorm(factory(), seed).eval()
+    return build
+
+
+def mlp():
+    return nn.Sequential(nn.Linear(16, 32), nn.ReLU(), nn.Linear(32, 10))
+
+
+def conv_bn(cin, cout, kernel, stride=1, groups=1):
+    return [nn.Conv2d(cin, cout, kernel, stride, kernel // 2, groups=groups, bias=False),
+            nn.BatchNorm2d(cout)]
+
+
+class ResidualBlock(nn.Module):
+    """conv-bn-relu-conv-bn plus the identity, then relu (ResNet's basic block)."""
+
+    def __init__(self, channels):
+        super().__init__()
+        self.body = nn.Sequential(*conv_bn(channels, channels, 3), nn.ReLU(),
+                                  *conv_bn(channels, channels, 3))
+        self.relu = nn.ReLU()
+
+    def forward(self, x):
+        return self.relu(self.body(x) + x)
+
+
+def cnn():
+    return nn.Sequential(
+        *conv_bn(3, 16, 3), nn.ReLU(),     # 16x32x32
+        nn.MaxPool2d(2),                   # 16x16x16
+        ResidualBlock(16),
+        nn.AdaptiveAvgPool2d(1),           # 16x1x1, exported as GlobalAveragePool
+        nn.Flatten(),
+        nn.Linear(16, 10),
+    )
+
+
+class InvertedResidual(nn.Module):
+    """MobileNetV2's block: 1x1 expand, 3x3 depthwise, 1x1 linear project, plus the input."""
+
+    def __init__(self, channels, expand=6):
+        super().__init__()
+        hidden = channels * expand
+        self.body = nn.Sequential(
+            *conv_bn(channels, hidden, 1), nn.ReLU6(),
+            *conv_bn(hidden, hidden, 3, groups=hidden), nn.ReLU6(),
+            *conv_bn(hidden, channels, 1),
+        )
+
+    def forward(self, x):
+        return x + self.body(x)
+
+
+MODELS = [
+    ModelSpec("mlp", _seeded("mlp", mlp), [(1, 16)]),
+    ModelSpec("cnn", _seeded("cnn", cnn), [(1, 3, 32, 32)], keep_batchnorm=True),
+    # Opset 14 here so BatchNormalization-14 is covered as well as cnn's -9.
+    ModelSpec("mobilenet_block", _seeded("mobilenet_block", lambda: InvertedResidual(16)),
+              [(1, 16, 16, 16)], opset=14, keep_batchnorm=True),
+    ModelSpec("traffic_lstm", traffic.build_model,
+              [(1, traffic.HISTORY, traffic.FEATURES)], opset=traffic.OPSET,
+              make_inputs=lambda: [traffic.synthetic_history()]),
+    ModelSpec("resnet18", _seeded("resnet18", lambda: torchvision.models.resnet18(weights=None)),
+              [(1, 3, 224, 224)]),
+    ModelSpec("mobilenet_v2", _seeded("mobilenet_v2",
+                                      lambda: torchvision.models.mobilenet_v2(weights=None)),
+              [(1, 3, 224, 224)], opset=14),
+]
+
+BY_NAME = {spec.name: spec for spec in MODELS}

@@ -1,0 +1,121 @@
+#!/usr/bin/python3
+"""run_e2e.py - compile one exported model with stratac, run it, compare with PyTorch.
+
+This is the body of each e2e.NAME ctest: it drives the two user-facing tools
+exactly as a user would (stratac --emit=shared, then strata-run on .npy files)
+and judges the result against the outputs export_models.py recorded. An output
+passes when its largest absolute error is within `tolerance` of its scale,
+max|expected| (1.0 when the output is all zeros), so one threshold suits logits
+of 0.2 and activations of 10 alike. Prints one line; exits 0 on PASS, 1 on FAIL.
+
+    run_e2e.py --stratac BIN --strata-run BIN --models-dir DIR --work DIR --model NAME
+"""
+
+import argparse
+import glob
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+
+
+def fail(name, detail, log=None):
+    print(f"e2e {name}: FAIL {detail}")
+    if log:
+        sys.stdout.write(log if log.endswith("\n") else log + "\n")
+    return 1
+
+
+def run(cmd):
+    """Run a tool; returns (ok, text to show on failure)."""
+    try:
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except OSError as err:
+        return False, f"cannot run {cmd[0]}: {err}"
+    if proc.returncode == 0:
+        return True, ""
+    return False, (f"$ {' '.join(cmd)}\nexit status {proc.returncode}\n"
+                   f"{proc.stderr}{proc.stdout}")
+
+
+def sorted_numbered(pattern):
+    """input_0.npy, input_1.npy, ..., input_10.npy in numeric, not lexical, order."""
+    return sorted(glob.glob(pattern), key=lambda p: int(p.rsplit("_", 1)[1].split(".")[0]))
+
+
+def compare(expected, actual, tolerance):
+    """(ok, max_abs_err, scale, note) for one output."""
+    scale = float(np.max(np.abs(expected))) if expected.size else 0.0
+    scale = scale if scale > 0.0 else 1.0
+    if actual.shape != expected.shape:
+        return False, float("inf"), scale, f"shape {list(actual.shape)}, expected {list(expected.shape)}"
+    if not np.all(np.isfinite(actual)):
+        return False, float("inf"), scale, f"{int(np.sum(~np.isfinite(actual)))} non-finite values"
+    diff = np.abs(actual.astype(np.float64) - expected.astype(np.float64))
+    err = float(np.max(diff)) if diff.size else 0.0
+    note = ""
+    if diff.size:
+        where = np.unravel_index(int(np.argmax(diff)), diff.shape)
+        note = f"worst at {list(map(int, where))}: got {actual[where]:.9g}, expected {expected[where]:.9g}"
+    return err <= tolerance * scale, err, scale, note
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--stratac", required=True)
+    parser.add_argument("--strata-run", required=True)
+    parser.add_argument("--models-dir", required=True, help="export_models.py's --out")
+    parser.add_argument("--work", required=True, help="scratch directory; WORK/NAME is replaced")
+    parser.add_argument("--model", required=True)
+    parser.add_argument("--tolerance", type=float, default=1e-4,
+                        help="largest error allowed, as a fraction of max|expected| (default 1e-4)")
+    args = parser.parse_args(argv)
+    name = args.model
+
+    model_dir = os.path.join(args.models_dir, name)
+    onnx_path = os.path.join(model_dir, "model.onnx")
+    inputs = sorted_numbered(os.path.join(model_dir, "input_*.npy"))
+    expected_paths = sorted_numbered(os.path.join(model_dir, "expected_*.npy"))
+    if not os.path.exists(onnx_path) or not inputs or not expected_paths:
+        return fail(name, f"no exported model in {model_dir} (run export_models.py first)")
+
+    work = os.path.join(args.work, name)
+    compiled = os.path.join(work, "compiled")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+
+    ok, log = run([args.stratac, onnx_path, "--target=x86_64", "--name", name,
+                   "--emit=shared", "-o", compiled])
+    if not ok:
+        return fail(name, "stratac failed", log)
+
+    outputs = [os.path.join(work, f"output_{k}.npy") for k in range(len(expected_paths))]
+    cmd = [args.strata_run, compiled]
+    for path in inputs:
+        cmd += ["--input", path]
+    for path in outputs:
+        cmd += ["--output", path]
+    ok, log = run(cmd)
+    if not ok:
+        return fail(name, "strata-run failed", log)
+
+    worst = None  # (err / scale, index, err, scale, note)
+    for k, (want_path, got_path) in enumerate(zip(expected_paths, outputs)):
+        if not os.path.exists(got_path):
+            return fail(name, f"strata-run wrote no {os.path.basename(got_path)}")
+        ok, err, scale, note = compare(np.load(want_path), np.load(got_path), args.tolerance)
+        if not ok:
+            return fail(name, f"output {k}: max_abs_err={err:.3g} scale={scale:.6g} "
+                              f"tolerance={args.tolerance:g}; {note}")
+        if worst is None or err / scale > worst[0]:
+            worst = (err / scale, k, err, scale)
+    _, k, err, scale = worst
+    where = f" (output {k})" if len(outputs) > 1 else ""
+    print(f"e2e {name}: PASS max_abs_err={err:.3g} scale={scale:.6g}{where}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
