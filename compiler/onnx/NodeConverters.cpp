@@ -502,7 +502,7 @@ LogicalResult convertSqueezeLike(NodeContext &ctx,
 }
 
 LogicalResult convertShape(NodeContext &ctx, SmallVectorImpl<Value> &results) {
-  IntegerAttr end;
+  IntegerAttr end; // Absent means "to the last axis".
   if (ctx.attribute("end"))
     end = ctx.builder.getI64IntegerAttr(ctx.intAttr("end", 0));
   results.push_back(ctx.builder.createOrFold<ShapeOp>(

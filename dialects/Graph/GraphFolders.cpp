@@ -113,7 +113,8 @@ OpFoldResult foldArithmetic(Operation *op, Attribute lhsAttr,
           }
           return a;
         });
-  if (isa<IntegerType>(type.getElementType()))
+  if (auto integer = dyn_cast<IntegerType>(type.getElementType())) {
+    bool isUnsigned = integer.isUnsigned();
     return foldBroadcast<APInt>(
         lhs, rhs, type, [&](const APInt &a, const APInt &b) -> std::optional<APInt> {
           switch (kind) {
@@ -123,10 +124,11 @@ OpFoldResult foldArithmetic(Operation *op, Attribute lhsAttr,
           case Arithmetic::Div:
             if (b.isZero())
               return std::nullopt;
-            return a.sdiv(b);
+            return isUnsigned ? a.udiv(b) : a.sdiv(b);
           }
           return std::nullopt;
         });
+  }
   return {};
 }
 
@@ -158,9 +160,7 @@ OpFoldResult ShapeOp::fold(FoldAdaptor) {
   RankedTensorType input = getInput().getType();
   if (!input.hasStaticShape())
     return {};
-  int64_t rank = input.getRank();
-  int64_t start = *normalizeAxis(getStart(), rank, /*allowEnd=*/true);
-  int64_t end = *normalizeAxis(getEnd().value_or(rank), rank, true);
+  auto [start, end] = shapeOpRange(getStart(), getEnd(), input.getRank());
   SmallVector<int64_t> extents;
   for (int64_t i = start; i < end; ++i)
     extents.push_back(input.getDimSize(i));
@@ -200,7 +200,9 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
     return {};
   SmallVector<APInt> values;
   for (const APInt &v : input.getValues<APInt>())
-    values.push_back(fromInt.isUnsigned() || fromInt.getWidth() == 1
+    values.push_back(toInt.getWidth() == 1 // To bool: non-zero is true.
+                         ? APInt(1, !v.isZero())
+                     : fromInt.isUnsigned() || fromInt.getWidth() == 1
                          ? v.zextOrTrunc(toInt.getWidth())
                          : v.sextOrTrunc(toInt.getWidth()));
   return DenseElementsAttr::get(type, values);

@@ -121,15 +121,11 @@ LogicalResult ConstantOfShapeOp::verify() {
 }
 
 LogicalResult ShapeOp::verify() {
-  int64_t rank = getInput().getType().getRank();
-  auto start = normalizeAxis(getStart(), rank, /*allowEnd=*/true);
-  auto end = normalizeAxis(getEnd().value_or(rank), rank, /*allowEnd=*/true);
-  if (!start || !end)
-    return emitOpError("start or end is outside the input's rank ") << rank;
-  auto resultType = getResult().getType();
-  if (!resultType.getElementType().isInteger(64))
+  auto [start, end] = shapeOpRange(getStart(), getEnd(),
+                                   getInput().getType().getRank());
+  if (!getResult().getType().getElementType().isInteger(64))
     return emitOpError("result must hold int64 extents");
-  return expectResultShape(*this, {std::max<int64_t>(*end - *start, 0)});
+  return expectResultShape(*this, {std::max<int64_t>(end - start, 0)});
 }
 
 LogicalResult CastOp::verify() {
@@ -225,7 +221,7 @@ template <typename SoftmaxLike>
 static LogicalResult verifySoftmaxAxis(SoftmaxLike op) {
   if (!normalizeAxis(op.getAxis(), op.getInput().getType().getRank()))
     return op.emitOpError("axis ")
-           << op.getAxis() << " is outside the input's rank "
+           << static_cast<int64_t>(op.getAxis()) << " is outside the input's rank "
            << op.getInput().getType().getRank();
   return success();
 }
@@ -249,7 +245,7 @@ LogicalResult FlattenOp::verify() {
   ArrayRef<int64_t> x = shapeOf(getInput());
   auto axis = normalizeAxis(getAxis(), x.size(), /*allowEnd=*/true);
   if (!axis)
-    return emitOpError("axis ") << getAxis() << " is outside the input's rank";
+    return emitOpError("axis ") << static_cast<int64_t>(getAxis()) << " is outside the input's rank";
   int64_t outer = 1, inner = 1;
   for (auto [i, extent] : llvm::enumerate(x))
     (static_cast<int64_t>(i) < *axis ? outer : inner) *= extent;
@@ -322,7 +318,7 @@ LogicalResult ConcatOp::verify() {
   ArrayRef<int64_t> first = shapeOf(getInputs().front());
   auto axis = normalizeAxis(getAxis(), first.size());
   if (!axis)
-    return emitOpError("axis ") << getAxis() << " is outside the inputs' rank";
+    return emitOpError("axis ") << static_cast<int64_t>(getAxis()) << " is outside the inputs' rank";
   SmallVector<int64_t> expected(first);
   expected[*axis] = 0;
   for (Value input : getInputs()) {
@@ -364,7 +360,7 @@ LogicalResult GatherOp::verify() {
   ArrayRef<int64_t> x = shapeOf(getInput());
   auto axis = normalizeAxis(getAxis(), x.size());
   if (!axis)
-    return emitOpError("axis ") << getAxis() << " is outside the input's rank";
+    return emitOpError("axis ") << static_cast<int64_t>(getAxis()) << " is outside the input's rank";
   if (!isa<IntegerType>(elementTypeOf(getIndices())))
     return emitOpError("indices must be integers");
   SmallVector<int64_t> expected(x.begin(), x.begin() + *axis);

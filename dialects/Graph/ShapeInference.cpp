@@ -68,10 +68,19 @@ std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank,
                                      bool allowEnd) {
   int64_t limit = allowEnd ? rank + 1 : rank;
   if (axis < 0)
-    axis += limit;
+    axis += rank;
   if (axis < 0 || axis >= limit)
     return std::nullopt;
   return axis;
+}
+
+std::pair<int64_t, int64_t> shapeOpRange(int64_t start,
+                                         std::optional<int64_t> end,
+                                         int64_t rank) {
+  auto clampAxis = [rank](int64_t axis) {
+    return std::clamp<int64_t>(axis < 0 ? axis + rank : axis, 0, rank);
+  };
+  return {clampAxis(start), clampAxis(end.value_or(rank))};
 }
 
 SliceRange resolveSliceRange(int64_t start, int64_t end, int64_t step,

@@ -28,10 +28,17 @@ int64_t windowOutputSize(int64_t input, int64_t kernel, int64_t stride,
                          int64_t padBegin, int64_t padEnd, int64_t dilation,
                          bool ceilMode);
 
-/// `axis` made non-negative for a tensor of `rank`, or nullopt when out of
-/// range. `rank` itself is accepted when `allowEnd` (Unsqueeze, Shape's end).
+/// `axis` made non-negative for a tensor of `rank` (a negative axis counts
+/// from the end), or nullopt when out of range. With `allowEnd` the position
+/// after the last axis, `rank`, is valid too (Flatten's axis).
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank,
                                      bool allowEnd = false);
+
+/// ONNX Shape's [start, end) for a rank-`rank` input: negative values count
+/// from the end, and both are clamped to [0, rank].
+std::pair<int64_t, int64_t> shapeOpRange(int64_t start,
+                                         std::optional<int64_t> end,
+                                         int64_t rank);
 
 /// One resolved Slice axis: the first index, the step and the element count.
 struct SliceRange {

@@ -37,10 +37,14 @@ struct Window {
     padEnd.assign(pads.begin() + spatial, pads.end());
     inputSpatial.assign(input.begin() + 2, input.end());
     outputSpatial.assign(output.begin() + 2, output.end());
-    if (spatial == 1)
-      for (SmallVector<int64_t> *v : {&kernel, &strides, &dilations, &padBegin,
-                                      &padEnd, &inputSpatial, &outputSpatial})
+    if (spatial == 1) {
+      // The unit height: extent, kernel, stride and dilation 1, no padding.
+      for (SmallVector<int64_t> *v :
+           {&kernel, &strides, &dilations, &inputSpatial, &outputSpatial})
         v->insert(v->begin(), 1);
+      padBegin.insert(padBegin.begin(), 0);
+      padEnd.insert(padEnd.begin(), 0);
+    }
     for (int d = 0; d < 2; ++d) {
       // The padded input must cover the last window (ceil_mode may need more
       // than the explicit end padding; extra is never read otherwise).
