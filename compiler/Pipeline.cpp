@@ -39,6 +39,7 @@ LogicalResult buildGraphToLinalgPipeline(OpPassManager &pm,
 LogicalResult buildLinalgToLLVMPipeline(OpPassManager &pm,
                                         const PipelineOptions &options) {
   std::string text = llvm::formatv(
+      "func.func(strata-tile-and-vectorize{{vector-bits={1}}), canonicalize, cse, "
       "one-shot-bufferize{{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map}, "
       "buffer-results-to-out-params{{hoist-static-allocs=true "
@@ -46,13 +47,16 @@ LogicalResult buildLinalgToLLVMPipeline(OpPassManager &pm,
       "canonicalize, cse, "
       "strata-plan-memory{{entry={0}}, "
       "func.func(strata-lower-strided-copies, convert-linalg-to-loops, "
-      "strata-expand-math), "
+      "strata-expand-math, lower-vector-multi-reduction, "
+      "convert-vector-to-scf{{full-unroll=true}), "
       "lower-affine, convert-scf-to-cf, canonicalize, cse, "
-      "expand-strided-metadata, finalize-memref-to-llvm, convert-math-to-llvm, "
-      "convert-arith-to-llvm, convert-cf-to-llvm, "
+      "convert-vector-to-llvm{{vector-contract-lowering=outerproduct}, "
+      "expand-strided-metadata, lower-affine, finalize-memref-to-llvm, "
+      "convert-math-to-llvm, "
+      "convert-arith-to-llvm, convert-cf-to-llvm, convert-ub-to-llvm, "
       "convert-func-to-llvm{{use-bare-ptr-memref-call-conv=1}, "
       "reconcile-unrealized-casts, canonicalize",
-      options.entryName);
+      options.entryName, options.vectorBits);
   return appendPipeline(pm, text);
 }
 

@@ -1,0 +1,169 @@
+//===- TileAndVectorize.cpp - CPU tiling and vectorization ------*- C++ -*-===//
+//
+// Implements strata-tile-and-vectorize, the CPU codegen strategy. Loop bounds
+// are static, so tile sizes are chosen as exact divisors: every tile is a
+// static op the vectorizer handles without masks, and no remainder loops are
+// generated. The preferred tiles keep one accumulator tile in registers:
+// (rows x 2 vectors) for matmul, (8 output channels x one vector of output
+// columns) for convolution.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace strata {
+#define GEN_PASS_DEF_TILEANDVECTORIZE
+#include "passes/Passes.h.inc"
+} // namespace strata
+
+using namespace mlir;
+
+namespace {
+
+/// Marks the ops tiling produced until they are vectorized.
+constexpr llvm::StringLiteral kVectorizeMarker = "strata.vectorize";
+
+/// The largest divisor of `extent` that is at most `preferred` (0 = untiled).
+int64_t exactTile(int64_t extent, int64_t preferred) {
+  if (preferred <= 0 || extent <= preferred)
+    return 0; // The whole loop: a tile size of 0 leaves it untiled.
+  for (int64_t tile = preferred; tile > 1; --tile)
+    if (extent % tile == 0)
+      return tile;
+  return 1;
+}
+
+/// Every loop bound of `op` is static.
+bool hasStaticLoops(linalg::LinalgOp op) {
+  return !llvm::any_of(op.getStaticLoopRanges(),
+                       [](int64_t bound) { return ShapedType::isDynamic(bound); });
+}
+
+/// Preferred tile sizes per loop of `op`, or empty when `op` is not one the
+/// strategy tiles.
+SmallVector<int64_t> preferredTiles(linalg::LinalgOp op, int64_t lanes) {
+  if (isa<linalg::MatmulOp>(op))
+    return {8, 2 * lanes, lanes};
+  if (isa<linalg::BatchMatmulOp>(op))
+    return {1, 8, 2 * lanes, lanes};
+  // Loops: n, f, oh, ow, c, kh, kw. Tiles of one output row, decomposable.
+  if (isa<linalg::Conv2DNchwFchwOp>(op))
+    return {1, 8, 1, lanes, 16, 1, 0};
+  // Depthwise loops: n, oh, ow, c, kh, kw (NCHW order of the iteration space
+  // is n, c, oh, ow, kh, kw).
+  if (isa<linalg::DepthwiseConv2DNchwChwOp>(op))
+    return {1, 8, 1, lanes, 1, 0};
+  if (isa<linalg::PoolingNchwMaxOp, linalg::PoolingNchwSumOp>(op))
+    return {1, 8, 1, lanes, 1, 0};
+  if (isa<linalg::GenericOp>(op) && linalg::isaContractionOpInterface(op)) {
+    // Parallel loops get a vector's worth at the innermost, 1 elsewhere;
+    // reductions a few vectors.
+    SmallVector<int64_t> tiles;
+    auto iterators = op.getIteratorTypesArray();
+    for (size_t i = 0; i < iterators.size(); ++i)
+      tiles.push_back(linalg::isReductionIterator(iterators[i]) ? lanes
+                      : i + 2 == iterators.size()                ? 2 * lanes
+                                                                 : 8);
+    return tiles;
+  }
+  return {};
+}
+
+struct TileAndVectorizePass
+    : strata::impl::TileAndVectorizeBase<TileAndVectorizePass> {
+  using TileAndVectorizeBase::TileAndVectorizeBase;
+
+  void runOnOperation() override {
+    func::FuncOp function = getOperation();
+    MLIRContext *context = &getContext();
+    int64_t lanes = std::max<int64_t>(vectorBits / 32, 1);
+
+    // 1. Tile the heavy ops with exact divisors of their static bounds.
+    SmallVector<linalg::LinalgOp> candidates;
+    function.walk([&](linalg::LinalgOp op) {
+      if (op.hasPureTensorSemantics() && hasStaticLoops(op) &&
+          !preferredTiles(op, lanes).empty())
+        candidates.push_back(op);
+    });
+    IRRewriter rewriter(context);
+    for (linalg::LinalgOp op : candidates) {
+      SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+      SmallVector<int64_t> preferred = preferredTiles(op, lanes);
+      SmallVector<int64_t> tiles;
+      for (auto [bound, want] : llvm::zip(bounds, preferred))
+        tiles.push_back(exactTile(bound, want));
+      if (llvm::all_of(tiles, [](int64_t t) { return t == 0; }))
+        continue;
+      scf::SCFTilingOptions options;
+      options.setTileSizes(getAsIndexOpFoldResult(context, tiles));
+      rewriter.setInsertionPoint(op);
+      auto tiled = scf::tileUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()), options);
+      if (failed(tiled))
+        continue; // Leaves the op whole: correct, only slower.
+      for (Operation *tile : tiled->tiledOps)
+        tile->setAttr(kVectorizeMarker, rewriter.getUnitAttr());
+      rewriter.replaceOp(op, tiled->replacements);
+    }
+
+    // 2. Tiled 2-D convolutions and pools with unit height become 1-D ones.
+    {
+      RewritePatternSet patterns(context);
+      linalg::populateDecomposeConvolutionPatterns(patterns);
+      tensor::ExtractSliceOp::getCanonicalizationPatterns(patterns, context);
+      scf::ForOp::getCanonicalizationPatterns(patterns, context);
+      if (failed(applyPatternsGreedily(function, std::move(patterns))))
+        return signalPassFailure();
+    }
+
+    // 3. Vectorize the tiles (and what decomposing them produced) and every
+    //    other small static linalg op.
+    SmallVector<linalg::LinalgOp> small;
+    function.walk([&](linalg::LinalgOp op) {
+      if (!op.hasPureTensorSemantics() || !hasStaticLoops(op))
+        return;
+      bool isTile = op->hasAttr(kVectorizeMarker) ||
+                    isa<linalg::Conv1DNcwFcwOp, linalg::DepthwiseConv1DNcwCwOp,
+                        linalg::PoolingNcwMaxOp, linalg::PoolingNcwSumOp>(op);
+      op->removeAttr(kVectorizeMarker);
+      int64_t iterations = 1;
+      for (int64_t bound : op.getStaticLoopRanges())
+        iterations *= bound;
+      if (isTile || iterations <= maxVectorElements)
+        small.push_back(op);
+    });
+    for (linalg::LinalgOp op : small) {
+      rewriter.setInsertionPoint(op);
+      // Contractions become one vector.contract in canonical matmul form
+      // (not a broadcast product and a reduction), which lowers to FMAs.
+      bool isContraction = linalg::isaContractionOpInterface(op);
+      FailureOr<linalg::VectorizationResult> vectorized = linalg::vectorize(
+          rewriter, op, /*inputVectorSizes=*/{}, /*inputScalableVecDims=*/{},
+          /*vectorizeNDExtract=*/false, /*flatten1DDepthwiseConv=*/false,
+          /*assumeDynamicDimsMatchVecSizes=*/false,
+          /*createNamedContraction=*/isContraction);
+      if (failed(vectorized))
+        continue; // Not vectorizable (e.g. gathers): stays scalar loops.
+      rewriter.replaceOp(op, vectorized->replacements);
+    }
+
+    // 4. Clean the vector code up for lowering.
+    RewritePatternSet patterns(context);
+    vector::populateVectorReductionToContractPatterns(patterns);
+    vector::populateSinkVectorOpsPatterns(patterns);
+    vector::TransferReadOp::getCanonicalizationPatterns(patterns, context);
+    vector::TransferWriteOp::getCanonicalizationPatterns(patterns, context);
+    if (failed(applyPatternsGreedily(function, std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace

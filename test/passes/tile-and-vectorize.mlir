@@ -1,0 +1,68 @@
+// RUN: strata-opt %s --strata-tile-and-vectorize=vector-bits=256 --canonicalize | FileCheck %s
+
+// A matmul is tiled by exact divisors (8 rows, 2 vectors of columns, one
+// vector of the reduction) and each tile becomes one vector.contract.
+// CHECK-LABEL: func.func @matmul
+// CHECK-NOT: linalg.matmul
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: vector.contract {{.*}} : vector<8x8xf32>, vector<8x16xf32> into vector<8x16xf32>
+func.func @matmul(%a: tensor<16x64xf32>, %b: tensor<64x32xf32>,
+                  %c: tensor<16x32xf32>) -> tensor<16x32xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<16x64xf32>, tensor<64x32xf32>)
+                     outs(%c : tensor<16x32xf32>) -> tensor<16x32xf32>
+  return %0 : tensor<16x32xf32>
+}
+
+// Extents without a divisor near the preferred tile fall back to the largest
+// divisor: 10 columns and a reduction of 7 are taken whole.
+// CHECK-LABEL: func.func @matmul_odd
+// CHECK-NOT: linalg.matmul
+// CHECK: vector.contract {{.*}} : vector<1x7xf32>, vector<7x10xf32> into vector<1x10xf32>
+func.func @matmul_odd(%a: tensor<1x7xf32>, %b: tensor<7x10xf32>,
+                      %c: tensor<1x10xf32>) -> tensor<1x10xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<1x7xf32>, tensor<7x10xf32>)
+                     outs(%c : tensor<1x10xf32>) -> tensor<1x10xf32>
+  return %0 : tensor<1x10xf32>
+}
+
+// A 2-D NCHW convolution is tiled to one output row, decomposed into a 1-D
+// convolution and vectorized: no linalg convolution is left.
+// CHECK-LABEL: func.func @conv
+// CHECK-NOT: linalg.conv_2d_nchw_fchw
+// CHECK-NOT: linalg.conv_1d_ncw_fcw
+// CHECK: scf.for
+// CHECK: vector.transfer_read
+// CHECK: vector.contract
+func.func @conv(%x: tensor<1x16x10x10xf32>, %w: tensor<8x16x3x3xf32>,
+                %init: tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32> {
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>,
+                                 strides = dense<1> : tensor<2xi64>}
+       ins(%x, %w : tensor<1x16x10x10xf32>, tensor<8x16x3x3xf32>)
+       outs(%init : tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
+  return %0 : tensor<1x8x8x8xf32>
+}
+
+// Large untiled elementwise ops stay linalg (LLVM vectorizes their loops);
+// small ones are vectorized whole.
+// CHECK-LABEL: func.func @elementwise
+// CHECK: linalg.generic
+// CHECK: arith.addf {{.*}} : vector<4xf32>
+#id = affine_map<(d0) -> (d0)>
+func.func @elementwise(%big: tensor<4096xf32>, %small: tensor<4xf32>)
+    -> (tensor<4096xf32>, tensor<4xf32>) {
+  %0 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+       ins(%big : tensor<4096xf32>) outs(%big : tensor<4096xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %in, %in : f32
+    linalg.yield %s : f32
+  } -> tensor<4096xf32>
+  %1 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+       ins(%small : tensor<4xf32>) outs(%small : tensor<4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %in, %in : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  return %0, %1 : tensor<4096xf32>, tensor<4xf32>
+}
