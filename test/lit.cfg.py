@@ -24,3 +24,8 @@ llvm_config.add_tool_substitutions(
 config.substitutions.append(("%python", config.strata_python))
 config.substitutions.append(
     ("%inputs", os.path.join(config.test_source_root, "compiler", "Inputs")))
+config.substitutions.append(("%cc", config.strata_c_compiler))
+config.substitutions.append(("%strata_runtime", config.strata_runtime_library))
+config.substitutions.append(
+    ("%strata_include",
+     os.path.join(os.path.dirname(config.test_source_root), "runtime", "include")))

@@ -1,0 +1,68 @@
+//===- ArtifactWritersTest.cpp - Unit tests of header/manifest --*- C++ -*-===//
+//
+// The header must be valid C for any tensor name ONNX allows and name every
+// symbol after the artifact; the manifest must be deterministic.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/ArtifactWriters.h"
+#include "compiler/ModelSignature.h"
+
+#include "strata/runtime.h"
+
+#include <gtest/gtest.h>
+
+using namespace strata;
+
+namespace {
+
+ModelSignature exampleSignature() {
+  ModelSignature signature;
+  signature.name = "kws";
+  signature.arenaBytes = 4096;
+  signature.arenaLowerBound = 4032;
+  signature.inputs.push_back({"mfcc \"frames\"\\x", STRATA_DTYPE_FLOAT32, {1, 49, 10}});
+  signature.outputs.push_back({"scores", STRATA_DTYPE_INT64, {1, 12}});
+  return signature;
+}
+
+} // namespace
+
+TEST(SanitizeIdentifierTest, MakesCIdentifiers) {
+  EXPECT_EQ(sanitizeIdentifier("resnet18"), "resnet18");
+  EXPECT_EQ(sanitizeIdentifier("model-v2.int8"), "model_v2_int8");
+  EXPECT_EQ(sanitizeIdentifier("3dnet"), "_3dnet");
+  EXPECT_EQ(sanitizeIdentifier(""), "_");
+}
+
+TEST(HeaderWriterTest, MacrosAndEscapedNames) {
+  std::string header = writeHeader(exampleSignature());
+  EXPECT_NE(header.find("#define KWS_ARENA_BYTES 4096\n"), std::string::npos);
+  EXPECT_NE(header.find("#define KWS_INPUT_0_SHAPE {1, 49, 10}\n"), std::string::npos);
+  EXPECT_NE(header.find("#define KWS_INPUT_0_BYTES 1960\n"), std::string::npos);
+  EXPECT_NE(header.find("#define KWS_OUTPUT_0_DTYPE STRATA_DTYPE_INT64\n"),
+            std::string::npos);
+  EXPECT_NE(header.find("#define KWS_OUTPUT_0_BYTES 96\n"), std::string::npos);
+  // Quotes and backslashes in tensor names are escaped for C.
+  EXPECT_NE(header.find(R"("mfcc \"frames\"\\x")"), std::string::npos);
+  EXPECT_NE(header.find("extern const strata_model_t kws_model;"), std::string::npos);
+  EXPECT_NE(header.find("static inline strata_status_t kws_run("), std::string::npos);
+}
+
+TEST(ManifestWriterTest, IsDeterministicAndComplete) {
+  TargetDescription target;
+  target.name = "x86_64";
+  target.triple = "x86_64-unknown-linux-gnu";
+  target.cpu = "x86-64-v3";
+  ManifestFacts facts;
+  facts.modelFile = "kws.onnx";
+  facts.modelSha256 = "ab12";
+  facts.codeBytes = 100;
+  facts.weightBytes = 200;
+  facts.artifacts = {"kws.o", "kws.h", "kws.json"};
+  std::string first = writeManifest(exampleSignature(), target, facts);
+  EXPECT_EQ(first, writeManifest(exampleSignature(), target, facts));
+  for (const char *needle :
+       {"\"lower_bound_bytes\": 4032", "\"weight_bytes\": 200",
+        "\"dtype\": \"int64\"", "\"sha256\": \"ab12\"", "\"cpu\": \"x86-64-v3\""})
+    EXPECT_NE(first.find(needle), std::string::npos) << needle;
+}
