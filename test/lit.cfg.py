@@ -27,5 +27,7 @@ config.substitutions.append(
 config.substitutions.append(("%cc", config.strata_c_compiler))
 config.substitutions.append(("%strata_runtime", config.strata_runtime_library))
 config.substitutions.append(
+    ("%strata_source", os.path.dirname(config.test_source_root)))
+config.substitutions.append(
     ("%strata_include",
      os.path.join(os.path.dirname(config.test_source_root), "runtime", "include")))

@@ -136,6 +136,12 @@ def main():
         elif name == "corrupt":
             with open(path, "wb") as f:
                 f.write(b"\x08\x07this is not protobuf \xff\xff\xff\xff\xff")
+        elif name == "external_data":
+            # tiny_mlp with its weights in a side file, as large models ship.
+            onnx.save_model(tiny_mlp(), path, save_as_external_data=True,
+                            all_tensors_to_one_file=True,
+                            location="external_data.weights",
+                            size_threshold=0)
         elif name == "truncated":
             data = tiny_mlp().SerializeToString()
             with open(path, "wb") as f:
