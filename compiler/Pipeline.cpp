@@ -33,7 +33,7 @@ LogicalResult buildGraphToLinalgPipeline(OpPassManager &pm,
                                          const PipelineOptions &options) {
   return appendPipeline(pm, "func.func(graph-decompose-lstm, canonicalize, "
                             "convert-graph-to-linalg, canonicalize, cse, "
-                            "linalg-fuse-elementwise-ops, canonicalize, cse)");
+                            "strata-fuse-elementwise, canonicalize, cse)");
 }
 
 LogicalResult buildLinalgToLLVMPipeline(OpPassManager &pm,

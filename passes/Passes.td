@@ -68,6 +68,31 @@ def ConvertGraphToLinalg : Pass<"convert-graph-to-linalg", "::mlir::func::FuncOp
   ];
 }
 
+def FuseElementwise : Pass<"strata-fuse-elementwise", "::mlir::func::FuncOp"> {
+  let summary = "Fuse elementwise producers into elementwise consumers";
+  let description = [{
+    Chains of elementwise linalg ops (bias add, activation, gate arithmetic)
+    become one loop nest, so intermediates are never stored. Unlike upstream
+    `linalg-fuse-elementwise-ops`, a producer is never fused into a consumer
+    with reduction loops: that would recompute the producer once per
+    reduction step and hide a contraction from the vectorizer.
+
+    Before:
+    ```mlir
+    %t = linalg.generic {iterator_types = ["parallel"]} ins(%x) { math.tanh }
+    %h = linalg.generic {iterator_types = ["parallel"]} ins(%o, %t) { arith.mulf }
+    %y = linalg.matmul ins(%h, %w) ...
+    ```
+    After:
+    ```mlir
+    %h = linalg.generic {iterator_types = ["parallel"]} ins(%o, %x) {
+      math.tanh; arith.mulf }
+    %y = linalg.matmul ins(%h, %w) ...
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def TileAndVectorize : Pass<"strata-tile-and-vectorize", "::mlir::func::FuncOp"> {
   let summary = "Tile contractions and convolutions into register-sized vector code";
   let description = [{

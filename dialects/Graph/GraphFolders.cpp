@@ -10,6 +10,7 @@
 #include "dialects/Graph/GraphOps.h"
 #include "dialects/Graph/ShapeInference.h"
 
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
 
@@ -94,6 +95,27 @@ DenseElementsAttr foldBroadcast(DenseElementsAttr lhs, DenseElementsAttr rhs,
   return DenseElementsAttr::get(type, results);
 }
 
+/// A constant whose every element is zero.
+bool isZeroConstant(DenseElementsAttr attr) {
+  if (!attr || !attr.isSplat())
+    return false;
+  if (isa<FloatType>(attr.getElementType()))
+    return attr.getSplatValue<APFloat>().isZero();
+  if (isa<IntegerType>(attr.getElementType()))
+    return attr.getSplatValue<APInt>().isZero();
+  return false;
+}
+
+/// A constant with no infinity or NaN (integers always qualify).
+bool isFiniteConstant(DenseElementsAttr attr) {
+  if (!attr)
+    return false;
+  if (!isa<FloatType>(attr.getElementType()))
+    return true;
+  return llvm::all_of(attr.getValues<APFloat>(),
+                      [](const APFloat &v) { return v.isFinite(); });
+}
+
 enum class Arithmetic { Add, Sub, Mul, Div };
 
 OpFoldResult foldArithmetic(Operation *op, Attribute lhsAttr,
@@ -168,12 +190,33 @@ OpFoldResult ShapeOp::fold(FoldAdaptor) {
 }
 
 OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
+  // x + 0 and 0 + x, when the zero does not widen the result.
+  if (isZeroConstant(asDense(adaptor.getRhs())) &&
+      getLhs().getType() == getType())
+    return getLhs();
+  if (isZeroConstant(asDense(adaptor.getLhs())) &&
+      getRhs().getType() == getType())
+    return getRhs();
   return foldArithmetic(*this, adaptor.getLhs(), adaptor.getRhs(),
                         Arithmetic::Add);
 }
 OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
+  if (isZeroConstant(asDense(adaptor.getRhs())) &&
+      getLhs().getType() == getType())
+    return getLhs();
   return foldArithmetic(*this, adaptor.getLhs(), adaptor.getRhs(),
                         Arithmetic::Sub);
+}
+
+OpFoldResult MatMulOp::fold(FoldAdaptor adaptor) {
+  DenseElementsAttr lhs = asDense(adaptor.getLhs());
+  DenseElementsAttr rhs = asDense(adaptor.getRhs());
+  if ((isZeroConstant(lhs) && isFiniteConstant(rhs)) ||
+      (isZeroConstant(rhs) && isFiniteConstant(lhs)))
+    return DenseElementsAttr::get(getType(),
+                                  Builder(getContext()).getZeroAttr(
+                                      getType().getElementType()));
+  return {};
 }
 OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
   return foldArithmetic(*this, adaptor.getLhs(), adaptor.getRhs(),

@@ -129,11 +129,17 @@ def Graph_CastOp : Graph_Op<"cast", [Pure]> {
 
 def Graph_MatMulOp : Graph_Op<"matmul", [Pure]> {
   let summary = "ONNX MatMul (numpy matmul: batch dimensions broadcast)";
+  let description = [{
+    Folds to zeros when one operand is all zeros and the other is a constant
+    with finite values (a recurrent cell's zero initial state times its
+    weights), since 0 * x is then exactly 0.
+  }];
   let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat =
       "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Graph_GemmOp : Graph_Op<"gemm", [Pure]> {

@@ -372,3 +372,31 @@ func.func @not_noops(%x: tensor<2x2xf32>) -> (tensor<2x2xf32>, tensor<2x2xf32>) 
       : (tensor<2x2xf32>) -> tensor<2x2xf32>
   return %0, %1 : tensor<2x2xf32>, tensor<2x2xf32>
 }
+
+// A zero initial state times constant weights folds to zeros, and adding
+// zeros (broadcast or not) folds away, so an LSTM's first step costs no
+// matmul.
+// CHECK-LABEL: func.func @zero_state_matmul
+// CHECK-NOT: graph.matmul
+// CHECK: %[[Z:.*]] = graph.constant dense<0.000000e+00> : tensor<1x3xf32>
+// CHECK-NOT: graph.add
+// CHECK: return %[[Z]], %arg0, %arg0
+func.func @zero_state_matmul(%x: tensor<2x3xf32>) -> (tensor<1x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>) {
+  %h = graph.constant dense<0.0> : tensor<1x2xf32>
+  %w = graph.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
+  %0 = graph.matmul %h, %w : (tensor<1x2xf32>, tensor<2x3xf32>) -> tensor<1x3xf32>
+  %1 = graph.add %x, %0 : (tensor<2x3xf32>, tensor<1x3xf32>) -> tensor<2x3xf32>
+  %zero = graph.constant dense<0.0> : tensor<2x3xf32>
+  %2 = graph.add %x, %zero : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0, %1, %2 : tensor<1x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>
+}
+
+// A zero times weights holding infinity is NaN, not zero: no fold.
+// CHECK-LABEL: func.func @zero_times_infinity
+// CHECK: graph.matmul
+func.func @zero_times_infinity() -> tensor<1x1xf32> {
+  %h = graph.constant dense<0.0> : tensor<1x1xf32>
+  %w = graph.constant dense<0x7F800000> : tensor<1x1xf32>
+  %0 = graph.matmul %h, %w : (tensor<1x1xf32>, tensor<1x1xf32>) -> tensor<1x1xf32>
+  return %0 : tensor<1x1xf32>
+}

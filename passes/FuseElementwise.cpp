@@ -1,0 +1,40 @@
+//===- FuseElementwise.cpp - Elementwise fusion without recompute -*- C++ -*-===//
+//
+// Implements strata-fuse-elementwise: upstream's elementwise fusion patterns
+// with a control that only fuses into all-parallel consumers, so reductions
+// and contractions keep their shape (and their vectorization).
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace strata {
+#define GEN_PASS_DEF_FUSEELEMENTWISE
+#include "passes/Passes.h.inc"
+} // namespace strata
+
+using namespace mlir;
+
+namespace {
+
+struct FuseElementwisePass
+    : strata::impl::FuseElementwiseBase<FuseElementwisePass> {
+  void runOnOperation() override {
+    MLIRContext *context = &getContext();
+    RewritePatternSet patterns(context);
+    linalg::ControlFusionFn intoParallelConsumers = [](OpOperand *fused) {
+      auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
+      return consumer &&
+             consumer.getNumLoops() == consumer.getNumParallelLoops();
+    };
+    linalg::populateElementwiseOpsFusionPatterns(patterns, intoParallelConsumers);
+    linalg::populateEraseUnusedOperandsAndResultsPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
