@@ -54,6 +54,14 @@ SmallVector<int64_t> preferredTiles(linalg::LinalgOp op, int64_t lanes) {
     return {8, 2 * lanes, lanes};
   if (isa<linalg::BatchMatmulOp>(op))
     return {1, 8, 2 * lanes, lanes};
+  // Loops: n, oh, ow, f, kh, kw, c. One output row of 8 columns by two
+  // vectors of output channels, one vector of input channels at a time;
+  // unit kh so the tile decomposes into a 1-D convolution.
+  if (isa<linalg::Conv2DNhwcHwcfOp>(op))
+    return {1, 1, 8, 2 * lanes, 1, 0, lanes};
+  // Loops: n, oh, ow, c, kh, kw.
+  if (isa<linalg::DepthwiseConv2DNhwcHwcOp>(op))
+    return {1, 1, 8, 2 * lanes, 1, 0};
   // Loops: n, f, oh, ow, c, kh, kw. Tiles of one output row, decomposable.
   if (isa<linalg::Conv2DNchwFchwOp>(op))
     return {1, 8, 1, lanes, 16, 1, 0};
@@ -132,6 +140,7 @@ struct TileAndVectorizePass
         return;
       bool isTile = op->hasAttr(kVectorizeMarker) ||
                     isa<linalg::Conv1DNcwFcwOp, linalg::DepthwiseConv1DNcwCwOp,
+                        linalg::Conv1DNwcWcfOp, linalg::DepthwiseConv1DNwcWcOp,
                         linalg::PoolingNcwMaxOp, linalg::PoolingNcwSumOp>(op);
       op->removeAttr(kVectorizeMarker);
       int64_t iterations = 1;

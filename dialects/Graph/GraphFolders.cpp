@@ -7,6 +7,7 @@
 // raw element bytes, so they cost one copy even for large weights.
 //
 //===----------------------------------------------------------------------===//
+#include "dialects/Graph/ConstantFolding.h"
 #include "dialects/Graph/GraphOps.h"
 #include "dialects/Graph/ShapeInference.h"
 
@@ -285,21 +286,29 @@ OpFoldResult ExpandOp::fold(FoldAdaptor adaptor) {
                          });
 }
 
+DenseElementsAttr strata::graph::transposeElements(DenseElementsAttr value,
+                                                   ArrayRef<int64_t> perm) {
+  ArrayRef<int64_t> shape = value.getType().getShape();
+  SmallVector<int64_t> resultShape;
+  for (int64_t p : perm)
+    resultShape.push_back(shape[p]);
+  auto resultType =
+      RankedTensorType::get(resultShape, value.getType().getElementType());
+  SmallVector<int64_t> strides = stridesOf(shape);
+  return permuteElements(value, resultType, [&](ArrayRef<int64_t> index) {
+    int64_t linear = 0;
+    for (size_t d = 0; d < perm.size(); ++d)
+      linear += index[d] * strides[perm[d]];
+    return linear;
+  });
+}
+
 OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
   if (llvm::equal(getPerm(), llvm::seq<int64_t>(0, getPerm().size())))
     return getInput();
-  DenseElementsAttr input = asDense(adaptor.getInput());
-  if (!input)
-    return {};
-  SmallVector<int64_t> strides = stridesOf(getInput().getType().getShape());
-  ArrayRef<int64_t> perm = getPerm();
-  return permuteElements(input, getResult().getType(),
-                         [&](ArrayRef<int64_t> index) {
-                           int64_t linear = 0;
-                           for (size_t d = 0; d < perm.size(); ++d)
-                             linear += index[d] * strides[perm[d]];
-                           return linear;
-                         });
+  if (DenseElementsAttr input = asDense(adaptor.getInput()))
+    return transposeElements(input, getPerm());
+  return {};
 }
 
 OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {

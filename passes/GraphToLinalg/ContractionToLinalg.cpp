@@ -3,10 +3,12 @@
 // Contractions become named linalg ops wherever one fits (matmul, batch
 // matmul, the NCHW convolutions), because target strategies tile and
 // vectorize those best; the remaining forms (transposed Gemm operands,
-// broadcast batch matmul) are contraction generics. Biases and Gemm's C seed
+// broadcast batch matmul) are contraction generics. Convolutions compute in
+// NHWC (see ConvOpLowering). Biases and Gemm's C seed
 // the accumulator, so no separate add pass over the output is needed.
 //
 //===----------------------------------------------------------------------===//
+#include "dialects/Graph/ConstantFolding.h"
 #include "dialects/Graph/GraphOps.h"
 #include "passes/GraphToLinalg/LoweringUtils.h"
 #include "passes/GraphToLinalg/Patterns.h"
@@ -14,6 +16,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace strata;
@@ -190,9 +193,30 @@ struct GemmOpLowering : OpRewritePattern<graph::GemmOp> {
   }
 };
 
-/// 2-D NCHW convolution (1-D convolutions run as 2-D with a unit height):
-/// linalg.conv_2d_nchw_fchw, depthwise_conv_2d_nchw_chw, or the grouped
-/// conv_2d_ngchw_gfchw, on an input padded with zeros; the bias seeds the
+/// `value` with its axes permuted (result axis i is axis perm[i]): folded at
+/// compile time for constants (weights), a linalg.transpose otherwise.
+Value transposeTensor(OpBuilder &b, Location loc, Value value,
+                      ArrayRef<int64_t> perm) {
+  DenseElementsAttr constant;
+  if (matchPattern(value, m_Constant(&constant)))
+    if (DenseElementsAttr folded = graph::transposeElements(constant, perm))
+      return arith::ConstantOp::create(b, loc, folded);
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm)
+    shape.push_back(type.getDimSize(p));
+  Value init = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
+  return linalg::TransposeOp::create(b, loc, value, init, perm).getResult()[0];
+}
+
+/// 2-D convolution (1-D convolutions run as 2-D with a unit height).
+///
+/// Plain and depthwise convolutions compute in NHWC with HWCF / HWC filters:
+/// channels are then the innermost, contiguous axis that the CPU strategy
+/// vectorizes, where NCHW would need a transpose in every tile. The input is
+/// padded and transposed once, constant filters are re-laid out at compile
+/// time, and the result is transposed back to ONNX's NCHW. Other grouped
+/// convolutions use linalg.conv_2d_ngchw_gfchw. The bias seeds the
 /// accumulator.
 struct ConvOpLowering : OpRewritePattern<graph::ConvOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -229,36 +253,40 @@ struct ConvOpLowering : OpRewritePattern<graph::ConvOp> {
     SmallVector<int64_t> high = {0, 0, padsEnd[0], padsEnd[1]};
     input = padTensor(rewriter, loc, input, low, high, scalarAttr(element, 0));
 
-    auto outType = tensorType(outShape, element);
-    Value init;
-    if (op.getBias()) {
-      MLIRContext *context = rewriter.getContext();
-      init = buildParallelGeneric(
-          rewriter, loc, outType, op.getBias(),
-          AffineMap::get(4, 0, getAffineDimExpr(1, context), context),
-          [](OpBuilder &, Location, ValueRange args) { return args[0]; });
-    } else {
-      init = filledTensor(rewriter, loc, outType, scalarAttr(element, 0));
-    }
     auto stridesAttr = rewriter.getI64TensorAttr(strides);
     auto dilationsAttr = rewriter.getI64TensorAttr(dilations);
     ArrayRef<int64_t> w = cast<RankedTensorType>(weight.getType()).getShape();
     ArrayRef<int64_t> x = cast<RankedTensorType>(input.getType()).getShape();
     int64_t group = op.getGroup();
+    bool depthwise = group > 1 && group == x[1] && w[0] == group;
     Value result;
-    if (group == 1) {
-      result = linalg::Conv2DNchwFchwOp::create(
-                   rewriter, loc, TypeRange{outType}, ValueRange{input, weight},
-                   init, stridesAttr, dilationsAttr)
+    if (group == 1 || depthwise) {
+      auto nhwcType = tensorType(
+          {outShape[0], outShape[2], outShape[3], outShape[1]}, element);
+      Value init = seedAccumulator(rewriter, loc, op.getBias(), nhwcType, 3);
+      Value nhwcInput = transposeTensor(rewriter, loc, input, {0, 2, 3, 1});
+      Value nhwc;
+      if (group == 1) {
+        Value filter = transposeTensor(rewriter, loc, weight, {2, 3, 1, 0});
+        nhwc = linalg::Conv2DNhwcHwcfOp::create(
+                   rewriter, loc, TypeRange{nhwcType},
+                   ValueRange{nhwcInput, filter}, init, stridesAttr,
+                   dilationsAttr)
                    .getResult(0);
-    } else if (group == x[1] && w[0] == group) {
-      Value filter = reshapeTo(rewriter, loc, weight,
-                               tensorType({w[0], w[2], w[3]}, element));
-      result = linalg::DepthwiseConv2DNchwChwOp::create(
-                   rewriter, loc, TypeRange{outType}, ValueRange{input, filter},
-                   init, stridesAttr, dilationsAttr)
+      } else {
+        Value chw = reshapeTo(rewriter, loc, weight,
+                              tensorType({w[0], w[2], w[3]}, element));
+        Value filter = transposeTensor(rewriter, loc, chw, {1, 2, 0});
+        nhwc = linalg::DepthwiseConv2DNhwcHwcOp::create(
+                   rewriter, loc, TypeRange{nhwcType},
+                   ValueRange{nhwcInput, filter}, init, stridesAttr,
+                   dilationsAttr)
                    .getResult(0);
+      }
+      result = transposeTensor(rewriter, loc, nhwc, {0, 3, 1, 2});
     } else {
+      auto outType = tensorType(outShape, element);
+      Value init = seedAccumulator(rewriter, loc, op.getBias(), outType, 1);
       int64_t perGroupIn = x[1] / group, perGroupOut = w[0] / group;
       Value groupedInput = reshapeTo(
           rewriter, loc, input,
@@ -278,6 +306,19 @@ struct ConvOpLowering : OpRewritePattern<graph::ConvOp> {
     }
     rewriter.replaceOp(op, reshapeTo(rewriter, loc, result, resultType));
     return success();
+  }
+
+  /// The accumulator: the bias broadcast along `channelAxis`, or zeros.
+  static Value seedAccumulator(OpBuilder &b, Location loc, Value bias,
+                               RankedTensorType type, int64_t channelAxis) {
+    if (!bias)
+      return filledTensor(b, loc, type, scalarAttr(type.getElementType(), 0));
+    MLIRContext *context = b.getContext();
+    return buildParallelGeneric(
+        b, loc, type, bias,
+        AffineMap::get(type.getRank(), 0,
+                       getAffineDimExpr(channelAxis, context), context),
+        [](OpBuilder &, Location, ValueRange args) { return args[0]; });
   }
 };
 

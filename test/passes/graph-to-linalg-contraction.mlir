@@ -22,8 +22,8 @@
 // CHECK-DAG: #[[$MN:.+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
 // CHECK-DAG: #[[$KM:.+]] = affine_map<(d0, d1, d2) -> (d2, d0)>
 // CHECK-DAG: #[[$KN:.+]] = affine_map<(d0, d1, d2) -> (d2, d1)>
-// CHECK-DAG: #[[$CHANNEL:.+]] = affine_map<(d0, d1, d2, d3) -> (d1)>
 // CHECK-DAG: #[[$ID4:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[$LAST:.+]] = affine_map<(d0, d1, d2, d3) -> (d3)>
 
 // A 2-D MatMul is linalg.matmul into a zero-filled accumulator.
 // CHECK-LABEL: func.func @matmul_2d
@@ -173,17 +173,22 @@ func.func @gemm_plain_with_c(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>, %c: tenso
   return %0 : tensor<2x4xf32>
 }
 
-// A group-1 convolution pads the input with zeros, seeds the accumulator with
-// the bias along the channel axis, and is linalg.conv_2d_nchw_fchw.
+// A group-1 convolution pads the input with zeros and computes in NHWC: the
+// padded input and the filter are transposed (NCHW -> NHWC, FCHW -> HWCF),
+// the bias seeds the NHWC accumulator along its last axis, and the result is
+// transposed back to NCHW.
 // CHECK-LABEL: func.func @conv_bias_padded
 // CHECK-SAME: (%[[X:.+]]: tensor<1x3x8x8xf32>, %[[W:.+]]: tensor<4x3x3x3xf32>, %[[B:.+]]: tensor<4xf32>)
 // CHECK: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
 // CHECK: %[[P:.+]] = tensor.pad %[[X]] low[0, 0, 1, 2] high[0, 0, 1, 0]
 // CHECK: tensor.yield %[[ZERO]] : f32
 // CHECK: } : tensor<1x3x8x8xf32> to tensor<1x3x10x10xf32>
-// CHECK: %[[INIT:.+]] = linalg.generic {indexing_maps = [#[[$CHANNEL]], #[[$ID4]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[B]] : tensor<4xf32>) outs(%{{.+}} : tensor<1x4x4x4xf32>)
-// CHECK: %[[Y:.+]] = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%[[P]], %[[W]] : tensor<1x3x10x10xf32>, tensor<4x3x3x3xf32>) outs(%[[INIT]] : tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
-// CHECK: return %[[Y]]
+// CHECK: %[[INIT:.+]] = linalg.generic {indexing_maps = [#[[$LAST]], #[[$ID4]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[B]] : tensor<4xf32>) outs(%{{.+}} : tensor<1x4x4x4xf32>)
+// CHECK: %[[XT:.+]] = linalg.transpose ins(%[[P]] : tensor<1x3x10x10xf32>) outs(%{{.+}} : tensor<1x10x10x3xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[WT:.+]] = linalg.transpose ins(%[[W]] : tensor<4x3x3x3xf32>) outs(%{{.+}} : tensor<3x3x3x4xf32>) permutation = [2, 3, 1, 0]
+// CHECK: %[[Y:.+]] = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%[[XT]], %[[WT]] : tensor<1x10x10x3xf32>, tensor<3x3x3x4xf32>) outs(%[[INIT]] : tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+// CHECK: %[[R:.+]] = linalg.transpose ins(%[[Y]] : tensor<1x4x4x4xf32>) outs(%{{.+}} : tensor<1x4x4x4xf32>) permutation = [0, 3, 1, 2]
+// CHECK: return %[[R]]
 func.func @conv_bias_padded(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>)
     -> tensor<1x4x4x4xf32> {
   %0 = graph.conv %x, %w, %b {strides = array<i64: 2, 2>, pads = array<i64: 1, 2, 1, 0>,
@@ -192,12 +197,26 @@ func.func @conv_bias_padded(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b
   return %0 : tensor<1x4x4x4xf32>
 }
 
+// Constant filters are re-laid out at compile time: no transpose runs on them.
+// Element [f=1, c=0, kh=0, kw=1] = 5 lands at HWCF [0, 1, 0, 1].
+// CHECK-LABEL: func.func @conv_constant_filter
+// CHECK: %[[WT:.+]] = arith.constant dense<{{\[\[\[\[}}0.000000e+00, 4.000000e+00]], {{\[\[}}1.000000e+00, 5.000000e+00]]]]> : tensor<1x2x1x2xf32>
+// CHECK-NOT: linalg.transpose ins(%{{.+}} : tensor<2x1x1x2xf32>)
+// CHECK: linalg.conv_2d_nhwc_hwcf {{.+}} ins(%{{.+}}, %[[WT]] : tensor<1x3x3x1xf32>, tensor<1x2x1x2xf32>)
+func.func @conv_constant_filter(%x: tensor<1x1x3x3xf32>) -> tensor<1x2x3x2xf32> {
+  %w = graph.constant dense<[[[[0.0, 1.0]]], [[[4.0, 5.0]]]]> : tensor<2x1x1x2xf32>
+  %0 = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+                          dilations = array<i64: 1, 1>}
+      : (tensor<1x1x3x3xf32>, tensor<2x1x1x2xf32>) -> tensor<1x2x3x2xf32>
+  return %0 : tensor<1x2x3x2xf32>
+}
+
 // Without padding no tensor.pad is emitted and the accumulator is zero-filled.
 // CHECK-LABEL: func.func @conv_unpadded
 // CHECK-SAME: (%[[X:.+]]: tensor<1x3x8x8xf32>, %[[W:.+]]: tensor<4x3x3x3xf32>)
 // CHECK-NOT: tensor.pad
 // CHECK: %[[F:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<1x4x4x4xf32>)
-// CHECK: linalg.conv_2d_nchw_fchw {dilations = dense<2> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[X]], %[[W]] : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) outs(%[[F]] : tensor<1x4x4x4xf32>)
+// CHECK: linalg.conv_2d_nhwc_hwcf {dilations = dense<2> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%{{.+}}, %{{.+}} : tensor<1x8x8x3xf32>, tensor<3x3x3x4xf32>) outs(%[[F]] : tensor<1x4x4x4xf32>)
 func.func @conv_unpadded(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x4x4xf32> {
   %0 = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
                           dilations = array<i64: 2, 2>}
@@ -205,15 +224,17 @@ func.func @conv_unpadded(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> te
   return %0 : tensor<1x4x4x4xf32>
 }
 
-// group == channels with one filter per channel is a depthwise convolution on
-// the weight with its unit axis collapsed.
+// group == channels with one filter per channel is a depthwise convolution:
+// the filter's unit axis is collapsed and it is re-laid out as HWC.
 // CHECK-LABEL: func.func @conv_depthwise
 // CHECK-SAME: (%[[X:.+]]: tensor<1x4x8x8xf32>, %[[W:.+]]: tensor<4x1x3x3xf32>)
-// CHECK: %[[F:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<1x4x6x6xf32>)
+// CHECK: %[[F:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<1x6x6x4xf32>)
+// CHECK: %[[XT:.+]] = linalg.transpose ins(%[[X]] : tensor<1x4x8x8xf32>) outs(%{{.+}} : tensor<1x8x8x4xf32>) permutation = [0, 2, 3, 1]
 // CHECK: %[[DW:.+]] = tensor.collapse_shape %[[W]] {{\[}}[0], [1, 2], [3]] : tensor<4x1x3x3xf32> into tensor<4x3x3xf32>
-// CHECK: %[[Y:.+]] = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[X]], %[[DW]] : tensor<1x4x8x8xf32>, tensor<4x3x3xf32>) outs(%[[F]] : tensor<1x4x6x6xf32>)
+// CHECK: %[[DWT:.+]] = linalg.transpose ins(%[[DW]] : tensor<4x3x3xf32>) outs(%{{.+}} : tensor<3x3x4xf32>) permutation = [1, 2, 0]
+// CHECK: %[[Y:.+]] = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[XT]], %[[DWT]] : tensor<1x8x8x4xf32>, tensor<3x3x4xf32>) outs(%[[F]] : tensor<1x6x6x4xf32>)
 // CHECK-NOT: linalg.conv_2d
-// CHECK: return %[[Y]]
+// CHECK: linalg.transpose ins(%[[Y]] : tensor<1x6x6x4xf32>) outs(%{{.+}} : tensor<1x4x6x6xf32>) permutation = [0, 3, 1, 2]
 func.func @conv_depthwise(%x: tensor<1x4x8x8xf32>, %w: tensor<4x1x3x3xf32>) -> tensor<1x4x6x6xf32> {
   %0 = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
                           dilations = array<i64: 1, 1>, group = 4 : i64}
@@ -250,9 +271,12 @@ func.func @conv_grouped(%x: tensor<1x4x8x8xf32>, %w: tensor<6x2x3x3xf32>, %b: te
 // CHECK: %[[W4:.+]] = tensor.expand_shape %[[W]] {{\[}}[0], [1], [2, 3]] output_shape [5, 3, 1, 3] : tensor<5x3x3xf32> into tensor<5x3x1x3xf32>
 // CHECK: %[[P:.+]] = tensor.pad %[[X4]] low[0, 0, 0, 1] high[0, 0, 0, 0]
 // CHECK: } : tensor<2x3x1x10xf32> to tensor<2x3x1x11xf32>
-// CHECK: %[[INIT:.+]] = linalg.generic {indexing_maps = [#[[$CHANNEL]], #[[$ID4]]], {{.+}} ins(%[[B]] : tensor<5xf32>) outs(%{{.+}} : tensor<2x5x1x5xf32>)
-// CHECK: %[[Y4:.+]] = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<[1, 2]> : tensor<2xi64>} ins(%[[P]], %[[W4]] : tensor<2x3x1x11xf32>, tensor<5x3x1x3xf32>) outs(%[[INIT]] : tensor<2x5x1x5xf32>)
-// CHECK: %[[Y:.+]] = tensor.collapse_shape %[[Y4]] {{\[}}[0], [1], [2, 3]] : tensor<2x5x1x5xf32> into tensor<2x5x5xf32>
+// CHECK: %[[INIT:.+]] = linalg.generic {indexing_maps = [#[[$LAST]], #[[$ID4]]], {{.+}} ins(%[[B]] : tensor<5xf32>) outs(%{{.+}} : tensor<2x1x5x5xf32>)
+// CHECK: %[[XT:.+]] = linalg.transpose ins(%[[P]] : tensor<2x3x1x11xf32>)
+// CHECK: %[[WT:.+]] = linalg.transpose ins(%[[W4]] : tensor<5x3x1x3xf32>)
+// CHECK: %[[Y4:.+]] = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<[1, 2]> : tensor<2xi64>} ins(%[[XT]], %[[WT]] : tensor<2x1x11x3xf32>, tensor<1x3x3x5xf32>) outs(%[[INIT]] : tensor<2x1x5x5xf32>)
+// CHECK: %[[R4:.+]] = linalg.transpose ins(%[[Y4]] : tensor<2x1x5x5xf32>) outs(%{{.+}} : tensor<2x5x1x5xf32>) permutation = [0, 3, 1, 2]
+// CHECK: %[[Y:.+]] = tensor.collapse_shape %[[R4]] {{\[}}[0], [1], [2, 3]] : tensor<2x5x1x5xf32> into tensor<2x5x5xf32>
 // CHECK: return %[[Y]]
 func.func @conv_1d(%x: tensor<2x3x10xf32>, %w: tensor<5x3x3xf32>, %b: tensor<5xf32>) -> tensor<2x5x5xf32> {
   %0 = graph.conv %x, %w, %b {strides = array<i64: 2>, pads = array<i64: 1, 0>, dilations = array<i64: 1>}

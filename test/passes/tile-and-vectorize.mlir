@@ -66,3 +66,20 @@ func.func @elementwise(%big: tensor<4096xf32>, %small: tensor<4xf32>)
   } -> tensor<4xf32>
   return %0, %1 : tensor<4096xf32>, tensor<4xf32>
 }
+
+// The NHWC convolution stratac emits: tiles of one output row, 8 columns by
+// two vectors of output channels over one vector of input channels, each a
+// 1-D convolution vectorized into contractions along the channels.
+// CHECK-LABEL: func.func @conv_nhwc
+// CHECK-NOT: linalg.conv_2d_nhwc_hwcf
+// CHECK-NOT: linalg.conv_1d_nwc_wcf
+// CHECK: scf.for
+// CHECK: vector.contract {{.*}} : vector<1x8x8xf32>, vector<8x16xf32> into vector<1x8x16xf32>
+func.func @conv_nhwc(%x: tensor<1x10x10x16xf32>, %w: tensor<3x3x16x32xf32>,
+                     %init: tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32> {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>,
+                                 strides = dense<1> : tensor<2xi64>}
+       ins(%x, %w : tensor<1x10x10x16xf32>, tensor<3x3x16x32xf32>)
+       outs(%init : tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32>
+  return %0 : tensor<1x8x8x32xf32>
+}
