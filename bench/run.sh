@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# run.sh - time Strata against ONNX Runtime and PyTorch, then regenerate docs/performance.md.
+#
+# `make bench` calls this with the build directory. In one run it installs the
+# ONNX Runtime Node binding into BUILD/bench/node (once; outside the source
+# tree), exports the end-to-end models, compiles each with stratac, times all
+# three runtimes on one thread, writes BUILD/bench/results.json and renders it
+# with bench/report.py. A peer that cannot be installed or fails on a model is
+# recorded as such and the rest still runs: the document says what is missing.
+#
+#   bash bench/run.sh BUILD_DIR
+#   BENCH_MODELS="mlp cnn" bash bench/run.sh build   # a subset, for a quick look
+
+set -u -o pipefail
+
+if [[ $# -ne 1 ]]; then
+  echo "usage: bench/run.sh BUILD_DIR" >&2
+  exit 2
+fi
+BUILD=$(cd "$1" && pwd) || exit 2
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PY=/usr/bin/python3
+STRATAC=$BUILD/bin/stratac
+STRATA_RUN=$BUILD/bin/strata-run
+for tool in "$STRATAC" "$STRATA_RUN"; do
+  [[ -x $tool ]] || { echo "bench: $tool is missing; build first (make build)" >&2; exit 2; }
+done
+
+BENCH=$BUILD/bench
+MODELS_DIR=$BENCH/models
+COMPILED=$BENCH/compiled
+RAW=$BENCH/raw               # one JSON (or .log on failure) per model and runtime
+ORT_PREFIX=$BENCH/node
+ORT_VERSION=1.30.0
+MODELS=${BENCH_MODELS:-"mlp cnn mobilenet_block traffic_lstm resnet18 mobilenet_v2"}
+
+# Runs per model: enough for ~TARGET_MS of Strata time, within [MIN_RUNS, MAX_RUNS];
+# the peers use the same count but stop after MAX_SECONDS (keeping at least 3).
+TARGET_MS=2000
+MIN_RUNS=5
+MAX_RUNS=2000
+MAX_SECONDS=10
+THREADS=1
+export OMP_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=$THREADS
+
+START=$SECONDS
+LOAD_START=$(cut -d' ' -f1 /proc/loadavg)   # other work on the machine skews every column
+rm -rf "$RAW"
+mkdir -p "$MODELS_DIR" "$COMPILED" "$RAW"
+log() { echo "bench: $*"; }
+
+# Runs a command with its output in LOG; prints the last line of LOG on failure.
+run_logged() {
+  local logfile=$1; shift
+  if "$@" >"$logfile" 2>&1; then return 0; fi
+  log "FAILED: $* -> $(tail -n 1 "$logfile")"
+  return 1
+}
+
+# --- 1. ONNX Runtime (Node binding) ----------------------------------------------
+ort_ok=0
+ort_pkg=$ORT_PREFIX/node_modules/onnxruntime-node/package.json
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "node or npm is not installed" >"$RAW/ort_install.log"
+  log "ONNX Runtime: skipped (node/npm not installed)"
+else
+  if [[ -f $ort_pkg ]] && grep -q "\"version\": \"$ORT_VERSION\"" "$ort_pkg"; then
+    log "ONNX Runtime: onnxruntime-node@$ORT_VERSION already in $ORT_PREFIX"
+  else
+    log "ONNX Runtime: npm install onnxruntime-node@$ORT_VERSION into $ORT_PREFIX"
+    mkdir -p "$ORT_PREFIX"
+    # --ignore-scripts: the install script only fetches GPU files (and fails offline).
+    run_logged "$RAW/npm_install.log" npm install --ignore-scripts --no-audit --no-fund \
+      --prefix "$ORT_PREFIX" "onnxruntime-node@$ORT_VERSION"
+  fi
+  export NODE_PATH=$ORT_PREFIX/node_modules
+  if run_logged "$RAW/ort_load.log" node -e "require('onnxruntime-node')"; then
+    ort_ok=1
+  else
+    # The first error line says why (npm's, if the install failed); the report quotes the last.
+    { grep -hiE '^(npm error|Error)' "$RAW/npm_install.log" "$RAW/ort_load.log" 2>/dev/null || true; } |
+      head -n 1 >"$RAW/ort_install.log"
+    [[ -s $RAW/ort_install.log ]] || echo "cannot load onnxruntime-node" >"$RAW/ort_install.log"
+    echo "(logs: bench/raw/ in the build directory)" >>"$RAW/ort_install.log"
+    log "ONNX Runtime: unavailable ($(head -n 1 "$RAW/ort_install.log")); continuing with Strata and PyTorch"
+  fi
+fi
+
+# --- 2. Export and compile -----------------------------------------------------------
+log "exporting models into $MODELS_DIR"
+if ! "$PY" "$REPO/test/e2e/export_models.py" --out "$MODELS_DIR" --models "${MODELS// /,}"; then
+  log "export_models.py failed; nothing to measure" >&2
+  exit 1
+fi
+
+inputs_of() {  # --input flags for strata-run / ort_bench.js, in numeric order
+  local m=$1 k=0
+  while [[ -f $MODELS_DIR/$m/input_$k.npy ]]; do
+    printf -- '--input\n%s\n' "$MODELS_DIR/$m/input_$k.npy"
+    k=$((k + 1))
+  done
+}
+
+declare -A RUNS
+for m in $MODELS; do
+  rm -rf "${COMPILED:?}/$m"
+  log "stratac $m"
+  run_logged "$RAW/$m.strata.log" "$STRATAC" "$MODELS_DIR/$m/model.onnx" --emit=shared \
+    --name "$m" -o "$COMPILED/$m" || continue
+  mapfile -t ins < <(inputs_of "$m")
+  # Calibrate: strata-run warms up once, then times one run.
+  if ! run_logged "$RAW/$m.strata.log" "$STRATA_RUN" "$COMPILED/$m" "${ins[@]}" --benchmark 1; then
+    continue
+  fi
+  one_ms=$(sed -n 's/^benchmark: runs=[0-9]* median_ms=\([0-9.eE+-]*\).*/\1/p' "$RAW/$m.strata.log")
+  RUNS[$m]=$(awk -v t="${one_ms:-0}" -v target=$TARGET_MS -v lo=$MIN_RUNS -v hi=$MAX_RUNS \
+    'BEGIN { n = (t > 0) ? int(target / t) : hi; print (n < lo) ? lo : (n > hi) ? hi : n }')
+done
+
+# --- 3. Measure ---------------------------------------------------------------------
+if [[ $ort_ok == 1 ]]; then
+  log "ONNX Runtime call overhead (Identity model)"
+  "$PY" "$REPO/bench/identity_model.py" "$BENCH/identity" &&
+    run_logged "$RAW/identity.ort.log" node "$REPO/bench/ort_bench.js" \
+      --model "$BENCH/identity/model.onnx" --input "$BENCH/identity/input_0.npy" \
+      --runs 2000 --out "$RAW/identity.ort.json"
+fi
+
+for m in $MODELS; do
+  n=${RUNS[$m]:-20}   # Strata failed: the peers still run, 20 times
+  mapfile -t ins < <(inputs_of "$m")
+  if [[ -n ${RUNS[$m]:-} ]]; then
+    log "$m: strata-run x$n"
+    # --output too: the assembly step checks the timed code still computes the right answer.
+    if run_logged "$RAW/$m.strata.log" "$STRATA_RUN" "$COMPILED/$m" "${ins[@]}" --benchmark "$n" \
+        --output "$RAW/$m.strata_output_0.npy"; then
+      sed -n 's/^benchmark: runs=\([0-9]*\) median_ms=\([0-9.eE+-]*\) min_ms=\([0-9.eE+-]*\).*/{"median_ms": \2, "min_ms": \3, "runs": \1, "warmup": 1}/p' \
+        "$RAW/$m.strata.log" >"$RAW/$m.strata.json"
+      [[ -s $RAW/$m.strata.json ]] || { rm -f "$RAW/$m.strata.json"; log "$m: no benchmark line from strata-run"; }
+    fi
+  fi
+  if [[ $ort_ok == 1 ]]; then
+    log "$m: onnxruntime x$n"
+    run_logged "$RAW/$m.ort.log" node "$REPO/bench/ort_bench.js" --model "$MODELS_DIR/$m/model.onnx" \
+      "${ins[@]}" --expected "$MODELS_DIR/$m/expected_0.npy" --runs "$n" \
+      --max-seconds $MAX_SECONDS --out "$RAW/$m.ort.json"
+  fi
+  log "$m: torch x$n"
+  run_logged "$RAW/$m.torch.log" "$PY" "$REPO/bench/torch_bench.py" --model "$m" \
+    --models-dir "$MODELS_DIR" --runs "$n" --max-seconds $MAX_SECONDS --out "$RAW/$m.torch.json"
+done
+
+# --- 4. Results and report ------------------------------------------------------------
+export BENCH_RAW=$RAW BENCH_MODELS_DIR=$MODELS_DIR BENCH_MODELS_LIST=$MODELS BENCH_THREADS=$THREADS BENCH_ELAPSED=$((SECONDS - START))
+export BENCH_LOAD="$LOAD_START $(cut -d' ' -f1 /proc/loadavg)"
+export BENCH_DATE=$(date -u +%Y-%m-%d)
+export BENCH_CPU=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+export BENCH_CORES=$(getconf _NPROCESSORS_ONLN)  # not nproc: it obeys OMP_NUM_THREADS
+export BENCH_ISA=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -xE 'avx2|fma|avx512f' | sort -u | paste -sd, -)
+export BENCH_ORT_VERSION=$([[ $ort_ok == 1 ]] && sed -n 's/.*"version": "\(.*\)".*/\1/p' "$ort_pkg" | head -n1)
+export BENCH_NODE_VERSION=$(node --version 2>/dev/null)
+export BENCH_STRATA_COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null)$(
+  git -C "$REPO" diff --quiet HEAD -- 2>/dev/null || echo "+local changes")
+"$PY" - "$BENCH/results.json" <<'EOF'
+import glob, json, os, sys
+import numpy as np
+import torch
+
+raw = os.environ["BENCH_RAW"]
+
+def result(stem):
+    """The runtime's JSON, or {"error": last line of its log}, or None if never run."""
+    path = os.path.join(raw, stem)
+    if os.path.exists(path + ".json"):
+        with open(path + ".json") as f:
+            return json.load(f)
+    if os.path.exists(path + ".log"):
+        with open(path + ".log", errors="replace") as f:
+            lines = [l.strip() for l in f if l.strip()]
+        error = lines[-1] if lines else "failed without output"
+        # Paths under the build directory say nothing to a reader of the doc.
+        return {"error": error.replace(os.environ["BENCH_MODELS_DIR"] + "/", "")}
+    return None
+
+def strata_result(model):
+    """strata-run's timing plus how far its output is from PyTorch's, as ort/torch report."""
+    found = result(model + ".strata")
+    output = os.path.join(raw, model + ".strata_output_0.npy")
+    if found and "median_ms" in found and os.path.exists(output):
+        got = np.load(output)
+        want = np.load(os.path.join(os.environ["BENCH_MODELS_DIR"], model, "expected_0.npy"))
+        scale = float(np.max(np.abs(want))) or 1.0
+        found["max_rel_err"] = (float(np.max(np.abs(got - want))) / scale
+                                if got.shape == want.shape else float("inf"))
+    return found
+
+ort_error = None
+if os.path.exists(os.path.join(raw, "ort_install.log")):
+    with open(os.path.join(raw, "ort_install.log"), errors="replace") as f:
+        ort_error = {"error": " ".join(l.strip() for l in f if l.strip())}
+doc = {
+    "date": os.environ["BENCH_DATE"],
+    "cpu": os.environ["BENCH_CPU"],
+    "cpu_isa": os.environ["BENCH_ISA"],
+    "cores": int(os.environ["BENCH_CORES"]),
+    "threads": int(os.environ["BENCH_THREADS"]),
+    "elapsed_s": int(os.environ["BENCH_ELAPSED"]),
+    "load_average_1min": dict(zip(("start", "end"), map(float, os.environ["BENCH_LOAD"].split()))),
+    "versions": {"strata": os.environ["BENCH_STRATA_COMMIT"],
+                 "onnxruntime-node": os.environ["BENCH_ORT_VERSION"] or None,
+                 "node": os.environ["BENCH_NODE_VERSION"] or None,
+                 "torch": torch.__version__},
+    "ort_unavailable": ort_error["error"] if ort_error else None,
+    "ort_call_overhead": result("identity.ort"),
+    "models": [{"name": m, "strata": strata_result(m), "ort": result(m + ".ort"),
+                "torch": result(m + ".torch")}
+               for m in os.environ["BENCH_MODELS_LIST"].split()],
+}
+with open(sys.argv[1], "w") as f:
+    json.dump(doc, f, indent=2)
+    f.write("\n")
+EOF
+log "wrote $BENCH/results.json"
+"$PY" "$REPO/bench/report.py" "$BENCH/results.json" -o "$REPO/docs/performance.md" || exit 1
+log "wrote $REPO/docs/performance.md in $((SECONDS - START)) s"
