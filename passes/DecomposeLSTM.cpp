@@ -23,71 +23,50 @@ using namespace strata::graph;
 
 namespace {
 
-/// Builds graph ops with their result types computed here, folding as it goes.
+/// Builds graph ops whose result types the ops infer, folding as it goes.
 class GraphBuilder {
 public:
   GraphBuilder(PatternRewriter &rewriter, Location loc, Type element)
       : b(rewriter), loc(loc), element(element) {}
 
-  RankedTensorType type(ArrayRef<int64_t> shape) {
-    return RankedTensorType::get(shape, element);
-  }
   static ArrayRef<int64_t> shape(Value v) {
     return cast<RankedTensorType>(v.getType()).getShape();
   }
 
   Value squeezeLeading(Value v) {
-    return b.createOrFold<SqueezeOp>(loc, type(shape(v).drop_front()), v,
-                                     b.getDenseI64ArrayAttr({0}));
+    return b.createOrFold<SqueezeOp>(loc, v, b.getDenseI64ArrayAttr({0}));
   }
   Value unsqueezeLeading(Value v, int64_t count) {
-    SmallVector<int64_t> newShape(count, 1);
-    llvm::append_range(newShape, shape(v));
     SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(0, count));
-    return b.createOrFold<UnsqueezeOp>(loc, type(newShape), v,
-                                       b.getDenseI64ArrayAttr(axes));
+    return b.createOrFold<UnsqueezeOp>(loc, v, b.getDenseI64ArrayAttr(axes));
   }
   Value transpose2d(Value v) {
-    return b.createOrFold<TransposeOp>(loc, type({shape(v)[1], shape(v)[0]}), v,
-                                       b.getDenseI64ArrayAttr({1, 0}));
+    return b.createOrFold<TransposeOp>(loc, v, b.getDenseI64ArrayAttr({1, 0}));
   }
   /// Elements [begin, end) along `axis`.
   Value slice(Value v, int64_t axis, int64_t begin, int64_t end) {
-    SmallVector<int64_t> newShape(shape(v));
-    newShape[axis] = end - begin;
     return b.createOrFold<SliceOp>(
-        loc, type(newShape), v, b.getDenseI64ArrayAttr({begin}),
-        b.getDenseI64ArrayAttr({end}), b.getDenseI64ArrayAttr({axis}),
-        b.getDenseI64ArrayAttr({1}));
+        loc, v, b.getDenseI64ArrayAttr({begin}), b.getDenseI64ArrayAttr({end}),
+        b.getDenseI64ArrayAttr({axis}), b.getDenseI64ArrayAttr({1}));
   }
   Value matmul(Value lhs, Value rhs) {
-    SmallVector<int64_t> newShape(shape(lhs).drop_back());
-    newShape.push_back(shape(rhs).back());
-    return b.createOrFold<MatMulOp>(loc, type(newShape), lhs, rhs);
+    return b.createOrFold<MatMulOp>(loc, lhs, rhs);
   }
   template <typename BinaryOp>
   Value binary(Value lhs, Value rhs) {
-    SmallVector<int64_t> newShape(shape(lhs));
-    if (shape(rhs).size() > newShape.size())
-      newShape.assign(shape(rhs).begin(), shape(rhs).end());
-    return b.createOrFold<BinaryOp>(loc, type(newShape), lhs, rhs);
+    return b.createOrFold<BinaryOp>(loc, lhs, rhs);
   }
   template <typename UnaryOp>
   Value unary(Value v) {
-    return b.createOrFold<UnaryOp>(loc, v.getType(), v);
+    return b.createOrFold<UnaryOp>(loc, v);
   }
   Value zeros(ArrayRef<int64_t> newShape) {
+    auto type = RankedTensorType::get(newShape, element);
     return ConstantOp::create(
-        b, loc, type(newShape),
-        DenseElementsAttr::get(type(newShape), b.getZeroAttr(element)));
+        b, loc, type, DenseElementsAttr::get(type, b.getZeroAttr(element)));
   }
   Value concat(ValueRange values, int64_t axis) {
-    SmallVector<int64_t> newShape(shape(values.front()));
-    newShape[axis] = 0;
-    for (Value v : values)
-      newShape[axis] += shape(v)[axis];
-    return b.createOrFold<ConcatOp>(loc, type(newShape), values,
-                                    b.getI64IntegerAttr(axis));
+    return b.createOrFold<ConcatOp>(loc, values, b.getI64IntegerAttr(axis));
   }
 
 private:

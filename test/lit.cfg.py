@@ -29,5 +29,7 @@ config.substitutions.append(("%strata_runtime", config.strata_runtime_library))
 config.substitutions.append(
     ("%strata_source", os.path.dirname(config.test_source_root)))
 config.substitutions.append(
+    ("%llvm_include", os.path.join(os.path.dirname(config.llvm_tools_dir), "include")))
+config.substitutions.append(
     ("%strata_include",
      os.path.join(os.path.dirname(config.test_source_root), "runtime", "include")))

@@ -1,22 +1,28 @@
-//===- GraphOps.cpp - Verifiers of the graph dialect ------------*- C++ -*-===//
+//===- GraphOps.cpp - Type inference and verifiers of graph ops -*- C++ -*-===//
 //
-// Every verifier checks what the lowering relies on: ranks, attribute sizes,
-// and that the result type is the one ONNX's shape rules give. Errors name the
-// operand or attribute at fault so that an importer bug or a hand-written test
-// reads like a diagnosis.
+// Most graph ops infer their result type (InferTypeOpInterface): passes build
+// them from operands alone, and the interface's verifier compares declared
+// and inferred types. The inference functions are also where malformed
+// operands and attributes are reported, with messages that name the operand
+// or attribute at fault. Ops whose target shape is their result type
+// (Reshape, Expand, Cast, ConstantOfShape) have verifiers instead.
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/Graph/GraphOps.h"
 #include "dialects/Graph/ShapeInference.h"
 
 #include "mlir/IR/Builders.h"
-#include "mlir/IR/Matchers.h"
+#include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/STLExtras.h"
 
 using namespace mlir;
 using namespace strata::graph;
 
 namespace {
+
+RankedTensorType tensorTypeOf(Value value) {
+  return dyn_cast_if_present<RankedTensorType>(value.getType());
+}
 
 ArrayRef<int64_t> shapeOf(Value value) {
   return cast<RankedTensorType>(value.getType()).getShape();
@@ -36,73 +42,216 @@ std::string formatShape(ArrayRef<int64_t> shape) {
   return text;
 }
 
-LogicalResult expectResultShape(Operation *op, ArrayRef<int64_t> expected) {
-  ArrayRef<int64_t> actual = shapeOf(op->getResult(0));
-  if (actual != expected)
-    return op->emitOpError("result shape ")
-           << formatShape(actual) << " does not match the inferred shape "
-           << formatShape(expected);
+/// Reports an inference error worded like emitOpError ("'graph.conv' op
+/// ..."), when there is a location to report it at.
+template <typename OpT, typename... Args>
+LogicalResult inferenceError(std::optional<Location> loc, Args &&...args) {
+  return emitOptionalError(loc, "'", OpT::getOperationName(), "' op ",
+                           std::forward<Args>(args)...);
+}
+
+/// Appends a tensor type of `shape` and `element` to `types`.
+LogicalResult inferred(SmallVectorImpl<Type> &types, ArrayRef<int64_t> shape,
+                       Type element) {
+  types.push_back(RankedTensorType::get(shape, element));
   return success();
 }
 
-LogicalResult expectSameElementType(Operation *op, Value a, Value b,
-                                    StringRef what) {
-  if (elementTypeOf(a) != elementTypeOf(b))
-    return op->emitOpError("element types of ")
-           << what << " differ: " << elementTypeOf(a) << " vs "
-           << elementTypeOf(b);
+/// All operands ranked tensors, or the error every inference reports.
+template <typename OpT>
+LogicalResult expectRankedOperands(std::optional<Location> loc,
+                                   ValueRange operands) {
+  for (Value operand : operands)
+    if (operand && !tensorTypeOf(operand))
+      return inferenceError<OpT>(loc, "expects ranked tensor operands");
   return success();
 }
 
-/// Checks a sliding-window op's attributes against `spatial` axes and the
-/// result's spatial extents against windowOutputSize.
-LogicalResult verifyWindow(Operation *op, ArrayRef<int64_t> input,
-                           ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
-                           ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
-                           bool ceilMode, int64_t channels) {
+/// Output shape of a sliding-window op over `spatial` axes, checking its
+/// attributes.
+template <typename OpT>
+FailureOr<SmallVector<int64_t>>
+inferWindow(std::optional<Location> loc, ArrayRef<int64_t> input,
+            ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+            ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations, bool ceilMode,
+            int64_t channels) {
   size_t spatial = input.size() - 2;
   if (kernel.size() != spatial || strides.size() != spatial ||
       dilations.size() != spatial || pads.size() != 2 * spatial)
-    return op->emitOpError("expects ")
-           << spatial << " kernel, stride and dilation entries and "
-           << 2 * spatial << " pads for a rank-" << input.size() << " input";
+    return inferenceError<OpT>(loc, "expects ", spatial,
+                               " kernel, stride and dilation entries and ",
+                               2 * spatial, " pads for a rank-", input.size(),
+                               " input");
   if (llvm::any_of(strides, [](int64_t s) { return s <= 0; }) ||
       llvm::any_of(dilations, [](int64_t d) { return d <= 0; }) ||
       llvm::any_of(kernel, [](int64_t k) { return k <= 0; }))
-    return op->emitOpError("kernel, strides and dilations must be positive");
+    return inferenceError<OpT>(loc,
+                               "kernel, strides and dilations must be positive");
   if (llvm::any_of(pads, [](int64_t p) { return p < 0; }))
-    return op->emitOpError("pads must be non-negative");
-  SmallVector<int64_t> expected = {input[0], channels};
+    return inferenceError<OpT>(loc, "pads must be non-negative");
+  SmallVector<int64_t> shape = {input[0], channels};
   for (size_t i = 0; i < spatial; ++i)
-    expected.push_back(windowOutputSize(input[i + 2], kernel[i], strides[i],
-                                        pads[i], pads[i + spatial],
-                                        dilations[i], ceilMode));
-  return expectResultShape(op, expected);
+    shape.push_back(windowOutputSize(input[i + 2], kernel[i], strides[i],
+                                     pads[i], pads[i + spatial], dilations[i],
+                                     ceilMode));
+  return shape;
+}
+
+/// Broadcasting binary ops: equal element types, numpy broadcast shape.
+template <typename OpT>
+LogicalResult inferBroadcast(std::optional<Location> loc, Value lhs, Value rhs,
+                             SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<OpT>(loc, {lhs, rhs})))
+    return failure();
+  if (elementTypeOf(lhs) != elementTypeOf(rhs))
+    return inferenceError<OpT>(loc, "element types of the operands differ: ",
+                               elementTypeOf(lhs), " vs ", elementTypeOf(rhs));
+  auto shape = broadcastShapes(shapeOf(lhs), shapeOf(rhs));
+  if (!shape)
+    return inferenceError<OpT>(loc, "operand shapes ",
+                               formatShape(shapeOf(lhs)), " and ",
+                               formatShape(shapeOf(rhs)), " do not broadcast");
+  return inferred(types, *shape, elementTypeOf(lhs));
+}
+
+/// Ops whose result has their first operand's type.
+template <typename OpT>
+LogicalResult inferSameType(std::optional<Location> loc, Value input,
+                            SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<OpT>(loc, input)))
+    return failure();
+  types.push_back(input.getType());
+  return success();
+}
+
+template <typename SoftmaxLike>
+LogicalResult inferSoftmax(std::optional<Location> loc, Value input,
+                           int64_t axis, SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<SoftmaxLike>(loc, input)))
+    return failure();
+  int64_t rank = tensorTypeOf(input).getRank();
+  if (!normalizeAxis(axis, rank))
+    return inferenceError<SoftmaxLike>(loc, "axis ", axis,
+                                       " is outside the input's rank ", rank);
+  types.push_back(input.getType());
+  return success();
+}
+
+/// Squeeze's and Unsqueeze's result shapes.
+FailureOr<SmallVector<int64_t>> squeezedShape(std::optional<Location> loc,
+                                              ArrayRef<int64_t> x,
+                                              ArrayRef<int64_t> axes) {
+  llvm::SmallDenseSet<int64_t> squeezed;
+  for (int64_t axis : axes) {
+    auto normalized = normalizeAxis(axis, x.size());
+    if (!normalized || x[*normalized] != 1)
+      return inferenceError<SqueezeOp>(loc, "axis ", axis,
+                                       " is not a unit axis of the input");
+    squeezed.insert(*normalized);
+  }
+  SmallVector<int64_t> shape;
+  for (auto [i, extent] : llvm::enumerate(x))
+    if (!squeezed.contains(i))
+      shape.push_back(extent);
+  return shape;
+}
+
+FailureOr<SmallVector<int64_t>> unsqueezedShape(std::optional<Location> loc,
+                                                ArrayRef<int64_t> x,
+                                                ArrayRef<int64_t> axes) {
+  int64_t rank = x.size() + axes.size();
+  llvm::SmallDenseSet<int64_t> inserted;
+  for (int64_t axis : axes) {
+    auto normalized = normalizeAxis(axis, rank);
+    if (!normalized || !inserted.insert(*normalized).second)
+      return inferenceError<UnsqueezeOp>(loc, "axis ", axis,
+                                         " is invalid or repeated");
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t i = 0, next = 0; i < rank; ++i)
+    shape.push_back(inserted.contains(i) ? 1 : x[next++]);
+  return shape;
 }
 
 } // namespace
 
-LogicalResult strata::graph::verifyBroadcastsOperands(Operation *op) {
-  Value lhs = op->getOperand(0), rhs = op->getOperand(1);
-  if (failed(expectSameElementType(op, lhs, rhs, "the operands")) ||
-      failed(expectSameElementType(op, lhs, op->getResult(0),
-                                   "operand and result")))
-    return failure();
-  auto shape = broadcastShapes(shapeOf(lhs), shapeOf(rhs));
-  if (!shape)
-    return op->emitOpError("operand shapes ")
-           << formatShape(shapeOf(lhs)) << " and " << formatShape(shapeOf(rhs))
-           << " do not broadcast";
-  return expectResultShape(op, *shape);
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+#define STRATA_INFER_BINARY(OpT)                                               \
+  LogicalResult OpT::inferReturnTypes(MLIRContext *,                           \
+                                      std::optional<Location> loc,             \
+                                      Adaptor adaptor,                         \
+                                      SmallVectorImpl<Type> &types) {          \
+    return inferBroadcast<OpT>(loc, adaptor.getLhs(), adaptor.getRhs(),        \
+                               types);                                         \
+  }
+STRATA_INFER_BINARY(AddOp)
+STRATA_INFER_BINARY(SubOp)
+STRATA_INFER_BINARY(MulOp)
+STRATA_INFER_BINARY(DivOp)
+#undef STRATA_INFER_BINARY
+
+#define STRATA_INFER_SAME_TYPE(OpT)                                            \
+  LogicalResult OpT::inferReturnTypes(MLIRContext *,                           \
+                                      std::optional<Location> loc,             \
+                                      Adaptor adaptor,                         \
+                                      SmallVectorImpl<Type> &types) {          \
+    return inferSameType<OpT>(loc, adaptor.getInput(), types);                 \
+  }
+STRATA_INFER_SAME_TYPE(IdentityOp)
+STRATA_INFER_SAME_TYPE(ReluOp)
+STRATA_INFER_SAME_TYPE(SigmoidOp)
+STRATA_INFER_SAME_TYPE(TanhOp)
+STRATA_INFER_SAME_TYPE(ClipOp)
+#undef STRATA_INFER_SAME_TYPE
+
+LogicalResult SoftmaxOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  return inferSoftmax<SoftmaxOp>(loc, adaptor.getInput(),
+                                 static_cast<int64_t>(adaptor.getAxis()), types);
 }
 
-LogicalResult strata::graph::verifySameShapeElementwise(Operation *op) {
-  if (op->getOperand(0).getType() != op->getResult(0).getType())
-    return op->emitOpError("result type ")
-           << op->getResult(0).getType() << " differs from the input type "
-           << op->getOperand(0).getType();
+LogicalResult LogSoftmaxOp::inferReturnTypes(MLIRContext *,
+                                             std::optional<Location> loc,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &types) {
+  return inferSoftmax<LogSoftmaxOp>(
+      loc, adaptor.getInput(), static_cast<int64_t>(adaptor.getAxis()), types);
+}
+
+LogicalResult BatchNormalizationOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<BatchNormalizationOp>(loc,
+                                                        adaptor.getOperands())))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(adaptor.getInput());
+  if (x.size() < 2)
+    return inferenceError<BatchNormalizationOp>(
+        loc, "expects an input of rank 2 or more");
+  for (Value param : {adaptor.getScale(), adaptor.getBias(), adaptor.getMean(),
+                      adaptor.getVariance()})
+    if (shapeOf(param) != ArrayRef<int64_t>{x[1]})
+      return inferenceError<BatchNormalizationOp>(
+          loc, "scale, bias, mean and variance must be 1-D with ", x[1],
+          " entries (the channel count)");
+  types.push_back(adaptor.getInput().getType());
   return success();
 }
+
+LogicalResult CastOp::verify() {
+  if (getInput().getType().getShape() != getResult().getType().getShape())
+    return emitOpError("cast changes the shape");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Constants and shapes
+//===----------------------------------------------------------------------===//
 
 LogicalResult ConstantOfShapeOp::verify() {
   auto shapeType = cast<RankedTensorType>(getShape().getType());
@@ -120,119 +269,160 @@ LogicalResult ConstantOfShapeOp::verify() {
   return success();
 }
 
-LogicalResult ShapeOp::verify() {
-  auto [start, end] = shapeOpRange(getStart(), getEnd(),
-                                   getInput().getType().getRank());
-  if (!getResult().getType().getElementType().isInteger(64))
-    return emitOpError("result must hold int64 extents");
-  return expectResultShape(*this, {std::max<int64_t>(end - start, 0)});
-}
-
-LogicalResult CastOp::verify() {
-  if (getInput().getType().getShape() != getResult().getType().getShape())
-    return emitOpError("cast changes the shape");
-  return success();
-}
-
-LogicalResult MatMulOp::verify() {
-  if (failed(expectSameElementType(*this, getLhs(), getRhs(), "the operands")))
+LogicalResult ShapeOp::inferReturnTypes(MLIRContext *context,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<ShapeOp>(loc, adaptor.getInput())))
     return failure();
-  auto shape = matmulShape(shapeOf(getLhs()), shapeOf(getRhs()));
+  std::optional<int64_t> end;
+  if (adaptor.getEnd())
+    end = static_cast<int64_t>(*adaptor.getEnd());
+  auto [start, stop] =
+      shapeOpRange(static_cast<int64_t>(adaptor.getStart()), end,
+                   tensorTypeOf(adaptor.getInput()).getRank());
+  return inferred(types, {std::max<int64_t>(stop - start, 0)},
+                  IntegerType::get(context, 64));
+}
+
+//===----------------------------------------------------------------------===//
+// Contractions, convolution and pooling
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatMulOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
+  if (failed(expectRankedOperands<MatMulOp>(loc, {lhs, rhs})))
+    return failure();
+  if (elementTypeOf(lhs) != elementTypeOf(rhs))
+    return inferenceError<MatMulOp>(loc, "element types of the operands differ: ",
+                                    elementTypeOf(lhs), " vs ",
+                                    elementTypeOf(rhs));
+  auto shape = matmulShape(shapeOf(lhs), shapeOf(rhs));
   if (!shape)
-    return emitOpError("operand shapes ")
-           << formatShape(shapeOf(getLhs())) << " and "
-           << formatShape(shapeOf(getRhs())) << " do not multiply";
-  return expectResultShape(*this, *shape);
+    return inferenceError<MatMulOp>(loc, "operand shapes ",
+                                    formatShape(shapeOf(lhs)), " and ",
+                                    formatShape(shapeOf(rhs)),
+                                    " do not multiply");
+  return inferred(types, *shape, elementTypeOf(lhs));
 }
 
-LogicalResult GemmOp::verify() {
-  ArrayRef<int64_t> a = shapeOf(getA()), b = shapeOf(getB());
+LogicalResult GemmOp::inferReturnTypes(MLIRContext *,
+                                       std::optional<Location> loc,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<GemmOp>(loc, adaptor.getOperands())))
+    return failure();
+  ArrayRef<int64_t> a = shapeOf(adaptor.getA()), b = shapeOf(adaptor.getB());
   if (a.size() != 2 || b.size() != 2)
-    return emitOpError("A and B must be matrices");
-  int64_t m = getTransA() ? a[1] : a[0], k = getTransA() ? a[0] : a[1];
-  int64_t kB = getTransB() ? b[1] : b[0], n = getTransB() ? b[0] : b[1];
+    return inferenceError<GemmOp>(loc, "A and B must be matrices");
+  bool transA = adaptor.getTransA(), transB = adaptor.getTransB();
+  int64_t m = transA ? a[1] : a[0], k = transA ? a[0] : a[1];
+  int64_t kB = transB ? b[1] : b[0], n = transB ? b[0] : b[1];
   if (k != kB)
-    return emitOpError("inner dimensions differ: ") << k << " vs " << kB;
-  if (getC()) {
-    auto shape = broadcastShapes(shapeOf(getC()), {m, n});
+    return inferenceError<GemmOp>(loc, "inner dimensions differ: ", k, " vs ",
+                                  kB);
+  if (Value c = adaptor.getC()) {
+    auto shape = broadcastShapes(shapeOf(c), {m, n});
     if (!shape || *shape != ArrayRef<int64_t>{m, n})
-      return emitOpError("C of shape ")
-             << formatShape(shapeOf(getC())) << " does not broadcast to "
-             << m << "x" << n;
+      return inferenceError<GemmOp>(loc, "C of shape ", formatShape(shapeOf(c)),
+                                    " does not broadcast to ", m, "x", n);
   }
-  return expectResultShape(*this, {m, n});
+  return inferred(types, {m, n}, elementTypeOf(adaptor.getA()));
 }
 
-LogicalResult ConvOp::verify() {
-  ArrayRef<int64_t> x = shapeOf(getInput()), w = shapeOf(getWeight());
+LogicalResult ConvOp::inferReturnTypes(MLIRContext *,
+                                       std::optional<Location> loc,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<ConvOp>(loc, adaptor.getOperands())))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(adaptor.getInput());
+  ArrayRef<int64_t> w = shapeOf(adaptor.getWeight());
   if (x.size() < 3 || x.size() > 4 || w.size() != x.size())
-    return emitOpError("expects a 1-D or 2-D convolution (rank-3 or rank-4 "
-                       "input and weight of the same rank)");
-  int64_t group = getGroup();
+    return inferenceError<ConvOp>(
+        loc, "expects a 1-D or 2-D convolution (rank-3 or rank-4 input and "
+             "weight of the same rank)");
+  int64_t group = adaptor.getGroup();
   if (group <= 0 || x[1] != w[1] * group || w[0] % group != 0)
-    return emitOpError("input channels ")
-           << x[1] << " do not match weight " << formatShape(w)
-           << " with group " << group;
-  if (getBias() && shapeOf(getBias()) != ArrayRef<int64_t>{w[0]})
-    return emitOpError("bias must be 1-D with ") << w[0] << " entries";
-  return verifyWindow(*this, x, w.drop_front(2), getStrides(), getPads(),
-                      getDilations(), /*ceilMode=*/false, w[0]);
+    return inferenceError<ConvOp>(loc, "input channels ", x[1],
+                                  " do not match weight ", formatShape(w),
+                                  " with group ", group);
+  if (Value bias = adaptor.getBias())
+    if (shapeOf(bias) != ArrayRef<int64_t>{w[0]})
+      return inferenceError<ConvOp>(loc, "bias must be 1-D with ", w[0],
+                                    " entries");
+  auto shape = inferWindow<ConvOp>(loc, x, w.drop_front(2), adaptor.getStrides(),
+                                   adaptor.getPads(), adaptor.getDilations(),
+                                   /*ceilMode=*/false, w[0]);
+  if (failed(shape))
+    return failure();
+  return inferred(types, *shape, elementTypeOf(adaptor.getInput()));
 }
 
-LogicalResult MaxPoolOp::verify() {
-  ArrayRef<int64_t> x = shapeOf(getInput());
+LogicalResult MaxPoolOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<MaxPoolOp>(loc, adaptor.getInput())))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(adaptor.getInput());
   if (x.size() < 3)
-    return emitOpError("expects an input of rank 3 or more");
-  return verifyWindow(*this, x, getKernelShape(), getStrides(), getPads(),
-                      getDilations(), getCeilMode(), x[1]);
+    return inferenceError<MaxPoolOp>(loc, "expects an input of rank 3 or more");
+  auto shape = inferWindow<MaxPoolOp>(
+      loc, x, adaptor.getKernelShape(), adaptor.getStrides(), adaptor.getPads(),
+      adaptor.getDilations(), adaptor.getCeilMode(), x[1]);
+  if (failed(shape))
+    return failure();
+  return inferred(types, *shape, elementTypeOf(adaptor.getInput()));
 }
 
-LogicalResult AveragePoolOp::verify() {
-  ArrayRef<int64_t> x = shapeOf(getInput());
+LogicalResult AveragePoolOp::inferReturnTypes(MLIRContext *,
+                                              std::optional<Location> loc,
+                                              Adaptor adaptor,
+                                              SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<AveragePoolOp>(loc, adaptor.getInput())))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(adaptor.getInput());
   if (x.size() < 3)
-    return emitOpError("expects an input of rank 3 or more");
+    return inferenceError<AveragePoolOp>(loc,
+                                         "expects an input of rank 3 or more");
   SmallVector<int64_t> dilations(x.size() - 2, 1);
-  return verifyWindow(*this, x, getKernelShape(), getStrides(), getPads(),
-                      dilations, getCeilMode(), x[1]);
+  auto shape = inferWindow<AveragePoolOp>(
+      loc, x, adaptor.getKernelShape(), adaptor.getStrides(), adaptor.getPads(),
+      dilations, adaptor.getCeilMode(), x[1]);
+  if (failed(shape))
+    return failure();
+  return inferred(types, *shape, elementTypeOf(adaptor.getInput()));
 }
 
-LogicalResult GlobalAveragePoolOp::verify() {
-  ArrayRef<int64_t> x = shapeOf(getInput());
+LogicalResult GlobalAveragePoolOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<GlobalAveragePoolOp>(loc, adaptor.getInput())))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(adaptor.getInput());
   if (x.size() < 3)
-    return emitOpError("expects an input of rank 3 or more");
-  SmallVector<int64_t> expected(x.size(), 1);
-  expected[0] = x[0];
-  expected[1] = x[1];
-  return expectResultShape(*this, expected);
+    return inferenceError<GlobalAveragePoolOp>(
+        loc, "expects an input of rank 3 or more");
+  SmallVector<int64_t> shape(x.size(), 1);
+  shape[0] = x[0];
+  shape[1] = x[1];
+  return inferred(types, shape, elementTypeOf(adaptor.getInput()));
 }
 
-LogicalResult BatchNormalizationOp::verify() {
-  ArrayRef<int64_t> x = shapeOf(getInput());
-  if (x.size() < 2)
-    return emitOpError("expects an input of rank 2 or more");
-  for (Value param : {getScale(), getBias(), getMean(), getVariance()})
-    if (shapeOf(param) != ArrayRef<int64_t>{x[1]})
-      return emitOpError("scale, bias, mean and variance must be 1-D with ")
-             << x[1] << " entries (the channel count)";
-  return success();
-}
-
-template <typename SoftmaxLike>
-static LogicalResult verifySoftmaxAxis(SoftmaxLike op) {
-  if (!normalizeAxis(op.getAxis(), op.getInput().getType().getRank()))
-    return op.emitOpError("axis ")
-           << static_cast<int64_t>(op.getAxis()) << " is outside the input's rank "
-           << op.getInput().getType().getRank();
-  return success();
-}
-
-LogicalResult SoftmaxOp::verify() { return verifySoftmaxAxis(*this); }
-LogicalResult LogSoftmaxOp::verify() { return verifySoftmaxAxis(*this); }
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
 
 LogicalResult ReshapeOp::verify() {
-  if (failed(expectSameElementType(*this, getInput(), getResult(),
-                                   "input and result")))
-    return failure();
+  if (getInput().getType().getElementType() !=
+      getResult().getType().getElementType())
+    return emitOpError("element types of input and result differ: ")
+           << getInput().getType().getElementType() << " vs "
+           << getResult().getType().getElementType();
   if (getInput().getType().getNumElements() !=
       getResult().getType().getNumElements())
     return emitOpError("cannot reshape ")
@@ -241,52 +431,12 @@ LogicalResult ReshapeOp::verify() {
   return success();
 }
 
-LogicalResult FlattenOp::verify() {
-  ArrayRef<int64_t> x = shapeOf(getInput());
-  auto axis = normalizeAxis(getAxis(), x.size(), /*allowEnd=*/true);
-  if (!axis)
-    return emitOpError("axis ") << static_cast<int64_t>(getAxis()) << " is outside the input's rank";
-  int64_t outer = 1, inner = 1;
-  for (auto [i, extent] : llvm::enumerate(x))
-    (static_cast<int64_t>(i) < *axis ? outer : inner) *= extent;
-  return expectResultShape(*this, {outer, inner});
-}
-
-LogicalResult SqueezeOp::verify() {
-  ArrayRef<int64_t> x = shapeOf(getInput());
-  llvm::SmallDenseSet<int64_t> squeezed;
-  for (int64_t axis : getAxes()) {
-    auto normalized = normalizeAxis(axis, x.size());
-    if (!normalized || x[*normalized] != 1)
-      return emitOpError("axis ") << axis << " is not a unit axis of the input";
-    squeezed.insert(*normalized);
-  }
-  SmallVector<int64_t> expected;
-  for (auto [i, extent] : llvm::enumerate(x))
-    if (!squeezed.contains(i))
-      expected.push_back(extent);
-  return expectResultShape(*this, expected);
-}
-
-LogicalResult UnsqueezeOp::verify() {
-  ArrayRef<int64_t> x = shapeOf(getInput());
-  int64_t rank = x.size() + getAxes().size();
-  llvm::SmallDenseSet<int64_t> inserted;
-  for (int64_t axis : getAxes()) {
-    auto normalized = normalizeAxis(axis, rank);
-    if (!normalized || !inserted.insert(*normalized).second)
-      return emitOpError("axis ") << axis << " is invalid or repeated";
-  }
-  SmallVector<int64_t> expected;
-  for (int64_t i = 0, next = 0; i < rank; ++i)
-    expected.push_back(inserted.contains(i) ? 1 : x[next++]);
-  return expectResultShape(*this, expected);
-}
-
 LogicalResult ExpandOp::verify() {
-  if (failed(expectSameElementType(*this, getInput(), getResult(),
-                                   "input and result")))
-    return failure();
+  if (getInput().getType().getElementType() !=
+      getResult().getType().getElementType())
+    return emitOpError("element types of input and result differ: ")
+           << getInput().getType().getElementType() << " vs "
+           << getResult().getType().getElementType();
   auto shape = broadcastShapes(shapeOf(getInput()), shapeOf(getResult()));
   if (!shape || *shape != shapeOf(getResult()))
     return emitOpError("cannot expand ")
@@ -295,105 +445,184 @@ LogicalResult ExpandOp::verify() {
   return success();
 }
 
-LogicalResult TransposeOp::verify() {
-  ArrayRef<int64_t> x = shapeOf(getInput());
-  ArrayRef<int64_t> perm = getPerm();
-  SmallVector<bool> seen(x.size(), false);
+LogicalResult FlattenOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<FlattenOp>(loc, adaptor.getInput())))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(adaptor.getInput());
+  int64_t axisValue = static_cast<int64_t>(adaptor.getAxis());
+  auto axis = normalizeAxis(axisValue, x.size(), /*allowEnd=*/true);
+  if (!axis)
+    return inferenceError<FlattenOp>(loc, "axis ", axisValue,
+                                     " is outside the input's rank");
+  int64_t outer = 1, inner = 1;
+  for (auto [i, extent] : llvm::enumerate(x))
+    (static_cast<int64_t>(i) < *axis ? outer : inner) *= extent;
+  return inferred(types, {outer, inner}, elementTypeOf(adaptor.getInput()));
+}
+
+LogicalResult SqueezeOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<SqueezeOp>(loc, adaptor.getInput())))
+    return failure();
+  auto shape = squeezedShape(loc, shapeOf(adaptor.getInput()), adaptor.getAxes());
+  if (failed(shape))
+    return failure();
+  return inferred(types, *shape, elementTypeOf(adaptor.getInput()));
+}
+
+LogicalResult UnsqueezeOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<UnsqueezeOp>(loc, adaptor.getInput())))
+    return failure();
+  auto shape =
+      unsqueezedShape(loc, shapeOf(adaptor.getInput()), adaptor.getAxes());
+  if (failed(shape))
+    return failure();
+  return inferred(types, *shape, elementTypeOf(adaptor.getInput()));
+}
+
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<TransposeOp>(loc, adaptor.getInput())))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(adaptor.getInput());
+  ArrayRef<int64_t> perm = adaptor.getPerm();
   if (perm.size() != x.size())
-    return emitOpError("perm has ")
-           << perm.size() << " entries for a rank-" << x.size() << " input";
-  SmallVector<int64_t> expected;
+    return inferenceError<TransposeOp>(loc, "perm has ", perm.size(),
+                                       " entries for a rank-", x.size(),
+                                       " input");
+  SmallVector<bool> seen(x.size(), false);
+  SmallVector<int64_t> shape;
   for (int64_t p : perm) {
     if (p < 0 || p >= static_cast<int64_t>(x.size()) || seen[p])
-      return emitOpError("perm is not a permutation");
+      return inferenceError<TransposeOp>(loc, "perm is not a permutation");
     seen[p] = true;
-    expected.push_back(x[p]);
+    shape.push_back(x[p]);
   }
-  return expectResultShape(*this, expected);
+  return inferred(types, shape, elementTypeOf(adaptor.getInput()));
 }
 
-LogicalResult ConcatOp::verify() {
-  if (getInputs().empty())
-    return emitOpError("needs at least one input");
-  ArrayRef<int64_t> first = shapeOf(getInputs().front());
-  auto axis = normalizeAxis(getAxis(), first.size());
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  ValueRange inputs = adaptor.getInputs();
+  if (inputs.empty())
+    return inferenceError<ConcatOp>(loc, "needs at least one input");
+  if (failed(expectRankedOperands<ConcatOp>(loc, inputs)))
+    return failure();
+  ArrayRef<int64_t> first = shapeOf(inputs.front());
+  int64_t axisValue = static_cast<int64_t>(adaptor.getAxis());
+  auto axis = normalizeAxis(axisValue, first.size());
   if (!axis)
-    return emitOpError("axis ") << static_cast<int64_t>(getAxis()) << " is outside the inputs' rank";
-  SmallVector<int64_t> expected(first);
-  expected[*axis] = 0;
-  for (Value input : getInputs()) {
-    ArrayRef<int64_t> shape = shapeOf(input);
-    if (failed(expectSameElementType(*this, input, getResult(),
-                                     "input and result")))
-      return failure();
+    return inferenceError<ConcatOp>(loc, "axis ", axisValue,
+                                    " is outside the inputs' rank");
+  SmallVector<int64_t> shape(first);
+  shape[*axis] = 0;
+  for (Value input : inputs) {
+    ArrayRef<int64_t> inputShape = shapeOf(input);
+    if (elementTypeOf(input) != elementTypeOf(inputs.front()))
+      return inferenceError<ConcatOp>(loc, "element types of the inputs differ: ",
+                                      elementTypeOf(inputs.front()), " vs ",
+                                      elementTypeOf(input));
     for (size_t i = 0; i < first.size(); ++i)
-      if (shape.size() != first.size() ||
-          (static_cast<int64_t>(i) != *axis && shape[i] != first[i]))
-        return emitOpError("inputs differ off the concatenation axis");
-    expected[*axis] += shape[*axis];
+      if (inputShape.size() != first.size() ||
+          (static_cast<int64_t>(i) != *axis && inputShape[i] != first[i]))
+        return inferenceError<ConcatOp>(loc,
+                                        "inputs differ off the concatenation axis");
+    shape[*axis] += inputShape[*axis];
   }
-  return expectResultShape(*this, expected);
+  return inferred(types, shape, elementTypeOf(inputs.front()));
 }
 
-LogicalResult SliceOp::verify() {
-  ArrayRef<int64_t> x = shapeOf(getInput());
-  size_t count = getStarts().size();
-  if (getEnds().size() != count || getAxes().size() != count ||
-      getSteps().size() != count)
-    return emitOpError("starts, ends, axes and steps differ in length");
-  SmallVector<int64_t> expected(x);
+LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<SliceOp>(loc, adaptor.getInput())))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(adaptor.getInput());
+  ArrayRef<int64_t> starts = adaptor.getStarts(), ends = adaptor.getEnds(),
+                    axes = adaptor.getAxes(), steps = adaptor.getSteps();
+  if (ends.size() != starts.size() || axes.size() != starts.size() ||
+      steps.size() != starts.size())
+    return inferenceError<SliceOp>(loc,
+                                   "starts, ends, axes and steps differ in length");
+  SmallVector<int64_t> shape(x);
   llvm::SmallDenseSet<int64_t> seen;
-  for (size_t i = 0; i < count; ++i) {
-    auto axis = normalizeAxis(getAxes()[i], x.size());
+  for (size_t i = 0; i < starts.size(); ++i) {
+    auto axis = normalizeAxis(axes[i], x.size());
     if (!axis || !seen.insert(*axis).second)
-      return emitOpError("axis ") << getAxes()[i] << " is invalid or repeated";
-    if (getSteps()[i] == 0)
-      return emitOpError("steps must be non-zero");
-    expected[*axis] = resolveSliceRange(getStarts()[i], getEnds()[i],
-                                        getSteps()[i], x[*axis])
-                          .size;
+      return inferenceError<SliceOp>(loc, "axis ", axes[i],
+                                     " is invalid or repeated");
+    if (steps[i] == 0)
+      return inferenceError<SliceOp>(loc, "steps must be non-zero");
+    shape[*axis] = resolveSliceRange(starts[i], ends[i], steps[i], x[*axis]).size;
   }
-  return expectResultShape(*this, expected);
+  return inferred(types, shape, elementTypeOf(adaptor.getInput()));
 }
 
-LogicalResult GatherOp::verify() {
-  ArrayRef<int64_t> x = shapeOf(getInput());
-  auto axis = normalizeAxis(getAxis(), x.size());
+LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<GatherOp>(loc, adaptor.getOperands())))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(adaptor.getInput());
+  int64_t axisValue = static_cast<int64_t>(adaptor.getAxis());
+  auto axis = normalizeAxis(axisValue, x.size());
   if (!axis)
-    return emitOpError("axis ") << static_cast<int64_t>(getAxis()) << " is outside the input's rank";
-  if (!isa<IntegerType>(elementTypeOf(getIndices())))
-    return emitOpError("indices must be integers");
-  SmallVector<int64_t> expected(x.begin(), x.begin() + *axis);
-  llvm::append_range(expected, shapeOf(getIndices()));
-  expected.append(x.begin() + *axis + 1, x.end());
-  return expectResultShape(*this, expected);
+    return inferenceError<GatherOp>(loc, "axis ", axisValue,
+                                    " is outside the input's rank");
+  if (!isa<IntegerType>(elementTypeOf(adaptor.getIndices())))
+    return inferenceError<GatherOp>(loc, "indices must be integers");
+  SmallVector<int64_t> shape(x.begin(), x.begin() + *axis);
+  llvm::append_range(shape, shapeOf(adaptor.getIndices()));
+  shape.append(x.begin() + *axis + 1, x.end());
+  return inferred(types, shape, elementTypeOf(adaptor.getInput()));
 }
 
-LogicalResult LSTMOp::verify() {
-  ArrayRef<int64_t> x = shapeOf(getX());
-  int64_t hidden = getHiddenSize();
+//===----------------------------------------------------------------------===//
+// Recurrent
+//===----------------------------------------------------------------------===//
+
+LogicalResult LSTMOp::inferReturnTypes(MLIRContext *,
+                                       std::optional<Location> loc,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<LSTMOp>(loc, adaptor.getOperands())))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(adaptor.getX());
+  int64_t hidden = adaptor.getHiddenSize();
   if (x.size() != 3)
-    return emitOpError("X must be [seq_length, batch, input_size]");
+    return inferenceError<LSTMOp>(loc, "X must be [seq_length, batch, input_size]");
   int64_t seq = x[0], batch = x[1];
   auto expectShape = [&](Value v, ArrayRef<int64_t> shape,
                          StringRef name) -> LogicalResult {
-    if (shapeOf(v) != shape)
-      return emitOpError(name) << " must be " << formatShape(shape)
-                               << ", got " << formatShape(shapeOf(v));
+    if (v && shapeOf(v) != shape)
+      return inferenceError<LSTMOp>(loc, name, " must be ", formatShape(shape),
+                                    ", got ", formatShape(shapeOf(v)));
     return success();
   };
-  if (failed(expectShape(getW(), {1, 4 * hidden, x[2]}, "W")) ||
-      failed(expectShape(getR(), {1, 4 * hidden, hidden}, "R")) ||
-      (getB() && failed(expectShape(getB(), {1, 8 * hidden}, "B"))) ||
-      (getInitialH() &&
-       failed(expectShape(getInitialH(), {1, batch, hidden}, "initial_h"))) ||
-      (getInitialC() &&
-       failed(expectShape(getInitialC(), {1, batch, hidden}, "initial_c"))) ||
-      failed(expectShape(getY(), {seq, 1, batch, hidden}, "Y")) ||
-      failed(expectShape(getYH(), {1, batch, hidden}, "Y_h")) ||
-      failed(expectShape(getYC(), {1, batch, hidden}, "Y_c")))
+  if (failed(expectShape(adaptor.getW(), {1, 4 * hidden, x[2]}, "W")) ||
+      failed(expectShape(adaptor.getR(), {1, 4 * hidden, hidden}, "R")) ||
+      failed(expectShape(adaptor.getB(), {1, 8 * hidden}, "B")) ||
+      failed(expectShape(adaptor.getInitialH(), {1, batch, hidden}, "initial_h")) ||
+      failed(expectShape(adaptor.getInitialC(), {1, batch, hidden}, "initial_c")))
     return failure();
-  return success();
+  Type element = elementTypeOf(adaptor.getX());
+  (void)inferred(types, {seq, 1, batch, hidden}, element);
+  (void)inferred(types, {1, batch, hidden}, element);
+  return inferred(types, {1, batch, hidden}, element);
 }
 
 #define GET_OP_CLASSES

@@ -12,25 +12,20 @@
 include "dialects/Graph/GraphDialect.td"
 include "mlir/IR/OpBase.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 //===----------------------------------------------------------------------===//
 // Traits and base classes
 //===----------------------------------------------------------------------===//
 
-/// Operands broadcast numpy-style to the result's shape and share its element
-/// type (or, for comparisons, each other's).
-def Graph_BroadcastsOperands : NativeOpTrait<"BroadcastsOperands"> {
-  let cppNamespace = "::strata::graph::OpTrait";
-}
-
-/// A result with the operand's shape and element type.
-def Graph_SameShapeElementwise : NativeOpTrait<"SameShapeElementwise"> {
-  let cppNamespace = "::strata::graph::OpTrait";
-}
+// Result types are inferred (InferTypeOpAdaptor) for every op whose result
+// shape follows from its operands and attributes; the inference functions
+// also report every malformed operand or attribute. Reshape, Expand, Cast and
+// ConstantOfShape take their target from the result type and verify instead.
 
 class Graph_BinaryOp<string mnemonic, string onnxName>
-    : Graph_Op<mnemonic, [Pure, Graph_BroadcastsOperands]> {
+    : Graph_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX " # onnxName # " with numpy broadcasting";
   let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
   let results = (outs AnyRankedTensor:$result);
@@ -40,7 +35,7 @@ class Graph_BinaryOp<string mnemonic, string onnxName>
 }
 
 class Graph_UnaryOp<string mnemonic, string onnxName, list<Trait> traits = []>
-    : Graph_Op<mnemonic, !listconcat([Pure, Graph_SameShapeElementwise], traits)> {
+    : Graph_Op<mnemonic, !listconcat([Pure, InferTypeOpAdaptor], traits)> {
   let summary = "ONNX " # onnxName # ", elementwise";
   let arguments = (ins AnyRankedTensor:$input);
   let results = (outs AnyRankedTensor:$result);
@@ -78,14 +73,13 @@ def Graph_ConstantOfShapeOp : Graph_Op<"constant_of_shape", [Pure]> {
   let hasFolder = 1;
 }
 
-def Graph_ShapeOp : Graph_Op<"shape", [Pure]> {
+def Graph_ShapeOp : Graph_Op<"shape", [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX Shape: the input's extents as a 1-D int64 tensor";
   let arguments = (ins AnyRankedTensor:$input,
                        DefaultValuedAttr<I64Attr, "0">:$start,
                        OptionalAttr<I64Attr>:$end);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
   let hasFolder = 1;
 }
 
@@ -102,7 +96,7 @@ def Graph_ReluOp : Graph_UnaryOp<"relu", "Relu">;
 def Graph_SigmoidOp : Graph_UnaryOp<"sigmoid", "Sigmoid">;
 def Graph_TanhOp : Graph_UnaryOp<"tanh", "Tanh">;
 
-def Graph_ClipOp : Graph_Op<"clip", [Pure, Graph_SameShapeElementwise]> {
+def Graph_ClipOp : Graph_Op<"clip", [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX Clip with compile-time bounds";
   let description = [{
     Clamps every element to [min, max]; an absent bound is unbounded. The
@@ -127,7 +121,7 @@ def Graph_CastOp : Graph_Op<"cast", [Pure]> {
 // Contractions
 //===----------------------------------------------------------------------===//
 
-def Graph_MatMulOp : Graph_Op<"matmul", [Pure]> {
+def Graph_MatMulOp : Graph_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX MatMul (numpy matmul: batch dimensions broadcast)";
   let description = [{
     Folds to zeros when one operand is all zeros and the other is a constant
@@ -138,11 +132,10 @@ def Graph_MatMulOp : Graph_Op<"matmul", [Pure]> {
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat =
       "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
   let hasFolder = 1;
 }
 
-def Graph_GemmOp : Graph_Op<"gemm", [Pure]> {
+def Graph_GemmOp : Graph_Op<"gemm", [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX Gemm: alpha * op(A) * op(B) + beta * C";
   let arguments = (ins AnyRankedTensor:$a, AnyRankedTensor:$b,
                        Optional<AnyRankedTensor>:$c,
@@ -152,10 +145,9 @@ def Graph_GemmOp : Graph_Op<"gemm", [Pure]> {
                        DefaultValuedAttr<BoolAttr, "false">:$trans_b);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
 }
 
-def Graph_ConvOp : Graph_Op<"conv", [Pure]> {
+def Graph_ConvOp : Graph_Op<"conv", [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX Conv (1-D and 2-D, NCHW, grouped and depthwise)";
   let description = [{
     `pads` holds every begin then every end (ONNX order); the importer has
@@ -176,14 +168,13 @@ def Graph_ConvOp : Graph_Op<"conv", [Pure]> {
                        DefaultValuedAttr<I64Attr, "1">:$group);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//
 // Pooling and normalization
 //===----------------------------------------------------------------------===//
 
-def Graph_MaxPoolOp : Graph_Op<"max_pool", [Pure]> {
+def Graph_MaxPoolOp : Graph_Op<"max_pool", [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX MaxPool (values only, NCHW)";
   let arguments = (ins AnyRankedTensor:$input,
                        DenseI64ArrayAttr:$kernel_shape, DenseI64ArrayAttr:$strides,
@@ -191,10 +182,9 @@ def Graph_MaxPoolOp : Graph_Op<"max_pool", [Pure]> {
                        DefaultValuedAttr<BoolAttr, "false">:$ceil_mode);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
 }
 
-def Graph_AveragePoolOp : Graph_Op<"average_pool", [Pure]> {
+def Graph_AveragePoolOp : Graph_Op<"average_pool", [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX AveragePool (NCHW)";
   let arguments = (ins AnyRankedTensor:$input,
                        DenseI64ArrayAttr:$kernel_shape, DenseI64ArrayAttr:$strides,
@@ -203,19 +193,17 @@ def Graph_AveragePoolOp : Graph_Op<"average_pool", [Pure]> {
                        DefaultValuedAttr<BoolAttr, "false">:$count_include_pad);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
 }
 
-def Graph_GlobalAveragePoolOp : Graph_Op<"global_average_pool", [Pure]> {
+def Graph_GlobalAveragePoolOp : Graph_Op<"global_average_pool", [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX GlobalAveragePool: the mean over every spatial axis";
   let arguments = (ins AnyRankedTensor:$input);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
 }
 
 def Graph_BatchNormalizationOp : Graph_Op<"batch_normalization",
-    [Pure, Graph_SameShapeElementwise]> {
+    [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX BatchNormalization in inference mode";
   let description = [{
     `(x - mean) / sqrt(var + epsilon) * scale + bias` per channel (axis 1).
@@ -227,26 +215,23 @@ def Graph_BatchNormalizationOp : Graph_Op<"batch_normalization",
                        DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
 }
 
-def Graph_SoftmaxOp : Graph_Op<"softmax", [Pure, Graph_SameShapeElementwise]> {
+def Graph_SoftmaxOp : Graph_Op<"softmax", [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX Softmax (opset 13 semantics: along one axis)";
   let arguments = (ins AnyRankedTensor:$input,
                        DefaultValuedAttr<I64Attr, "-1">:$axis);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
 }
 
 def Graph_LogSoftmaxOp : Graph_Op<"log_softmax",
-    [Pure, Graph_SameShapeElementwise]> {
+    [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX LogSoftmax (opset 13 semantics: along one axis)";
   let arguments = (ins AnyRankedTensor:$input,
                        DefaultValuedAttr<I64Attr, "-1">:$axis);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -266,31 +251,28 @@ def Graph_ReshapeOp : Graph_Op<"reshape", [Pure]> {
   let hasFolder = 1;
 }
 
-def Graph_FlattenOp : Graph_Op<"flatten", [Pure]> {
+def Graph_FlattenOp : Graph_Op<"flatten", [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX Flatten: a 2-D view split at `axis`";
   let arguments = (ins AnyRankedTensor:$input,
                        DefaultValuedAttr<I64Attr, "1">:$axis);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
   let hasFolder = 1;
 }
 
-def Graph_SqueezeOp : Graph_Op<"squeeze", [Pure]> {
+def Graph_SqueezeOp : Graph_Op<"squeeze", [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX Squeeze: drop the unit axes listed in `axes`";
   let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$axes);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
   let hasFolder = 1;
 }
 
-def Graph_UnsqueezeOp : Graph_Op<"unsqueeze", [Pure]> {
+def Graph_UnsqueezeOp : Graph_Op<"unsqueeze", [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX Unsqueeze: insert unit axes at `axes` of the result";
   let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$axes);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
   let hasFolder = 1;
 }
 
@@ -307,25 +289,23 @@ def Graph_ExpandOp : Graph_Op<"expand", [Pure]> {
   let hasFolder = 1;
 }
 
-def Graph_TransposeOp : Graph_Op<"transpose", [Pure]> {
+def Graph_TransposeOp : Graph_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX Transpose: result axis i is input axis perm[i]";
   let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$perm);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
   let hasFolder = 1;
 }
 
-def Graph_ConcatOp : Graph_Op<"concat", [Pure]> {
+def Graph_ConcatOp : Graph_Op<"concat", [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX Concat along `axis`";
   let arguments = (ins Variadic<AnyRankedTensor>:$inputs, I64Attr:$axis);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
   let hasFolder = 1;
 }
 
-def Graph_SliceOp : Graph_Op<"slice", [Pure]> {
+def Graph_SliceOp : Graph_Op<"slice", [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX Slice with compile-time starts, ends, axes and steps";
   let description = [{
     Attributes carry ONNX's values unchanged (negative indices and clamping
@@ -336,18 +316,16 @@ def Graph_SliceOp : Graph_Op<"slice", [Pure]> {
                        DenseI64ArrayAttr:$steps);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
   let hasFolder = 1;
 }
 
-def Graph_GatherOp : Graph_Op<"gather", [Pure]> {
+def Graph_GatherOp : Graph_Op<"gather", [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX Gather: pick entries of `input` along `axis`";
   let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$indices,
                        DefaultValuedAttr<I64Attr, "0">:$axis);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat =
       "$input `,` $indices attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
   let hasFolder = 1;
 }
 
@@ -355,7 +333,8 @@ def Graph_GatherOp : Graph_Op<"gather", [Pure]> {
 // Recurrent
 //===----------------------------------------------------------------------===//
 
-def Graph_LSTMOp : Graph_Op<"lstm", [Pure, AttrSizedOperandSegments]> {
+def Graph_LSTMOp : Graph_Op<"lstm",
+    [Pure, AttrSizedOperandSegments, InferTypeOpAdaptor]> {
   let summary = "ONNX LSTM, forward direction, default activations";
   let description = [{
     Gate order i, o, f, c as in ONNX. Results: Y [seq, 1, batch, hidden],
@@ -373,7 +352,6 @@ def Graph_LSTMOp : Graph_Op<"lstm", [Pure, AttrSizedOperandSegments]> {
     $x `,` $w `,` $r (`bias` $b^)? (`initial_h` $initial_h^)?
     (`initial_c` $initial_c^)? attr-dict `:` functional-type(operands, results)
   }];
-  let hasVerifier = 1;
 }
 
 #endif // STRATA_GRAPH_OPS

@@ -10,7 +10,8 @@
 
 // Broadcasting ops reject operands of different element types.
 func.func @binary_operand_types(%a: tensor<2xf32>, %b: tensor<2xi32>) {
-  // expected-error @+1 {{'graph.add' op element types of the operands differ: 'f32' vs 'i32'}}
+  // expected-error @+2 {{'graph.add' op element types of the operands differ: 'f32' vs 'i32'}}
+  // expected-error @+1 {{'graph.add' op failed to infer returned types}}
   %0 = graph.add %a, %b : (tensor<2xf32>, tensor<2xi32>) -> tensor<2xf32>
   return
 }
@@ -19,7 +20,8 @@ func.func @binary_operand_types(%a: tensor<2xf32>, %b: tensor<2xi32>) {
 
 // Broadcasting ops reject a result element type other than the operands'.
 func.func @binary_result_type(%a: tensor<2xf32>) {
-  // expected-error @+1 {{'graph.mul' op element types of operand and result differ: 'f32' vs 'f16'}}
+  // expected-error @+2 {{'graph.mul' op inferred type(s) 'tensor<2xf32>' are incompatible with return type(s) of operation 'tensor<2xf16>'}}
+  // expected-error @+1 {{'graph.mul' op failed to infer returned types}}
   %0 = graph.mul %a, %a : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf16>
   return
 }
@@ -28,7 +30,8 @@ func.func @binary_result_type(%a: tensor<2xf32>) {
 
 // Trailing extents 3 and 4 do not broadcast.
 func.func @binary_no_broadcast(%a: tensor<2x3xf32>, %b: tensor<4xf32>) {
-  // expected-error @+1 {{'graph.sub' op operand shapes 2x3 and 4 do not broadcast}}
+  // expected-error @+2 {{'graph.sub' op operand shapes 2x3 and 4 do not broadcast}}
+  // expected-error @+1 {{'graph.sub' op failed to infer returned types}}
   %0 = graph.sub %a, %b : (tensor<2x3xf32>, tensor<4xf32>) -> tensor<2x3xf32>
   return
 }
@@ -37,7 +40,8 @@ func.func @binary_no_broadcast(%a: tensor<2x3xf32>, %b: tensor<4xf32>) {
 
 // The result of a broadcast must have the broadcast shape, not a larger one.
 func.func @binary_result_shape(%a: tensor<3x1xf32>, %b: tensor<4xf32>) {
-  // expected-error @+1 {{'graph.div' op result shape 2x3x4 does not match the inferred shape 3x4}}
+  // expected-error @+2 {{'graph.div' op inferred type(s) 'tensor<3x4xf32>' are incompatible with return type(s) of operation 'tensor<2x3x4xf32>'}}
+  // expected-error @+1 {{'graph.div' op failed to infer returned types}}
   %0 = graph.div %a, %b : (tensor<3x1xf32>, tensor<4xf32>) -> tensor<2x3x4xf32>
   return
 }
@@ -46,7 +50,8 @@ func.func @binary_result_shape(%a: tensor<3x1xf32>, %b: tensor<4xf32>) {
 
 // A scalar operand's shape is printed as "scalar".
 func.func @binary_scalar(%a: tensor<f32>, %b: tensor<2xf32>) {
-  // expected-error @+1 {{'graph.add' op result shape scalar does not match the inferred shape 2}}
+  // expected-error @+2 {{'graph.add' op inferred type(s) 'tensor<2xf32>' are incompatible with return type(s) of operation 'tensor<f32>'}}
+  // expected-error @+1 {{'graph.add' op failed to infer returned types}}
   %0 = graph.add %a, %b : (tensor<f32>, tensor<2xf32>) -> tensor<f32>
   return
 }
@@ -55,7 +60,8 @@ func.func @binary_scalar(%a: tensor<f32>, %b: tensor<2xf32>) {
 
 // Unary elementwise ops keep the input type exactly.
 func.func @unary_type(%a: tensor<2xf32>) {
-  // expected-error @+1 {{'graph.relu' op result type 'tensor<2xf16>' differs from the input type 'tensor<2xf32>'}}
+  // expected-error @+2 {{'graph.relu' op inferred type(s) 'tensor<2xf32>' are incompatible with return type(s) of operation 'tensor<2xf16>'}}
+  // expected-error @+1 {{'graph.relu' op failed to infer returned types}}
   %0 = graph.relu %a : (tensor<2xf32>) -> tensor<2xf16>
   return
 }
@@ -64,7 +70,8 @@ func.func @unary_type(%a: tensor<2xf32>) {
 
 // Clip shares the same-type rule, shape included.
 func.func @clip_shape(%a: tensor<2x3xf32>) {
-  // expected-error @+1 {{'graph.clip' op result type 'tensor<3x2xf32>' differs from the input type 'tensor<2x3xf32>'}}
+  // expected-error @+2 {{'graph.clip' op inferred type(s) 'tensor<2x3xf32>' are incompatible with return type(s) of operation 'tensor<3x2xf32>'}}
+  // expected-error @+1 {{'graph.clip' op failed to infer returned types}}
   %0 = graph.clip %a {min = 0.0 : f64} : (tensor<2x3xf32>) -> tensor<3x2xf32>
   return
 }
@@ -100,7 +107,8 @@ func.func @constant_of_shape_rank(%s: tensor<3xi64>) {
 
 // Shape's result must have end - start entries after ONNX's clamping.
 func.func @shape_clamped_range(%x: tensor<2x3xf32>) {
-  // expected-error @+1 {{'graph.shape' op result shape 1 does not match the inferred shape 0}}
+  // expected-error @+2 {{'graph.shape' op inferred type(s) 'tensor<0xi64>' are incompatible with return type(s) of operation 'tensor<1xi64>'}}
+  // expected-error @+1 {{'graph.shape' op failed to infer returned types}}
   %0 = graph.shape %x {start = 3 : i64} : (tensor<2x3xf32>) -> tensor<1xi64>
   return
 }
@@ -109,7 +117,8 @@ func.func @shape_clamped_range(%x: tensor<2x3xf32>) {
 
 // Shape produces int64 extents only.
 func.func @shape_element(%x: tensor<2x3xf32>) {
-  // expected-error @+1 {{'graph.shape' op result must hold int64 extents}}
+  // expected-error @+2 {{'graph.shape' op inferred type(s) 'tensor<2xi64>' are incompatible with return type(s) of operation 'tensor<2xi32>'}}
+  // expected-error @+1 {{'graph.shape' op failed to infer returned types}}
   %0 = graph.shape %x : (tensor<2x3xf32>) -> tensor<2xi32>
   return
 }
@@ -118,7 +127,8 @@ func.func @shape_element(%x: tensor<2x3xf32>) {
 
 // Shape's result has end - start entries.
 func.func @shape_result(%x: tensor<2x3x4xf32>) {
-  // expected-error @+1 {{'graph.shape' op result shape 3 does not match the inferred shape 2}}
+  // expected-error @+2 {{'graph.shape' op inferred type(s) 'tensor<2xi64>' are incompatible with return type(s) of operation 'tensor<3xi64>'}}
+  // expected-error @+1 {{'graph.shape' op failed to infer returned types}}
   %0 = graph.shape %x {start = 1 : i64} : (tensor<2x3x4xf32>) -> tensor<3xi64>
   return
 }
@@ -136,7 +146,8 @@ func.func @cast_shape(%x: tensor<2x3xf32>) {
 
 // MatMul operands share an element type.
 func.func @matmul_types(%a: tensor<2x3xf32>, %b: tensor<3x4xf16>) {
-  // expected-error @+1 {{'graph.matmul' op element types of the operands differ: 'f32' vs 'f16'}}
+  // expected-error @+2 {{'graph.matmul' op element types of the operands differ: 'f32' vs 'f16'}}
+  // expected-error @+1 {{'graph.matmul' op failed to infer returned types}}
   %0 = graph.matmul %a, %b : (tensor<2x3xf32>, tensor<3x4xf16>) -> tensor<2x4xf32>
   return
 }
@@ -145,7 +156,8 @@ func.func @matmul_types(%a: tensor<2x3xf32>, %b: tensor<3x4xf16>) {
 
 // MatMul's inner extents must agree.
 func.func @matmul_inner(%a: tensor<2x3xf32>, %b: tensor<4x5xf32>) {
-  // expected-error @+1 {{'graph.matmul' op operand shapes 2x3 and 4x5 do not multiply}}
+  // expected-error @+2 {{'graph.matmul' op operand shapes 2x3 and 4x5 do not multiply}}
+  // expected-error @+1 {{'graph.matmul' op failed to infer returned types}}
   %0 = graph.matmul %a, %b : (tensor<2x3xf32>, tensor<4x5xf32>) -> tensor<2x5xf32>
   return
 }
@@ -154,7 +166,8 @@ func.func @matmul_inner(%a: tensor<2x3xf32>, %b: tensor<4x5xf32>) {
 
 // MatMul's batch axes must broadcast.
 func.func @matmul_batch(%a: tensor<2x4x3xf32>, %b: tensor<5x3x6xf32>) {
-  // expected-error @+1 {{'graph.matmul' op operand shapes 2x4x3 and 5x3x6 do not multiply}}
+  // expected-error @+2 {{'graph.matmul' op operand shapes 2x4x3 and 5x3x6 do not multiply}}
+  // expected-error @+1 {{'graph.matmul' op failed to infer returned types}}
   %0 = graph.matmul %a, %b : (tensor<2x4x3xf32>, tensor<5x3x6xf32>) -> tensor<2x4x6xf32>
   return
 }
@@ -163,7 +176,8 @@ func.func @matmul_batch(%a: tensor<2x4x3xf32>, %b: tensor<5x3x6xf32>) {
 
 // A vector lhs drops its promoted row axis from the result.
 func.func @matmul_vector(%a: tensor<3xf32>, %b: tensor<3x6xf32>) {
-  // expected-error @+1 {{'graph.matmul' op result shape 1x6 does not match the inferred shape 6}}
+  // expected-error @+2 {{'graph.matmul' op inferred type(s) 'tensor<6xf32>' are incompatible with return type(s) of operation 'tensor<1x6xf32>'}}
+  // expected-error @+1 {{'graph.matmul' op failed to infer returned types}}
   %0 = graph.matmul %a, %b : (tensor<3xf32>, tensor<3x6xf32>) -> tensor<1x6xf32>
   return
 }
@@ -172,7 +186,8 @@ func.func @matmul_vector(%a: tensor<3xf32>, %b: tensor<3x6xf32>) {
 
 // Gemm takes matrices only.
 func.func @gemm_rank(%a: tensor<2x3x4xf32>, %b: tensor<4x5xf32>) {
-  // expected-error @+1 {{'graph.gemm' op A and B must be matrices}}
+  // expected-error @+2 {{'graph.gemm' op A and B must be matrices}}
+  // expected-error @+1 {{'graph.gemm' op failed to infer returned types}}
   %0 = graph.gemm %a, %b : (tensor<2x3x4xf32>, tensor<4x5xf32>) -> tensor<2x5xf32>
   return
 }
@@ -181,7 +196,8 @@ func.func @gemm_rank(%a: tensor<2x3x4xf32>, %b: tensor<4x5xf32>) {
 
 // Gemm's inner extents are compared after trans_b.
 func.func @gemm_inner(%a: tensor<2x3xf32>, %b: tensor<3x5xf32>) {
-  // expected-error @+1 {{'graph.gemm' op inner dimensions differ: 3 vs 5}}
+  // expected-error @+2 {{'graph.gemm' op inner dimensions differ: 3 vs 5}}
+  // expected-error @+1 {{'graph.gemm' op failed to infer returned types}}
   %0 = graph.gemm %a, %b {trans_b = true} : (tensor<2x3xf32>, tensor<3x5xf32>) -> tensor<2x3xf32>
   return
 }
@@ -190,7 +206,8 @@ func.func @gemm_inner(%a: tensor<2x3xf32>, %b: tensor<3x5xf32>) {
 
 // Gemm's C broadcasts to MxN, never beyond it.
 func.func @gemm_c(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>, %c: tensor<3xf32>) {
-  // expected-error @+1 {{'graph.gemm' op C of shape 3 does not broadcast to 2x4}}
+  // expected-error @+2 {{'graph.gemm' op C of shape 3 does not broadcast to 2x4}}
+  // expected-error @+1 {{'graph.gemm' op failed to infer returned types}}
   %0 = graph.gemm %a, %b, %c : (tensor<2x3xf32>, tensor<3x4xf32>, tensor<3xf32>) -> tensor<2x4xf32>
   return
 }
@@ -199,7 +216,8 @@ func.func @gemm_c(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>, %c: tensor<3xf32>) {
 
 // A C that would grow the result (3x2x4 over 2x4) is rejected too.
 func.func @gemm_c_grows(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>, %c: tensor<3x2x4xf32>) {
-  // expected-error @+1 {{'graph.gemm' op C of shape 3x2x4 does not broadcast to 2x4}}
+  // expected-error @+2 {{'graph.gemm' op C of shape 3x2x4 does not broadcast to 2x4}}
+  // expected-error @+1 {{'graph.gemm' op failed to infer returned types}}
   %0 = graph.gemm %a, %b, %c : (tensor<2x3xf32>, tensor<3x4xf32>, tensor<3x2x4xf32>) -> tensor<2x4xf32>
   return
 }
@@ -208,7 +226,8 @@ func.func @gemm_c_grows(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>, %c: tensor<3x2
 
 // Gemm's result is MxN after trans_a.
 func.func @gemm_result(%a: tensor<3x2xf32>, %b: tensor<3x4xf32>) {
-  // expected-error @+1 {{'graph.gemm' op result shape 3x4 does not match the inferred shape 2x4}}
+  // expected-error @+2 {{'graph.gemm' op inferred type(s) 'tensor<2x4xf32>' are incompatible with return type(s) of operation 'tensor<3x4xf32>'}}
+  // expected-error @+1 {{'graph.gemm' op failed to infer returned types}}
   %0 = graph.gemm %a, %b {trans_a = true} : (tensor<3x2xf32>, tensor<3x4xf32>) -> tensor<3x4xf32>
   return
 }
@@ -217,7 +236,8 @@ func.func @gemm_result(%a: tensor<3x2xf32>, %b: tensor<3x4xf32>) {
 
 // Conv supports 1-D and 2-D only.
 func.func @conv_rank(%x: tensor<1x3x4x4x4xf32>, %w: tensor<2x3x1x1x1xf32>) {
-  // expected-error @+1 {{'graph.conv' op expects a 1-D or 2-D convolution (rank-3 or rank-4 input and weight of the same rank)}}
+  // expected-error @+2 {{'graph.conv' op expects a 1-D or 2-D convolution (rank-3 or rank-4 input and weight of the same rank)}}
+  // expected-error @+1 {{'graph.conv' op failed to infer returned types}}
   %0 = graph.conv %x, %w {strides = array<i64: 1, 1, 1>, pads = array<i64: 0, 0, 0, 0, 0, 0>,
                           dilations = array<i64: 1, 1, 1>}
       : (tensor<1x3x4x4x4xf32>, tensor<2x3x1x1x1xf32>) -> tensor<1x2x4x4x4xf32>
@@ -228,7 +248,8 @@ func.func @conv_rank(%x: tensor<1x3x4x4x4xf32>, %w: tensor<2x3x1x1x1xf32>) {
 
 // Conv's input channels equal the weight's per-group channels times group.
 func.func @conv_channels(%x: tensor<1x3x8x8xf32>, %w: tensor<4x2x3x3xf32>) {
-  // expected-error @+1 {{'graph.conv' op input channels 3 do not match weight 4x2x3x3 with group 1}}
+  // expected-error @+2 {{'graph.conv' op input channels 3 do not match weight 4x2x3x3 with group 1}}
+  // expected-error @+1 {{'graph.conv' op failed to infer returned types}}
   %0 = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
                           dilations = array<i64: 1, 1>}
       : (tensor<1x3x8x8xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x6x6xf32>
@@ -239,7 +260,8 @@ func.func @conv_channels(%x: tensor<1x3x8x8xf32>, %w: tensor<4x2x3x3xf32>) {
 
 // Conv's output channels must split evenly into groups.
 func.func @conv_group(%x: tensor<1x4x8x8xf32>, %w: tensor<6x1x3x3xf32>) {
-  // expected-error @+1 {{'graph.conv' op input channels 4 do not match weight 6x1x3x3 with group 4}}
+  // expected-error @+2 {{'graph.conv' op input channels 4 do not match weight 6x1x3x3 with group 4}}
+  // expected-error @+1 {{'graph.conv' op failed to infer returned types}}
   %0 = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
                           dilations = array<i64: 1, 1>, group = 4 : i64}
       : (tensor<1x4x8x8xf32>, tensor<6x1x3x3xf32>) -> tensor<1x6x6x6xf32>
@@ -250,7 +272,8 @@ func.func @conv_group(%x: tensor<1x4x8x8xf32>, %w: tensor<6x1x3x3xf32>) {
 
 // Conv's bias has one entry per output channel.
 func.func @conv_bias(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<3xf32>) {
-  // expected-error @+1 {{'graph.conv' op bias must be 1-D with 4 entries}}
+  // expected-error @+2 {{'graph.conv' op bias must be 1-D with 4 entries}}
+  // expected-error @+1 {{'graph.conv' op failed to infer returned types}}
   %0 = graph.conv %x, %w, %b {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
                               dilations = array<i64: 1, 1>}
       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<3xf32>) -> tensor<1x4x6x6xf32>
@@ -261,7 +284,8 @@ func.func @conv_bias(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tenso
 
 // Conv's pads hold a begin and an end per spatial axis.
 func.func @conv_window_count(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
-  // expected-error @+1 {{'graph.conv' op expects 2 kernel, stride and dilation entries and 4 pads for a rank-4 input}}
+  // expected-error @+2 {{'graph.conv' op expects 2 kernel, stride and dilation entries and 4 pads for a rank-4 input}}
+  // expected-error @+1 {{'graph.conv' op failed to infer returned types}}
   %0 = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1>,
                           dilations = array<i64: 1, 1>}
       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
@@ -272,7 +296,8 @@ func.func @conv_window_count(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
 
 // Conv's strides are positive.
 func.func @conv_stride(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
-  // expected-error @+1 {{'graph.conv' op kernel, strides and dilations must be positive}}
+  // expected-error @+2 {{'graph.conv' op kernel, strides and dilations must be positive}}
+  // expected-error @+1 {{'graph.conv' op failed to infer returned types}}
   %0 = graph.conv %x, %w {strides = array<i64: 0, 1>, pads = array<i64: 0, 0, 0, 0>,
                           dilations = array<i64: 1, 1>}
       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
@@ -283,7 +308,8 @@ func.func @conv_stride(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
 
 // Conv's pads are non-negative.
 func.func @conv_pads(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
-  // expected-error @+1 {{'graph.conv' op pads must be non-negative}}
+  // expected-error @+2 {{'graph.conv' op pads must be non-negative}}
+  // expected-error @+1 {{'graph.conv' op failed to infer returned types}}
   %0 = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: -1, 0, 0, 0>,
                           dilations = array<i64: 1, 1>}
       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
@@ -294,7 +320,8 @@ func.func @conv_pads(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
 
 // Conv's spatial output follows (in + pads - dilated kernel) / stride + 1.
 func.func @conv_result(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
-  // expected-error @+1 {{'graph.conv' op result shape 1x4x4x4 does not match the inferred shape 1x4x3x3}}
+  // expected-error @+2 {{'graph.conv' op inferred type(s) 'tensor<1x4x3x3xf32>' are incompatible with return type(s) of operation 'tensor<1x4x4x4xf32>'}}
+  // expected-error @+1 {{'graph.conv' op failed to infer returned types}}
   %0 = graph.conv %x, %w {strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>,
                           dilations = array<i64: 1, 1>}
       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x4x4xf32>
@@ -305,7 +332,8 @@ func.func @conv_result(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
 
 // MaxPool needs batch, channel and at least one spatial axis.
 func.func @max_pool_rank(%x: tensor<3x8xf32>) {
-  // expected-error @+1 {{'graph.max_pool' op expects an input of rank 3 or more}}
+  // expected-error @+2 {{'graph.max_pool' op expects an input of rank 3 or more}}
+  // expected-error @+1 {{'graph.max_pool' op failed to infer returned types}}
   %0 = graph.max_pool %x {kernel_shape = array<i64: 2>, strides = array<i64: 1>,
                           pads = array<i64: 0, 0>, dilations = array<i64: 1>}
       : (tensor<3x8xf32>) -> tensor<3x7xf32>
@@ -316,7 +344,8 @@ func.func @max_pool_rank(%x: tensor<3x8xf32>) {
 
 // MaxPool's kernel has one entry per spatial axis.
 func.func @max_pool_window(%x: tensor<1x3x8x8xf32>) {
-  // expected-error @+1 {{'graph.max_pool' op expects 2 kernel, stride and dilation entries and 4 pads for a rank-4 input}}
+  // expected-error @+2 {{'graph.max_pool' op expects 2 kernel, stride and dilation entries and 4 pads for a rank-4 input}}
+  // expected-error @+1 {{'graph.max_pool' op failed to infer returned types}}
   %0 = graph.max_pool %x {kernel_shape = array<i64: 2>, strides = array<i64: 2, 2>,
                           pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>}
       : (tensor<1x3x8x8xf32>) -> tensor<1x3x4x4xf32>
@@ -327,7 +356,8 @@ func.func @max_pool_window(%x: tensor<1x3x8x8xf32>) {
 
 // MaxPool's dilations are positive.
 func.func @max_pool_dilation(%x: tensor<1x3x8x8xf32>) {
-  // expected-error @+1 {{'graph.max_pool' op kernel, strides and dilations must be positive}}
+  // expected-error @+2 {{'graph.max_pool' op kernel, strides and dilations must be positive}}
+  // expected-error @+1 {{'graph.max_pool' op failed to infer returned types}}
   %0 = graph.max_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>,
                           pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 0>}
       : (tensor<1x3x8x8xf32>) -> tensor<1x3x4x4xf32>
@@ -338,7 +368,8 @@ func.func @max_pool_dilation(%x: tensor<1x3x8x8xf32>) {
 
 // ceil_mode rounds the window count up: 7 - 2 = 5 spans 3 windows of stride 2.
 func.func @max_pool_ceil(%x: tensor<1x3x7x7xf32>) {
-  // expected-error @+1 {{'graph.max_pool' op result shape 1x3x3x3 does not match the inferred shape 1x3x4x4}}
+  // expected-error @+2 {{'graph.max_pool' op inferred type(s) 'tensor<1x3x4x4xf32>' are incompatible with return type(s) of operation 'tensor<1x3x3x3xf32>'}}
+  // expected-error @+1 {{'graph.max_pool' op failed to infer returned types}}
   %0 = graph.max_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>,
                           pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>,
                           ceil_mode = true}
@@ -352,7 +383,8 @@ func.func @max_pool_ceil(%x: tensor<1x3x7x7xf32>) {
 // dropped: 5 + 2 - 2 spans ceil(5 / 2) = 3 strides, but the fourth window
 // would start at 6, past the input.
 func.func @max_pool_ceil_last_window(%x: tensor<1x1x5xf32>) {
-  // expected-error @+1 {{'graph.max_pool' op result shape 1x1x4 does not match the inferred shape 1x1x3}}
+  // expected-error @+2 {{'graph.max_pool' op inferred type(s) 'tensor<1x1x3xf32>' are incompatible with return type(s) of operation 'tensor<1x1x4xf32>'}}
+  // expected-error @+1 {{'graph.max_pool' op failed to infer returned types}}
   %0 = graph.max_pool %x {kernel_shape = array<i64: 2>, strides = array<i64: 2>,
                           pads = array<i64: 0, 2>, dilations = array<i64: 1>,
                           ceil_mode = true}
@@ -364,7 +396,8 @@ func.func @max_pool_ceil_last_window(%x: tensor<1x1x5xf32>) {
 
 // AveragePool needs a spatial axis too.
 func.func @average_pool_rank(%x: tensor<3x8xf32>) {
-  // expected-error @+1 {{'graph.average_pool' op expects an input of rank 3 or more}}
+  // expected-error @+2 {{'graph.average_pool' op expects an input of rank 3 or more}}
+  // expected-error @+1 {{'graph.average_pool' op failed to infer returned types}}
   %0 = graph.average_pool %x {kernel_shape = array<i64: 2>, strides = array<i64: 1>,
                               pads = array<i64: 0, 0>}
       : (tensor<3x8xf32>) -> tensor<3x7xf32>
@@ -375,7 +408,8 @@ func.func @average_pool_rank(%x: tensor<3x8xf32>) {
 
 // AveragePool's pads hold a begin and an end per spatial axis.
 func.func @average_pool_window(%x: tensor<1x3x8x8xf32>) {
-  // expected-error @+1 {{'graph.average_pool' op expects 2 kernel, stride and dilation entries and 4 pads for a rank-4 input}}
+  // expected-error @+2 {{'graph.average_pool' op expects 2 kernel, stride and dilation entries and 4 pads for a rank-4 input}}
+  // expected-error @+1 {{'graph.average_pool' op failed to infer returned types}}
   %0 = graph.average_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>,
                               pads = array<i64: 0, 0>}
       : (tensor<1x3x8x8xf32>) -> tensor<1x3x4x4xf32>
@@ -386,7 +420,8 @@ func.func @average_pool_window(%x: tensor<1x3x8x8xf32>) {
 
 // AveragePool's pads are non-negative.
 func.func @average_pool_pads(%x: tensor<1x3x8x8xf32>) {
-  // expected-error @+1 {{'graph.average_pool' op pads must be non-negative}}
+  // expected-error @+2 {{'graph.average_pool' op pads must be non-negative}}
+  // expected-error @+1 {{'graph.average_pool' op failed to infer returned types}}
   %0 = graph.average_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>,
                               pads = array<i64: 0, 0, -1, 0>}
       : (tensor<1x3x8x8xf32>) -> tensor<1x3x4x4xf32>
@@ -397,7 +432,8 @@ func.func @average_pool_pads(%x: tensor<1x3x8x8xf32>) {
 
 // AveragePool's output counts the padding.
 func.func @average_pool_result(%x: tensor<1x3x8x8xf32>) {
-  // expected-error @+1 {{'graph.average_pool' op result shape 1x3x4x4 does not match the inferred shape 1x3x5x5}}
+  // expected-error @+2 {{'graph.average_pool' op inferred type(s) 'tensor<1x3x5x5xf32>' are incompatible with return type(s) of operation 'tensor<1x3x4x4xf32>'}}
+  // expected-error @+1 {{'graph.average_pool' op failed to infer returned types}}
   %0 = graph.average_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>,
                               pads = array<i64: 1, 1, 1, 1>}
       : (tensor<1x3x8x8xf32>) -> tensor<1x3x4x4xf32>
@@ -408,7 +444,8 @@ func.func @average_pool_result(%x: tensor<1x3x8x8xf32>) {
 
 // GlobalAveragePool needs a spatial axis.
 func.func @global_average_pool_rank(%x: tensor<1x3xf32>) {
-  // expected-error @+1 {{'graph.global_average_pool' op expects an input of rank 3 or more}}
+  // expected-error @+2 {{'graph.global_average_pool' op expects an input of rank 3 or more}}
+  // expected-error @+1 {{'graph.global_average_pool' op failed to infer returned types}}
   %0 = graph.global_average_pool %x : (tensor<1x3xf32>) -> tensor<1x3xf32>
   return
 }
@@ -417,7 +454,8 @@ func.func @global_average_pool_rank(%x: tensor<1x3xf32>) {
 
 // GlobalAveragePool keeps every spatial axis as a unit axis.
 func.func @global_average_pool_result(%x: tensor<1x3x7x7xf32>) {
-  // expected-error @+1 {{'graph.global_average_pool' op result shape 1x3 does not match the inferred shape 1x3x1x1}}
+  // expected-error @+2 {{'graph.global_average_pool' op inferred type(s) 'tensor<1x3x1x1xf32>' are incompatible with return type(s) of operation 'tensor<1x3xf32>'}}
+  // expected-error @+1 {{'graph.global_average_pool' op failed to infer returned types}}
   %0 = graph.global_average_pool %x : (tensor<1x3x7x7xf32>) -> tensor<1x3xf32>
   return
 }
@@ -426,7 +464,8 @@ func.func @global_average_pool_result(%x: tensor<1x3x7x7xf32>) {
 
 // BatchNormalization needs a channel axis.
 func.func @batch_normalization_rank(%x: tensor<8xf32>, %p: tensor<8xf32>) {
-  // expected-error @+1 {{'graph.batch_normalization' op expects an input of rank 2 or more}}
+  // expected-error @+2 {{'graph.batch_normalization' op expects an input of rank 2 or more}}
+  // expected-error @+1 {{'graph.batch_normalization' op failed to infer returned types}}
   %0 = graph.batch_normalization %x, %p, %p, %p, %p
       : (tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
   return
@@ -436,7 +475,8 @@ func.func @batch_normalization_rank(%x: tensor<8xf32>, %p: tensor<8xf32>) {
 
 // BatchNormalization's parameters have one entry per channel (axis 1).
 func.func @batch_normalization_params(%x: tensor<2x8x4x4xf32>, %p: tensor<8xf32>, %v: tensor<4xf32>) {
-  // expected-error @+1 {{'graph.batch_normalization' op scale, bias, mean and variance must be 1-D with 8 entries (the channel count)}}
+  // expected-error @+2 {{'graph.batch_normalization' op scale, bias, mean and variance must be 1-D with 8 entries (the channel count)}}
+  // expected-error @+1 {{'graph.batch_normalization' op failed to infer returned types}}
   %0 = graph.batch_normalization %x, %p, %p, %p, %v
       : (tensor<2x8x4x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<4xf32>) -> tensor<2x8x4x4xf32>
   return
@@ -446,7 +486,8 @@ func.func @batch_normalization_params(%x: tensor<2x8x4x4xf32>, %p: tensor<8xf32>
 
 // Softmax's axis lies within the input's rank.
 func.func @softmax_axis(%x: tensor<2x10xf32>) {
-  // expected-error @+1 {{'graph.softmax' op axis 2 is outside the input's rank 2}}
+  // expected-error @+2 {{'graph.softmax' op axis 2 is outside the input's rank 2}}
+  // expected-error @+1 {{'graph.softmax' op failed to infer returned types}}
   %0 = graph.softmax %x {axis = 2 : i64} : (tensor<2x10xf32>) -> tensor<2x10xf32>
   return
 }
@@ -455,7 +496,8 @@ func.func @softmax_axis(%x: tensor<2x10xf32>) {
 
 // LogSoftmax's negative axis is bounded by -rank.
 func.func @log_softmax_axis(%x: tensor<2x10xf32>) {
-  // expected-error @+1 {{'graph.log_softmax' op axis -3 is outside the input's rank 2}}
+  // expected-error @+2 {{'graph.log_softmax' op axis -3 is outside the input's rank 2}}
+  // expected-error @+1 {{'graph.log_softmax' op failed to infer returned types}}
   %0 = graph.log_softmax %x {axis = -3 : i64} : (tensor<2x10xf32>) -> tensor<2x10xf32>
   return
 }
@@ -482,7 +524,8 @@ func.func @reshape_count(%x: tensor<2x3xf32>) {
 
 // Flatten's axis lies within [-rank, rank].
 func.func @flatten_axis(%x: tensor<2x3x4xf32>) {
-  // expected-error @+1 {{'graph.flatten' op axis 4 is outside the input's rank}}
+  // expected-error @+2 {{'graph.flatten' op axis 4 is outside the input's rank}}
+  // expected-error @+1 {{'graph.flatten' op failed to infer returned types}}
   %0 = graph.flatten %x {axis = 4 : i64} : (tensor<2x3x4xf32>) -> tensor<24x1xf32>
   return
 }
@@ -491,7 +534,8 @@ func.func @flatten_axis(%x: tensor<2x3x4xf32>) {
 
 // Flatten splits the extents at axis: 2x3 | 4.
 func.func @flatten_result(%x: tensor<2x3x4xf32>) {
-  // expected-error @+1 {{'graph.flatten' op result shape 2x12 does not match the inferred shape 6x4}}
+  // expected-error @+2 {{'graph.flatten' op inferred type(s) 'tensor<6x4xf32>' are incompatible with return type(s) of operation 'tensor<2x12xf32>'}}
+  // expected-error @+1 {{'graph.flatten' op failed to infer returned types}}
   %0 = graph.flatten %x {axis = 2 : i64} : (tensor<2x3x4xf32>) -> tensor<2x12xf32>
   return
 }
@@ -500,7 +544,8 @@ func.func @flatten_result(%x: tensor<2x3x4xf32>) {
 
 // Squeeze only drops unit axes.
 func.func @squeeze_non_unit(%x: tensor<1x3x1xf32>) {
-  // expected-error @+1 {{'graph.squeeze' op axis 1 is not a unit axis of the input}}
+  // expected-error @+2 {{'graph.squeeze' op axis 1 is not a unit axis of the input}}
+  // expected-error @+1 {{'graph.squeeze' op failed to infer returned types}}
   %0 = graph.squeeze %x {axes = array<i64: 1>} : (tensor<1x3x1xf32>) -> tensor<1x1xf32>
   return
 }
@@ -509,7 +554,8 @@ func.func @squeeze_non_unit(%x: tensor<1x3x1xf32>) {
 
 // Squeeze's axes lie within the input's rank.
 func.func @squeeze_out_of_range(%x: tensor<1x3x1xf32>) {
-  // expected-error @+1 {{'graph.squeeze' op axis -4 is not a unit axis of the input}}
+  // expected-error @+2 {{'graph.squeeze' op axis -4 is not a unit axis of the input}}
+  // expected-error @+1 {{'graph.squeeze' op failed to infer returned types}}
   %0 = graph.squeeze %x {axes = array<i64: -4>} : (tensor<1x3x1xf32>) -> tensor<1x3x1xf32>
   return
 }
@@ -518,7 +564,8 @@ func.func @squeeze_out_of_range(%x: tensor<1x3x1xf32>) {
 
 // Squeeze's result drops exactly the listed axes.
 func.func @squeeze_result(%x: tensor<1x3x1xf32>) {
-  // expected-error @+1 {{'graph.squeeze' op result shape 3 does not match the inferred shape 3x1}}
+  // expected-error @+2 {{'graph.squeeze' op inferred type(s) 'tensor<3x1xf32>' are incompatible with return type(s) of operation 'tensor<3xf32>'}}
+  // expected-error @+1 {{'graph.squeeze' op failed to infer returned types}}
   %0 = graph.squeeze %x {axes = array<i64: 0>} : (tensor<1x3x1xf32>) -> tensor<3xf32>
   return
 }
@@ -527,7 +574,8 @@ func.func @squeeze_result(%x: tensor<1x3x1xf32>) {
 
 // Unsqueeze rejects an axis listed twice (1 and -2 of a rank-3 result).
 func.func @unsqueeze_repeated(%x: tensor<3xf32>) {
-  // expected-error @+1 {{'graph.unsqueeze' op axis -2 is invalid or repeated}}
+  // expected-error @+2 {{'graph.unsqueeze' op axis -2 is invalid or repeated}}
+  // expected-error @+1 {{'graph.unsqueeze' op failed to infer returned types}}
   %0 = graph.unsqueeze %x {axes = array<i64: 1, -2>} : (tensor<3xf32>) -> tensor<3x1x1xf32>
   return
 }
@@ -536,7 +584,8 @@ func.func @unsqueeze_repeated(%x: tensor<3xf32>) {
 
 // Unsqueeze's axes index the result, whose rank bounds them.
 func.func @unsqueeze_out_of_range(%x: tensor<3xf32>) {
-  // expected-error @+1 {{'graph.unsqueeze' op axis 2 is invalid or repeated}}
+  // expected-error @+2 {{'graph.unsqueeze' op axis 2 is invalid or repeated}}
+  // expected-error @+1 {{'graph.unsqueeze' op failed to infer returned types}}
   %0 = graph.unsqueeze %x {axes = array<i64: 2>} : (tensor<3xf32>) -> tensor<3x1xf32>
   return
 }
@@ -545,7 +594,8 @@ func.func @unsqueeze_out_of_range(%x: tensor<3xf32>) {
 
 // Unsqueeze places the unit axes where `axes` says.
 func.func @unsqueeze_result(%x: tensor<3x4xf32>) {
-  // expected-error @+1 {{'graph.unsqueeze' op result shape 1x3x4 does not match the inferred shape 3x1x4}}
+  // expected-error @+2 {{'graph.unsqueeze' op inferred type(s) 'tensor<3x1x4xf32>' are incompatible with return type(s) of operation 'tensor<1x3x4xf32>'}}
+  // expected-error @+1 {{'graph.unsqueeze' op failed to infer returned types}}
   %0 = graph.unsqueeze %x {axes = array<i64: 1>} : (tensor<3x4xf32>) -> tensor<1x3x4xf32>
   return
 }
@@ -581,7 +631,8 @@ func.func @expand_shrink(%x: tensor<2x3xf32>) {
 
 // Transpose's perm has one entry per input axis.
 func.func @transpose_count(%x: tensor<2x3x4xf32>) {
-  // expected-error @+1 {{'graph.transpose' op perm has 2 entries for a rank-3 input}}
+  // expected-error @+2 {{'graph.transpose' op perm has 2 entries for a rank-3 input}}
+  // expected-error @+1 {{'graph.transpose' op failed to infer returned types}}
   %0 = graph.transpose %x {perm = array<i64: 1, 0>} : (tensor<2x3x4xf32>) -> tensor<3x2x4xf32>
   return
 }
@@ -590,7 +641,8 @@ func.func @transpose_count(%x: tensor<2x3x4xf32>) {
 
 // Transpose's perm lists every axis once.
 func.func @transpose_repeated(%x: tensor<2x3x4xf32>) {
-  // expected-error @+1 {{'graph.transpose' op perm is not a permutation}}
+  // expected-error @+2 {{'graph.transpose' op perm is not a permutation}}
+  // expected-error @+1 {{'graph.transpose' op failed to infer returned types}}
   %0 = graph.transpose %x {perm = array<i64: 0, 2, 0>} : (tensor<2x3x4xf32>) -> tensor<2x4x2xf32>
   return
 }
@@ -599,7 +651,8 @@ func.func @transpose_repeated(%x: tensor<2x3x4xf32>) {
 
 // Transpose's perm entries are axes of the input.
 func.func @transpose_range(%x: tensor<2x3xf32>) {
-  // expected-error @+1 {{'graph.transpose' op perm is not a permutation}}
+  // expected-error @+2 {{'graph.transpose' op perm is not a permutation}}
+  // expected-error @+1 {{'graph.transpose' op failed to infer returned types}}
   %0 = graph.transpose %x {perm = array<i64: 2, 0>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
   return
 }
@@ -608,7 +661,8 @@ func.func @transpose_range(%x: tensor<2x3xf32>) {
 
 // Transpose's result axis i is input axis perm[i].
 func.func @transpose_result(%x: tensor<2x3x4xf32>) {
-  // expected-error @+1 {{'graph.transpose' op result shape 4x3x2 does not match the inferred shape 3x4x2}}
+  // expected-error @+2 {{'graph.transpose' op inferred type(s) 'tensor<3x4x2xf32>' are incompatible with return type(s) of operation 'tensor<4x3x2xf32>'}}
+  // expected-error @+1 {{'graph.transpose' op failed to infer returned types}}
   %0 = graph.transpose %x {perm = array<i64: 1, 2, 0>} : (tensor<2x3x4xf32>) -> tensor<4x3x2xf32>
   return
 }
@@ -617,7 +671,8 @@ func.func @transpose_result(%x: tensor<2x3x4xf32>) {
 
 // Concat needs an input.
 func.func @concat_empty() {
-  // expected-error @+1 {{'graph.concat' op needs at least one input}}
+  // expected-error @+2 {{'graph.concat' op needs at least one input}}
+  // expected-error @+1 {{'graph.concat' op failed to infer returned types}}
   %0 = graph.concat {axis = 0 : i64} : () -> tensor<2xf32>
   return
 }
@@ -626,16 +681,18 @@ func.func @concat_empty() {
 
 // Concat's axis lies within the inputs' rank.
 func.func @concat_axis(%a: tensor<2x3xf32>) {
-  // expected-error @+1 {{'graph.concat' op axis 2 is outside the inputs' rank}}
+  // expected-error @+2 {{'graph.concat' op axis 2 is outside the inputs' rank}}
+  // expected-error @+1 {{'graph.concat' op failed to infer returned types}}
   %0 = graph.concat %a, %a {axis = 2 : i64} : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x6xf32>
   return
 }
 
 // -----
 
-// Concat's inputs share the result's element type.
+// Concat's inputs share one element type.
 func.func @concat_type(%a: tensor<2x3xf32>, %b: tensor<2x3xi32>) {
-  // expected-error @+1 {{'graph.concat' op element types of input and result differ: 'i32' vs 'f32'}}
+  // expected-error @+2 {{'graph.concat' op element types of the inputs differ: 'f32' vs 'i32'}}
+  // expected-error @+1 {{'graph.concat' op failed to infer returned types}}
   %0 = graph.concat %a, %b {axis = 0 : i64} : (tensor<2x3xf32>, tensor<2x3xi32>) -> tensor<4x3xf32>
   return
 }
@@ -644,7 +701,8 @@ func.func @concat_type(%a: tensor<2x3xf32>, %b: tensor<2x3xi32>) {
 
 // Concat's inputs agree on every axis but the concatenated one.
 func.func @concat_mismatch(%a: tensor<2x3xf32>, %b: tensor<2x4xf32>) {
-  // expected-error @+1 {{'graph.concat' op inputs differ off the concatenation axis}}
+  // expected-error @+2 {{'graph.concat' op inputs differ off the concatenation axis}}
+  // expected-error @+1 {{'graph.concat' op failed to infer returned types}}
   %0 = graph.concat %a, %b {axis = 0 : i64} : (tensor<2x3xf32>, tensor<2x4xf32>) -> tensor<4x3xf32>
   return
 }
@@ -653,7 +711,8 @@ func.func @concat_mismatch(%a: tensor<2x3xf32>, %b: tensor<2x4xf32>) {
 
 // Concat's inputs share a rank.
 func.func @concat_rank(%a: tensor<2x3xf32>, %b: tensor<2x3x1xf32>) {
-  // expected-error @+1 {{'graph.concat' op inputs differ off the concatenation axis}}
+  // expected-error @+2 {{'graph.concat' op inputs differ off the concatenation axis}}
+  // expected-error @+1 {{'graph.concat' op failed to infer returned types}}
   %0 = graph.concat %a, %b {axis = 0 : i64} : (tensor<2x3xf32>, tensor<2x3x1xf32>) -> tensor<4x3xf32>
   return
 }
@@ -662,7 +721,8 @@ func.func @concat_rank(%a: tensor<2x3xf32>, %b: tensor<2x3x1xf32>) {
 
 // Concat's result sums the extents along the axis.
 func.func @concat_result(%a: tensor<2x3xf32>, %b: tensor<2x4xf32>) {
-  // expected-error @+1 {{'graph.concat' op result shape 2x8 does not match the inferred shape 2x7}}
+  // expected-error @+2 {{'graph.concat' op inferred type(s) 'tensor<2x7xf32>' are incompatible with return type(s) of operation 'tensor<2x8xf32>'}}
+  // expected-error @+1 {{'graph.concat' op failed to infer returned types}}
   %0 = graph.concat %a, %b {axis = -1 : i64} : (tensor<2x3xf32>, tensor<2x4xf32>) -> tensor<2x8xf32>
   return
 }
@@ -671,7 +731,8 @@ func.func @concat_result(%a: tensor<2x3xf32>, %b: tensor<2x4xf32>) {
 
 // Slice's attribute arrays have one entry per sliced axis.
 func.func @slice_lengths(%x: tensor<4x4xf32>) {
-  // expected-error @+1 {{'graph.slice' op starts, ends, axes and steps differ in length}}
+  // expected-error @+2 {{'graph.slice' op starts, ends, axes and steps differ in length}}
+  // expected-error @+1 {{'graph.slice' op failed to infer returned types}}
   %0 = graph.slice %x {starts = array<i64: 0, 0>, ends = array<i64: 2, 2>,
                        axes = array<i64: 0, 1>, steps = array<i64: 1>}
       : (tensor<4x4xf32>) -> tensor<2x2xf32>
@@ -682,7 +743,8 @@ func.func @slice_lengths(%x: tensor<4x4xf32>) {
 
 // Slice rejects an axis listed twice (0 and -2 of a rank-2 input).
 func.func @slice_repeated_axis(%x: tensor<4x4xf32>) {
-  // expected-error @+1 {{'graph.slice' op axis -2 is invalid or repeated}}
+  // expected-error @+2 {{'graph.slice' op axis -2 is invalid or repeated}}
+  // expected-error @+1 {{'graph.slice' op failed to infer returned types}}
   %0 = graph.slice %x {starts = array<i64: 0, 0>, ends = array<i64: 2, 2>,
                        axes = array<i64: 0, -2>, steps = array<i64: 1, 1>}
       : (tensor<4x4xf32>) -> tensor<2x4xf32>
@@ -693,7 +755,8 @@ func.func @slice_repeated_axis(%x: tensor<4x4xf32>) {
 
 // Slice's axes lie within the input's rank.
 func.func @slice_axis_range(%x: tensor<4x4xf32>) {
-  // expected-error @+1 {{'graph.slice' op axis 2 is invalid or repeated}}
+  // expected-error @+2 {{'graph.slice' op axis 2 is invalid or repeated}}
+  // expected-error @+1 {{'graph.slice' op failed to infer returned types}}
   %0 = graph.slice %x {starts = array<i64: 0>, ends = array<i64: 2>,
                        axes = array<i64: 2>, steps = array<i64: 1>}
       : (tensor<4x4xf32>) -> tensor<4x4xf32>
@@ -704,7 +767,8 @@ func.func @slice_axis_range(%x: tensor<4x4xf32>) {
 
 // Slice's steps are non-zero.
 func.func @slice_zero_step(%x: tensor<4x4xf32>) {
-  // expected-error @+1 {{'graph.slice' op steps must be non-zero}}
+  // expected-error @+2 {{'graph.slice' op steps must be non-zero}}
+  // expected-error @+1 {{'graph.slice' op failed to infer returned types}}
   %0 = graph.slice %x {starts = array<i64: 0>, ends = array<i64: 2>,
                        axes = array<i64: 0>, steps = array<i64: 0>}
       : (tensor<4x4xf32>) -> tensor<2x4xf32>
@@ -715,7 +779,8 @@ func.func @slice_zero_step(%x: tensor<4x4xf32>) {
 
 // A negative step walks down from start: 3, 1 along axis 0 (end -5 clamps to before 0).
 func.func @slice_result(%x: tensor<4x4xf32>) {
-  // expected-error @+1 {{'graph.slice' op result shape 4x4 does not match the inferred shape 2x4}}
+  // expected-error @+2 {{'graph.slice' op inferred type(s) 'tensor<2x4xf32>' are incompatible with return type(s) of operation 'tensor<4x4xf32>'}}
+  // expected-error @+1 {{'graph.slice' op failed to infer returned types}}
   %0 = graph.slice %x {starts = array<i64: -1>, ends = array<i64: -5>,
                        axes = array<i64: 0>, steps = array<i64: -2>}
       : (tensor<4x4xf32>) -> tensor<4x4xf32>
@@ -726,7 +791,8 @@ func.func @slice_result(%x: tensor<4x4xf32>) {
 
 // Gather's axis lies within the input's rank.
 func.func @gather_axis(%x: tensor<4x3xf32>, %i: tensor<2xi64>) {
-  // expected-error @+1 {{'graph.gather' op axis 2 is outside the input's rank}}
+  // expected-error @+2 {{'graph.gather' op axis 2 is outside the input's rank}}
+  // expected-error @+1 {{'graph.gather' op failed to infer returned types}}
   %0 = graph.gather %x, %i {axis = 2 : i64} : (tensor<4x3xf32>, tensor<2xi64>) -> tensor<4x3xf32>
   return
 }
@@ -735,7 +801,8 @@ func.func @gather_axis(%x: tensor<4x3xf32>, %i: tensor<2xi64>) {
 
 // Gather's indices are integers.
 func.func @gather_indices(%x: tensor<4x3xf32>, %i: tensor<2xf32>) {
-  // expected-error @+1 {{'graph.gather' op indices must be integers}}
+  // expected-error @+2 {{'graph.gather' op indices must be integers}}
+  // expected-error @+1 {{'graph.gather' op failed to infer returned types}}
   %0 = graph.gather %x, %i : (tensor<4x3xf32>, tensor<2xf32>) -> tensor<2x3xf32>
   return
 }
@@ -744,7 +811,8 @@ func.func @gather_indices(%x: tensor<4x3xf32>, %i: tensor<2xf32>) {
 
 // Gather's result replaces the axis with the indices' shape.
 func.func @gather_result(%x: tensor<4x3xf32>, %i: tensor<2x5xi32>) {
-  // expected-error @+1 {{'graph.gather' op result shape 4x2x5x3 does not match the inferred shape 4x2x5}}
+  // expected-error @+2 {{'graph.gather' op inferred type(s) 'tensor<4x2x5xf32>' are incompatible with return type(s) of operation 'tensor<4x2x5x3xf32>'}}
+  // expected-error @+1 {{'graph.gather' op failed to infer returned types}}
   %0 = graph.gather %x, %i {axis = 1 : i64} : (tensor<4x3xf32>, tensor<2x5xi32>) -> tensor<4x2x5x3xf32>
   return
 }
@@ -753,7 +821,8 @@ func.func @gather_result(%x: tensor<4x3xf32>, %i: tensor<2x5xi32>) {
 
 // LSTM's X is [seq_length, batch, input_size].
 func.func @lstm_x(%x: tensor<5x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4xf32>) {
-  // expected-error @+1 {{'graph.lstm' op X must be [seq_length, batch, input_size]}}
+  // expected-error @+2 {{'graph.lstm' op X must be [seq_length, batch, input_size]}}
+  // expected-error @+1 {{'graph.lstm' op failed to infer returned types}}
   %y, %yh, %yc = graph.lstm %x, %w, %r {hidden_size = 4 : i64}
       : (tensor<5x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32>)
       -> (tensor<5x1x1x4xf32>, tensor<1x1x4xf32>, tensor<1x1x4xf32>)
@@ -764,7 +833,8 @@ func.func @lstm_x(%x: tensor<5x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4
 
 // LSTM's W is [1, 4 * hidden, input_size].
 func.func @lstm_w(%x: tensor<5x2x3xf32>, %w: tensor<1x12x3xf32>, %r: tensor<1x16x4xf32>) {
-  // expected-error @+1 {{'graph.lstm' op W must be 1x16x3, got 1x12x3}}
+  // expected-error @+2 {{'graph.lstm' op W must be 1x16x3, got 1x12x3}}
+  // expected-error @+1 {{'graph.lstm' op failed to infer returned types}}
   %y, %yh, %yc = graph.lstm %x, %w, %r {hidden_size = 4 : i64}
       : (tensor<5x2x3xf32>, tensor<1x12x3xf32>, tensor<1x16x4xf32>)
       -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>)
@@ -775,7 +845,8 @@ func.func @lstm_w(%x: tensor<5x2x3xf32>, %w: tensor<1x12x3xf32>, %r: tensor<1x16
 
 // LSTM's R is [1, 4 * hidden, hidden].
 func.func @lstm_r(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x3xf32>) {
-  // expected-error @+1 {{'graph.lstm' op R must be 1x16x4, got 1x16x3}}
+  // expected-error @+2 {{'graph.lstm' op R must be 1x16x4, got 1x16x3}}
+  // expected-error @+1 {{'graph.lstm' op failed to infer returned types}}
   %y, %yh, %yc = graph.lstm %x, %w, %r {hidden_size = 4 : i64}
       : (tensor<5x2x3xf32>, tensor<1x16x3xf32>, tensor<1x16x3xf32>)
       -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>)
@@ -787,7 +858,8 @@ func.func @lstm_r(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16
 // LSTM's B holds both biases: [1, 8 * hidden].
 func.func @lstm_b(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4xf32>,
                   %b: tensor<1x16xf32>) {
-  // expected-error @+1 {{'graph.lstm' op B must be 1x32, got 1x16}}
+  // expected-error @+2 {{'graph.lstm' op B must be 1x32, got 1x16}}
+  // expected-error @+1 {{'graph.lstm' op failed to infer returned types}}
   %y, %yh, %yc = graph.lstm %x, %w, %r bias %b {hidden_size = 4 : i64}
       : (tensor<5x2x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32>, tensor<1x16xf32>)
       -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>)
@@ -799,7 +871,8 @@ func.func @lstm_b(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16
 // LSTM's initial_h is [1, batch, hidden].
 func.func @lstm_initial_h(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4xf32>,
                           %h: tensor<2x4xf32>) {
-  // expected-error @+1 {{'graph.lstm' op initial_h must be 1x2x4, got 2x4}}
+  // expected-error @+2 {{'graph.lstm' op initial_h must be 1x2x4, got 2x4}}
+  // expected-error @+1 {{'graph.lstm' op failed to infer returned types}}
   %y, %yh, %yc = graph.lstm %x, %w, %r initial_h %h {hidden_size = 4 : i64}
       : (tensor<5x2x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32>, tensor<2x4xf32>)
       -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>)
@@ -811,7 +884,8 @@ func.func @lstm_initial_h(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: ten
 // LSTM's initial_c is [1, batch, hidden].
 func.func @lstm_initial_c(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4xf32>,
                           %c: tensor<1x1x4xf32>) {
-  // expected-error @+1 {{'graph.lstm' op initial_c must be 1x2x4, got 1x1x4}}
+  // expected-error @+2 {{'graph.lstm' op initial_c must be 1x2x4, got 1x1x4}}
+  // expected-error @+1 {{'graph.lstm' op failed to infer returned types}}
   %y, %yh, %yc = graph.lstm %x, %w, %r initial_c %c {hidden_size = 4 : i64}
       : (tensor<5x2x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32>, tensor<1x1x4xf32>)
       -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>)
@@ -822,7 +896,8 @@ func.func @lstm_initial_c(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: ten
 
 // LSTM's Y is [seq_length, num_directions = 1, batch, hidden].
 func.func @lstm_y(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4xf32>) {
-  // expected-error @+1 {{'graph.lstm' op Y must be 5x1x2x4, got 5x2x4}}
+  // expected-error @+2 {{'graph.lstm' op inferred type(s) 'tensor<5x1x2x4xf32>', 'tensor<1x2x4xf32>', 'tensor<1x2x4xf32>' are incompatible with return type(s) of operation 'tensor<5x2x4xf32>', 'tensor<1x2x4xf32>', 'tensor<1x2x4xf32>'}}
+  // expected-error @+1 {{'graph.lstm' op failed to infer returned types}}
   %y, %yh, %yc = graph.lstm %x, %w, %r {hidden_size = 4 : i64}
       : (tensor<5x2x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32>)
       -> (tensor<5x2x4xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>)
@@ -833,7 +908,8 @@ func.func @lstm_y(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16
 
 // LSTM's Y_h is [1, batch, hidden].
 func.func @lstm_y_h(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4xf32>) {
-  // expected-error @+1 {{'graph.lstm' op Y_h must be 1x2x4, got 1x2x3}}
+  // expected-error @+2 {{'graph.lstm' op inferred type(s) 'tensor<5x1x2x4xf32>', 'tensor<1x2x4xf32>', 'tensor<1x2x4xf32>' are incompatible with return type(s) of operation 'tensor<5x1x2x4xf32>', 'tensor<1x2x3xf32>', 'tensor<1x2x4xf32>'}}
+  // expected-error @+1 {{'graph.lstm' op failed to infer returned types}}
   %y, %yh, %yc = graph.lstm %x, %w, %r {hidden_size = 4 : i64}
       : (tensor<5x2x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32>)
       -> (tensor<5x1x2x4xf32>, tensor<1x2x3xf32>, tensor<1x2x4xf32>)
@@ -844,7 +920,8 @@ func.func @lstm_y_h(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x
 
 // LSTM's Y_c is [1, batch, hidden].
 func.func @lstm_y_c(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4xf32>) {
-  // expected-error @+1 {{'graph.lstm' op Y_c must be 1x2x4, got 2x4}}
+  // expected-error @+2 {{'graph.lstm' op inferred type(s) 'tensor<5x1x2x4xf32>', 'tensor<1x2x4xf32>', 'tensor<1x2x4xf32>' are incompatible with return type(s) of operation 'tensor<5x1x2x4xf32>', 'tensor<1x2x4xf32>', 'tensor<2x4xf32>'}}
+  // expected-error @+1 {{'graph.lstm' op failed to infer returned types}}
   %y, %yh, %yc = graph.lstm %x, %w, %r {hidden_size = 4 : i64}
       : (tensor<5x2x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32>)
       -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>, tensor<2x4xf32>)
