@@ -3,6 +3,8 @@
 Tests build their inputs at run time instead of checking binary models in:
 `make_models.py OUT_DIR NAME...` writes OUT_DIR/NAME.onnx for each NAME
 below (plus `corrupt`, `truncated` and `empty`, which are broken on purpose).
+A model with a `NAME_reference` numpy function also gets NAME.input.npy and
+NAME.expected.npy for compare_output.py.
 """
 import os
 import sys
@@ -121,7 +123,44 @@ def two_outputs():
          tensor("product", TensorProto.FLOAT, [2, 3])])
 
 
-MODELS = {f.__name__: f for f in [tiny_mlp, symbolic_batch, symbolic_inner,
+def opset9_forms():
+    """Attribute forms of opsets before 10/11/13: Slice-1, Squeeze-1,
+    Unsqueeze-1, Clip-6 bounds, Softmax-1 over the trailing block."""
+    return model(
+        [helper.make_node("Slice", ["x"], ["s"], name="slice",
+                          starts=[1, 0], ends=[3, 100], axes=[1, 2]),
+         helper.make_node("Unsqueeze", ["s"], ["u"], name="unsqueeze", axes=[0]),
+         helper.make_node("Squeeze", ["u"], ["q"], name="squeeze", axes=[0]),
+         helper.make_node("Clip", ["q"], ["c"], name="clip", min=-0.5, max=0.75),
+         helper.make_node("Softmax", ["c"], ["y"], name="softmax", axis=1)],
+        [tensor("x", TensorProto.FLOAT, [2, 4, 3])],
+        [tensor("y", TensorProto.FLOAT, [2, 2, 3])], opset=9)
+
+
+def opset9_forms_reference(x):
+    c = np.clip(x[:, 1:3, :], -0.5, 0.75).reshape(2, 6)
+    e = np.exp(c - c.max(axis=1, keepdims=True))
+    return (e / e.sum(axis=1, keepdims=True)).reshape(2, 2, 3)
+
+
+def opset7_broadcast():
+    """Opset 7 introduced numpy broadcasting: Add and Mul on mixed ranks."""
+    return model(
+        [helper.make_node("Mul", ["x", "scale"], ["m"], name="scale"),
+         helper.make_node("Add", ["m", "shift"], ["y"], name="shift")],
+        [tensor("x", TensorProto.FLOAT, [2, 3, 4])],
+        [tensor("y", TensorProto.FLOAT, [2, 3, 4])],
+        [numpy_helper.from_array(np.array([[2.0], [3.0], [4.0]], np.float32), "scale"),
+         numpy_helper.from_array(np.array([0.5, -1.0, 0.0, 1.0], np.float32), "shift")],
+        opset=7)
+
+
+def opset7_broadcast_reference(x):
+    return x * np.array([[2.0], [3.0], [4.0]], np.float32) + np.array(
+        [0.5, -1.0, 0.0, 1.0], np.float32)
+
+
+MODELS = {f.__name__: f for f in [opset9_forms, opset7_broadcast, tiny_mlp, symbolic_batch, symbolic_inner,
                                   unsupported, conv_same_upper, shape_arithmetic,
                                   clip11, softmax_opset11, two_outputs]}
 
@@ -150,6 +189,13 @@ def main():
             m = MODELS[name]()
             onnx.checker.check_model(m)
             onnx.save(m, path)
+            reference = globals().get(name + "_reference")
+            if reference:
+                # A seeded input and numpy's answer, for run-and-compare tests.
+                shape = [d.dim_value for d in m.graph.input[0].type.tensor_type.shape.dim]
+                x = np.random.default_rng(7).standard_normal(shape).astype(np.float32)
+                np.save(os.path.join(out, name + ".input.npy"), x)
+                np.save(os.path.join(out, name + ".expected.npy"), reference(x))
 
 
 if __name__ == "__main__":
