@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/onnx/NodeConverters.h"
+#include "compiler/onnx/TensorProtoConversion.h"
 
 #include "dialects/Graph/GraphOps.h"
 #include "dialects/Graph/ShapeInference.h"
@@ -85,6 +86,16 @@ std::optional<double> NodeContext::constantScalar(size_t i) const {
   return static_cast<double>((*values.value_begin<APInt>()).getSExtValue());
 }
 
+FailureOr<DenseElementsAttr>
+NodeContext::tensorAttr(const onnx::AttributeProto &attr) const {
+  std::string problem;
+  auto value = convertTensorProto(*builder.getContext(), attr.t(),
+                                  modelDirectory, problem);
+  if (failed(value))
+    error() << "attribute '" << attr.name() << "': " << problem;
+  return value;
+}
+
 InFlightDiagnostic NodeContext::error() const {
   return emitError(loc) << node.op_type() << ": ";
 }
@@ -129,36 +140,10 @@ LogicalResult convertConstant(NodeContext &ctx, SmallVectorImpl<Value> &results)
   RankedTensorType type = ctx.resultType();
   Attribute value;
   if (const auto *attr = ctx.attribute("value")) {
-    // Rebuild from the tensor through the inferred type: the raw bytes decode
-    // exactly as the initializer path does.
-    const onnx::TensorProto &tensor = attr->t();
-    if (tensor.data_location() == onnx::TensorProto::EXTERNAL)
-      return ctx.error() << "external data in a Constant node is not supported";
-    std::string raw = tensor.raw_data();
-    if (raw.empty()) {
-      size_t width = (type.getElementTypeBitWidth() + 7) / 8;
-      auto append = [&](auto v) { raw.append(reinterpret_cast<const char *>(&v), width); };
-      switch (tensor.data_type()) {
-      case onnx::TensorProto::FLOAT: for (float v : tensor.float_data()) append(v); break;
-      case onnx::TensorProto::DOUBLE: for (double v : tensor.double_data()) append(v); break;
-      case onnx::TensorProto::INT64: for (int64_t v : tensor.int64_data()) append(v); break;
-      case onnx::TensorProto::UINT32:
-      case onnx::TensorProto::UINT64: for (uint64_t v : tensor.uint64_data()) append(v); break;
-      default: for (int32_t v : tensor.int32_data()) append(v); break;
-      }
-    }
-    if (type.getElementType().isInteger(1)) {
-      SmallVector<bool> bits;
-      for (char c : raw)
-        bits.push_back(c != 0);
-      value = DenseElementsAttr::get(type, bits);
-    } else if (static_cast<int64_t>(raw.size()) ==
-               type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8)) {
-      value = DenseElementsAttr::getFromRawBuffer(type, ArrayRef<char>(raw.data(), raw.size()));
-    } else {
-      return ctx.error() << "constant holds " << raw.size()
-                         << " bytes, which does not match its type " << type;
-    }
+    auto tensor = ctx.tensorAttr(*attr);
+    if (failed(tensor))
+      return failure();
+    value = *tensor;
   } else if (const auto *attr = ctx.attribute("value_float")) {
     value = DenseElementsAttr::get(type, attr->f());
   } else if (const auto *attr = ctx.attribute("value_int")) {
@@ -173,8 +158,9 @@ LogicalResult convertConstant(NodeContext &ctx, SmallVectorImpl<Value> &results)
     return ctx.error() << "only tensor, float, int, floats and ints values are "
                           "supported";
   }
-  results.push_back(ConstantOp::create(ctx.builder, ctx.loc, type,
-                                       cast<ElementsAttr>(value)));
+  auto elements = cast<ElementsAttr>(value);
+  results.push_back(
+      ConstantOp::create(ctx.builder, ctx.loc, elements.getType(), elements));
   return success();
 }
 
@@ -513,59 +499,27 @@ LogicalResult convertShape(NodeContext &ctx, SmallVectorImpl<Value> &results) {
 
 LogicalResult convertConstantOfShape(NodeContext &ctx,
                                      SmallVectorImpl<Value> &results) {
+  // The value is a one-element tensor whose dtype is the result's; float 0
+  // when absent.
+  TypedAttr value = ctx.builder.getF32FloatAttr(0.0f);
+  if (const auto *attr = ctx.attribute("value")) {
+    auto tensor = ctx.tensorAttr(*attr);
+    if (failed(tensor))
+      return failure();
+    if (tensor->getNumElements() != 1)
+      return ctx.error() << "value must hold exactly one element";
+    value = cast<TypedAttr>(*tensor->value_begin<Attribute>());
+  }
   RankedTensorType type = ctx.resultType();
   if (!type) {
     auto shape = requireConstantInts(ctx, 0, "input");
     if (failed(shape))
       return failure();
-    Type element = ctx.builder.getF32Type();
-    if (const auto *attr = ctx.attribute("value")) {
-      // The value tensor's dtype decides the element type.
-      onnx::TensorProto::DataType dtype =
-          static_cast<onnx::TensorProto::DataType>(attr->t().data_type());
-      if (dtype == onnx::TensorProto::INT64)
-        element = ctx.builder.getI64Type();
-      else if (dtype == onnx::TensorProto::INT32)
-        element = ctx.builder.getI32Type();
-      else if (dtype != onnx::TensorProto::FLOAT)
-        return ctx.error() << "cannot type the output: unsupported value dtype";
-    }
-    type = RankedTensorType::get(*shape, element);
+    type = RankedTensorType::get(*shape, value.getType());
   }
-  Type element = type.getElementType();
-  TypedAttr value = ctx.builder.getZeroAttr(element);
-  if (const auto *attr = ctx.attribute("value")) {
-    const onnx::TensorProto &tensor = attr->t();
-    std::string raw = tensor.raw_data();
-    double scalar = 0;
-    if (!raw.empty()) {
-      // One element of the declared type, little-endian.
-      if (isa<FloatType>(element) && element.getIntOrFloatBitWidth() == 32) {
-        float f;
-        std::memcpy(&f, raw.data(), sizeof f);
-        scalar = f;
-      } else if (isa<FloatType>(element) && element.getIntOrFloatBitWidth() == 64) {
-        std::memcpy(&scalar, raw.data(), sizeof scalar);
-      } else if (isa<IntegerType>(element)) {
-        int64_t i = 0;
-        std::memcpy(&i, raw.data(), std::min<size_t>(raw.size(), sizeof i));
-        scalar = static_cast<double>(i);
-      } else {
-        return ctx.error() << "unsupported value type " << element;
-      }
-    } else if (tensor.float_data_size()) {
-      scalar = tensor.float_data(0);
-    } else if (tensor.int64_data_size()) {
-      scalar = static_cast<double>(tensor.int64_data(0));
-    } else if (tensor.int32_data_size()) {
-      scalar = tensor.int32_data(0);
-    } else if (tensor.double_data_size()) {
-      scalar = tensor.double_data(0);
-    }
-    value = isa<FloatType>(element)
-                ? TypedAttr(FloatAttr::get(element, scalar))
-                : TypedAttr(IntegerAttr::get(element, static_cast<int64_t>(scalar)));
-  }
+  if (type.getElementType() != value.getType())
+    return ctx.error() << "value type " << value.getType()
+                       << " differs from the output type " << type;
   results.push_back(ctx.builder.createOrFold<ConstantOfShapeOp>(
       ctx.loc, type, ctx.input(0), value));
   return success();

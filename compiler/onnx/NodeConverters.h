@@ -28,9 +28,11 @@ class NodeContext {
 public:
   NodeContext(const onnx::NodeProto &node, mlir::OpBuilder &builder,
               mlir::Location loc, llvm::SmallVector<mlir::Value> inputs,
-              llvm::SmallVector<mlir::Type> resultTypes, int64_t opset)
+              llvm::SmallVector<mlir::Type> resultTypes, int64_t opset,
+              llvm::StringRef modelDirectory)
       : node(node), builder(builder), loc(loc), inputs(std::move(inputs)),
-        resultTypes(std::move(resultTypes)), opset(opset) {}
+        resultTypes(std::move(resultTypes)), opset(opset),
+        modelDirectory(modelDirectory) {}
 
   const onnx::NodeProto &node;
   mlir::OpBuilder &builder;
@@ -38,6 +40,8 @@ public:
   llvm::SmallVector<mlir::Value> inputs;
   llvm::SmallVector<mlir::Type> resultTypes; // null where the output is unused
   int64_t opset;
+  /// Where external tensor data files are found.
+  llvm::StringRef modelDirectory;
 
   mlir::Value input(size_t i) const {
     return i < inputs.size() ? inputs[i] : mlir::Value();
@@ -55,6 +59,10 @@ public:
   std::optional<llvm::SmallVector<int64_t>> constantInts(size_t i) const;
   /// The constant scalar value of input `i` as a double.
   std::optional<double> constantScalar(size_t i) const;
+
+  /// The constant a tensor-valued attribute holds.
+  mlir::FailureOr<mlir::DenseElementsAttr>
+  tensorAttr(const onnx::AttributeProto &attr) const;
 
   /// Reports an error at the node; converters return failure after it.
   mlir::InFlightDiagnostic error() const;

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/onnx/OnnxImporter.h"
 #include "compiler/onnx/NodeConverters.h"
+#include "compiler/onnx/TensorProtoConversion.h"
 
 #include "dialects/Graph/GraphOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -35,27 +36,6 @@ namespace {
 constexpr int64_t kMinOpset = 7;
 constexpr int64_t kMaxOpset = 17;
 
-/// The MLIR element type of an ONNX TensorProto data type, or null.
-Type elementTypeFor(MLIRContext &context, int32_t dataType) {
-  Builder b(&context);
-  switch (dataType) {
-  case onnx::TensorProto::FLOAT: return b.getF32Type();
-  case onnx::TensorProto::DOUBLE: return b.getF64Type();
-  case onnx::TensorProto::FLOAT16: return b.getF16Type();
-  case onnx::TensorProto::BFLOAT16: return b.getBF16Type();
-  case onnx::TensorProto::INT8: return b.getIntegerType(8);
-  case onnx::TensorProto::INT16: return b.getIntegerType(16);
-  case onnx::TensorProto::INT32: return b.getIntegerType(32);
-  case onnx::TensorProto::INT64: return b.getIntegerType(64);
-  case onnx::TensorProto::UINT8: return b.getIntegerType(8, /*isSigned=*/false);
-  case onnx::TensorProto::UINT16: return b.getIntegerType(16, false);
-  case onnx::TensorProto::UINT32: return b.getIntegerType(32, false);
-  case onnx::TensorProto::UINT64: return b.getIntegerType(64, false);
-  case onnx::TensorProto::BOOL: return b.getI1Type();
-  default: return {};
-  }
-}
-
 class Importer {
 public:
   Importer(MLIRContext &context, StringRef path, const OnnxImportOptions &options)
@@ -80,7 +60,6 @@ private:
   FailureOr<RankedTensorType> typeOf(const onnx::TypeProto &type, StringRef what);
   /// The type when it is a fully static tensor, else null (no diagnostic).
   RankedTensorType staticTypeOf(const onnx::TypeProto &type);
-  FailureOr<DenseElementsAttr> constantFromTensor(const onnx::TensorProto &tensor);
   LogicalResult buildFunction(ModuleOp module);
 
   MLIRContext &context;
@@ -241,7 +220,7 @@ LogicalResult Importer::checkOperatorsSupported() {
 RankedTensorType Importer::staticTypeOf(const onnx::TypeProto &type) {
   if (!type.has_tensor_type() || !type.tensor_type().has_shape())
     return {};
-  Type element = elementTypeFor(context, type.tensor_type().elem_type());
+  Type element = onnx_import::elementTypeFor(context, type.tensor_type().elem_type());
   if (!element)
     return {};
   SmallVector<int64_t> shape;
@@ -261,7 +240,7 @@ FailureOr<RankedTensorType> Importer::typeOf(const onnx::TypeProto &type,
     return failure();
   }
   const auto &tensor = type.tensor_type();
-  Type element = elementTypeFor(context, tensor.elem_type());
+  Type element = onnx_import::elementTypeFor(context, tensor.elem_type());
   if (!element) {
     error() << what << " has unsupported element type "
             << onnx::TensorProto::DataType_Name(
@@ -282,94 +261,6 @@ FailureOr<RankedTensorType> Importer::typeOf(const onnx::TypeProto &type,
     shape.push_back(dim.dim_value());
   }
   return RankedTensorType::get(shape, element);
-}
-
-FailureOr<DenseElementsAttr>
-Importer::constantFromTensor(const onnx::TensorProto &tensor) {
-  std::string what = "tensor '" + tensor.name() + "'";
-  Type element = elementTypeFor(context, tensor.data_type());
-  if (!element) {
-    error() << what << " has an unsupported element type";
-    return failure();
-  }
-  SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
-  auto type = RankedTensorType::get(shape, element);
-  int64_t count = type.getNumElements();
-  size_t width = (element.getIntOrFloatBitWidth() + 7) / 8;
-
-  std::string raw;
-  if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
-    std::string location;
-    int64_t offset = 0, length = -1;
-    for (const auto &entry : tensor.external_data()) {
-      if (entry.key() == "location")
-        location = entry.value();
-      else if (entry.key() == "offset")
-        offset = std::stoll(entry.value());
-      else if (entry.key() == "length")
-        length = std::stoll(entry.value());
-    }
-    SmallString<256> file(llvm::sys::path::parent_path(path));
-    llvm::sys::path::append(file, location);
-    auto buffer = llvm::MemoryBuffer::getFile(file, false, false);
-    if (!buffer) {
-      error() << what << ": cannot read external data file '" << file
-              << "': " << buffer.getError().message();
-      return failure();
-    }
-    if (length < 0)
-      length = count * width;
-    if (offset < 0 || offset + length > static_cast<int64_t>((*buffer)->getBufferSize())) {
-      error() << what << ": external data range is outside '" << file << "'";
-      return failure();
-    }
-    raw.assign((*buffer)->getBufferStart() + offset, length);
-  } else if (tensor.has_raw_data()) {
-    raw = tensor.raw_data();
-  } else {
-    // Typed fields, widened as ONNX stores them: narrow integers and 16-bit
-    // floats in int32_data, unsigned 32/64-bit in uint64_data.
-    auto append = [&](auto value) {
-      raw.append(reinterpret_cast<const char *>(&value), width);
-    };
-    switch (tensor.data_type()) {
-    case onnx::TensorProto::FLOAT:
-      for (float v : tensor.float_data()) append(v);
-      break;
-    case onnx::TensorProto::DOUBLE:
-      for (double v : tensor.double_data()) append(v);
-      break;
-    case onnx::TensorProto::INT64:
-      for (int64_t v : tensor.int64_data()) append(v);
-      break;
-    case onnx::TensorProto::UINT32:
-    case onnx::TensorProto::UINT64:
-      for (uint64_t v : tensor.uint64_data()) append(v);
-      break;
-    default:
-      for (int32_t v : tensor.int32_data()) append(v);
-      break;
-    }
-  }
-  if (element.isInteger(1)) {
-    if (static_cast<int64_t>(raw.size()) != count) {
-      error() << what << " holds " << raw.size() << " bytes for " << count
-              << " booleans";
-      return failure();
-    }
-    SmallVector<bool> values;
-    for (char c : raw)
-      values.push_back(c != 0);
-    return DenseElementsAttr::get(type, values);
-  }
-  if (static_cast<int64_t>(raw.size()) != count * static_cast<int64_t>(width)) {
-    error() << what << " holds " << raw.size() << " bytes, its shape needs "
-            << count * width;
-    return failure();
-  }
-  if (count == 0)
-    return DenseElementsAttr::get(type, ArrayRef<Attribute>{});
-  return DenseElementsAttr::getFromRawBuffer(type, ArrayRef<char>(raw.data(), raw.size()));
 }
 
 LogicalResult Importer::buildFunction(ModuleOp module) {
@@ -406,10 +297,13 @@ LogicalResult Importer::buildFunction(ModuleOp module) {
   for (auto [name, argument] : llvm::zip(inputNames, body->getArguments()))
     values[cast<StringAttr>(name).getValue()] = argument;
 
+  std::string modelDirectory = llvm::sys::path::parent_path(path).str();
   for (const auto &init : graph.initializer()) {
-    auto value = constantFromTensor(init);
+    std::string problem;
+    auto value = onnx_import::convertTensorProto(context, init, modelDirectory,
+                                                 problem);
     if (failed(value))
-      return failure();
+      return error() << problem;
     values[init.name()] = graph::ConstantOp::create(
         builder, NameLoc::get(builder.getStringAttr(init.name()), fileLoc),
         value->getType(), *value);
@@ -445,7 +339,7 @@ LogicalResult Importer::buildFunction(ModuleOp module) {
       resultTypes.push_back(type);
     }
     onnx_import::NodeContext nodeContext(node, builder, loc, inputs,
-                                         resultTypes, opset);
+                                         resultTypes, opset, modelDirectory);
     SmallVector<Value> results;
     if (failed(converters.lookup(node.op_type())(nodeContext, results)))
       return failure();

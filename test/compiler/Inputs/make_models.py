@@ -160,7 +160,24 @@ def opset7_broadcast_reference(x):
         [0.5, -1.0, 0.0, 1.0], np.float32)
 
 
-MODELS = {f.__name__: f for f in [opset9_forms, opset7_broadcast, tiny_mlp, symbolic_batch, symbolic_inner,
+def constant_of_shape_int():
+    """ConstantOfShape with an int64 value, added to an int64 input."""
+    return model(
+        [helper.make_node("Constant", [], ["shape"], name="shape",
+                          value=numpy_helper.from_array(np.array([2, 3], np.int64))),
+         helper.make_node("ConstantOfShape", ["shape"], ["sevens"], name="fill",
+                          value=numpy_helper.from_array(np.array([7], np.int64))),
+         helper.make_node("Add", ["x", "sevens"], ["y"], name="add")],
+        [tensor("x", TensorProto.INT64, [2, 3])],
+        [tensor("y", TensorProto.INT64, [2, 3])])
+
+
+def constant_of_shape_int_reference(x):
+    return x + 7
+
+
+MODELS = {f.__name__: f for f in [opset9_forms, opset7_broadcast,
+                                  constant_of_shape_int, tiny_mlp, symbolic_batch, symbolic_inner,
                                   unsupported, conv_same_upper, shape_arithmetic,
                                   clip11, softmax_opset11, two_outputs]}
 
@@ -193,7 +210,9 @@ def main():
             if reference:
                 # A seeded input and numpy's answer, for run-and-compare tests.
                 shape = [d.dim_value for d in m.graph.input[0].type.tensor_type.shape.dim]
-                x = np.random.default_rng(7).standard_normal(shape).astype(np.float32)
+                dtype = onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[
+                    m.graph.input[0].type.tensor_type.elem_type]
+                x = (np.random.default_rng(7).standard_normal(shape) * 100).astype(dtype)
                 np.save(os.path.join(out, name + ".input.npy"), x)
                 np.save(os.path.join(out, name + ".expected.npy"), reference(x))
 
