@@ -59,12 +59,13 @@ convertTensorProto(MLIRContext &context, const onnx::TensorProto &tensor,
     std::string location;
     int64_t offset = 0, length = -1;
     for (const auto &entry : tensor.external_data()) {
+      StringRef value = entry.value();
       if (entry.key() == "location")
         location = entry.value();
-      else if (entry.key() == "offset")
-        offset = std::stoll(entry.value());
-      else if (entry.key() == "length")
-        length = std::stoll(entry.value());
+      else if ((entry.key() == "offset" && value.getAsInteger(10, offset)) ||
+               (entry.key() == "length" && value.getAsInteger(10, length)))
+        return fail(": external data " + entry.key() + " '" + value +
+                    "' is not an integer");
     }
     SmallString<256> file(modelDirectory);
     llvm::sys::path::append(file, location);

@@ -198,6 +198,16 @@ def main():
                             all_tensors_to_one_file=True,
                             location="external_data.weights",
                             size_threshold=0)
+        elif name == "external_bad_offset":
+            # External data whose offset is not a number: an error, not a crash.
+            onnx.save_model(tiny_mlp(), path, save_as_external_data=True,
+                            all_tensors_to_one_file=True,
+                            location="external_bad_offset.weights",
+                            size_threshold=0)
+            m = onnx.load(path, load_external_data=False)
+            for t in m.graph.initializer:
+                t.external_data.add(key="offset", value="12abc")
+            onnx.save(m, path)
         elif name == "truncated":
             data = tiny_mlp().SerializeToString()
             with open(path, "wb") as f:
