@@ -7,7 +7,7 @@ BUILD_DIR ?= build
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all deps configure build demo test bench clean
+.PHONY: all deps configure build demo test bench conformance clean
 
 all: build
 
@@ -31,6 +31,9 @@ test: build
 
 bench: build
 	bash bench/run.sh $(BUILD_DIR)
+
+conformance: build
+	cmake --build $(BUILD_DIR) --target conformance
 
 clean:
 	rm -rf $(BUILD_DIR)
