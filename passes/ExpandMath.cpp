@@ -20,6 +20,8 @@ namespace {
 struct ExpandMathPass : strata::impl::ExpandMathBase<ExpandMathPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
+    // powf becomes exp/log, which the approximations below then replace.
+    math::populateExpansionPatterns(patterns, {"powf"});
     // rsqrt's approximation uses x86 AVX intrinsics: keep every target's
     // code target-neutral and leave it to LLVM.
     populateMathPolynomialApproximationPatterns(

@@ -24,6 +24,23 @@ struct ConvertGraphToLinalgPass
     : strata::impl::ConvertGraphToLinalgBase<ConvertGraphToLinalgPass> {
   void runOnOperation() override {
     MLIRContext *context = &getContext();
+    // arith works on signless integers: ONNX's unsigned tensors (uint8 ...)
+    // need a signedness-aware lowering that does not exist yet.
+    WalkResult unsignedTypes = getOperation().walk([](Operation *op) {
+      auto isUnsigned = [](Type type) {
+        auto tensor = dyn_cast<RankedTensorType>(type);
+        return tensor && tensor.getElementType().isUnsignedInteger();
+      };
+      if (llvm::any_of(op->getOperandTypes(), isUnsigned) ||
+          llvm::any_of(op->getResultTypes(), isUnsigned)) {
+        op->emitError("unsigned integer tensors are not supported yet (")
+            << op->getName() << ")";
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (unsignedTypes.wasInterrupted())
+      return signalPassFailure();
     ConversionTarget target(*context);
     target.addIllegalDialect<strata::graph::GraphDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });

@@ -47,6 +47,15 @@ bool hasStaticLoops(linalg::LinalgOp op) {
                        [](int64_t bound) { return ShapedType::isDynamic(bound); });
 }
 
+/// Bool tensors are bytes in memory (the runtime ABI), but vector<Nxi1>
+/// loads and stores are bit-packed: ops touching them stay scalar loops.
+bool touchesBoolMemory(linalg::LinalgOp op) {
+  return llvm::any_of(op->getOperandTypes(), [](Type type) {
+    auto shaped = dyn_cast<ShapedType>(type);
+    return shaped && shaped.getElementType().isInteger(1);
+  });
+}
+
 /// Preferred tile sizes per loop of `op`, or empty when `op` is not one the
 /// strategy tiles.
 SmallVector<int64_t> preferredTiles(linalg::LinalgOp op, int64_t lanes) {
@@ -136,7 +145,8 @@ struct TileAndVectorizePass
     //    other small static linalg op.
     SmallVector<linalg::LinalgOp> small;
     function.walk([&](linalg::LinalgOp op) {
-      if (!op.hasPureTensorSemantics() || !hasStaticLoops(op))
+      if (!op.hasPureTensorSemantics() || !hasStaticLoops(op) ||
+          touchesBoolMemory(op))
         return;
       bool isTile = op->hasAttr(kVectorizeMarker) ||
                     isa<linalg::Conv1DNcwFcwOp, linalg::DepthwiseConv1DNcwCwOp,

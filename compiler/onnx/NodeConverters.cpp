@@ -136,6 +136,66 @@ LogicalResult convertBinary(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   return success();
 }
 
+/// Variadic Max, Min and Sum: a left-to-right chain of binary ops (each
+/// broadcasting, as ONNX's multidirectional broadcast does).
+template <typename Op>
+LogicalResult convertVariadic(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  if (ctx.inputs.empty())
+    return ctx.error() << "needs at least one input";
+  Value accumulated = ctx.input(0);
+  for (Value next : ArrayRef(ctx.inputs).drop_front()) {
+    if (cast<RankedTensorType>(next.getType()).getElementType() !=
+        cast<RankedTensorType>(accumulated.getType()).getElementType())
+      return ctx.error() << "inputs have different element types";
+    accumulated = ctx.builder.createOrFold<Op>(ctx.loc, accumulated, next);
+  }
+  if (accumulated.getType() != ctx.resultType())
+    accumulated = ctx.builder.createOrFold<ExpandOp>(ctx.loc, ctx.resultType(),
+                                                     accumulated);
+  results.push_back(accumulated);
+  return success();
+}
+
+/// Mean: the Sum chain divided by the input count.
+LogicalResult convertMean(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  if (failed(convertVariadic<AddOp>(ctx, results)))
+    return failure();
+  RankedTensorType type = ctx.resultType();
+  if (!isa<FloatType>(type.getElementType()))
+    return ctx.error() << "Mean of non-floating-point tensors is not supported";
+  auto countType = RankedTensorType::get({}, type.getElementType());
+  Value count = ConstantOp::create(
+      ctx.builder, ctx.loc, countType,
+      DenseElementsAttr::get(countType,
+                             ctx.builder.getFloatAttr(type.getElementType(),
+                                                      ctx.inputs.size())));
+  results.back() =
+      ctx.builder.createOrFold<DivOp>(ctx.loc, type, results.back(), count);
+  return success();
+}
+
+LogicalResult convertWhere(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  results.push_back(ctx.builder.createOrFold<WhereOp>(
+      ctx.loc, ctx.resultType(), ctx.input(0), ctx.input(1), ctx.input(2)));
+  return success();
+}
+
+/// Activations whose float attributes the graph op keeps under the same names.
+template <typename Op>
+LogicalResult convertActivation(NodeContext &ctx,
+                                SmallVectorImpl<Value> &results) {
+  Op op = Op::create(ctx.builder, ctx.loc, ctx.resultType(), ctx.input(0));
+  // Attributes ONNX sets override the op's ONNX defaults.
+  for (const auto &attr : ctx.node.attribute()) {
+    StringRef name = attr.name();
+    if (!llvm::is_contained(Op::getAttributeNames(), name))
+      return ctx.error() << "unknown attribute '" << name << "'";
+    op->setAttr(name, ctx.builder.getF32FloatAttr(attr.f()));
+  }
+  results.push_back(op);
+  return success();
+}
+
 LogicalResult convertConstant(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   RankedTensorType type = ctx.resultType();
   Attribute value;
@@ -575,7 +635,42 @@ bool computesOwnResultType(StringRef opType) {
 
 const llvm::StringMap<NodeConverter> &nodeConverters() {
   static const llvm::StringMap<NodeConverter> table = {
+      {"Abs", convertUnary<AbsOp>},
       {"Add", convertBinary<AddOp>},
+      {"And", convertBinary<AndOp>},
+      {"Ceil", convertUnary<CeilOp>},
+      {"Celu", convertActivation<CeluOp>},
+      {"Cos", convertUnary<CosOp>},
+      {"Elu", convertActivation<EluOp>},
+      {"Equal", convertBinary<EqualOp>},
+      {"Erf", convertUnary<ErfOp>},
+      {"Exp", convertUnary<ExpOp>},
+      {"Floor", convertUnary<FloorOp>},
+      {"Greater", convertBinary<GreaterOp>},
+      {"GreaterOrEqual", convertBinary<GreaterOrEqualOp>},
+      {"HardSigmoid", convertActivation<HardSigmoidOp>},
+      {"HardSwish", convertUnary<HardSwishOp>},
+      {"LeakyRelu", convertActivation<LeakyReluOp>},
+      {"Less", convertBinary<LessOp>},
+      {"LessOrEqual", convertBinary<LessOrEqualOp>},
+      {"Log", convertUnary<LogOp>},
+      {"Max", convertVariadic<MaxOp>},
+      {"Mean", convertMean},
+      {"Min", convertVariadic<MinOp>},
+      {"Neg", convertUnary<NegOp>},
+      {"Not", convertUnary<NotOp>},
+      {"Or", convertBinary<OrOp>},
+      {"Pow", convertBinary<PowOp>},
+      {"Reciprocal", convertUnary<ReciprocalOp>},
+      {"Selu", convertActivation<SeluOp>},
+      {"Sin", convertUnary<SinOp>},
+      {"Softplus", convertUnary<SoftplusOp>},
+      {"Softsign", convertUnary<SoftsignOp>},
+      {"Sqrt", convertUnary<SqrtOp>},
+      {"Sum", convertVariadic<AddOp>},
+      {"ThresholdedRelu", convertActivation<ThresholdedReluOp>},
+      {"Where", convertWhere},
+      {"Xor", convertBinary<XorOp>},
       {"AveragePool", convertPool<AveragePoolOp>},
       {"BatchNormalization", convertBatchNormalization},
       {"Cast", convertCast},

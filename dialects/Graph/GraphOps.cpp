@@ -191,7 +191,54 @@ STRATA_INFER_BINARY(AddOp)
 STRATA_INFER_BINARY(SubOp)
 STRATA_INFER_BINARY(MulOp)
 STRATA_INFER_BINARY(DivOp)
+STRATA_INFER_BINARY(MaxOp)
+STRATA_INFER_BINARY(MinOp)
+STRATA_INFER_BINARY(PowOp)
+STRATA_INFER_BINARY(AndOp)
+STRATA_INFER_BINARY(OrOp)
+STRATA_INFER_BINARY(XorOp)
 #undef STRATA_INFER_BINARY
+
+/// Comparisons broadcast like arithmetic and produce bool.
+#define STRATA_INFER_COMPARE(OpT)                                              \
+  LogicalResult OpT::inferReturnTypes(MLIRContext *context,                    \
+                                      std::optional<Location> loc,             \
+                                      Adaptor adaptor,                         \
+                                      SmallVectorImpl<Type> &types) {          \
+    if (failed(inferBroadcast<OpT>(loc, adaptor.getLhs(), adaptor.getRhs(),    \
+                                   types)))                                    \
+      return failure();                                                        \
+    types.back() = cast<RankedTensorType>(types.back())                        \
+                       .clone(IntegerType::get(context, 1));                   \
+    return success();                                                          \
+  }
+STRATA_INFER_COMPARE(EqualOp)
+STRATA_INFER_COMPARE(LessOp)
+STRATA_INFER_COMPARE(LessOrEqualOp)
+STRATA_INFER_COMPARE(GreaterOp)
+STRATA_INFER_COMPARE(GreaterOrEqualOp)
+#undef STRATA_INFER_COMPARE
+
+LogicalResult WhereOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<WhereOp>(loc, adaptor.getOperands())))
+    return failure();
+  if (!elementTypeOf(adaptor.getCondition()).isInteger(1))
+    return inferenceError<WhereOp>(loc, "condition must be a bool tensor");
+  if (failed(inferBroadcast<WhereOp>(loc, adaptor.getLhs(), adaptor.getRhs(),
+                                     types)))
+    return failure();
+  auto shape = broadcastShapes(shapeOf(adaptor.getCondition()),
+                               cast<RankedTensorType>(types.back()).getShape());
+  if (!shape)
+    return inferenceError<WhereOp>(loc, "condition shape ",
+                                   formatShape(shapeOf(adaptor.getCondition())),
+                                   " does not broadcast with the values");
+  types.back() = cast<RankedTensorType>(types.back()).clone(*shape);
+  return success();
+}
 
 #define STRATA_INFER_SAME_TYPE(OpT)                                            \
   LogicalResult OpT::inferReturnTypes(MLIRContext *,                           \
@@ -205,6 +252,27 @@ STRATA_INFER_SAME_TYPE(ReluOp)
 STRATA_INFER_SAME_TYPE(SigmoidOp)
 STRATA_INFER_SAME_TYPE(TanhOp)
 STRATA_INFER_SAME_TYPE(ClipOp)
+STRATA_INFER_SAME_TYPE(NegOp)
+STRATA_INFER_SAME_TYPE(AbsOp)
+STRATA_INFER_SAME_TYPE(ExpOp)
+STRATA_INFER_SAME_TYPE(LogOp)
+STRATA_INFER_SAME_TYPE(SqrtOp)
+STRATA_INFER_SAME_TYPE(ReciprocalOp)
+STRATA_INFER_SAME_TYPE(FloorOp)
+STRATA_INFER_SAME_TYPE(CeilOp)
+STRATA_INFER_SAME_TYPE(ErfOp)
+STRATA_INFER_SAME_TYPE(SinOp)
+STRATA_INFER_SAME_TYPE(CosOp)
+STRATA_INFER_SAME_TYPE(SoftplusOp)
+STRATA_INFER_SAME_TYPE(SoftsignOp)
+STRATA_INFER_SAME_TYPE(HardSwishOp)
+STRATA_INFER_SAME_TYPE(NotOp)
+STRATA_INFER_SAME_TYPE(LeakyReluOp)
+STRATA_INFER_SAME_TYPE(EluOp)
+STRATA_INFER_SAME_TYPE(CeluOp)
+STRATA_INFER_SAME_TYPE(ThresholdedReluOp)
+STRATA_INFER_SAME_TYPE(SeluOp)
+STRATA_INFER_SAME_TYPE(HardSigmoidOp)
 #undef STRATA_INFER_SAME_TYPE
 
 LogicalResult SoftmaxOp::inferReturnTypes(MLIRContext *,

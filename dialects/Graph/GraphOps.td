@@ -24,14 +24,14 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 // also report every malformed operand or attribute. Reshape, Expand, Cast and
 // ConstantOfShape take their target from the result type and verify instead.
 
-class Graph_BinaryOp<string mnemonic, string onnxName>
+class Graph_BinaryOp<string mnemonic, string onnxName, bit folds = 0>
     : Graph_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX " # onnxName # " with numpy broadcasting";
   let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat =
       "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
-  let hasFolder = 1;
+  let hasFolder = folds;
 }
 
 class Graph_UnaryOp<string mnemonic, string onnxName, list<Trait> traits = []>
@@ -87,14 +87,84 @@ def Graph_ShapeOp : Graph_Op<"shape", [Pure, InferTypeOpAdaptor]> {
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-def Graph_AddOp : Graph_BinaryOp<"add", "Add">;
-def Graph_SubOp : Graph_BinaryOp<"sub", "Sub">;
-def Graph_MulOp : Graph_BinaryOp<"mul", "Mul">;
-def Graph_DivOp : Graph_BinaryOp<"div", "Div">;
+def Graph_AddOp : Graph_BinaryOp<"add", "Add", /*folds=*/1>;
+def Graph_SubOp : Graph_BinaryOp<"sub", "Sub", /*folds=*/1>;
+def Graph_MulOp : Graph_BinaryOp<"mul", "Mul", /*folds=*/1>;
+def Graph_DivOp : Graph_BinaryOp<"div", "Div", /*folds=*/1>;
 
 def Graph_ReluOp : Graph_UnaryOp<"relu", "Relu">;
 def Graph_SigmoidOp : Graph_UnaryOp<"sigmoid", "Sigmoid">;
 def Graph_TanhOp : Graph_UnaryOp<"tanh", "Tanh">;
+
+def Graph_MaxOp : Graph_BinaryOp<"max", "Max (two inputs; the importer chains more)">;
+def Graph_MinOp : Graph_BinaryOp<"min", "Min (two inputs; the importer chains more)">;
+def Graph_PowOp : Graph_BinaryOp<"pow", "Pow (floating-point)">;
+def Graph_AndOp : Graph_BinaryOp<"and", "And (bool)">;
+def Graph_OrOp : Graph_BinaryOp<"or", "Or (bool)">;
+def Graph_XorOp : Graph_BinaryOp<"xor", "Xor (bool)">;
+
+class Graph_CompareOp<string mnemonic, string onnxName>
+    : Graph_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+  let summary = "ONNX " # onnxName # ": elementwise comparison to bool";
+  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+}
+
+def Graph_EqualOp : Graph_CompareOp<"equal", "Equal">;
+def Graph_LessOp : Graph_CompareOp<"less", "Less">;
+def Graph_LessOrEqualOp : Graph_CompareOp<"less_or_equal", "LessOrEqual">;
+def Graph_GreaterOp : Graph_CompareOp<"greater", "Greater">;
+def Graph_GreaterOrEqualOp : Graph_CompareOp<"greater_or_equal", "GreaterOrEqual">;
+
+def Graph_WhereOp : Graph_Op<"where", [Pure, InferTypeOpAdaptor]> {
+  let summary = "ONNX Where: pick from two tensors by a bool condition";
+  let arguments = (ins AnyRankedTensor:$condition, AnyRankedTensor:$lhs,
+                       AnyRankedTensor:$rhs);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def Graph_NegOp : Graph_UnaryOp<"neg", "Neg">;
+def Graph_AbsOp : Graph_UnaryOp<"abs", "Abs">;
+def Graph_ExpOp : Graph_UnaryOp<"exp", "Exp">;
+def Graph_LogOp : Graph_UnaryOp<"log", "Log">;
+def Graph_SqrtOp : Graph_UnaryOp<"sqrt", "Sqrt">;
+def Graph_ReciprocalOp : Graph_UnaryOp<"reciprocal", "Reciprocal">;
+def Graph_FloorOp : Graph_UnaryOp<"floor", "Floor">;
+def Graph_CeilOp : Graph_UnaryOp<"ceil", "Ceil">;
+def Graph_ErfOp : Graph_UnaryOp<"erf", "Erf">;
+def Graph_SinOp : Graph_UnaryOp<"sin", "Sin">;
+def Graph_CosOp : Graph_UnaryOp<"cos", "Cos">;
+def Graph_SoftplusOp : Graph_UnaryOp<"softplus", "Softplus">;
+def Graph_SoftsignOp : Graph_UnaryOp<"softsign", "Softsign">;
+def Graph_HardSwishOp : Graph_UnaryOp<"hard_swish", "HardSwish">;
+def Graph_NotOp : Graph_UnaryOp<"not", "Not (bool)">;
+
+/// Activations with ONNX's float parameters (defaults as in ONNX).
+class Graph_ActivationOp<string mnemonic, string onnxName, dag parameters>
+    : Graph_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+  let summary = "ONNX " # onnxName # ", elementwise";
+  let arguments = !con((ins AnyRankedTensor:$input), parameters);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def Graph_LeakyReluOp : Graph_ActivationOp<"leaky_relu", "LeakyRelu",
+    (ins DefaultValuedAttr<F32Attr, "0.01">:$alpha)>;
+def Graph_EluOp : Graph_ActivationOp<"elu", "Elu",
+    (ins DefaultValuedAttr<F32Attr, "1.0">:$alpha)>;
+def Graph_CeluOp : Graph_ActivationOp<"celu", "Celu",
+    (ins DefaultValuedAttr<F32Attr, "1.0">:$alpha)>;
+def Graph_ThresholdedReluOp : Graph_ActivationOp<"thresholded_relu",
+    "ThresholdedRelu", (ins DefaultValuedAttr<F32Attr, "1.0">:$alpha)>;
+def Graph_SeluOp : Graph_ActivationOp<"selu", "Selu",
+    (ins DefaultValuedAttr<F32Attr, "1.67326319217681884765625">:$alpha,
+         DefaultValuedAttr<F32Attr, "1.05070102214813232421875">:$gamma)>;
+def Graph_HardSigmoidOp : Graph_ActivationOp<"hard_sigmoid", "HardSigmoid",
+    (ins DefaultValuedAttr<F32Attr, "0.2">:$alpha,
+         DefaultValuedAttr<F32Attr, "0.5">:$beta)>;
 
 def Graph_ClipOp : Graph_Op<"clip", [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX Clip with compile-time bounds";

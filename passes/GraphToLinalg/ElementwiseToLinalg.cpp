@@ -209,6 +209,244 @@ struct SoftmaxLowering : OpRewritePattern<SoftmaxLike> {
   }
 };
 
+//===----------------------------------------------------------------------===//
+// Elementwise ops built from one scalar body each. `scalarBody` maps the
+// input scalars (broadcast to the result) to the result scalar, or returns
+// null for element types the op does not support.
+//===----------------------------------------------------------------------===//
+
+bool isFloatScalar(Value v) { return isa<FloatType>(v.getType()); }
+
+Value constantLike(OpBuilder &b, Location loc, Value like, double value) {
+  return scalarConstant(b, loc, like.getType(), value);
+}
+
+Value compare(OpBuilder &b, Location loc, Value x, Value y,
+              arith::CmpFPredicate floatPredicate,
+              arith::CmpIPredicate integerPredicate) {
+  if (isFloatScalar(x))
+    return arith::CmpFOp::create(b, loc, floatPredicate, x, y);
+  return arith::CmpIOp::create(b, loc, integerPredicate, x, y);
+}
+
+Value scalarBody(graph::MaxOp, OpBuilder &b, Location loc, ValueRange a) {
+  return max(b, loc, a[0], a[1]);
+}
+Value scalarBody(graph::MinOp, OpBuilder &b, Location loc, ValueRange a) {
+  return min(b, loc, a[0], a[1]);
+}
+Value scalarBody(graph::PowOp, OpBuilder &b, Location loc, ValueRange a) {
+  if (!isFloatScalar(a[0]))
+    return {};
+  return math::PowFOp::create(b, loc, a[0], a[1]);
+}
+Value scalarBody(graph::AndOp, OpBuilder &b, Location loc, ValueRange a) {
+  return arith::AndIOp::create(b, loc, a[0], a[1]);
+}
+Value scalarBody(graph::OrOp, OpBuilder &b, Location loc, ValueRange a) {
+  return arith::OrIOp::create(b, loc, a[0], a[1]);
+}
+Value scalarBody(graph::XorOp, OpBuilder &b, Location loc, ValueRange a) {
+  return arith::XOrIOp::create(b, loc, a[0], a[1]);
+}
+Value scalarBody(graph::EqualOp, OpBuilder &b, Location loc, ValueRange a) {
+  return compare(b, loc, a[0], a[1], arith::CmpFPredicate::OEQ,
+                 arith::CmpIPredicate::eq);
+}
+Value scalarBody(graph::LessOp, OpBuilder &b, Location loc, ValueRange a) {
+  return compare(b, loc, a[0], a[1], arith::CmpFPredicate::OLT,
+                 arith::CmpIPredicate::slt);
+}
+Value scalarBody(graph::LessOrEqualOp, OpBuilder &b, Location loc,
+                 ValueRange a) {
+  return compare(b, loc, a[0], a[1], arith::CmpFPredicate::OLE,
+                 arith::CmpIPredicate::sle);
+}
+Value scalarBody(graph::GreaterOp, OpBuilder &b, Location loc, ValueRange a) {
+  return compare(b, loc, a[0], a[1], arith::CmpFPredicate::OGT,
+                 arith::CmpIPredicate::sgt);
+}
+Value scalarBody(graph::GreaterOrEqualOp, OpBuilder &b, Location loc,
+                 ValueRange a) {
+  return compare(b, loc, a[0], a[1], arith::CmpFPredicate::OGE,
+                 arith::CmpIPredicate::sge);
+}
+Value scalarBody(graph::WhereOp, OpBuilder &b, Location loc, ValueRange a) {
+  return arith::SelectOp::create(b, loc, a[0], a[1], a[2]);
+}
+Value scalarBody(graph::NegOp, OpBuilder &b, Location loc, ValueRange a) {
+  if (isFloatScalar(a[0]))
+    return arith::NegFOp::create(b, loc, a[0]);
+  return arith::SubIOp::create(b, loc, constantLike(b, loc, a[0], 0), a[0]);
+}
+Value scalarBody(graph::AbsOp, OpBuilder &b, Location loc, ValueRange a) {
+  if (isFloatScalar(a[0]))
+    return math::AbsFOp::create(b, loc, a[0]);
+  return math::AbsIOp::create(b, loc, a[0]);
+}
+Value scalarBody(graph::NotOp, OpBuilder &b, Location loc, ValueRange a) {
+  return arith::XOrIOp::create(b, loc, a[0], constantLike(b, loc, a[0], 1));
+}
+
+/// Float-only unary math: `MathOp` on one scalar.
+template <typename MathOp>
+Value floatMath(OpBuilder &b, Location loc, Value x) {
+  if (!isFloatScalar(x))
+    return {};
+  return MathOp::create(b, loc, x);
+}
+Value scalarBody(graph::ExpOp, OpBuilder &b, Location loc, ValueRange a) {
+  return floatMath<math::ExpOp>(b, loc, a[0]);
+}
+Value scalarBody(graph::LogOp, OpBuilder &b, Location loc, ValueRange a) {
+  return floatMath<math::LogOp>(b, loc, a[0]);
+}
+Value scalarBody(graph::SqrtOp, OpBuilder &b, Location loc, ValueRange a) {
+  return floatMath<math::SqrtOp>(b, loc, a[0]);
+}
+Value scalarBody(graph::FloorOp, OpBuilder &b, Location loc, ValueRange a) {
+  return floatMath<math::FloorOp>(b, loc, a[0]);
+}
+Value scalarBody(graph::CeilOp, OpBuilder &b, Location loc, ValueRange a) {
+  return floatMath<math::CeilOp>(b, loc, a[0]);
+}
+Value scalarBody(graph::ErfOp, OpBuilder &b, Location loc, ValueRange a) {
+  return floatMath<math::ErfOp>(b, loc, a[0]);
+}
+Value scalarBody(graph::SinOp, OpBuilder &b, Location loc, ValueRange a) {
+  return floatMath<math::SinOp>(b, loc, a[0]);
+}
+Value scalarBody(graph::CosOp, OpBuilder &b, Location loc, ValueRange a) {
+  return floatMath<math::CosOp>(b, loc, a[0]);
+}
+Value scalarBody(graph::ReciprocalOp, OpBuilder &b, Location loc, ValueRange a) {
+  if (!isFloatScalar(a[0]))
+    return {};
+  return arith::DivFOp::create(b, loc, constantLike(b, loc, a[0], 1), a[0]);
+}
+Value scalarBody(graph::SoftplusOp, OpBuilder &b, Location loc, ValueRange a) {
+  // log(1 + exp(x)), as log1p for accuracy near zero.
+  if (!isFloatScalar(a[0]))
+    return {};
+  return math::Log1pOp::create(b, loc, math::ExpOp::create(b, loc, a[0]));
+}
+Value scalarBody(graph::SoftsignOp, OpBuilder &b, Location loc, ValueRange a) {
+  // x / (1 + |x|)
+  if (!isFloatScalar(a[0]))
+    return {};
+  Value denominator = add(b, loc, constantLike(b, loc, a[0], 1),
+                          math::AbsFOp::create(b, loc, a[0]));
+  return div(b, loc, a[0], denominator);
+}
+
+/// max(0, min(1, alpha * x + beta)), shared by HardSigmoid and HardSwish.
+Value hardSigmoid(OpBuilder &b, Location loc, Value x, double alpha,
+                  double beta) {
+  Value linear = add(b, loc, mul(b, loc, x, constantLike(b, loc, x, alpha)),
+                     constantLike(b, loc, x, beta));
+  return max(b, loc, constantLike(b, loc, x, 0),
+             min(b, loc, constantLike(b, loc, x, 1), linear));
+}
+Value scalarBody(graph::HardSigmoidOp op, OpBuilder &b, Location loc,
+                 ValueRange a) {
+  if (!isFloatScalar(a[0]))
+    return {};
+  return hardSigmoid(b, loc, a[0], op.getAlpha().convertToDouble(),
+                     op.getBeta().convertToDouble());
+}
+Value scalarBody(graph::HardSwishOp, OpBuilder &b, Location loc, ValueRange a) {
+  if (!isFloatScalar(a[0]))
+    return {};
+  return mul(b, loc, a[0], hardSigmoid(b, loc, a[0], 1.0 / 6.0, 0.5));
+}
+
+/// `x < 0 ? negative : x` for the ReLU family.
+Value belowZero(OpBuilder &b, Location loc, Value x, Value negative) {
+  Value isNegative = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x,
+                                           constantLike(b, loc, x, 0));
+  return arith::SelectOp::create(b, loc, isNegative, negative, x);
+}
+Value scalarBody(graph::LeakyReluOp op, OpBuilder &b, Location loc,
+                 ValueRange a) {
+  if (!isFloatScalar(a[0]))
+    return {};
+  Value alpha = constantLike(b, loc, a[0], op.getAlpha().convertToDouble());
+  return belowZero(b, loc, a[0], mul(b, loc, a[0], alpha));
+}
+Value scalarBody(graph::EluOp op, OpBuilder &b, Location loc, ValueRange a) {
+  // alpha * (exp(x) - 1) below zero.
+  if (!isFloatScalar(a[0]))
+    return {};
+  Value alpha = constantLike(b, loc, a[0], op.getAlpha().convertToDouble());
+  Value expm1 = sub(b, loc, math::ExpOp::create(b, loc, a[0]),
+                    constantLike(b, loc, a[0], 1));
+  return belowZero(b, loc, a[0], mul(b, loc, alpha, expm1));
+}
+Value scalarBody(graph::CeluOp op, OpBuilder &b, Location loc, ValueRange a) {
+  // max(0, x) + min(0, alpha * (exp(x / alpha) - 1))
+  if (!isFloatScalar(a[0]))
+    return {};
+  Value x = a[0];
+  Value alpha = constantLike(b, loc, x, op.getAlpha().convertToDouble());
+  Value zero = constantLike(b, loc, x, 0);
+  Value expm1 = sub(b, loc, math::ExpOp::create(b, loc, div(b, loc, x, alpha)),
+                    constantLike(b, loc, x, 1));
+  return add(b, loc, max(b, loc, zero, x),
+             min(b, loc, zero, mul(b, loc, alpha, expm1)));
+}
+Value scalarBody(graph::ThresholdedReluOp op, OpBuilder &b, Location loc,
+                 ValueRange a) {
+  if (!isFloatScalar(a[0]))
+    return {};
+  Value alpha = constantLike(b, loc, a[0], op.getAlpha().convertToDouble());
+  Value above = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, a[0],
+                                      alpha);
+  return arith::SelectOp::create(b, loc, above, a[0],
+                                 constantLike(b, loc, a[0], 0));
+}
+Value scalarBody(graph::SeluOp op, OpBuilder &b, Location loc, ValueRange a) {
+  // gamma * (x > 0 ? x : alpha * (exp(x) - 1))
+  if (!isFloatScalar(a[0]))
+    return {};
+  Value x = a[0];
+  Value alpha = constantLike(b, loc, x, op.getAlpha().convertToDouble());
+  Value gamma = constantLike(b, loc, x, op.getGamma().convertToDouble());
+  Value expm1 = sub(b, loc, math::ExpOp::create(b, loc, x),
+                    constantLike(b, loc, x, 1));
+  Value positive = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x,
+                                         constantLike(b, loc, x, 0));
+  Value inner = arith::SelectOp::create(b, loc, positive, x,
+                                        mul(b, loc, alpha, expm1));
+  return mul(b, loc, gamma, inner);
+}
+
+/// One broadcasting generic whose body is `scalarBody(op, ...)`.
+template <typename OpT>
+struct ElementwiseLowering : OpRewritePattern<OpT> {
+  using OpRewritePattern<OpT>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpT op,
+                                PatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op->getResult(0).getType());
+    bool unsupported = false;
+    Value result = buildBroadcastingGeneric(
+        rewriter, op.getLoc(), type, op->getOperands(),
+        [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+          Value value = scalarBody(op, b, loc, args);
+          if (!value) {
+            unsupported = true;
+            return args[0]; // Keeps the generic valid; it is erased below.
+          }
+          return value;
+        });
+    if (unsupported) {
+      rewriter.eraseOp(result.getDefiningOp());
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void strata::populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
@@ -220,6 +458,29 @@ void strata::populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
                CastOpLowering, BatchNormalizationOpLowering,
                SoftmaxLowering<graph::SoftmaxOp, false>,
                SoftmaxLowering<graph::LogSoftmaxOp, true>>(context);
+  patterns.add<
+      ElementwiseLowering<graph::MaxOp>, ElementwiseLowering<graph::MinOp>,
+      ElementwiseLowering<graph::PowOp>, ElementwiseLowering<graph::AndOp>,
+      ElementwiseLowering<graph::OrOp>, ElementwiseLowering<graph::XorOp>,
+      ElementwiseLowering<graph::EqualOp>, ElementwiseLowering<graph::LessOp>,
+      ElementwiseLowering<graph::LessOrEqualOp>,
+      ElementwiseLowering<graph::GreaterOp>,
+      ElementwiseLowering<graph::GreaterOrEqualOp>,
+      ElementwiseLowering<graph::WhereOp>, ElementwiseLowering<graph::NegOp>,
+      ElementwiseLowering<graph::AbsOp>, ElementwiseLowering<graph::NotOp>,
+      ElementwiseLowering<graph::ExpOp>, ElementwiseLowering<graph::LogOp>,
+      ElementwiseLowering<graph::SqrtOp>, ElementwiseLowering<graph::FloorOp>,
+      ElementwiseLowering<graph::CeilOp>, ElementwiseLowering<graph::ErfOp>,
+      ElementwiseLowering<graph::SinOp>, ElementwiseLowering<graph::CosOp>,
+      ElementwiseLowering<graph::ReciprocalOp>,
+      ElementwiseLowering<graph::SoftplusOp>,
+      ElementwiseLowering<graph::SoftsignOp>,
+      ElementwiseLowering<graph::HardSigmoidOp>,
+      ElementwiseLowering<graph::HardSwishOp>,
+      ElementwiseLowering<graph::LeakyReluOp>, ElementwiseLowering<graph::EluOp>,
+      ElementwiseLowering<graph::CeluOp>,
+      ElementwiseLowering<graph::ThresholdedReluOp>,
+      ElementwiseLowering<graph::SeluOp>>(context);
   patterns.add<UnaryOpLowering<graph::ReluOp>>(context, buildRelu);
   patterns.add<UnaryOpLowering<graph::SigmoidOp>>(context, buildSigmoid);
   patterns.add<UnaryOpLowering<graph::TanhOp>>(context, buildTanh);

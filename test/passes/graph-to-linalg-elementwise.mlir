@@ -238,3 +238,20 @@ func.func @log_softmax(%x: tensor<2x5xf32>) -> tensor<2x5xf32> {
   %0 = graph.log_softmax %x {axis = -1 : i64} : (tensor<2x5xf32>) -> tensor<2x5xf32>
   return %0 : tensor<2x5xf32>
 }
+
+// Comparisons pick ordered-float or signed predicates; Where is a select;
+// activations expand to their ONNX formulas.
+// CHECK-LABEL: func.func @compare_and_select
+// CHECK: arith.cmpf olt
+// CHECK: arith.cmpi slt
+// CHECK: arith.select
+// CHECK: %[[SCALED:.+]] = arith.mulf %[[IN:.+]], %{{.+}} : f32
+// CHECK: %[[NEG:.+]] = arith.cmpf olt, %[[IN]], %{{.+}} : f32
+// CHECK: arith.select %[[NEG]], %[[SCALED]], %[[IN]] : f32
+func.func @compare_and_select(%x: tensor<4xf32>, %i: tensor<4xi32>) -> (tensor<4xi1>, tensor<4xi1>, tensor<4xf32>, tensor<4xf32>) {
+  %0 = graph.less %x, %x : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xi1>
+  %1 = graph.less %i, %i : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi1>
+  %2 = graph.where %0, %x, %x : (tensor<4xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %3 = graph.leaky_relu %x {alpha = 0.5 : f32} : (tensor<4xf32>) -> tensor<4xf32>
+  return %0, %1, %2, %3 : tensor<4xi1>, tensor<4xi1>, tensor<4xf32>, tensor<4xf32>
+}

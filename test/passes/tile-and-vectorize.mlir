@@ -83,3 +83,18 @@ func.func @conv_nhwc(%x: tensor<1x10x10x16xf32>, %w: tensor<3x3x16x32xf32>,
        outs(%init : tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32>
   return %0 : tensor<1x8x8x32xf32>
 }
+
+// Bool tensors are one byte per element in memory; vector<Nxi1> memory
+// accesses would be bit-packed, so ops on them are not vectorized.
+// CHECK-LABEL: func.func @bool_stays_scalar
+// CHECK: linalg.generic
+// CHECK-NOT: vector.transfer_read
+func.func @bool_stays_scalar(%a: tensor<4xi1>, %b: tensor<4xi1>) -> tensor<4xi1> {
+  %0 = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel"]}
+       ins(%a, %b : tensor<4xi1>, tensor<4xi1>) outs(%a : tensor<4xi1>) {
+  ^bb0(%x: i1, %y: i1, %out: i1):
+    %r = arith.andi %x, %y : i1
+    linalg.yield %r : i1
+  } -> tensor<4xi1>
+  return %0 : tensor<4xi1>
+}

@@ -59,12 +59,15 @@ def symbolic_inner():
 def unsupported():
     """Two unsupported op types, one of them on two nodes."""
     return model(
-        [helper.make_node("Sin", ["x"], ["a"], name="sine_1"),
-         helper.make_node("Sin", ["a"], ["b"], name="sine_2"),
-         helper.make_node("Cos", ["b"], ["c"], name="cosine"),
-         helper.make_node("Relu", ["c"], ["y"], name="act")],
-        [tensor("x", TensorProto.FLOAT, [4])],
-        [tensor("y", TensorProto.FLOAT, [4])])
+        [helper.make_node("Det", ["x"], ["a"], name="det_1"),
+         helper.make_node("Det", ["x"], ["b"], name="det_2"),
+         helper.make_node("Add", ["a", "b"], ["y"], name="add"),
+         helper.make_node("Multinomial", ["logits"], ["samples"], name="sample",
+                          sample_size=2)],
+        [tensor("x", TensorProto.FLOAT, [2, 2]),
+         tensor("logits", TensorProto.FLOAT, [1, 4])],
+        [tensor("y", TensorProto.FLOAT, []),
+         tensor("samples", TensorProto.INT32, [1, 2])])
 
 
 def conv_same_upper():

@@ -927,3 +927,23 @@ func.func @lstm_y_c(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x
       -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>, tensor<2x4xf32>)
   return
 }
+
+// -----
+
+// Where's condition must be bool.
+func.func @where_condition_type(%c: tensor<2xf32>, %x: tensor<2xf32>) {
+  // expected-error @+2 {{'graph.where' op condition must be a bool tensor}}
+  // expected-error @+1 {{'graph.where' op failed to infer returned types}}
+  %0 = graph.where %c, %x, %x : (tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+// Comparisons produce bool, not the operands' type.
+func.func @compare_result_type(%x: tensor<2xf32>) {
+  // expected-error @+2 {{'graph.equal' op inferred type(s) 'tensor<2xi1>' are incompatible with return type(s) of operation 'tensor<2xf32>'}}
+  // expected-error @+1 {{'graph.equal' op failed to infer returned types}}
+  %0 = graph.equal %x, %x : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  return
+}

@@ -198,3 +198,31 @@ func.func @lstm(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4
       -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>)
   return %y2, %yh : tensor<5x1x2x4xf32>, tensor<1x2x4xf32>
 }
+
+// Elementwise math, activations with ONNX's parameters, logic and comparison.
+// CHECK-LABEL: func.func @elementwise_family
+// CHECK: graph.neg %arg0 : (tensor<2x3xf32>) -> tensor<2x3xf32>
+// CHECK: graph.erf
+// CHECK: graph.leaky_relu %arg0 {alpha = 2.000000e-01 : f32}
+// CHECK: graph.selu %arg0 : (tensor<2x3xf32>) -> tensor<2x3xf32>
+// CHECK: graph.hard_sigmoid %arg0 {alpha = 1.000000e-01 : f32, beta = 6.000000e-01 : f32}
+// CHECK: graph.pow %arg0, %arg1 : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+// CHECK: graph.max %arg0, %arg1
+// CHECK: graph.less %arg0, %arg1 : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+// CHECK: graph.and %{{.*}}, %{{.*}} : (tensor<2x3xi1>, tensor<2x3xi1>) -> tensor<2x3xi1>
+// CHECK: graph.not
+// CHECK: graph.where %{{.*}}, %arg0, %arg1 : (tensor<2x3xi1>, tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+func.func @elementwise_family(%x: tensor<2x3xf32>, %y: tensor<3xf32>) -> tensor<2x3xf32> {
+  %0 = graph.neg %x : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %1 = graph.erf %0 : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %2 = graph.leaky_relu %x {alpha = 0.2 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %3 = graph.selu %x : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %4 = graph.hard_sigmoid %x {alpha = 0.1 : f32, beta = 0.6 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %5 = graph.pow %x, %y : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %6 = graph.max %x, %y : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %7 = graph.less %x, %y : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+  %8 = graph.and %7, %7 : (tensor<2x3xi1>, tensor<2x3xi1>) -> tensor<2x3xi1>
+  %9 = graph.not %8 : (tensor<2x3xi1>) -> tensor<2x3xi1>
+  %10 = graph.where %9, %x, %y : (tensor<2x3xi1>, tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %10 : tensor<2x3xf32>
+}
