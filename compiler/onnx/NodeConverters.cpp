@@ -127,12 +127,34 @@ LogicalResult convertUnary(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   return success();
 }
 
+/// Before opset 7, binary ops broadcast only with `broadcast=1`, aligning the
+/// right operand's axes at `axis` (default: the trailing axes). Padding it
+/// with trailing unit axes turns that into numpy broadcasting.
+Value alignLegacyBroadcast(NodeContext &ctx, Value rhs) {
+  if (ctx.opset >= 7 || ctx.intAttr("broadcast", 0) == 0 ||
+      !ctx.attribute("axis"))
+    return rhs;
+  int64_t lhsRank = ctx.inputType(0).getRank();
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
+  int64_t axis = ctx.intAttr("axis", 0);
+  if (axis < 0)
+    axis += lhsRank;
+  int64_t trailing = lhsRank - axis - rhsType.getRank();
+  if (trailing <= 0)
+    return rhs;
+  SmallVector<int64_t> shape(rhsType.getShape());
+  shape.append(trailing, 1);
+  return ctx.builder.createOrFold<ReshapeOp>(
+      ctx.loc, RankedTensorType::get(shape, rhsType.getElementType()), rhs);
+}
+
 template <typename Op>
 LogicalResult convertBinary(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (ctx.inputType(0).getElementType() != ctx.inputType(1).getElementType())
     return ctx.error() << "operands have different element types";
-  results.push_back(ctx.builder.createOrFold<Op>(ctx.loc, ctx.resultType(),
-                                                 ctx.input(0), ctx.input(1)));
+  results.push_back(ctx.builder.createOrFold<Op>(
+      ctx.loc, ctx.resultType(), ctx.input(0),
+      alignLegacyBroadcast(ctx, ctx.input(1))));
   return success();
 }
 
@@ -188,6 +210,8 @@ LogicalResult convertActivation(NodeContext &ctx,
   // Attributes ONNX sets override the op's ONNX defaults.
   for (const auto &attr : ctx.node.attribute()) {
     StringRef name = attr.name();
+    if (name == "consumed_inputs") // Opset 1's in-place hint: no semantics.
+      continue;
     if (!llvm::is_contained(Op::getAttributeNames(), name))
       return ctx.error() << "unknown attribute '" << name << "'";
     op->setAttr(name, ctx.builder.getF32FloatAttr(attr.f()));
@@ -475,9 +499,16 @@ LogicalResult convertTranspose(NodeContext &ctx,
 }
 
 LogicalResult convertConcat(NodeContext &ctx, SmallVectorImpl<Value> &results) {
-  results.push_back(ctx.builder.createOrFold<ConcatOp>(
-      ctx.loc, ctx.resultType(), ctx.inputs,
-      ctx.builder.getI64IntegerAttr(ctx.intAttr("axis", 0))));
+  // Concat-1 defaulted to axis 1; from opset 4 the axis is required.
+  IntegerAttr axis =
+      ctx.builder.getI64IntegerAttr(ctx.intAttr("axis", ctx.opset < 4 ? 1 : 0));
+  // ONNX infers no shape for Concat-1: the op infers its own then.
+  if (!ctx.resultType())
+    results.push_back(
+        ctx.builder.createOrFold<ConcatOp>(ctx.loc, ctx.inputs, axis));
+  else
+    results.push_back(ctx.builder.createOrFold<ConcatOp>(
+        ctx.loc, ctx.resultType(), ctx.inputs, axis));
   return success();
 }
 
@@ -630,7 +661,7 @@ LogicalResult convertLSTM(NodeContext &ctx, SmallVectorImpl<Value> &results) {
 
 bool computesOwnResultType(StringRef opType) {
   return opType == "Reshape" || opType == "Expand" ||
-         opType == "ConstantOfShape";
+         opType == "ConstantOfShape" || opType == "Concat";
 }
 
 const llvm::StringMap<NodeConverter> &nodeConverters() {

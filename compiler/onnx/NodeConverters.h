@@ -71,8 +71,9 @@ public:
 using NodeConverter = std::function<mlir::LogicalResult(
     NodeContext &, llvm::SmallVectorImpl<mlir::Value> &results)>;
 
-/// Op types whose converters compute their result type from folded shape
-/// operands when ONNX shape inference leaves it unknown.
+/// Op types whose converters compute their result type (from folded shape
+/// operands, or by the graph op's own inference) when ONNX's shape inference
+/// leaves it unknown.
 bool computesOwnResultType(llvm::StringRef opType);
 
 /// Every supported ONNX op type (default domain) and its converter.

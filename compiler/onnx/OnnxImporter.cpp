@@ -33,7 +33,7 @@ using namespace mlir;
 namespace strata {
 namespace {
 
-constexpr int64_t kMinOpset = 7;
+constexpr int64_t kMinOpset = 1;
 constexpr int64_t kMaxOpset = 17;
 
 class Importer {

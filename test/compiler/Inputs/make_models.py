@@ -179,7 +179,35 @@ def constant_of_shape_int_reference(x):
     return x + 7
 
 
-MODELS = {f.__name__: f for f in [opset9_forms, opset7_broadcast,
+def opset6_legacy_broadcast():
+    """Opset 6 Add with broadcast=1, axis=1: b [3] aligns with axis 1 of x."""
+    return model(
+        [helper.make_node("Add", ["x", "b"], ["y"], name="add", broadcast=1, axis=1)],
+        [tensor("x", TensorProto.FLOAT, [2, 3, 4])],
+        [tensor("y", TensorProto.FLOAT, [2, 3, 4])],
+        [numpy_helper.from_array(np.array([10.0, 20.0, 30.0], np.float32), "b")],
+        opset=6)
+
+
+def opset6_legacy_broadcast_reference(x):
+    return x + np.array([10.0, 20.0, 30.0], np.float32)[:, None]
+
+
+def opset1_concat():
+    """Concat-1 without an axis attribute concatenates along axis 1."""
+    return model(
+        [helper.make_node("Concat", ["x", "c"], ["y"], name="concat")],
+        [tensor("x", TensorProto.FLOAT, [2, 3])],
+        [tensor("y", TensorProto.FLOAT, [2, 5])],
+        [numpy_helper.from_array(np.ones((2, 2), np.float32), "c")], opset=1)
+
+
+def opset1_concat_reference(x):
+    return np.concatenate([x, np.ones((2, 2), np.float32)], axis=1)
+
+
+MODELS = {f.__name__: f for f in [opset6_legacy_broadcast, opset1_concat,
+                                  opset9_forms, opset7_broadcast,
                                   constant_of_shape_int, tiny_mlp, symbolic_batch, symbolic_inner,
                                   unsupported, conv_same_upper, shape_arithmetic,
                                   clip11, softmax_opset11, two_outputs]}
