@@ -48,6 +48,7 @@ struct ConvertGraphToLinalgPass
     strata::populateElementwiseToLinalgPatterns(patterns);
     strata::populateContractionToLinalgPatterns(patterns);
     strata::populatePoolingToLinalgPatterns(patterns);
+    strata::populateReductionToLinalgPatterns(patterns);
     strata::populateDataMovementToLinalgPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))

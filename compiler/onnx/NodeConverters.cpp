@@ -220,6 +220,46 @@ LogicalResult convertActivation(NodeContext &ctx,
   return success();
 }
 
+/// Reduce*: `axes` is an attribute, except ReduceSum from opset 13 where it
+/// is an optional (constant) input. No axes means every axis, unless
+/// noop_with_empty_axes makes the op an identity.
+template <typename Op>
+LogicalResult convertReduce(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  SmallVector<int64_t> axes;
+  bool axesFromInput = std::is_same_v<Op, ReduceSumOp> && ctx.opset >= 13;
+  if (axesFromInput && ctx.input(1)) {
+    auto constant = requireConstantInts(ctx, 1, "axes");
+    if (failed(constant))
+      return failure();
+    axes = *constant;
+  } else if (!axesFromInput) {
+    axes = ctx.intsAttr("axes").value_or(SmallVector<int64_t>{});
+  }
+  if (axes.empty()) {
+    if (ctx.intAttr("noop_with_empty_axes", 0) != 0) {
+      results.push_back(ctx.input(0));
+      return success();
+    }
+    axes = llvm::to_vector(llvm::seq<int64_t>(0, ctx.inputType(0).getRank()));
+  }
+  results.push_back(ctx.builder.createOrFold<Op>(
+      ctx.loc, ctx.resultType(), ctx.input(0), ctx.builder.getDenseI64ArrayAttr(axes),
+      ctx.builder.getBoolAttr(ctx.intAttr("keepdims", 1) != 0)));
+  return success();
+}
+
+template <typename Op>
+LogicalResult convertArgExtreme(NodeContext &ctx,
+                                SmallVectorImpl<Value> &results) {
+  Builder &b = ctx.builder;
+  results.push_back(ctx.builder.createOrFold<Op>(
+      ctx.loc, ctx.resultType(), ctx.input(0),
+      b.getI64IntegerAttr(ctx.intAttr("axis", 0)),
+      b.getBoolAttr(ctx.intAttr("keepdims", 1) != 0),
+      b.getBoolAttr(ctx.intAttr("select_last_index", 0) != 0)));
+  return success();
+}
+
 LogicalResult convertConstant(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   RankedTensorType type = ctx.resultType();
   Attribute value;
@@ -668,6 +708,18 @@ const llvm::StringMap<NodeConverter> &nodeConverters() {
   static const llvm::StringMap<NodeConverter> table = {
       {"Abs", convertUnary<AbsOp>},
       {"Add", convertBinary<AddOp>},
+      {"ArgMax", convertArgExtreme<ArgMaxOp>},
+      {"ArgMin", convertArgExtreme<ArgMinOp>},
+      {"ReduceL1", convertReduce<ReduceL1Op>},
+      {"ReduceL2", convertReduce<ReduceL2Op>},
+      {"ReduceLogSum", convertReduce<ReduceLogSumOp>},
+      {"ReduceLogSumExp", convertReduce<ReduceLogSumExpOp>},
+      {"ReduceMax", convertReduce<ReduceMaxOp>},
+      {"ReduceMean", convertReduce<ReduceMeanOp>},
+      {"ReduceMin", convertReduce<ReduceMinOp>},
+      {"ReduceProd", convertReduce<ReduceProdOp>},
+      {"ReduceSum", convertReduce<ReduceSumOp>},
+      {"ReduceSumSquare", convertReduce<ReduceSumSquareOp>},
       {"And", convertBinary<AndOp>},
       {"Ceil", convertUnary<CeilOp>},
       {"Celu", convertActivation<CeluOp>},

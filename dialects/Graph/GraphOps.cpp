@@ -482,6 +482,95 @@ LogicalResult GlobalAveragePoolOp::inferReturnTypes(
 }
 
 //===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// The shape left after reducing `axes` (kept as extent 1 with `keepdims`).
+template <typename OpT>
+FailureOr<SmallVector<int64_t>> reducedShape(std::optional<Location> loc,
+                                             ArrayRef<int64_t> shape,
+                                             ArrayRef<int64_t> axes,
+                                             bool keepdims) {
+  llvm::SmallDenseSet<int64_t> reduced;
+  for (int64_t axis : axes) {
+    auto normalized = normalizeAxis(axis, shape.size());
+    if (!normalized || !reduced.insert(*normalized).second)
+      return inferenceError<OpT>(loc, "axis ", axis, " is invalid or repeated");
+  }
+  SmallVector<int64_t> result;
+  for (auto [i, extent] : llvm::enumerate(shape)) {
+    if (!reduced.contains(i))
+      result.push_back(extent);
+    else if (keepdims)
+      result.push_back(1);
+  }
+  return result;
+}
+
+template <typename OpT>
+LogicalResult inferReduce(std::optional<Location> loc, typename OpT::Adaptor adaptor,
+                          SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<OpT>(loc, adaptor.getInput())))
+    return failure();
+  auto shape = reducedShape<OpT>(loc, shapeOf(adaptor.getInput()),
+                                 adaptor.getAxes(), adaptor.getKeepdims());
+  if (failed(shape))
+    return failure();
+  return inferred(types, *shape, elementTypeOf(adaptor.getInput()));
+}
+
+template <typename OpT>
+LogicalResult inferArgExtreme(MLIRContext *context, std::optional<Location> loc,
+                              typename OpT::Adaptor adaptor,
+                              SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<OpT>(loc, adaptor.getInput())))
+    return failure();
+  int64_t axis = static_cast<int64_t>(adaptor.getAxis());
+  auto shape = reducedShape<OpT>(loc, shapeOf(adaptor.getInput()), {axis},
+                                 adaptor.getKeepdims());
+  if (failed(shape))
+    return failure();
+  return inferred(types, *shape, IntegerType::get(context, 64));
+}
+
+} // namespace
+
+#define STRATA_INFER_REDUCE(OpT)                                               \
+  LogicalResult OpT::inferReturnTypes(MLIRContext *,                           \
+                                      std::optional<Location> loc,             \
+                                      Adaptor adaptor,                         \
+                                      SmallVectorImpl<Type> &types) {          \
+    return inferReduce<OpT>(loc, adaptor, types);                              \
+  }
+STRATA_INFER_REDUCE(ReduceSumOp)
+STRATA_INFER_REDUCE(ReduceMeanOp)
+STRATA_INFER_REDUCE(ReduceMaxOp)
+STRATA_INFER_REDUCE(ReduceMinOp)
+STRATA_INFER_REDUCE(ReduceProdOp)
+STRATA_INFER_REDUCE(ReduceSumSquareOp)
+STRATA_INFER_REDUCE(ReduceL1Op)
+STRATA_INFER_REDUCE(ReduceL2Op)
+STRATA_INFER_REDUCE(ReduceLogSumOp)
+STRATA_INFER_REDUCE(ReduceLogSumExpOp)
+#undef STRATA_INFER_REDUCE
+
+LogicalResult ArgMaxOp::inferReturnTypes(MLIRContext *context,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  return inferArgExtreme<ArgMaxOp>(context, loc, adaptor, types);
+}
+
+LogicalResult ArgMinOp::inferReturnTypes(MLIRContext *context,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  return inferArgExtreme<ArgMinOp>(context, loc, adaptor, types);
+}
+
+//===----------------------------------------------------------------------===//
 // Data movement
 //===----------------------------------------------------------------------===//
 

@@ -305,6 +305,47 @@ def Graph_LogSoftmaxOp : Graph_Op<"log_softmax",
 }
 
 //===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+/// ONNX Reduce*: `axes` lists every reduced axis (the importer expands ONNX's
+/// "empty means all"); `keepdims` keeps them with extent 1.
+class Graph_ReduceOp<string mnemonic, string onnxName>
+    : Graph_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+  let summary = "ONNX " # onnxName # " over the listed axes";
+  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$axes,
+                       DefaultValuedAttr<BoolAttr, "true">:$keepdims);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def Graph_ReduceSumOp : Graph_ReduceOp<"reduce_sum", "ReduceSum">;
+def Graph_ReduceMeanOp : Graph_ReduceOp<"reduce_mean", "ReduceMean">;
+def Graph_ReduceMaxOp : Graph_ReduceOp<"reduce_max", "ReduceMax">;
+def Graph_ReduceMinOp : Graph_ReduceOp<"reduce_min", "ReduceMin">;
+def Graph_ReduceProdOp : Graph_ReduceOp<"reduce_prod", "ReduceProd">;
+def Graph_ReduceSumSquareOp : Graph_ReduceOp<"reduce_sum_square", "ReduceSumSquare">;
+def Graph_ReduceL1Op : Graph_ReduceOp<"reduce_l1", "ReduceL1">;
+def Graph_ReduceL2Op : Graph_ReduceOp<"reduce_l2", "ReduceL2">;
+def Graph_ReduceLogSumOp : Graph_ReduceOp<"reduce_log_sum", "ReduceLogSum">;
+def Graph_ReduceLogSumExpOp : Graph_ReduceOp<"reduce_log_sum_exp", "ReduceLogSumExp">;
+
+/// ONNX ArgMax/ArgMin: int64 indices of the extreme along one axis.
+class Graph_ArgExtremeOp<string mnemonic, string onnxName>
+    : Graph_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+  let summary = "ONNX " # onnxName # " along one axis (int64 indices)";
+  let arguments = (ins AnyRankedTensor:$input,
+                       DefaultValuedAttr<I64Attr, "0">:$axis,
+                       DefaultValuedAttr<BoolAttr, "true">:$keepdims,
+                       DefaultValuedAttr<BoolAttr, "false">:$select_last_index);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def Graph_ArgMaxOp : Graph_ArgExtremeOp<"arg_max", "ArgMax">;
+def Graph_ArgMinOp : Graph_ArgExtremeOp<"arg_min", "ArgMin">;
+
+//===----------------------------------------------------------------------===//
 // Data movement
 //===----------------------------------------------------------------------===//
 

@@ -947,3 +947,13 @@ func.func @compare_result_type(%x: tensor<2xf32>) {
   %0 = graph.equal %x, %x : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
   return
 }
+
+// -----
+
+// A reduction names each axis once.
+func.func @reduce_repeated_axis(%x: tensor<2x3xf32>) {
+  // expected-error @+2 {{'graph.reduce_max' op axis -1 is invalid or repeated}}
+  // expected-error @+1 {{'graph.reduce_max' op failed to infer returned types}}
+  %0 = graph.reduce_max %x {axes = array<i64: 1, -1>} : (tensor<2x3xf32>) -> tensor<2x1xf32>
+  return
+}

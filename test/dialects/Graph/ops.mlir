@@ -226,3 +226,15 @@ func.func @elementwise_family(%x: tensor<2x3xf32>, %y: tensor<3xf32>) -> tensor<
   %10 = graph.where %9, %x, %y : (tensor<2x3xi1>, tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
   return %10 : tensor<2x3xf32>
 }
+
+// Reductions keep or drop their axes; ArgMax/ArgMin give int64 indices.
+// CHECK-LABEL: func.func @reductions
+// CHECK: graph.reduce_sum %arg0 {axes = array<i64: 1>} : (tensor<2x3x4xf32>) -> tensor<2x1x4xf32>
+// CHECK: graph.reduce_log_sum_exp %arg0 {axes = array<i64: 0, 2>, keepdims = false} : (tensor<2x3x4xf32>) -> tensor<3xf32>
+// CHECK: graph.arg_max %arg0 {axis = 2 : i64, select_last_index = true} : (tensor<2x3x4xf32>) -> tensor<2x3x1xi64>
+func.func @reductions(%x: tensor<2x3x4xf32>) -> (tensor<2x1x4xf32>, tensor<3xf32>, tensor<2x3x1xi64>) {
+  %0 = graph.reduce_sum %x {axes = array<i64: 1>} : (tensor<2x3x4xf32>) -> tensor<2x1x4xf32>
+  %1 = graph.reduce_log_sum_exp %x {axes = array<i64: 0, 2>, keepdims = false} : (tensor<2x3x4xf32>) -> tensor<3xf32>
+  %2 = graph.arg_max %x {axis = 2 : i64, select_last_index = true} : (tensor<2x3x4xf32>) -> tensor<2x3x1xi64>
+  return %0, %1, %2 : tensor<2x1x4xf32>, tensor<3xf32>, tensor<2x3x1xi64>
+}
