@@ -116,6 +116,18 @@ FailureOr<SmallVector<int64_t>> requireConstantInts(NodeContext &ctx, size_t i,
   return failure();
 }
 
+/// Reports (and fails) unless `a` and `b` broadcast: guards the builders
+/// that infer their result type.
+LogicalResult expectBroadcast(NodeContext &ctx, Value a, Value b,
+                              StringRef what) {
+  auto shapeOf = [](Value v) {
+    return cast<RankedTensorType>(v.getType()).getShape();
+  };
+  if (broadcastShapes(shapeOf(a), shapeOf(b)))
+    return success();
+  return ctx.error() << what << " do not broadcast";
+}
+
 //===----------------------------------------------------------------------===//
 // Simple one-to-one converters
 //===----------------------------------------------------------------------===//
@@ -169,6 +181,8 @@ LogicalResult convertVariadic(NodeContext &ctx, SmallVectorImpl<Value> &results)
     if (cast<RankedTensorType>(next.getType()).getElementType() !=
         cast<RankedTensorType>(accumulated.getType()).getElementType())
       return ctx.error() << "inputs have different element types";
+    if (failed(expectBroadcast(ctx, accumulated, next, "inputs")))
+      return failure();
     accumulated = ctx.builder.createOrFold<Op>(ctx.loc, accumulated, next);
   }
   if (accumulated.getType() != ctx.resultType())
@@ -242,9 +256,12 @@ LogicalResult convertReduce(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     }
     axes = llvm::to_vector(llvm::seq<int64_t>(0, ctx.inputType(0).getRank()));
   }
-  results.push_back(ctx.builder.createOrFold<Op>(
-      ctx.loc, ctx.resultType(), ctx.input(0), ctx.builder.getDenseI64ArrayAttr(axes),
-      ctx.builder.getBoolAttr(ctx.intAttr("keepdims", 1) != 0)));
+  auto reduced = ctx.buildTyped<Op>(
+      0, ctx.input(0), ctx.builder.getDenseI64ArrayAttr(axes),
+      ctx.builder.getBoolAttr(ctx.intAttr("keepdims", 1) != 0));
+  if (failed(reduced))
+    return failure();
+  results.push_back(*reduced);
   return success();
 }
 
@@ -257,6 +274,165 @@ LogicalResult convertArgExtreme(NodeContext &ctx,
       b.getI64IntegerAttr(ctx.intAttr("axis", 0)),
       b.getBoolAttr(ctx.intAttr("keepdims", 1) != 0),
       b.getBoolAttr(ctx.intAttr("select_last_index", 0) != 0)));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Operators composed from other graph ops at import
+//===----------------------------------------------------------------------===//
+
+/// A scalar constant of `element` type, rank 0.
+Value scalarTensor(NodeContext &ctx, Type element, double value) {
+  auto type = RankedTensorType::get({}, element);
+  TypedAttr attr = isa<FloatType>(element)
+                       ? TypedAttr(FloatAttr::get(element, value))
+                       : TypedAttr(IntegerAttr::get(element, static_cast<int64_t>(value)));
+  return ConstantOp::create(ctx.builder, ctx.loc, type,
+                            DenseElementsAttr::get(type, attr));
+}
+
+/// Size: the (static) element count, an int64 scalar.
+LogicalResult convertSize(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  results.push_back(scalarTensor(ctx, ctx.builder.getI64Type(),
+                                 ctx.inputType(0).getNumElements()));
+  return success();
+}
+
+/// CastLike: Cast to the second input's element type.
+LogicalResult convertCastLike(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  auto type = ctx.inputType(0).clone(ctx.inputType(1).getElementType());
+  results.push_back(ctx.builder.createOrFold<CastOp>(ctx.loc, type, ctx.input(0)));
+  return success();
+}
+
+/// Dropout at inference: the input, and an all-true mask when asked for.
+LogicalResult convertDropout(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  if (ctx.intAttr("is_test", 1) == 0)
+    return ctx.error() << "training mode (is_test=0) is not supported";
+  if (ctx.input(2)) {
+    DenseElementsAttr training;
+    if (!matchPattern(ctx.input(2), m_Constant(&training)) ||
+        training.getSplatValue<bool>())
+      return ctx.error() << "training mode is not supported";
+  }
+  results.push_back(ctx.input(0));
+  if (RankedTensorType maskType = ctx.resultType(1))
+    results.push_back(ConstantOp::create(
+        ctx.builder, ctx.loc, maskType,
+        DenseElementsAttr::get(maskType, ctx.builder.getBoolAttr(true))));
+  return success();
+}
+
+/// PRelu: where(x < 0, x * slope, x), the slope broadcasting to x.
+LogicalResult convertPRelu(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  Value x = ctx.input(0), slope = ctx.input(1);
+  OpBuilder &b = ctx.builder;
+  RankedTensorType xType = ctx.inputType(0), slopeType = ctx.inputType(1);
+  // Before opset 7 a [C] slope applies per channel (axis 1).
+  if (ctx.opset < 7 && slopeType.getRank() == 1 && xType.getRank() > 2 &&
+      slopeType.getDimSize(0) == xType.getDimSize(1)) {
+    SmallVector<int64_t> shape(xType.getRank() - 1, 1);
+    shape[0] = slopeType.getDimSize(0);
+    slope = b.createOrFold<ReshapeOp>(ctx.loc, slopeType.clone(shape), slope);
+  }
+  if (failed(expectBroadcast(ctx, x, slope, "input and slope")))
+    return failure();
+  Value zero = scalarTensor(ctx, ctx.inputType(0).getElementType(), 0);
+  Value negative = b.createOrFold<LessOp>(ctx.loc, x, zero);
+  Value scaled = b.createOrFold<MulOp>(ctx.loc, x, slope);
+  results.push_back(b.createOrFold<WhereOp>(ctx.loc, ctx.resultType(), negative,
+                                            scaled, x));
+  return success();
+}
+
+/// Pow: an exponent of another type is cast to the base's.
+LogicalResult convertPow(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  Value exponent = ctx.input(1);
+  Type base = ctx.inputType(0).getElementType();
+  if (ctx.inputType(1).getElementType() != base)
+    exponent = ctx.builder.createOrFold<CastOp>(
+        ctx.loc, ctx.inputType(1).clone(base), exponent);
+  results.push_back(ctx.builder.createOrFold<PowOp>(
+      ctx.loc, ctx.resultType(), ctx.input(0), exponent));
+  return success();
+}
+
+/// LayerNormalization over the axes from `axis` on:
+/// y = (x - mean) / sqrt(var + epsilon) * scale + bias, with optional Mean
+/// and InvStdDev outputs (kept dims), all from graph ops.
+LogicalResult convertLayerNormalization(NodeContext &ctx,
+                                        SmallVectorImpl<Value> &results) {
+  RankedTensorType type = ctx.inputType(0);
+  if (!isa<FloatType>(type.getElementType()))
+    return ctx.error() << "expects a floating-point input";
+  if (ctx.intAttr("stash_type", 1) != 1)
+    return ctx.error() << "only stash_type=1 (float32 statistics) is supported";
+  int64_t rank = type.getRank();
+  auto axis = normalizeAxis(ctx.intAttr("axis", -1), rank);
+  if (!axis)
+    return ctx.error() << "axis is outside the input's rank";
+  OpBuilder &b = ctx.builder;
+  Location loc = ctx.loc;
+  auto axes = b.getDenseI64ArrayAttr(llvm::to_vector(llvm::seq<int64_t>(*axis, rank)));
+  auto keep = b.getBoolAttr(true);
+  Value x = ctx.input(0);
+  Value mean = b.createOrFold<ReduceMeanOp>(loc, x, axes, keep);
+  Value centered = b.createOrFold<SubOp>(loc, x, mean);
+  Value variance = b.createOrFold<ReduceMeanOp>(
+      loc, b.createOrFold<MulOp>(loc, centered, centered), axes, keep);
+  Value epsilon = scalarTensor(ctx, type.getElementType(),
+                               ctx.floatAttr("epsilon", 1e-5f));
+  Value stddev = b.createOrFold<SqrtOp>(loc, b.createOrFold<AddOp>(loc, variance, epsilon));
+  Value inverse = b.createOrFold<ReciprocalOp>(loc, stddev);
+  if (failed(expectBroadcast(ctx, x, ctx.input(1), "input and scale")) ||
+      (ctx.input(2) &&
+       failed(expectBroadcast(ctx, x, ctx.input(2), "input and bias"))))
+    return failure();
+  Value y = b.createOrFold<MulOp>(loc, b.createOrFold<MulOp>(loc, centered, inverse),
+                                  ctx.input(1));
+  if (ctx.input(2))
+    y = b.createOrFold<AddOp>(loc, y, ctx.input(2));
+  results.push_back(y);
+  results.push_back(mean);
+  results.push_back(inverse);
+  return success();
+}
+
+/// Split into equal parts or the given sizes (attribute before opset 13, an
+/// optional constant input from 13).
+LogicalResult convertSplit(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  RankedTensorType type = ctx.inputType(0);
+  auto axis = normalizeAxis(ctx.intAttr("axis", 0), type.getRank());
+  if (!axis)
+    return ctx.error() << "axis is outside the input's rank";
+  SmallVector<int64_t> sizes;
+  if (ctx.opset >= 13 && ctx.input(1)) {
+    auto constant = requireConstantInts(ctx, 1, "split");
+    if (failed(constant))
+      return failure();
+    sizes = *constant;
+  } else if (ctx.opset < 13) {
+    sizes = ctx.intsAttr("split").value_or(SmallVector<int64_t>{});
+  }
+  int64_t outputs = ctx.node.output_size(), extent = type.getDimSize(*axis);
+  if (sizes.empty()) {
+    if (extent % outputs != 0)
+      return ctx.error() << "axis extent " << extent << " does not split into "
+                         << outputs << " equal parts";
+    sizes.assign(outputs, extent / outputs);
+  }
+  if (static_cast<int64_t>(sizes.size()) != outputs)
+    return ctx.error() << sizes.size() << " split sizes for " << outputs
+                       << " outputs";
+  int64_t begin = 0;
+  for (int64_t size : sizes) {
+    OpBuilder &b = ctx.builder;
+    results.push_back(b.createOrFold<SliceOp>(
+        ctx.loc, ctx.input(0), b.getDenseI64ArrayAttr({begin}),
+        b.getDenseI64ArrayAttr({begin + size}), b.getDenseI64ArrayAttr({*axis}),
+        b.getDenseI64ArrayAttr({1})));
+    begin += size;
+  }
   return success();
 }
 
@@ -303,15 +479,25 @@ LogicalResult convertClip(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     if (ctx.attribute("max"))
       high = b.getF64FloatAttr(ctx.floatAttr("max", 0));
   } else {
+    // Constant bounds become attributes; a bound computed at run time is a
+    // Max or Min with that (broadcast) tensor instead.
+    Value result = ctx.input(0);
+    SmallVector<std::pair<size_t, Value>> dynamicBounds;
     for (size_t i : {1, 2}) {
       if (!ctx.input(i))
         continue;
-      auto bound = ctx.constantScalar(i);
-      if (!bound)
-        return ctx.error() << (i == 1 ? "min" : "max")
-                           << " must be a compile-time constant scalar";
-      (i == 1 ? low : high) = b.getF64FloatAttr(*bound);
+      if (auto bound = ctx.constantScalar(i))
+        (i == 1 ? low : high) = b.getF64FloatAttr(*bound);
+      else
+        dynamicBounds.push_back({i, ctx.input(i)});
     }
+    result = ClipOp::create(ctx.builder, ctx.loc, ctx.resultType(), result, low,
+                            high);
+    for (auto [i, bound] : dynamicBounds)
+      result = i == 1 ? ctx.builder.createOrFold<MaxOp>(ctx.loc, result, bound)
+                      : ctx.builder.createOrFold<MinOp>(ctx.loc, result, bound);
+    results.push_back(result);
+    return success();
   }
   results.push_back(ClipOp::create(ctx.builder, ctx.loc, ctx.resultType(),
                                    ctx.input(0), low, high));
@@ -582,9 +768,12 @@ LogicalResult convertSlice(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     axes = llvm::to_vector(llvm::seq<int64_t>(0, starts.size()));
   if (steps.empty())
     steps.assign(starts.size(), 1);
-  results.push_back(ctx.builder.createOrFold<SliceOp>(
-      ctx.loc, ctx.resultType(), ctx.input(0), i64Array(ctx, starts),
-      i64Array(ctx, ends), i64Array(ctx, axes), i64Array(ctx, steps)));
+  auto sliced = ctx.buildTyped<SliceOp>(
+      0, ctx.input(0), i64Array(ctx, starts), i64Array(ctx, ends),
+      i64Array(ctx, axes), i64Array(ctx, steps));
+  if (failed(sliced))
+    return failure();
+  results.push_back(*sliced);
   return success();
 }
 
@@ -613,8 +802,10 @@ LogicalResult convertSqueezeLike(NodeContext &ctx,
     for (auto [i, extent] : llvm::enumerate(ctx.inputType(0).getShape()))
       if (extent == 1)
         axes.push_back(i);
-  results.push_back(ctx.builder.createOrFold<Op>(
-      ctx.loc, ctx.resultType(), ctx.input(0), i64Array(ctx, axes)));
+  auto reshaped = ctx.buildTyped<Op>(0, ctx.input(0), i64Array(ctx, axes));
+  if (failed(reshaped))
+    return failure();
+  results.push_back(*reshaped);
   return success();
 }
 
@@ -700,14 +891,22 @@ LogicalResult convertLSTM(NodeContext &ctx, SmallVectorImpl<Value> &results) {
 } // namespace
 
 bool computesOwnResultType(StringRef opType) {
-  return opType == "Reshape" || opType == "Expand" ||
-         opType == "ConstantOfShape" || opType == "Concat";
+  return llvm::is_contained(
+      {"Reshape", "Expand", "ConstantOfShape", "Concat", "ReduceSum", "Slice",
+       "Squeeze", "Unsqueeze"},
+      opType);
 }
 
 const llvm::StringMap<NodeConverter> &nodeConverters() {
   static const llvm::StringMap<NodeConverter> table = {
       {"Abs", convertUnary<AbsOp>},
       {"Add", convertBinary<AddOp>},
+      {"CastLike", convertCastLike},
+      {"Dropout", convertDropout},
+      {"LayerNormalization", convertLayerNormalization},
+      {"PRelu", convertPRelu},
+      {"Size", convertSize},
+      {"Split", convertSplit},
       {"ArgMax", convertArgExtreme<ArgMaxOp>},
       {"ArgMin", convertArgExtreme<ArgMinOp>},
       {"ReduceL1", convertReduce<ReduceL1Op>},
@@ -743,7 +942,7 @@ const llvm::StringMap<NodeConverter> &nodeConverters() {
       {"Neg", convertUnary<NegOp>},
       {"Not", convertUnary<NotOp>},
       {"Or", convertBinary<OrOp>},
-      {"Pow", convertBinary<PowOp>},
+      {"Pow", convertPow},
       {"Reciprocal", convertUnary<ReciprocalOp>},
       {"Selu", convertActivation<SeluOp>},
       {"Sin", convertUnary<SinOp>},

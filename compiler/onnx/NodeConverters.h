@@ -9,6 +9,7 @@
 #define STRATA_COMPILER_ONNX_NODECONVERTERS_H
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/StringMap.h"
 
 #include <functional>
@@ -63,6 +64,35 @@ public:
   /// The constant a tensor-valued attribute holds.
   mlir::FailureOr<mlir::DenseElementsAttr>
   tensorAttr(const onnx::AttributeProto &attr) const;
+
+  /// Builds a graph op with the type ONNX inferred for output `i`, or, where
+  /// ONNX left it unknown, with the type the op infers itself. Inference
+  /// runs on the operation state first, so operands it rejects give an error
+  /// at the node (an inferring builder would abort). Folds like createOrFold.
+  template <typename Op, typename... Args>
+  mlir::FailureOr<mlir::Value> buildTyped(size_t i, Args &&...args) {
+    mlir::RankedTensorType declared = resultType(i);
+    mlir::OperationState state(loc, Op::getOperationName());
+    // Any type will do as the placeholder: inference replaces it.
+    Op::build(builder, state, declared ? mlir::Type(declared) : builder.getNoneType(),
+              std::forward<Args>(args)...);
+    if (!declared) {
+      llvm::SmallVector<mlir::Type> types;
+      if (mlir::failed(Op::inferReturnTypes(
+              builder.getContext(), loc, state.operands,
+              state.attributes.getDictionary(builder.getContext()),
+              state.getRawProperties(), state.regions, types)))
+        return mlir::failure();
+      state.types.assign(types.begin(), types.end());
+    }
+    mlir::Operation *op = builder.create(state);
+    llvm::SmallVector<mlir::Value, 1> folded;
+    if (mlir::succeeded(builder.tryFold(op, folded)) && !folded.empty()) {
+      op->erase();
+      return folded.front();
+    }
+    return op->getResult(0);
+  }
 
   /// Reports an error at the node; converters return failure after it.
   mlir::InFlightDiagnostic error() const;

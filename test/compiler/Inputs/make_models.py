@@ -206,7 +206,48 @@ def opset1_concat_reference(x):
     return np.concatenate([x, np.ones((2, 2), np.float32)], axis=1)
 
 
-MODELS = {f.__name__: f for f in [opset6_legacy_broadcast, opset1_concat,
+def layer_norm():
+    """LayerNormalization over the last two axes with scale, bias and the
+    Mean / InvStdDev outputs (opset 17)."""
+    rng = np.random.default_rng(3)
+    return model(
+        [helper.make_node("LayerNormalization", ["x", "scale", "bias"],
+                          ["y", "mean", "inv_std"], name="ln", axis=-2,
+                          epsilon=1e-3)],
+        [tensor("x", TensorProto.FLOAT, [2, 3, 4])],
+        [tensor("y", TensorProto.FLOAT, [2, 3, 4])],
+        [numpy_helper.from_array(rng.standard_normal((3, 4)).astype(np.float32), "scale"),
+         numpy_helper.from_array(rng.standard_normal((3, 4)).astype(np.float32), "bias")],
+        opset=17)
+
+
+def layer_norm_reference(x):
+    rng = np.random.default_rng(3)
+    scale = rng.standard_normal((3, 4)).astype(np.float32)
+    bias = rng.standard_normal((3, 4)).astype(np.float32)
+    mean = x.mean(axis=(1, 2), keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=(1, 2), keepdims=True)
+    return (x - mean) / np.sqrt(var + 1e-3) * scale + bias
+
+
+def split_prelu():
+    """Split into unequal parts (opset 13 input), PRelu on one of them."""
+    return model(
+        [helper.make_node("Split", ["x", "sizes"], ["a", "b"], name="split", axis=1),
+         helper.make_node("PRelu", ["b", "slope"], ["y"], name="prelu")],
+        [tensor("x", TensorProto.FLOAT, [2, 5])],
+        [tensor("y", TensorProto.FLOAT, [2, 3])],
+        [numpy_helper.from_array(np.array([2, 3], np.int64), "sizes"),
+         numpy_helper.from_array(np.array([0.1, 0.2, 0.3], np.float32), "slope")])
+
+
+def split_prelu_reference(x):
+    b = x[:, 2:]
+    return np.where(b < 0, b * np.array([0.1, 0.2, 0.3], np.float32), b)
+
+
+MODELS = {f.__name__: f for f in [layer_norm, split_prelu,
+                                  opset6_legacy_broadcast, opset1_concat,
                                   opset9_forms, opset7_broadcast,
                                   constant_of_shape_int, tiny_mlp, symbolic_batch, symbolic_inner,
                                   unsupported, conv_same_upper, shape_arithmetic,
