@@ -436,6 +436,30 @@ LogicalResult convertSplit(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   return success();
 }
 
+LogicalResult convertGatherElements(NodeContext &ctx,
+                                    SmallVectorImpl<Value> &results) {
+  results.push_back(GatherElementsOp::create(
+      ctx.builder, ctx.loc, ctx.resultType(), ctx.input(0), ctx.input(1),
+      ctx.builder.getI64IntegerAttr(ctx.intAttr("axis", 0))));
+  return success();
+}
+
+/// Trilu: the diagonal offset k is an optional constant input.
+LogicalResult convertTrilu(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  int64_t k = 0;
+  if (ctx.input(1)) {
+    auto constant = requireConstantInts(ctx, 1, "k");
+    if (failed(constant))
+      return failure();
+    k = constant->front();
+  }
+  results.push_back(TriluOp::create(
+      ctx.builder, ctx.loc, ctx.resultType(), ctx.input(0),
+      ctx.builder.getBoolAttr(ctx.intAttr("upper", 1) != 0),
+      ctx.builder.getI64IntegerAttr(k)));
+  return success();
+}
+
 LogicalResult convertConstant(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   RankedTensorType type = ctx.resultType();
   Attribute value;
@@ -901,6 +925,8 @@ const llvm::StringMap<NodeConverter> &nodeConverters() {
   static const llvm::StringMap<NodeConverter> table = {
       {"Abs", convertUnary<AbsOp>},
       {"Add", convertBinary<AddOp>},
+      {"GatherElements", convertGatherElements},
+      {"Trilu", convertTrilu},
       {"CastLike", convertCastLike},
       {"Dropout", convertDropout},
       {"LayerNormalization", convertLayerNormalization},

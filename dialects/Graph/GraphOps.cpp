@@ -748,6 +748,38 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
   return inferred(types, shape, elementTypeOf(adaptor.getInput()));
 }
 
+LogicalResult GatherElementsOp::inferReturnTypes(MLIRContext *,
+                                                 std::optional<Location> loc,
+                                                 Adaptor adaptor,
+                                                 SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<GatherElementsOp>(loc, adaptor.getOperands())))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(adaptor.getInput());
+  ArrayRef<int64_t> indices = shapeOf(adaptor.getIndices());
+  int64_t axisValue = static_cast<int64_t>(adaptor.getAxis());
+  if (!normalizeAxis(axisValue, x.size()))
+    return inferenceError<GatherElementsOp>(loc, "axis ", axisValue,
+                                            " is outside the input's rank");
+  if (indices.size() != x.size())
+    return inferenceError<GatherElementsOp>(
+        loc, "indices must have the input's rank ", x.size());
+  if (!isa<IntegerType>(elementTypeOf(adaptor.getIndices())))
+    return inferenceError<GatherElementsOp>(loc, "indices must be integers");
+  return inferred(types, indices, elementTypeOf(adaptor.getInput()));
+}
+
+LogicalResult TriluOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<TriluOp>(loc, adaptor.getInput())))
+    return failure();
+  if (tensorTypeOf(adaptor.getInput()).getRank() < 2)
+    return inferenceError<TriluOp>(loc, "expects an input of rank 2 or more");
+  types.push_back(adaptor.getInput().getType());
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Recurrent
 //===----------------------------------------------------------------------===//

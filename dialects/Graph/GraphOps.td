@@ -440,6 +440,33 @@ def Graph_GatherOp : Graph_Op<"gather", [Pure, InferTypeOpAdaptor]> {
   let hasFolder = 1;
 }
 
+def Graph_GatherElementsOp : Graph_Op<"gather_elements",
+    [Pure, InferTypeOpAdaptor]> {
+  let summary = "ONNX GatherElements: per-element picks along `axis`";
+  let description = [{
+    result[i][j][k] = input[indices[i][j][k]][j][k] for axis 0 (likewise for
+    other axes); the result has the indices' shape.
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$indices,
+                       DefaultValuedAttr<I64Attr, "0">:$axis);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat =
+      "$input `,` $indices attr-dict `:` functional-type(operands, results)";
+}
+
+def Graph_TriluOp : Graph_Op<"trilu", [Pure, InferTypeOpAdaptor]> {
+  let summary = "ONNX Trilu: keep the upper or lower triangle of the last two axes";
+  let description = [{
+    Keeps element (i, j) when j - i >= k (upper) or j - i <= k (lower) and
+    zeroes the rest; `k` is the importer-folded diagonal offset.
+  }];
+  let arguments = (ins AnyRankedTensor:$input,
+                       DefaultValuedAttr<BoolAttr, "true">:$upper,
+                       DefaultValuedAttr<I64Attr, "0">:$k);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
 //===----------------------------------------------------------------------===//
 // Recurrent
 //===----------------------------------------------------------------------===//

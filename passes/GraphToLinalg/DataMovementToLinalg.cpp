@@ -220,6 +220,69 @@ struct GatherOpLowering : OpRewritePattern<graph::GatherOp> {
   }
 };
 
+/// GatherElements: a generic over the indices reading the input at each
+/// index along `axis` (negative indices count from the end).
+struct GatherElementsOpLowering : OpRewritePattern<graph::GatherElementsOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::GatherElementsOp op,
+                                PatternRewriter &rewriter) const override {
+    auto inType = op.getInput().getType();
+    int64_t rank = inType.getRank();
+    int64_t axis = *graph::normalizeAxis(op.getAxis(), rank);
+    int64_t extent = inType.getDimSize(axis);
+    Value input = op.getInput();
+    Value result = buildParallelGeneric(
+        rewriter, op.getLoc(), op.getResult().getType(), op.getIndices(),
+        rewriter.getMultiDimIdentityMap(rank),
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value pick = arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
+          Value negative = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::slt, pick,
+              arith::ConstantIndexOp::create(b, l, 0));
+          Value wrapped = arith::AddIOp::create(
+              b, l, pick, arith::ConstantIndexOp::create(b, l, extent));
+          pick = arith::SelectOp::create(b, l, negative, wrapped, pick);
+          SmallVector<Value> indices;
+          for (int64_t d = 0; d < rank; ++d)
+            indices.push_back(d == axis ? pick
+                                        : Value(linalg::IndexOp::create(b, l, d)));
+          return tensor::ExtractOp::create(b, l, input, indices);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Trilu: keep element (i, j) of the last two axes when j - i >= k (upper)
+/// or j - i <= k (lower), else zero.
+struct TriluOpLowering : OpRewritePattern<graph::TriluOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::TriluOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = op.getResult().getType();
+    int64_t rank = type.getRank();
+    bool upper = op.getUpper();
+    int64_t k = op.getK();
+    Value result = buildBroadcastingGeneric(
+        rewriter, op.getLoc(), type, op.getInput(),
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value row = linalg::IndexOp::create(b, l, rank - 2);
+          Value column = linalg::IndexOp::create(b, l, rank - 1);
+          Value offset = arith::SubIOp::create(b, l, column, row);
+          Value keep = arith::CmpIOp::create(
+              b, l, upper ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sle,
+              offset, arith::ConstantIndexOp::create(b, l, k));
+          Type element = args[0].getType();
+          Value zero = element.isInteger(1)
+                           ? Value(arith::ConstantIntOp::create(b, l, 0, 1))
+                           : scalarConstant(b, l, element, 0);
+          return arith::SelectOp::create(b, l, keep, args[0], zero);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void strata::populateDataMovementToLinalgPatterns(RewritePatternSet &patterns) {
@@ -229,6 +292,7 @@ void strata::populateDataMovementToLinalgPatterns(RewritePatternSet &patterns) {
                ReshapeLikeLowering<graph::FlattenOp>,
                ReshapeLikeLowering<graph::SqueezeOp>,
                ReshapeLikeLowering<graph::UnsqueezeOp>, TransposeOpLowering,
-               ConcatOpLowering, SliceOpLowering, GatherOpLowering>(
+               ConcatOpLowering, SliceOpLowering, GatherOpLowering,
+               GatherElementsOpLowering, TriluOpLowering>(
       patterns.getContext());
 }

@@ -195,3 +195,27 @@ func.func @constant() -> tensor<2x2xi32> {
   %0 = graph.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi32>
   return %0 : tensor<2x2xi32>
 }
+
+// GatherElements reads the input at (index along the axis, own position
+// elsewhere), wrapping negative indices.
+// CHECK-LABEL: func.func @gather_elements
+// CHECK: linalg.generic {{.*}} ins(%arg1 : tensor<3x2xi64>) outs(%{{.*}} : tensor<3x2xf32>)
+// CHECK: %[[PICK:.+]] = arith.index_cast %{{.*}} : i64 to index
+// CHECK: %[[ROW:.+]] = linalg.index 0 : index
+// CHECK: tensor.extract %arg0[%[[ROW]], %{{.*}}] : tensor<3x4xf32>
+func.func @gather_elements(%x: tensor<3x4xf32>, %i: tensor<3x2xi64>) -> tensor<3x2xf32> {
+  %0 = graph.gather_elements %x, %i {axis = 1 : i64} : (tensor<3x4xf32>, tensor<3x2xi64>) -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}
+
+// Trilu compares column - row with k on the last two axes.
+// CHECK-LABEL: func.func @trilu_lower
+// CHECK: %[[ROW:.+]] = linalg.index 0 : index
+// CHECK: %[[COL:.+]] = linalg.index 1 : index
+// CHECK: %[[OFF:.+]] = arith.subi %[[COL]], %[[ROW]] : index
+// CHECK: arith.cmpi sle, %[[OFF]], %{{.*}} : index
+// CHECK: arith.select
+func.func @trilu_lower(%x: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  %0 = graph.trilu %x {upper = false, k = 1 : i64} : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}

@@ -238,3 +238,13 @@ func.func @reductions(%x: tensor<2x3x4xf32>) -> (tensor<2x1x4xf32>, tensor<3xf32
   %2 = graph.arg_max %x {axis = 2 : i64, select_last_index = true} : (tensor<2x3x4xf32>) -> tensor<2x3x1xi64>
   return %0, %1, %2 : tensor<2x1x4xf32>, tensor<3xf32>, tensor<2x3x1xi64>
 }
+
+// GatherElements takes the indices' shape; Trilu keeps its input's type.
+// CHECK-LABEL: func.func @gather_elements_and_trilu
+// CHECK: graph.gather_elements %arg0, %arg1 {axis = 1 : i64} : (tensor<3x4xf32>, tensor<3x2xi64>) -> tensor<3x2xf32>
+// CHECK: graph.trilu %arg0 {k = -1 : i64, upper = false} : (tensor<3x4xf32>) -> tensor<3x4xf32>
+func.func @gather_elements_and_trilu(%x: tensor<3x4xf32>, %i: tensor<3x2xi64>) -> (tensor<3x2xf32>, tensor<3x4xf32>) {
+  %0 = graph.gather_elements %x, %i {axis = 1 : i64} : (tensor<3x4xf32>, tensor<3x2xi64>) -> tensor<3x2xf32>
+  %1 = graph.trilu %x {upper = false, k = -1 : i64} : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %0, %1 : tensor<3x2xf32>, tensor<3x4xf32>
+}
