@@ -112,7 +112,8 @@ FailureOr<SmallVector<int64_t>> requireConstantInts(NodeContext &ctx, size_t i,
   if (auto values = ctx.constantInts(i))
     return *values;
   ctx.error() << "input '" << what
-              << "' must be a compile-time constant (it did not fold)";
+              << "' must be a compile-time constant (it did not fold; fix a "
+                 "model input with --freeze-input NAME=FILE.pb)";
   return failure();
 }
 

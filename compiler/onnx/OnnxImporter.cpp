@@ -54,6 +54,7 @@ private:
   }
 
   LogicalResult load();
+  LogicalResult freezeInputs();
   LogicalResult bindInputShapes();
   LogicalResult inferShapes();
   LogicalResult checkOperatorsSupported();
@@ -107,6 +108,32 @@ LogicalResult Importer::load() {
     error() << "opset " << opset << " is not supported (supported: "
             << kMinOpset << " to " << kMaxOpset << ")";
     return failure();
+  }
+  return success();
+}
+
+LogicalResult Importer::freezeInputs() {
+  auto *graph = model.mutable_graph();
+  for (const auto &[name, file] : options.frozenInputs) {
+    auto input = llvm::find_if(graph->input(), [&, name = name](const auto &in) {
+      return in.name() == name;
+    });
+    if (input == graph->input().end()) {
+      error() << "--freeze-input names '" << name
+              << "', which is not an input of the model";
+      return failure();
+    }
+    auto buffer = llvm::MemoryBuffer::getFile(file, false, false);
+    onnx::TensorProto tensor;
+    if (!buffer || !tensor.ParseFromArray((*buffer)->getBufferStart(),
+                                          (*buffer)->getBufferSize())) {
+      error() << "--freeze-input " << name << ": cannot read a TensorProto from '"
+              << file << "'";
+      return failure();
+    }
+    tensor.set_name(name);
+    *graph->add_initializer() = tensor;
+    graph->mutable_input()->erase(input);
   }
   return success();
 }
@@ -363,7 +390,8 @@ LogicalResult Importer::buildFunction(ModuleOp module) {
 
 OwningOpRef<ModuleOp> Importer::run() {
   if (failed(load()) || failed(checkOperatorsSupported()) ||
-      failed(bindInputShapes()) || failed(inferShapes()))
+      failed(freezeInputs()) || failed(bindInputShapes()) ||
+      failed(inferShapes()))
     return {};
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   if (failed(buildFunction(*module)))

@@ -22,6 +22,10 @@ struct OnnxImportOptions {
   /// Shapes for inputs with symbolic dimensions, by input name
   /// (--input-shape NAME=1x3x224x224).
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// Inputs turned into constants, by input name: the value is a TensorProto
+  /// (.pb) file (--freeze-input NAME=FILE). For shape-like inputs an
+  /// ahead-of-time compile must know.
+  std::map<std::string, std::string> frozenInputs;
   /// The name of the function the model becomes.
   std::string entryName = "main";
 };

@@ -42,6 +42,11 @@ cl::list<std::string> inputShapes(
     cl::desc("Bind an input's shape, e.g. --input-shape input=1x3x224x224 "
              "(a symbolic leading dimension defaults to 1)"),
     cl::value_desc("NAME=DxDx..."), cl::cat(category));
+cl::list<std::string> frozenInputs(
+    "freeze-input",
+    cl::desc("Make an input a constant with the value in a TensorProto .pb "
+             "file, e.g. --freeze-input shape=shape.pb (for shape-like inputs)"),
+    cl::value_desc("NAME=FILE"), cl::cat(category));
 cl::opt<strata::EmitStage> emit(
     "emit", cl::desc("Stop after a stage and write its output"),
     cl::init(strata::EmitStage::Object),
@@ -114,6 +119,16 @@ int main(int argc, char **argv) {
       return 2;
     }
     options.import.inputShapes[input.str()] = shape;
+  }
+
+  for (const std::string &binding : frozenInputs) {
+    auto [input, file] = StringRef(binding).split('=');
+    if (input.empty() || file.empty()) {
+      errs() << "stratac: error: --freeze-input '" << binding
+             << "' is not NAME=FILE\n";
+      return 2;
+    }
+    options.import.frozenInputs[input.str()] = file.str();
   }
 
   mlir::DialectRegistry registry;

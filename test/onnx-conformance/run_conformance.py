@@ -11,6 +11,12 @@ runner does (numpy assert_allclose, rtol 1e-3, atol 1e-7). Each test is:
   unsupported  stratac rejected the model (its one-line error is kept);
   out of scope training ops, sequence/optional types, string tensors.
 
+A model whose shape-like inputs (Reshape's shape, Slice's bounds, ...) are
+graph inputs cannot be compiled ahead of time as is; when stratac says such
+an input must be a constant, the runner freezes the int64 inputs whose value
+is the same in every data set (stratac --freeze-input) and tries again. The
+table lists the tests that pass that way.
+
 Compiles run in parallel. The runner prints `N passed, N failed` (unsupported
 tests count as failed), writes docs/conformance.md with --table, and with
 --baseline FILE exits 1 when a test listed there no longer passes
@@ -89,18 +95,66 @@ def compare(expected, got):
     return f"max abs error {float(error.max()):.3g}"
 
 
+def data_sets(directory):
+    return sorted(glob.glob(os.path.join(directory, "test_data_set_*")))
+
+
+def numbered(paths):
+    return sorted(paths, key=lambda p: int(re.findall(r"\d+", os.path.basename(p))[0]))
+
+
+def freezable_inputs(directory):
+    """{input index: (name, .pb path)} for int64 graph inputs whose value is
+    the same in every data set: shape-like inputs an AOT compile may fix."""
+    import onnx
+    model = onnx.load(os.path.join(directory, "model.onnx"), load_external_data=False)
+    initializers = {t.name for t in model.graph.initializer}
+    inputs = [i for i in model.graph.input if i.name not in initializers]
+    frozen = {}
+    sets = data_sets(directory)
+    for index, info in enumerate(inputs):
+        if info.type.tensor_type.elem_type != TensorProto.INT64 or not sets:
+            continue
+        paths = [os.path.join(d, f"input_{index}.pb") for d in sets]
+        if not all(os.path.exists(p) for p in paths):
+            continue
+        values = [load_tensor(p) for p in paths]
+        if all(np.array_equal(values[0], v) for v in values[1:]):
+            frozen[index] = (info.name, paths[0])
+    return frozen
+
+
+def compile_model(stratac, directory, out, timeout, frozen):
+    command = [stratac, os.path.join(directory, "model.onnx"), "--emit=shared",
+               "--name", "model", "-o", out]
+    for name, path in frozen.values():
+        command.append(f"--freeze-input={name}={path}")
+    subprocess.run(["rm", "-rf", out])
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+
+
+def needs_frozen_inputs(stderr):
+    return "must be a compile-time constant" in stderr or \
+        "no static shape after ONNX shape inference" in stderr
+
+
 def run_test(test, stratac, strata_run, work, timeout):
     folder, name, directory = test
     reason = out_of_scope_reason(name)
     if reason:
         return {"folder": folder, "name": name, "status": "out of scope", "detail": reason}
     out = os.path.join(work, folder, name)
-    subprocess.run(["rm", "-rf", out])
+    frozen = {}
     try:
-        compiled = subprocess.run(
-            [stratac, os.path.join(directory, "model.onnx"), "--emit=shared",
-             "--name", "model", "-o", out],
-            capture_output=True, text=True, timeout=timeout)
+        compiled = compile_model(stratac, directory, out, timeout, frozen)
+        if compiled.returncode == 2 and needs_frozen_inputs(compiled.stderr):
+            frozen = freezable_inputs(directory)
+            if frozen:
+                retry = compile_model(stratac, directory, out, timeout, frozen)
+                if retry.returncode == 0:
+                    compiled = retry
+                else:
+                    frozen = {}
     except subprocess.TimeoutExpired:
         return {"folder": folder, "name": name, "status": "fail",
                 "detail": f"stratac timed out after {timeout} s"}
@@ -111,11 +165,10 @@ def run_test(test, stratac, strata_run, work, timeout):
         if compiled.returncode < 0:
             detail = f"stratac crashed (signal {-compiled.returncode})"
         return {"folder": folder, "name": name, "status": status, "detail": detail}
-    for data_set in sorted(glob.glob(os.path.join(directory, "test_data_set_*"))):
-        inputs = sorted(glob.glob(os.path.join(data_set, "input_*.pb")),
-                        key=lambda p: int(re.findall(r"\d+", os.path.basename(p))[0]))
-        expected = sorted(glob.glob(os.path.join(data_set, "output_*.pb")),
-                          key=lambda p: int(re.findall(r"\d+", os.path.basename(p))[0]))
+    for data_set in data_sets(directory):
+        inputs = numbered(glob.glob(os.path.join(data_set, "input_*.pb")))
+        inputs = [p for i, p in enumerate(inputs) if i not in frozen]
+        expected = numbered(glob.glob(os.path.join(data_set, "output_*.pb")))
         outputs = [os.path.join(out, f"{os.path.basename(data_set)}_out{i}.npy")
                    for i in range(len(expected))]
         command = [strata_run, out]
@@ -138,7 +191,9 @@ def run_test(test, stratac, strata_run, work, timeout):
                 return {"folder": folder, "name": name, "status": "fail",
                         "detail": f"{os.path.basename(data_set)} output {index}: {mismatch}"}
     subprocess.run(["rm", "-rf", out])
-    return {"folder": folder, "name": name, "status": "pass", "detail": ""}
+    frozen_names = ", ".join(sorted(n for n, _ in frozen.values()))
+    return {"folder": folder, "name": name, "status": "pass",
+            "detail": f"frozen inputs: {frozen_names}" if frozen else ""}
 
 
 def op_types(directory):
@@ -200,6 +255,15 @@ def write_table(path, results, tests, elapsed, jobs):
               "| operator | pass | tests |", "| --- | ---: | ---: |"]
     for op in sorted(ops):
         lines.append(f"| {op} | {ops[op][0]} | {ops[op][1]} |")
+    frozen = [r for r in results if r["status"] == "pass" and r["detail"]]
+    lines += ["", "## Passing with frozen inputs", "",
+              "These models take shape-like values (Reshape's shape, Slice's bounds,",
+              "reduction axes) as graph inputs. They compile once those int64 inputs",
+              "are fixed with `stratac --freeze-input NAME=FILE.pb`, using the value",
+              "every data set shares.", "",
+              "| folder | test | frozen |", "| --- | --- | --- |"]
+    for r in sorted(frozen, key=lambda r: (r["folder"], r["name"])):
+        lines.append(f"| {r['folder']} | {r['name']} | {r['detail'].split(': ', 1)[1]} |")
     lines += ["", "## Tests that do not pass", "",
               "| folder | test | status | reason |", "| --- | --- | --- | --- |"]
     for r in sorted(results, key=lambda r: (r["folder"], r["name"])):

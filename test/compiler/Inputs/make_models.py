@@ -246,7 +246,16 @@ def split_prelu_reference(x):
     return np.where(b < 0, b * np.array([0.1, 0.2, 0.3], np.float32), b)
 
 
-MODELS = {f.__name__: f for f in [layer_norm, split_prelu,
+def reshape_shape_input():
+    """Reshape whose target shape is a graph input (an AOT compile must freeze
+    it); writes shape.pb, the value to freeze."""
+    return model(
+        [helper.make_node("Reshape", ["x", "shape"], ["y"], name="reshape")],
+        [tensor("x", TensorProto.FLOAT, [2, 6]), tensor("shape", TensorProto.INT64, [2])],
+        [tensor("y", TensorProto.FLOAT, [3, 4])])
+
+
+MODELS = {f.__name__: f for f in [layer_norm, split_prelu, reshape_shape_input,
                                   opset6_legacy_broadcast, opset1_concat,
                                   opset9_forms, opset7_broadcast,
                                   constant_of_shape_int, tiny_mlp, symbolic_batch, symbolic_inner,
@@ -288,6 +297,10 @@ def main():
             m = MODELS[name]()
             onnx.checker.check_model(m)
             onnx.save(m, path)
+            if name == "reshape_shape_input":
+                shape = numpy_helper.from_array(np.array([3, 4], np.int64), "shape")
+                with open(os.path.join(out, "shape.pb"), "wb") as f:
+                    f.write(shape.SerializeToString())
             reference = globals().get(name + "_reference")
             if reference:
                 # A seeded input and numpy's answer, for run-and-compare tests.
