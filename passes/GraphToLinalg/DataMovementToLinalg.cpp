@@ -178,6 +178,17 @@ struct SliceOpLowering : OpRewritePattern<graph::SliceOp> {
   }
 };
 
+/// An ONNX index (any integer type) as an `index`, negative values counting
+/// from the end of an axis of `extent` elements.
+Value wrappedIndex(OpBuilder &b, Location loc, Value index, int64_t extent) {
+  Value pick = arith::IndexCastOp::create(b, loc, b.getIndexType(), index);
+  Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, pick,
+                                         arith::ConstantIndexOp::create(b, loc, 0));
+  Value wrapped = arith::AddIOp::create(
+      b, loc, pick, arith::ConstantIndexOp::create(b, loc, extent));
+  return arith::SelectOp::create(b, loc, negative, wrapped, pick);
+}
+
 /// Gather: a generic over the result reading the index tensor and then the
 /// input at that index (negative indices count from the end).
 struct GatherOpLowering : OpRewritePattern<graph::GatherOp> {
@@ -200,13 +211,7 @@ struct GatherOpLowering : OpRewritePattern<graph::GatherOp> {
     Value result = buildParallelGeneric(
         rewriter, loc, type, op.getIndices(), indexMap,
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-          Value pick = arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
-          Value zero = arith::ConstantIndexOp::create(b, l, 0);
-          Value wrapped = arith::AddIOp::create(
-              b, l, pick, arith::ConstantIndexOp::create(b, l, extent));
-          Value negative = arith::CmpIOp::create(
-              b, l, arith::CmpIPredicate::slt, pick, zero);
-          pick = arith::SelectOp::create(b, l, negative, wrapped, pick);
+          Value pick = wrappedIndex(b, l, args[0], extent);
           SmallVector<Value> indices;
           for (int64_t d = 0; d < axis; ++d)
             indices.push_back(linalg::IndexOp::create(b, l, d));
@@ -235,13 +240,7 @@ struct GatherElementsOpLowering : OpRewritePattern<graph::GatherElementsOp> {
         rewriter, op.getLoc(), op.getResult().getType(), op.getIndices(),
         rewriter.getMultiDimIdentityMap(rank),
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-          Value pick = arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
-          Value negative = arith::CmpIOp::create(
-              b, l, arith::CmpIPredicate::slt, pick,
-              arith::ConstantIndexOp::create(b, l, 0));
-          Value wrapped = arith::AddIOp::create(
-              b, l, pick, arith::ConstantIndexOp::create(b, l, extent));
-          pick = arith::SelectOp::create(b, l, negative, wrapped, pick);
+          Value pick = wrappedIndex(b, l, args[0], extent);
           SmallVector<Value> indices;
           for (int64_t d = 0; d < rank; ++d)
             indices.push_back(d == axis ? pick

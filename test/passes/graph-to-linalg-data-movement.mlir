@@ -145,9 +145,9 @@ func.func @slice_negative_step(%y: tensor<2x5x4xf32>) -> tensor<2x3x2xf32> {
 // CHECK-NEXT: ^bb0(%[[IDX:.+]]: i64, %{{.+}}: f32):
 // CHECK-NEXT: %[[P:.+]] = arith.index_cast %[[IDX]] : i64 to index
 // CHECK-NEXT: %[[ZERO:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[NEG:.+]] = arith.cmpi slt, %[[P]], %[[ZERO]] : index
 // CHECK-NEXT: %[[EXT:.+]] = arith.constant 3 : index
 // CHECK-NEXT: %[[WRAP:.+]] = arith.addi %[[P]], %[[EXT]] : index
-// CHECK-NEXT: %[[NEG:.+]] = arith.cmpi slt, %[[P]], %[[ZERO]] : index
 // CHECK-NEXT: %[[SEL:.+]] = arith.select %[[NEG]], %[[WRAP]], %[[P]] : index
 // CHECK-NEXT: %[[D0:.+]] = linalg.index 0 : index
 // CHECK-NEXT: %[[D2:.+]] = linalg.index 2 : index
