@@ -135,8 +135,10 @@ LogicalResult expectBroadcast(NodeContext &ctx, Value a, Value b,
 
 template <typename Op>
 LogicalResult convertUnary(NodeContext &ctx, SmallVectorImpl<Value> &results) {
-  results.push_back(ctx.builder.createOrFold<Op>(ctx.loc, ctx.resultType(),
-                                                 ctx.input(0)));
+  auto result = ctx.buildTyped<Op>(0, ctx.input(0));
+  if (failed(result))
+    return failure();
+  results.push_back(*result);
   return success();
 }
 
@@ -458,6 +460,86 @@ LogicalResult convertTrilu(NodeContext &ctx, SmallVectorImpl<Value> &results) {
       ctx.builder, ctx.loc, ctx.resultType(), ctx.input(0),
       ctx.builder.getBoolAttr(ctx.intAttr("upper", 1) != 0),
       ctx.builder.getI64IntegerAttr(k)));
+  return success();
+}
+
+/// The negative log-likelihood of `logProb` [N, C, d...] at integer
+/// `target` [N, d...], with optional class `weight` [C], `ignore_index` and
+/// ONNX's reduction (none, sum, mean over the weights that count). Shared by
+/// NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss.
+FailureOr<Value> negativeLogLikelihood(NodeContext &ctx, Value logProb,
+                                       Value target, Value weight) {
+  OpBuilder &b = ctx.builder;
+  Location loc = ctx.loc;
+  auto logType = cast<RankedTensorType>(logProb.getType());
+  auto targetType = cast<RankedTensorType>(target.getType());
+  Type element = logType.getElementType();
+  if (!isa<FloatType>(element) || !isa<IntegerType>(targetType.getElementType()))
+    return ctx.error() << "expects float scores and integer targets";
+  if (logType.getRank() != targetType.getRank() + 1)
+    return ctx.error() << "target must have the input's rank minus one";
+  std::string reduction = ctx.stringAttr("reduction", "mean");
+  if (reduction != "none" && reduction != "sum" && reduction != "mean")
+    return ctx.error() << "unknown reduction '" << reduction << "'";
+
+  // Ignored targets count as class 0 with weight 0.
+  Value counted = scalarTensor(ctx, b.getI1Type(), 1);
+  Value index = target;
+  if (const auto *ignore = ctx.attribute("ignore_index")) {
+    Value ignored = scalarTensor(ctx, targetType.getElementType(), ignore->i());
+    counted = b.createOrFold<NotOp>(loc, b.createOrFold<EqualOp>(loc, target, ignored));
+    index = b.createOrFold<WhereOp>(
+        loc, counted, target, scalarTensor(ctx, targetType.getElementType(), 0));
+  }
+  Value one = scalarTensor(ctx, element, 1), zero = scalarTensor(ctx, element, 0);
+  Value classWeight = one;
+  if (weight)
+    classWeight = b.createOrFold<GatherOp>(loc, weight, index, b.getI64IntegerAttr(0));
+  Value effectiveWeight = b.createOrFold<WhereOp>(
+      loc, b.createOrFold<ExpandOp>(loc, targetType.clone(b.getI1Type()), counted),
+      b.createOrFold<ExpandOp>(loc, targetType.clone(element), classWeight),
+      zero);
+
+  // picked[n, d...] = logProb[n, index[n, d...], d...]
+  auto unitAxis = b.getDenseI64ArrayAttr({1});
+  Value column = b.createOrFold<UnsqueezeOp>(loc, index, unitAxis);
+  Value picked = b.createOrFold<SqueezeOp>(
+      loc, b.createOrFold<GatherElementsOp>(loc, logProb, column, b.getI64IntegerAttr(1)),
+      unitAxis);
+  Value loss = b.createOrFold<NegOp>(loc, b.createOrFold<MulOp>(loc, picked, effectiveWeight));
+  if (reduction == "none")
+    return loss;
+  auto all = b.getDenseI64ArrayAttr(llvm::to_vector(llvm::seq<int64_t>(0, targetType.getRank())));
+  Value total = b.createOrFold<ReduceSumOp>(loc, loss, all, b.getBoolAttr(false));
+  if (reduction == "sum")
+    return total;
+  Value weightSum = b.createOrFold<ReduceSumOp>(loc, effectiveWeight, all,
+                                                b.getBoolAttr(false));
+  return b.createOrFold<DivOp>(loc, total, weightSum);
+}
+
+LogicalResult convertNegativeLogLikelihoodLoss(NodeContext &ctx,
+                                               SmallVectorImpl<Value> &results) {
+  auto loss = negativeLogLikelihood(ctx, ctx.input(0), ctx.input(1), ctx.input(2));
+  if (failed(loss))
+    return failure();
+  results.push_back(*loss);
+  return success();
+}
+
+/// SoftmaxCrossEntropyLoss: LogSoftmax over the class axis, then the
+/// negative log-likelihood; the optional second output is the log-probability.
+LogicalResult convertSoftmaxCrossEntropyLoss(NodeContext &ctx,
+                                             SmallVectorImpl<Value> &results) {
+  if (ctx.inputType(0).getRank() < 2)
+    return ctx.error() << "scores must have a class axis";
+  Value logProb = LogSoftmaxOp::create(ctx.builder, ctx.loc, ctx.input(0),
+                                       ctx.builder.getI64IntegerAttr(1));
+  auto loss = negativeLogLikelihood(ctx, logProb, ctx.input(1), ctx.input(2));
+  if (failed(loss))
+    return failure();
+  results.push_back(*loss);
+  results.push_back(logProb);
   return success();
 }
 
@@ -918,7 +1000,8 @@ LogicalResult convertLSTM(NodeContext &ctx, SmallVectorImpl<Value> &results) {
 bool computesOwnResultType(StringRef opType) {
   return llvm::is_contained(
       {"Reshape", "Expand", "ConstantOfShape", "Concat", "ReduceSum", "Slice",
-       "Squeeze", "Unsqueeze"},
+       "Squeeze", "Unsqueeze", "Identity", "NegativeLogLikelihoodLoss",
+       "SoftmaxCrossEntropyLoss"},
       opType);
 }
 
@@ -926,6 +1009,8 @@ const llvm::StringMap<NodeConverter> &nodeConverters() {
   static const llvm::StringMap<NodeConverter> table = {
       {"Abs", convertUnary<AbsOp>},
       {"Add", convertBinary<AddOp>},
+      {"NegativeLogLikelihoodLoss", convertNegativeLogLikelihoodLoss},
+      {"SoftmaxCrossEntropyLoss", convertSoftmaxCrossEntropyLoss},
       {"GatherElements", convertGatherElements},
       {"Trilu", convertTrilu},
       {"CastLike", convertCastLike},

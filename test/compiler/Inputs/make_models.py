@@ -255,7 +255,19 @@ def reshape_shape_input():
         [tensor("y", TensorProto.FLOAT, [3, 4])])
 
 
+def softmax_cross_entropy():
+    """SoftmaxCrossEntropyLoss with class weights and an ignored label."""
+    return model(
+        [helper.make_node("SoftmaxCrossEntropyLoss", ["scores", "labels", "w"],
+                          ["loss"], name="sce", ignore_index=2)],
+        [tensor("scores", TensorProto.FLOAT, [3, 4]),
+         tensor("labels", TensorProto.INT64, [3])],
+        [tensor("loss", TensorProto.FLOAT, [])],
+        [numpy_helper.from_array(np.array([1.0, 2.0, 0.5, 1.5], np.float32), "w")])
+
+
 MODELS = {f.__name__: f for f in [layer_norm, split_prelu, reshape_shape_input,
+                                  softmax_cross_entropy,
                                   opset6_legacy_broadcast, opset1_concat,
                                   opset9_forms, opset7_broadcast,
                                   constant_of_shape_int, tiny_mlp, symbolic_batch, symbolic_inner,
