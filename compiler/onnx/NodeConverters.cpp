@@ -16,6 +16,8 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <cmath>
+
 using namespace mlir;
 using namespace strata::graph;
 
@@ -543,6 +545,89 @@ LogicalResult convertSoftmaxCrossEntropyLoss(NodeContext &ctx,
   return success();
 }
 
+/// Range with constant start, limit and delta folds to a constant.
+LogicalResult convertRange(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  std::optional<double> start = ctx.constantScalar(0), limit = ctx.constantScalar(1),
+                        delta = ctx.constantScalar(2);
+  if (!start || !limit || !delta)
+    return ctx.error() << "start, limit and delta must be compile-time constants "
+                          "(fix model inputs with --freeze-input NAME=FILE.pb)";
+  if (*delta == 0)
+    return ctx.error() << "delta must be non-zero";
+  int64_t count = std::max<int64_t>(
+      0, static_cast<int64_t>(std::ceil((*limit - *start) / *delta)));
+  Type element = ctx.inputType(0).getElementType();
+  auto type = RankedTensorType::get({count}, element);
+  SmallVector<Attribute> values;
+  for (int64_t i = 0; i < count; ++i) {
+    double value = *start + i * *delta;
+    values.push_back(isa<FloatType>(element)
+                         ? Attribute(FloatAttr::get(element, value))
+                         : Attribute(IntegerAttr::get(element, static_cast<int64_t>(value))));
+  }
+  results.push_back(ConstantOp::create(ctx.builder, ctx.loc, type,
+                                       DenseElementsAttr::get(type, values)));
+  return success();
+}
+
+/// Tile: each axis gains a leading copy axis (unsqueeze), the copies are
+/// broadcast (expand) and folded back into the axis (reshape).
+LogicalResult convertTile(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  auto repeats = requireConstantInts(ctx, 1, "repeats");
+  if (failed(repeats))
+    return failure();
+  RankedTensorType type = ctx.inputType(0);
+  int64_t rank = type.getRank();
+  if (static_cast<int64_t>(repeats->size()) != rank)
+    return ctx.error() << "repeats has " << repeats->size() << " entries for a rank-"
+                       << rank << " input";
+  OpBuilder &b = ctx.builder;
+  SmallVector<int64_t> axes, expanded, tiled;
+  for (int64_t d = 0; d < rank; ++d) {
+    axes.push_back(2 * d);
+    expanded.append({(*repeats)[d], type.getDimSize(d)});
+    tiled.push_back((*repeats)[d] * type.getDimSize(d));
+  }
+  Value x = b.createOrFold<UnsqueezeOp>(ctx.loc, ctx.input(0),
+                                        b.getDenseI64ArrayAttr(axes));
+  x = b.createOrFold<ExpandOp>(ctx.loc, type.clone(expanded), x);
+  results.push_back(b.createOrFold<ReshapeOp>(ctx.loc, type.clone(tiled), x));
+  return success();
+}
+
+/// DepthToSpace (DCR or CRD) and SpaceToDepth on NCHW: reshape, transpose,
+/// reshape, as ONNX defines them.
+template <bool ToSpace>
+LogicalResult convertDepthSpace(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  RankedTensorType type = ctx.inputType(0);
+  if (type.getRank() != 4)
+    return ctx.error() << "expects a rank-4 NCHW input";
+  int64_t bs = ctx.intAttr("blocksize", 0);
+  int64_t n = type.getDimSize(0), c = type.getDimSize(1), h = type.getDimSize(2),
+          w = type.getDimSize(3);
+  if (bs <= 0 || (ToSpace ? c % (bs * bs) : h % bs + w % bs) != 0)
+    return ctx.error() << "blocksize " << bs << " does not divide the input";
+  OpBuilder &b = ctx.builder;
+  SmallVector<int64_t> split, perm, merged;
+  if (ToSpace) {
+    bool crd = ctx.stringAttr("mode", "DCR") == "CRD";
+    int64_t depth = c / (bs * bs);
+    split = crd ? SmallVector<int64_t>{n, depth, bs, bs, h, w}
+                : SmallVector<int64_t>{n, bs, bs, depth, h, w};
+    perm = crd ? SmallVector<int64_t>{0, 1, 4, 2, 5, 3}
+               : SmallVector<int64_t>{0, 3, 4, 1, 5, 2};
+    merged = {n, depth, h * bs, w * bs};
+  } else {
+    split = {n, c, h / bs, bs, w / bs, bs};
+    perm = {0, 3, 5, 1, 2, 4};
+    merged = {n, c * bs * bs, h / bs, w / bs};
+  }
+  Value x = b.createOrFold<ReshapeOp>(ctx.loc, type.clone(split), ctx.input(0));
+  x = b.createOrFold<TransposeOp>(ctx.loc, x, b.getDenseI64ArrayAttr(perm));
+  results.push_back(b.createOrFold<ReshapeOp>(ctx.loc, type.clone(merged), x));
+  return success();
+}
+
 LogicalResult convertConstant(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   RankedTensorType type = ctx.resultType();
   Attribute value;
@@ -1001,7 +1086,8 @@ bool computesOwnResultType(StringRef opType) {
   return llvm::is_contained(
       {"Reshape", "Expand", "ConstantOfShape", "Concat", "ReduceSum", "Slice",
        "Squeeze", "Unsqueeze", "Identity", "NegativeLogLikelihoodLoss",
-       "SoftmaxCrossEntropyLoss"},
+       "SoftmaxCrossEntropyLoss", "Range", "Tile", "DepthToSpace",
+       "SpaceToDepth"},
       opType);
 }
 
@@ -1009,6 +1095,10 @@ const llvm::StringMap<NodeConverter> &nodeConverters() {
   static const llvm::StringMap<NodeConverter> table = {
       {"Abs", convertUnary<AbsOp>},
       {"Add", convertBinary<AddOp>},
+      {"DepthToSpace", convertDepthSpace</*ToSpace=*/true>},
+      {"Range", convertRange},
+      {"SpaceToDepth", convertDepthSpace</*ToSpace=*/false>},
+      {"Tile", convertTile},
       {"NegativeLogLikelihoodLoss", convertNegativeLogLikelihoodLoss},
       {"SoftmaxCrossEntropyLoss", convertSoftmaxCrossEntropyLoss},
       {"GatherElements", convertGatherElements},

@@ -13,8 +13,9 @@ runner does (numpy assert_allclose, rtol 1e-3, atol 1e-7). Each test is:
 
 A model whose shape-like inputs (Reshape's shape, Slice's bounds, ...) are
 graph inputs cannot be compiled ahead of time as is; when stratac says such
-an input must be a constant, the runner freezes the int64 inputs whose value
-is the same in every data set (stratac --freeze-input) and tries again. The
+an input must be a constant, the runner freezes the int64 and scalar inputs
+whose value is the same in every data set (stratac --freeze-input) and tries
+again. The
 table lists the tests that pass that way.
 
 Compiles run in parallel. The runner prints `N passed, N failed` (unsupported
@@ -104,8 +105,9 @@ def numbered(paths):
 
 
 def freezable_inputs(directory):
-    """{input index: (name, .pb path)} for int64 graph inputs whose value is
-    the same in every data set: shape-like inputs an AOT compile may fix."""
+    """{input index: (name, .pb path)} for int64 or scalar graph inputs whose
+    value is the same in every data set: shape-like inputs (and Range's
+    bounds) an AOT compile may fix."""
     import onnx
     model = onnx.load(os.path.join(directory, "model.onnx"), load_external_data=False)
     initializers = {t.name for t in model.graph.initializer}
@@ -113,7 +115,8 @@ def freezable_inputs(directory):
     frozen = {}
     sets = data_sets(directory)
     for index, info in enumerate(inputs):
-        if info.type.tensor_type.elem_type != TensorProto.INT64 or not sets:
+        scalar = len(info.type.tensor_type.shape.dim) == 0
+        if (info.type.tensor_type.elem_type != TensorProto.INT64 and not scalar) or not sets:
             continue
         paths = [os.path.join(d, f"input_{index}.pb") for d in sets]
         if not all(os.path.exists(p) for p in paths):
@@ -134,7 +137,7 @@ def compile_model(stratac, directory, out, timeout, frozen):
 
 
 def needs_frozen_inputs(stderr):
-    return "must be a compile-time constant" in stderr or \
+    return "compile-time constant" in stderr or \
         "no static shape after ONNX shape inference" in stderr
 
 
@@ -258,9 +261,9 @@ def write_table(path, results, tests, elapsed, jobs):
     frozen = [r for r in results if r["status"] == "pass" and r["detail"]]
     lines += ["", "## Passing with frozen inputs", "",
               "These models take shape-like values (Reshape's shape, Slice's bounds,",
-              "reduction axes) as graph inputs. They compile once those int64 inputs",
-              "are fixed with `stratac --freeze-input NAME=FILE.pb`, using the value",
-              "every data set shares.", "",
+              "reduction axes, Range's bounds) as graph inputs. They compile once those",
+              "int64 or scalar inputs are fixed with `stratac --freeze-input NAME=FILE.pb`,",
+              "using the value every data set shares.", "",
               "| folder | test | frozen |", "| --- | --- | --- |"]
     for r in sorted(frozen, key=lambda r: (r["folder"], r["name"])):
         lines.append(f"| {r['folder']} | {r['name']} | {r['detail'].split(': ', 1)[1]} |")

@@ -266,7 +266,24 @@ def softmax_cross_entropy():
         [numpy_helper.from_array(np.array([1.0, 2.0, 0.5, 1.5], np.float32), "w")])
 
 
+def depth_to_space_tile():
+    """DepthToSpace (DCR, blocksize 2) then Tile doubling the last axis."""
+    return model(
+        [helper.make_node("DepthToSpace", ["x"], ["d"], name="d2s", blocksize=2),
+         helper.make_node("Tile", ["d", "repeats"], ["y"], name="tile")],
+        [tensor("x", TensorProto.FLOAT, [1, 8, 2, 3])],
+        [tensor("y", TensorProto.FLOAT, [1, 2, 4, 12])],
+        [numpy_helper.from_array(np.array([1, 1, 1, 2], np.int64), "repeats")])
+
+
+def depth_to_space_tile_reference(x):
+    b, c, h, w = x.shape
+    d = x.reshape(b, 2, 2, c // 4, h, w).transpose(0, 3, 4, 1, 5, 2)
+    return np.tile(d.reshape(b, c // 4, h * 2, w * 2), (1, 1, 1, 2))
+
+
 MODELS = {f.__name__: f for f in [layer_norm, split_prelu, reshape_shape_input,
+                                  depth_to_space_tile,
                                   softmax_cross_entropy,
                                   opset6_legacy_broadcast, opset1_concat,
                                   opset9_forms, opset7_broadcast,
