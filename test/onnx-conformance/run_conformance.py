@@ -304,6 +304,10 @@ def main():
             lambda t: run_test(t, args.stratac, args.strata_run, args.work, args.timeout),
             tests))
     elapsed = time.time() - start
+    # Reasons name files: keep this machine's scratch directory out of them.
+    work = os.path.abspath(args.work)
+    for r in results:
+        r["detail"] = r["detail"].replace(work, "<work>")
 
     counts = {}
     for r in results:
