@@ -20,101 +20,6 @@ using namespace strata::lowering;
 
 namespace {
 
-/// Binary arithmetic: one broadcasting generic whose body is `Build`.
-template <typename GraphOp, Value (*Build)(OpBuilder &, Location, Value, Value)>
-struct BinaryOpLowering : OpRewritePattern<GraphOp> {
-  using OpRewritePattern<GraphOp>::OpRewritePattern;
-  LogicalResult matchAndRewrite(GraphOp op,
-                                PatternRewriter &rewriter) const override {
-    auto type = cast<RankedTensorType>(op.getType());
-    Value result = buildBroadcastingGeneric(
-        rewriter, op.getLoc(), type, {op.getLhs(), op.getRhs()},
-        [](OpBuilder &b, Location loc, ValueRange args) {
-          return Build(b, loc, args[0], args[1]);
-        });
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-};
-
-/// Unary float activations; `Build` maps one scalar.
-template <typename GraphOp>
-struct UnaryOpLowering : OpRewritePattern<GraphOp> {
-  using Builder = Value (*)(OpBuilder &, Location, Value);
-  UnaryOpLowering(MLIRContext *context, Builder build)
-      : OpRewritePattern<GraphOp>(context), build(build) {}
-  LogicalResult matchAndRewrite(GraphOp op,
-                                PatternRewriter &rewriter) const override {
-    auto type = cast<RankedTensorType>(op.getType());
-    if (!isa<FloatType>(type.getElementType()) && !std::is_same_v<GraphOp, graph::ReluOp>)
-      return rewriter.notifyMatchFailure(op, "expects a floating-point tensor");
-    Value result = buildBroadcastingGeneric(
-        rewriter, op.getLoc(), type, op.getInput(),
-        [&](OpBuilder &b, Location loc, ValueRange args) {
-          return build(b, loc, args[0]);
-        });
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-  Builder build;
-};
-
-Value buildRelu(OpBuilder &b, Location loc, Value x) {
-  return max(b, loc, x, scalarConstant(b, loc, x.getType(), 0.0));
-}
-
-Value buildSigmoid(OpBuilder &b, Location loc, Value x) {
-  // 1 / (1 + exp(-x)): exp overflows to +inf for very negative x, giving 0.
-  Value one = scalarConstant(b, loc, x.getType(), 1.0);
-  Value negated = arith::NegFOp::create(b, loc, x);
-  Value exp = math::ExpOp::create(b, loc, negated);
-  return arith::DivFOp::create(b, loc, one, arith::AddFOp::create(b, loc, one, exp));
-}
-
-Value buildTanh(OpBuilder &b, Location loc, Value x) {
-  return math::TanhOp::create(b, loc, x);
-}
-
-struct ClipOpLowering : OpRewritePattern<graph::ClipOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(graph::ClipOp op,
-                                PatternRewriter &rewriter) const override {
-    auto type = op.getResult().getType();
-    std::optional<double> low, high;
-    if (op.getMin())
-      low = op.getMin()->convertToDouble();
-    if (op.getMax())
-      high = op.getMax()->convertToDouble();
-    Value result = buildBroadcastingGeneric(
-        rewriter, op.getLoc(), type, op.getInput(),
-        [&](OpBuilder &b, Location loc, ValueRange args) {
-          Value x = args[0];
-          if (low)
-            x = max(b, loc, x, scalarConstant(b, loc, x.getType(), *low));
-          if (high)
-            x = min(b, loc, x, scalarConstant(b, loc, x.getType(), *high));
-          return x;
-        });
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-};
-
-struct CastOpLowering : OpRewritePattern<graph::CastOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(graph::CastOp op,
-                                PatternRewriter &rewriter) const override {
-    auto type = op.getResult().getType();
-    Value result = buildBroadcastingGeneric(
-        rewriter, op.getLoc(), type, op.getInput(),
-        [&](OpBuilder &b, Location loc, ValueRange args) {
-          return convertScalar(b, loc, args[0], type.getElementType());
-        });
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-};
-
 /// y = (x - mean) * scale / sqrt(var + eps) + bias, with the per-channel
 /// parameters read along axis 1.
 struct BatchNormalizationOpLowering
@@ -229,6 +134,45 @@ Value compare(OpBuilder &b, Location loc, Value x, Value y,
   return arith::CmpIOp::create(b, loc, integerPredicate, x, y);
 }
 
+Value scalarBody(graph::AddOp, OpBuilder &b, Location loc, ValueRange a) {
+  return add(b, loc, a[0], a[1]);
+}
+Value scalarBody(graph::SubOp, OpBuilder &b, Location loc, ValueRange a) {
+  return sub(b, loc, a[0], a[1]);
+}
+Value scalarBody(graph::MulOp, OpBuilder &b, Location loc, ValueRange a) {
+  return mul(b, loc, a[0], a[1]);
+}
+Value scalarBody(graph::DivOp, OpBuilder &b, Location loc, ValueRange a) {
+  return div(b, loc, a[0], a[1]);
+}
+Value scalarBody(graph::ReluOp, OpBuilder &b, Location loc, ValueRange a) {
+  return max(b, loc, a[0], constantLike(b, loc, a[0], 0));
+}
+Value scalarBody(graph::SigmoidOp, OpBuilder &b, Location loc, ValueRange a) {
+  // 1 / (1 + exp(-x)): exp overflows to +inf for very negative x, giving 0.
+  if (!isFloatScalar(a[0]))
+    return {};
+  Value one = constantLike(b, loc, a[0], 1);
+  Value exp = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, a[0]));
+  return arith::DivFOp::create(b, loc, one, arith::AddFOp::create(b, loc, one, exp));
+}
+Value scalarBody(graph::TanhOp, OpBuilder &b, Location loc, ValueRange a) {
+  if (!isFloatScalar(a[0]))
+    return {};
+  return math::TanhOp::create(b, loc, a[0]);
+}
+Value scalarBody(graph::ClipOp op, OpBuilder &b, Location loc, ValueRange a) {
+  Value x = a[0];
+  if (op.getMin())
+    x = max(b, loc, x, constantLike(b, loc, x, op.getMin()->convertToDouble()));
+  if (op.getMax())
+    x = min(b, loc, x, constantLike(b, loc, x, op.getMax()->convertToDouble()));
+  return x;
+}
+Value scalarBody(graph::CastOp op, OpBuilder &b, Location loc, ValueRange a) {
+  return convertScalar(b, loc, a[0], op.getType().getElementType());
+}
 Value scalarBody(graph::MaxOp, OpBuilder &b, Location loc, ValueRange a) {
   return max(b, loc, a[0], a[1]);
 }
@@ -451,14 +395,15 @@ struct ElementwiseLowering : OpRewritePattern<OpT> {
 
 void strata::populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
   MLIRContext *context = patterns.getContext();
-  patterns.add<BinaryOpLowering<graph::AddOp, add>,
-               BinaryOpLowering<graph::SubOp, sub>,
-               BinaryOpLowering<graph::MulOp, mul>,
-               BinaryOpLowering<graph::DivOp, div>, ClipOpLowering,
-               CastOpLowering, BatchNormalizationOpLowering,
+  patterns.add<BatchNormalizationOpLowering,
                SoftmaxLowering<graph::SoftmaxOp, false>,
                SoftmaxLowering<graph::LogSoftmaxOp, true>>(context);
   patterns.add<
+      ElementwiseLowering<graph::AddOp>, ElementwiseLowering<graph::SubOp>,
+      ElementwiseLowering<graph::MulOp>, ElementwiseLowering<graph::DivOp>,
+      ElementwiseLowering<graph::ReluOp>, ElementwiseLowering<graph::SigmoidOp>,
+      ElementwiseLowering<graph::TanhOp>, ElementwiseLowering<graph::ClipOp>,
+      ElementwiseLowering<graph::CastOp>,
       ElementwiseLowering<graph::MaxOp>, ElementwiseLowering<graph::MinOp>,
       ElementwiseLowering<graph::PowOp>, ElementwiseLowering<graph::AndOp>,
       ElementwiseLowering<graph::OrOp>, ElementwiseLowering<graph::XorOp>,
@@ -481,7 +426,4 @@ void strata::populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
       ElementwiseLowering<graph::CeluOp>,
       ElementwiseLowering<graph::ThresholdedReluOp>,
       ElementwiseLowering<graph::SeluOp>>(context);
-  patterns.add<UnaryOpLowering<graph::ReluOp>>(context, buildRelu);
-  patterns.add<UnaryOpLowering<graph::SigmoidOp>>(context, buildSigmoid);
-  patterns.add<UnaryOpLowering<graph::TanhOp>>(context, buildTanh);
 }

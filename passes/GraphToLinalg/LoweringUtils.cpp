@@ -163,6 +163,15 @@ TypedAttr lowestValue(Type type) {
                                     : APInt::getSignedMinValue(intType.getWidth()));
 }
 
+TypedAttr highestValue(Type type) {
+  if (auto floatType = dyn_cast<FloatType>(type))
+    return FloatAttr::get(type, APFloat::getInf(floatType.getFloatSemantics()));
+  auto intType = cast<IntegerType>(type);
+  return IntegerAttr::get(type, intType.isUnsigned()
+                                    ? APInt::getMaxValue(intType.getWidth())
+                                    : APInt::getSignedMaxValue(intType.getWidth()));
+}
+
 static bool isFloat(Value v) { return isa<FloatType>(v.getType()); }
 
 Value add(OpBuilder &b, Location loc, Value x, Value y) {

@@ -66,6 +66,9 @@ mlir::TypedAttr scalarAttr(mlir::Type type, double value);
 /// padding and reduction start).
 mlir::TypedAttr lowestValue(mlir::Type type);
 
+/// The highest representable value (ReduceMin's start, ArgMin's sentinel).
+mlir::TypedAttr highestValue(mlir::Type type);
+
 /// Scalar arithmetic on float or signed-integer operands.
 mlir::Value add(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y);
 mlir::Value sub(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y);

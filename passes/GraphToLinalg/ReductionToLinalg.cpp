@@ -48,14 +48,6 @@ ReduceKind kindOf(graph::ReduceL2Op) { return {ReduceKind::Start::Zero, ReduceKi
 ReduceKind kindOf(graph::ReduceLogSumOp) { return {ReduceKind::Start::Zero, ReduceKind::Map::Identity, ReduceKind::Combine::Add, ReduceKind::Finish::Log, true}; }
 ReduceKind kindOf(graph::ReduceLogSumExpOp) { return {ReduceKind::Start::Zero, ReduceKind::Map::Exp, ReduceKind::Combine::Add, ReduceKind::Finish::Log, true}; }
 
-/// The highest representable value (ReduceMin's start, ArgMin's sentinel).
-TypedAttr highestValue(Type type) {
-  if (auto floatType = dyn_cast<FloatType>(type))
-    return FloatAttr::get(type, APFloat::getInf(floatType.getFloatSemantics()));
-  auto intType = cast<IntegerType>(type);
-  return IntegerAttr::get(type, APInt::getSignedMaxValue(intType.getWidth()));
-}
-
 /// The reduction loop nest's map for the reduced (dropped) axes.
 AffineMap droppedAxesMap(MLIRContext *context, int64_t rank,
                          const llvm::SmallDenseSet<int64_t> &reduced) {
