@@ -54,10 +54,14 @@ def export(spec, model_dir):
     for array, shape in zip(inputs, spec.input_shapes):
         assert array.shape == tuple(shape) and array.dtype == np.float32, spec.name
     tensors = tuple(torch.from_numpy(a) for a in inputs)
-    with torch.no_grad():
-        outputs = model(*tensors)
+    # Autograd stays on for the reference run and the export alike: under
+    # no_grad PyTorch swaps in fused inference kernels (the transformer's
+    # fast path) that have no ONNX export, and the reference should come from
+    # the same code path as the exported graph.
+    outputs = model(*tensors)
     if isinstance(outputs, torch.Tensor):
         outputs = (outputs,)
+    outputs = tuple(out.detach() for out in outputs)
 
     os.makedirs(model_dir, exist_ok=True)
     for stale in glob.glob(os.path.join(model_dir, "*.npy")):
@@ -66,7 +70,7 @@ def export(spec, model_dir):
     # PRESERVE keeps BatchNormalization nodes (the model is in eval mode, so they
     # export in inference form); EVAL, the default, folds them into the Conv.
     training = torch.onnx.TrainingMode.PRESERVE if spec.keep_batchnorm else torch.onnx.TrainingMode.EVAL
-    with torch.no_grad(), warnings.catch_warnings():
+    with warnings.catch_warnings():
         # Tracer warnings (unrolled loops, the constant-folding advice PRESERVE
         # triggers) are expected for these fixed-shape exports.
         warnings.simplefilter("ignore")

@@ -135,6 +135,31 @@ class InvertedResidual(nn.Module):
         return x + self.body(x)
 
 
+def depthwise_separable_cnn():
+    """A small depthwise-separable CNN (MobileNetV1 style): stride-2 stem, then
+    pairs of 3x3 depthwise and 1x1 pointwise convolutions with BatchNorm."""
+    def separable(cin, cout, stride):
+        return [nn.Conv2d(cin, cin, 3, stride, 1, groups=cin, bias=False), nn.BatchNorm2d(cin),
+                nn.ReLU(), *conv_bn(cin, cout, 1), nn.ReLU()]
+    return nn.Sequential(
+        *conv_bn(3, 16, 3, stride=2), nn.ReLU(),   # 16x16x16
+        *separable(16, 32, 1),
+        *separable(32, 64, 2),                     # 64x8x8
+        *separable(64, 64, 1),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 10),
+    )
+
+
+def transformer_encoder():
+    """Two post-norm encoder layers, d_model 128, 4 heads, GELU feed-forward.
+
+    PyTorch's fused fast path (aten::_transformer_encoder_layer_fwd) has no
+    ONNX export; export.py keeps autograd on, which turns it off."""
+    layer = nn.TransformerEncoderLayer(d_model=128, nhead=4, dim_feedforward=256, dropout=0.0,
+                                       activation="gelu", batch_first=True)
+    return nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False)
+
+
 MODELS = [
     ModelSpec("mlp", _seeded("mlp", mlp), [(1, 16)]),
     ModelSpec("cnn", _seeded("cnn", cnn), [(1, 3, 32, 32)], keep_batchnorm=True),
@@ -149,6 +174,10 @@ MODELS = [
     ModelSpec("mobilenet_v2", _seeded("mobilenet_v2",
                                       lambda: torchvision.models.mobilenet_v2(weights=None)),
               [(1, 3, 224, 224)], opset=14),
+    ModelSpec("dw_separable_cnn", _seeded("dw_separable_cnn", depthwise_separable_cnn),
+              [(1, 3, 32, 32)], keep_batchnorm=True),
+    ModelSpec("transformer_encoder", _seeded("transformer_encoder", transformer_encoder),
+              [(1, 32, 128)], opset=14),
 ]
 
 BY_NAME = {spec.name: spec for spec in MODELS}
