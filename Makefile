@@ -7,7 +7,7 @@ BUILD_DIR ?= build
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all deps configure build demo test bench conformance clean
+.PHONY: all deps configure build demo test bench conformance docs clean
 
 all: build
 
@@ -34,6 +34,14 @@ bench: build
 
 conformance: build
 	cmake --build $(BUILD_DIR) --target conformance
+
+# The TableGen-generated references (a lit test fails when they drift).
+LLVM_BIN ?= /usr/lib/llvm-22/bin
+LLVM_INCLUDE ?= /usr/lib/llvm-22/include
+docs:
+	$(LLVM_BIN)/mlir-tblgen -gen-dialect-doc -dialect=graph -I $(LLVM_INCLUDE) -I . \
+	  dialects/Graph/GraphOps.td > docs/dialects/graph.md
+	$(LLVM_BIN)/mlir-tblgen -gen-pass-doc -I $(LLVM_INCLUDE) -I . passes/Passes.td > docs/passes.md
 
 clean:
 	rm -rf $(BUILD_DIR)

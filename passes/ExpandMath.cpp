@@ -20,8 +20,12 @@ namespace {
 struct ExpandMathPass : strata::impl::ExpandMathBase<ExpandMathPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    // powf becomes exp/log, which the approximations below then replace.
-    math::populateExpansionPatterns(patterns, {"powf"});
+    // powf and the hyperbolic functions become exp/log/sqrt, tan becomes
+    // sin/cos, roundeven becomes integer arithmetic; the approximations below
+    // then replace the transcendental functions left.
+    math::populateExpansionPatterns(
+        patterns, {"powf", "tan", "sinh", "cosh", "asinh", "acosh", "atanh",
+                   "roundeven", "round"});
     // rsqrt's approximation uses x86 AVX intrinsics: keep every target's
     // code target-neutral and leave it to LLVM.
     populateMathPolynomialApproximationPatterns(

@@ -197,6 +197,33 @@ LogicalResult convertVariadic(NodeContext &ctx, SmallVectorImpl<Value> &results)
   return success();
 }
 
+/// Mod: `fmod` chooses C's or Python's remainder; floats need fmod=1.
+LogicalResult convertMod(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  bool fmod = ctx.intAttr("fmod", 0) != 0;
+  if (!fmod && isa<FloatType>(ctx.inputType(0).getElementType()))
+    return ctx.error() << "fmod=0 is invalid for floating-point inputs "
+                          "(ONNX requires fmod=1)";
+  if (ctx.inputType(0).getElementType() != ctx.inputType(1).getElementType())
+    return ctx.error() << "operands have different element types";
+  auto result = ctx.buildTyped<ModOp>(0, ctx.input(0), ctx.input(1),
+                                      ctx.builder.getBoolAttr(fmod));
+  if (failed(result))
+    return failure();
+  results.push_back(*result);
+  return success();
+}
+
+LogicalResult convertIsInf(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  auto result = ctx.buildTyped<IsInfOp>(
+      0, ctx.input(0),
+      ctx.builder.getBoolAttr(ctx.intAttr("detect_negative", 1) != 0),
+      ctx.builder.getBoolAttr(ctx.intAttr("detect_positive", 1) != 0));
+  if (failed(result))
+    return failure();
+  results.push_back(*result);
+  return success();
+}
+
 /// Mean: the Sum chain divided by the input count.
 LogicalResult convertMean(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(convertVariadic<AddOp>(ctx, results)))
@@ -1094,6 +1121,21 @@ bool computesOwnResultType(StringRef opType) {
 const llvm::StringMap<NodeConverter> &nodeConverters() {
   static const llvm::StringMap<NodeConverter> table = {
       {"Abs", convertUnary<AbsOp>},
+      {"Acos", convertUnary<AcosOp>},
+      {"Acosh", convertUnary<AcoshOp>},
+      {"Asin", convertUnary<AsinOp>},
+      {"Asinh", convertUnary<AsinhOp>},
+      {"Atan", convertUnary<AtanOp>},
+      {"Atanh", convertUnary<AtanhOp>},
+      {"Cosh", convertUnary<CoshOp>},
+      {"IsInf", convertIsInf},
+      {"IsNaN", convertUnary<IsNaNOp>},
+      {"Mod", convertMod},
+      {"Round", convertUnary<RoundOp>},
+      {"Shrink", convertActivation<ShrinkOp>},
+      {"Sign", convertUnary<SignOp>},
+      {"Sinh", convertUnary<SinhOp>},
+      {"Tan", convertUnary<TanOp>},
       {"Add", convertBinary<AddOp>},
       {"DepthToSpace", convertDepthSpace</*ToSpace=*/true>},
       {"Range", convertRange},

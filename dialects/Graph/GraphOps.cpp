@@ -197,6 +197,7 @@ STRATA_INFER_BINARY(PowOp)
 STRATA_INFER_BINARY(AndOp)
 STRATA_INFER_BINARY(OrOp)
 STRATA_INFER_BINARY(XorOp)
+STRATA_INFER_BINARY(ModOp)
 #undef STRATA_INFER_BINARY
 
 /// Comparisons broadcast like arithmetic and produce bool.
@@ -273,7 +274,46 @@ STRATA_INFER_SAME_TYPE(CeluOp)
 STRATA_INFER_SAME_TYPE(ThresholdedReluOp)
 STRATA_INFER_SAME_TYPE(SeluOp)
 STRATA_INFER_SAME_TYPE(HardSigmoidOp)
+STRATA_INFER_SAME_TYPE(ShrinkOp)
+STRATA_INFER_SAME_TYPE(TanOp)
+STRATA_INFER_SAME_TYPE(AsinOp)
+STRATA_INFER_SAME_TYPE(AcosOp)
+STRATA_INFER_SAME_TYPE(AtanOp)
+STRATA_INFER_SAME_TYPE(SinhOp)
+STRATA_INFER_SAME_TYPE(CoshOp)
+STRATA_INFER_SAME_TYPE(AsinhOp)
+STRATA_INFER_SAME_TYPE(AcoshOp)
+STRATA_INFER_SAME_TYPE(AtanhOp)
+STRATA_INFER_SAME_TYPE(SignOp)
+STRATA_INFER_SAME_TYPE(RoundOp)
 #undef STRATA_INFER_SAME_TYPE
+
+/// Float classification tests: the input's shape, bool elements.
+template <typename OpT>
+LogicalResult inferFloatTest(MLIRContext *context, std::optional<Location> loc,
+                             Value input, SmallVectorImpl<Type> &types) {
+  if (failed(inferSameType<OpT>(loc, input, types)))
+    return failure();
+  if (!isa<FloatType>(elementTypeOf(input)))
+    return inferenceError<OpT>(loc, "expects a floating-point tensor");
+  types.back() =
+      cast<RankedTensorType>(types.back()).clone(IntegerType::get(context, 1));
+  return success();
+}
+
+LogicalResult IsNaNOp::inferReturnTypes(MLIRContext *context,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &types) {
+  return inferFloatTest<IsNaNOp>(context, loc, adaptor.getInput(), types);
+}
+
+LogicalResult IsInfOp::inferReturnTypes(MLIRContext *context,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &types) {
+  return inferFloatTest<IsInfOp>(context, loc, adaptor.getInput(), types);
+}
 
 LogicalResult SoftmaxOp::inferReturnTypes(MLIRContext *,
                                           std::optional<Location> loc,

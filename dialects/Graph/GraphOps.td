@@ -141,6 +141,46 @@ def Graph_SoftplusOp : Graph_UnaryOp<"softplus", "Softplus">;
 def Graph_SoftsignOp : Graph_UnaryOp<"softsign", "Softsign">;
 def Graph_HardSwishOp : Graph_UnaryOp<"hard_swish", "HardSwish">;
 def Graph_NotOp : Graph_UnaryOp<"not", "Not (bool)">;
+def Graph_TanOp : Graph_UnaryOp<"tan", "Tan">;
+def Graph_AsinOp : Graph_UnaryOp<"asin", "Asin">;
+def Graph_AcosOp : Graph_UnaryOp<"acos", "Acos">;
+def Graph_AtanOp : Graph_UnaryOp<"atan", "Atan">;
+def Graph_SinhOp : Graph_UnaryOp<"sinh", "Sinh">;
+def Graph_CoshOp : Graph_UnaryOp<"cosh", "Cosh">;
+def Graph_AsinhOp : Graph_UnaryOp<"asinh", "Asinh">;
+def Graph_AcoshOp : Graph_UnaryOp<"acosh", "Acosh">;
+def Graph_AtanhOp : Graph_UnaryOp<"atanh", "Atanh">;
+def Graph_SignOp : Graph_UnaryOp<"sign", "Sign (-1, 0 or 1; NaN stays NaN)">;
+def Graph_RoundOp : Graph_UnaryOp<"round", "Round (half to even)">;
+
+def Graph_IsNaNOp : Graph_Op<"is_nan", [Pure, InferTypeOpAdaptor]> {
+  let summary = "ONNX IsNaN: bool tensor marking NaN elements";
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def Graph_IsInfOp : Graph_Op<"is_inf", [Pure, InferTypeOpAdaptor]> {
+  let summary = "ONNX IsInf: bool tensor marking infinities of the chosen signs";
+  let arguments = (ins AnyRankedTensor:$input,
+                       DefaultValuedAttr<BoolAttr, "true">:$detect_negative,
+                       DefaultValuedAttr<BoolAttr, "true">:$detect_positive);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def Graph_ModOp : Graph_Op<"mod", [Pure, InferTypeOpAdaptor]> {
+  let summary = "ONNX Mod with numpy broadcasting";
+  let description = [{
+    With `fmod` the remainder takes the dividend's sign (C's fmod); without,
+    the divisor's (Python's %), which ONNX allows for integers only.
+  }];
+  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs,
+                       DefaultValuedAttr<BoolAttr, "false">:$fmod);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+}
 
 /// Activations with ONNX's float parameters (defaults as in ONNX).
 class Graph_ActivationOp<string mnemonic, string onnxName, dag parameters>
@@ -165,6 +205,9 @@ def Graph_SeluOp : Graph_ActivationOp<"selu", "Selu",
 def Graph_HardSigmoidOp : Graph_ActivationOp<"hard_sigmoid", "HardSigmoid",
     (ins DefaultValuedAttr<F32Attr, "0.2">:$alpha,
          DefaultValuedAttr<F32Attr, "0.5">:$beta)>;
+def Graph_ShrinkOp : Graph_ActivationOp<"shrink", "Shrink",
+    (ins DefaultValuedAttr<F32Attr, "0.5">:$lambd,
+         DefaultValuedAttr<F32Attr, "0.0">:$bias)>;
 
 def Graph_ClipOp : Graph_Op<"clip", [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX Clip with compile-time bounds";

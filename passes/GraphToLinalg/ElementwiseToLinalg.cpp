@@ -263,6 +263,111 @@ Value scalarBody(graph::SinOp, OpBuilder &b, Location loc, ValueRange a) {
 Value scalarBody(graph::CosOp, OpBuilder &b, Location loc, ValueRange a) {
   return floatMath<math::CosOp>(b, loc, a[0]);
 }
+Value scalarBody(graph::TanOp, OpBuilder &b, Location loc, ValueRange a) {
+  return floatMath<math::TanOp>(b, loc, a[0]);
+}
+Value scalarBody(graph::AsinOp, OpBuilder &b, Location loc, ValueRange a) {
+  return floatMath<math::AsinOp>(b, loc, a[0]);
+}
+Value scalarBody(graph::AcosOp, OpBuilder &b, Location loc, ValueRange a) {
+  return floatMath<math::AcosOp>(b, loc, a[0]);
+}
+Value scalarBody(graph::AtanOp, OpBuilder &b, Location loc, ValueRange a) {
+  return floatMath<math::AtanOp>(b, loc, a[0]);
+}
+Value scalarBody(graph::SinhOp, OpBuilder &b, Location loc, ValueRange a) {
+  return floatMath<math::SinhOp>(b, loc, a[0]);
+}
+Value scalarBody(graph::CoshOp, OpBuilder &b, Location loc, ValueRange a) {
+  return floatMath<math::CoshOp>(b, loc, a[0]);
+}
+Value scalarBody(graph::AsinhOp, OpBuilder &b, Location loc, ValueRange a) {
+  return floatMath<math::AsinhOp>(b, loc, a[0]);
+}
+Value scalarBody(graph::AcoshOp, OpBuilder &b, Location loc, ValueRange a) {
+  return floatMath<math::AcoshOp>(b, loc, a[0]);
+}
+Value scalarBody(graph::AtanhOp, OpBuilder &b, Location loc, ValueRange a) {
+  return floatMath<math::AtanhOp>(b, loc, a[0]);
+}
+Value scalarBody(graph::RoundOp, OpBuilder &b, Location loc, ValueRange a) {
+  return floatMath<math::RoundEvenOp>(b, loc, a[0]);
+}
+Value scalarBody(graph::SignOp, OpBuilder &b, Location loc, ValueRange a) {
+  // x > 0 ? 1 : (x < 0 ? -1 : x): zero and NaN pass through unchanged.
+  Value x = a[0];
+  Value zero = constantLike(b, loc, x, 0);
+  Value positive = compare(b, loc, x, zero, arith::CmpFPredicate::OGT,
+                           arith::CmpIPredicate::sgt);
+  Value negative = compare(b, loc, x, zero, arith::CmpFPredicate::OLT,
+                           arith::CmpIPredicate::slt);
+  Value belowOrSame = arith::SelectOp::create(
+      b, loc, negative, constantLike(b, loc, x, -1), x);
+  return arith::SelectOp::create(b, loc, positive, constantLike(b, loc, x, 1),
+                                 belowOrSame);
+}
+Value scalarBody(graph::IsNaNOp, OpBuilder &b, Location loc, ValueRange a) {
+  return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, a[0], a[0]);
+}
+Value scalarBody(graph::IsInfOp op, OpBuilder &b, Location loc, ValueRange a) {
+  auto floatType = cast<FloatType>(a[0].getType());
+  auto infinity = [&](bool negative) -> Value {
+    return arith::ConstantOp::create(
+        b, loc, b.getFloatAttr(floatType, APFloat::getInf(
+                                              floatType.getFloatSemantics(),
+                                              negative)));
+  };
+  Value result = arith::ConstantOp::create(b, loc, b.getBoolAttr(false));
+  if (op.getDetectPositive())
+    result = arith::OrIOp::create(
+        b, loc, result,
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, a[0],
+                              infinity(false)));
+  if (op.getDetectNegative())
+    result = arith::OrIOp::create(
+        b, loc, result,
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, a[0],
+                              infinity(true)));
+  return result;
+}
+Value scalarBody(graph::ShrinkOp op, OpBuilder &b, Location loc, ValueRange a) {
+  // x < -lambd ? x + bias : (x > lambd ? x - bias : 0)
+  Value x = a[0];
+  double lambd = op.getLambd().convertToDouble();
+  Value bias = constantLike(b, loc, x, op.getBias().convertToDouble());
+  Value below = compare(b, loc, x, constantLike(b, loc, x, -lambd),
+                        arith::CmpFPredicate::OLT, arith::CmpIPredicate::slt);
+  Value above = compare(b, loc, x, constantLike(b, loc, x, lambd),
+                        arith::CmpFPredicate::OGT, arith::CmpIPredicate::sgt);
+  Value upper = arith::SelectOp::create(b, loc, above, sub(b, loc, x, bias),
+                                        constantLike(b, loc, x, 0));
+  return arith::SelectOp::create(b, loc, below, add(b, loc, x, bias), upper);
+}
+Value scalarBody(graph::ModOp op, OpBuilder &b, Location loc, ValueRange a) {
+  Value x = a[0], y = a[1];
+  if (isFloatScalar(x)) {
+    // fmod as x - trunc(x / y) * y: arith.remf would become a libm call.
+    if (!op.getFmod())
+      return {};
+    Value quotient = math::TruncOp::create(b, loc, div(b, loc, x, y));
+    return sub(b, loc, x, mul(b, loc, quotient, y));
+  }
+  Value remainder = arith::RemSIOp::create(b, loc, x, y);
+  if (op.getFmod())
+    return remainder;
+  // Python's %: a non-zero remainder whose sign differs from the divisor's
+  // moves by one divisor.
+  Value zero = constantLike(b, loc, x, 0);
+  Value nonZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                        remainder, zero);
+  Value signsDiffer = arith::XOrIOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, remainder, zero),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, y, zero));
+  Value adjust = arith::AndIOp::create(b, loc, nonZero, signsDiffer);
+  return arith::SelectOp::create(b, loc, adjust, add(b, loc, remainder, y),
+                                 remainder);
+}
 Value scalarBody(graph::ReciprocalOp, OpBuilder &b, Location loc, ValueRange a) {
   if (!isFloatScalar(a[0]))
     return {};
@@ -425,5 +530,13 @@ void strata::populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
       ElementwiseLowering<graph::LeakyReluOp>, ElementwiseLowering<graph::EluOp>,
       ElementwiseLowering<graph::CeluOp>,
       ElementwiseLowering<graph::ThresholdedReluOp>,
-      ElementwiseLowering<graph::SeluOp>>(context);
+      ElementwiseLowering<graph::SeluOp>, ElementwiseLowering<graph::TanOp>,
+      ElementwiseLowering<graph::AsinOp>, ElementwiseLowering<graph::AcosOp>,
+      ElementwiseLowering<graph::AtanOp>, ElementwiseLowering<graph::SinhOp>,
+      ElementwiseLowering<graph::CoshOp>, ElementwiseLowering<graph::AsinhOp>,
+      ElementwiseLowering<graph::AcoshOp>, ElementwiseLowering<graph::AtanhOp>,
+      ElementwiseLowering<graph::RoundOp>, ElementwiseLowering<graph::SignOp>,
+      ElementwiseLowering<graph::IsNaNOp>, ElementwiseLowering<graph::IsInfOp>,
+      ElementwiseLowering<graph::ShrinkOp>, ElementwiseLowering<graph::ModOp>>(
+      context);
 }

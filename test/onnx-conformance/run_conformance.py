@@ -290,6 +290,8 @@ def main():
     parser.add_argument("--table", help="write the markdown table here")
     parser.add_argument("--baseline", help="file of folder/test names that must pass")
     parser.add_argument("--update-baseline", action="store_true")
+    parser.add_argument("--verbose", action="store_true",
+                        help="print every test that does not pass, with its reason")
     args = parser.parse_args()
 
     tests = discover(args.data, args.folders.split(","))
@@ -312,6 +314,8 @@ def main():
     counts = {}
     for r in results:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
+        if args.verbose and r["status"] != "pass":
+            print(f"{r['status']}: {r['folder']}/{r['name']}: {r['detail']}")
     if args.table:
         write_table(args.table, results, tests, elapsed, args.jobs)
     passing = {f"{r['folder']}/{r['name']}" for r in results if r["status"] == "pass"}

@@ -78,3 +78,26 @@ func.func @in_generic(%x: tensor<8xf32>) -> tensor<8xf32> {
   } -> tensor<8xf32>
   return %0 : tensor<8xf32>
 }
+
+// tan, the hyperbolic functions and their inverses, and roundeven are first
+// expanded into ops that have approximations (sin/cos, exp, log, sqrt), so
+// none of them is left for libm.
+// CHECK-LABEL: func.func @expanded_first
+// CHECK-NOT: math.tan
+// CHECK-NOT: math.sinh
+// CHECK-NOT: math.acosh
+// CHECK-NOT: math.atanh
+// CHECK-NOT: math.round
+// CHECK-NOT: math.asin
+// CHECK-NOT: math.atan
+// CHECK: return
+func.func @expanded_first(%x: f32) -> f32 {
+  %0 = math.tan %x : f32
+  %1 = math.sinh %0 : f32
+  %2 = math.acosh %1 : f32
+  %3 = math.atanh %2 : f32
+  %4 = math.roundeven %3 : f32
+  %5 = math.asin %4 : f32
+  %6 = math.atan %5 : f32
+  return %6 : f32
+}

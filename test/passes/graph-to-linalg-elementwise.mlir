@@ -255,3 +255,43 @@ func.func @compare_and_select(%x: tensor<4xf32>, %i: tensor<4xi32>) -> (tensor<4
   %3 = graph.leaky_relu %x {alpha = 0.5 : f32} : (tensor<4xf32>) -> tensor<4xf32>
   return %0, %1, %2, %3 : tensor<4xi1>, tensor<4xi1>, tensor<4xf32>, tensor<4xf32>
 }
+
+// Mod without fmod is Python's remainder: remsi, then one divisor added when
+// the remainder is non-zero and its sign differs from the divisor's. Float
+// fmod is x - trunc(x / y) * y (frem would call libm).
+// CHECK-LABEL: func.func @mod
+// CHECK: %[[REM:.+]] = arith.remsi %[[X:.+]], %[[Y:.+]] : i32
+// CHECK: %[[NZ:.+]] = arith.cmpi ne, %[[REM]]
+// CHECK: %[[RNEG:.+]] = arith.cmpi slt, %[[REM]]
+// CHECK: %[[YNEG:.+]] = arith.cmpi slt, %[[Y]]
+// CHECK: %[[DIFF:.+]] = arith.xori %[[RNEG]], %[[YNEG]] : i1
+// CHECK: %[[ADJ:.+]] = arith.andi %[[NZ]], %[[DIFF]] : i1
+// CHECK: %[[SUM:.+]] = arith.addi %[[REM]], %[[Y]] : i32
+// CHECK: arith.select %[[ADJ]], %[[SUM]], %[[REM]] : i32
+// CHECK: arith.divf
+// CHECK: math.trunc
+// CHECK: arith.mulf
+// CHECK: arith.subf
+// CHECK-NOT: arith.remf
+func.func @mod(%i: tensor<4xi32>, %x: tensor<4xf32>) -> (tensor<4xi32>, tensor<4xf32>) {
+  %0 = graph.mod %i, %i : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  %1 = graph.mod %x, %x {fmod = true} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0, %1 : tensor<4xi32>, tensor<4xf32>
+}
+
+// Sign passes zero and NaN through; IsInf compares with the infinities it
+// is asked to detect; IsNaN is an unordered self-comparison.
+// CHECK-LABEL: func.func @float_tests
+// CHECK: %[[POS:.+]] = arith.cmpf ogt
+// CHECK: %[[NEG:.+]] = arith.cmpf olt
+// CHECK: %[[LOW:.+]] = arith.select %[[NEG]], %{{.+}}, %[[X:.+]] : f32
+// CHECK: arith.select %[[POS]], %{{.+}}, %[[LOW]] : f32
+// CHECK: arith.cmpf oeq, %{{.+}}, %{{.+}} : f32
+// CHECK-NOT: 0xFF800000
+// CHECK: arith.cmpf uno
+func.func @float_tests(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xi1>, tensor<4xi1>) {
+  %0 = graph.sign %x : (tensor<4xf32>) -> tensor<4xf32>
+  %1 = graph.is_inf %x {detect_negative = false} : (tensor<4xf32>) -> tensor<4xi1>
+  %2 = graph.is_nan %x : (tensor<4xf32>) -> tensor<4xi1>
+  return %0, %1, %2 : tensor<4xf32>, tensor<4xi1>, tensor<4xi1>
+}

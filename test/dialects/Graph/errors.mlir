@@ -957,3 +957,12 @@ func.func @reduce_repeated_axis(%x: tensor<2x3xf32>) {
   %0 = graph.reduce_max %x {axes = array<i64: 1, -1>} : (tensor<2x3xf32>) -> tensor<2x1xf32>
   return
 }
+
+// -----
+
+func.func @is_nan_of_integers(%x: tensor<4xi32>) -> tensor<4xi1> {
+  // expected-error @+2 {{'graph.is_nan' op expects a floating-point tensor}}
+  // expected-error @+1 {{'graph.is_nan' op failed to infer returned types}}
+  %0 = graph.is_nan %x : (tensor<4xi32>) -> tensor<4xi1>
+  return %0 : tensor<4xi1>
+}

@@ -248,3 +248,26 @@ func.func @gather_elements_and_trilu(%x: tensor<3x4xf32>, %i: tensor<3x2xi64>) -
   %1 = graph.trilu %x {upper = false, k = -1 : i64} : (tensor<3x4xf32>) -> tensor<3x4xf32>
   return %0, %1 : tensor<3x2xf32>, tensor<3x4xf32>
 }
+
+// Inverse and hyperbolic trigonometry, Sign, Round, Shrink, the float tests
+// (bool results) and Mod with either remainder convention.
+// CHECK-LABEL: func.func @more_elementwise
+// CHECK: graph.asin %arg0 : (tensor<2x3xf32>) -> tensor<2x3xf32>
+// CHECK: graph.atanh
+// CHECK: graph.sign
+// CHECK: graph.round
+// CHECK: graph.shrink %arg0 {bias = 1.000000e+00 : f32, lambd = 1.500000e+00 : f32}
+// CHECK: graph.is_nan %arg0 : (tensor<2x3xf32>) -> tensor<2x3xi1>
+// CHECK: graph.is_inf %arg0 {detect_negative = false} : (tensor<2x3xf32>) -> tensor<2x3xi1>
+// CHECK: graph.mod %arg1, %arg1 {fmod = true} : (tensor<3xi32>, tensor<3xi32>) -> tensor<3xi32>
+func.func @more_elementwise(%x: tensor<2x3xf32>, %i: tensor<3xi32>) -> (tensor<2x3xf32>, tensor<2x3xi1>, tensor<2x3xi1>, tensor<3xi32>) {
+  %0 = graph.asin %x : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %1 = graph.atanh %0 : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %2 = graph.sign %1 : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %3 = graph.round %2 : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %4 = graph.shrink %x {lambd = 1.5 : f32, bias = 1.0 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %5 = graph.is_nan %x : (tensor<2x3xf32>) -> tensor<2x3xi1>
+  %6 = graph.is_inf %x {detect_negative = false} : (tensor<2x3xf32>) -> tensor<2x3xi1>
+  %7 = graph.mod %i, %i {fmod = true} : (tensor<3xi32>, tensor<3xi32>) -> tensor<3xi32>
+  return %4, %5, %6, %7 : tensor<2x3xf32>, tensor<2x3xi1>, tensor<2x3xi1>, tensor<3xi32>
+}
