@@ -379,13 +379,10 @@ LogicalResult convertPRelu(NodeContext &ctx, SmallVectorImpl<Value> &results) {
 
 /// Pow: an exponent of another type is cast to the base's.
 LogicalResult convertPow(NodeContext &ctx, SmallVectorImpl<Value> &results) {
-  Value exponent = ctx.input(1);
-  Type base = ctx.inputType(0).getElementType();
-  if (ctx.inputType(1).getElementType() != base)
-    exponent = ctx.builder.createOrFold<CastOp>(
-        ctx.loc, ctx.inputType(1).clone(base), exponent);
-  results.push_back(ctx.builder.createOrFold<PowOp>(
-      ctx.loc, ctx.resultType(), ctx.input(0), exponent));
+  auto result = ctx.buildTyped<PowOp>(0, ctx.input(0), ctx.input(1));
+  if (failed(result))
+    return failure();
+  results.push_back(*result);
   return success();
 }
 

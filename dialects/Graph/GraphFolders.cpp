@@ -209,6 +209,20 @@ OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
                         Arithmetic::Sub);
 }
 
+OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
+  DenseElementsAttr input = asDense(adaptor.getInput());
+  if (!input || input.getNumElements() > kMaxFoldedArithmeticElements)
+    return {};
+  Type element = input.getElementType();
+  if (isa<FloatType>(element))
+    return input.mapValues(element, [](const APFloat &value) {
+      return neg(value).bitcastToAPInt();
+    });
+  if (isa<IntegerType>(element))
+    return input.mapValues(element, [](const APInt &value) { return -value; });
+  return {};
+}
+
 OpFoldResult MatMulOp::fold(FoldAdaptor adaptor) {
   DenseElementsAttr lhs = asDense(adaptor.getLhs());
   DenseElementsAttr rhs = asDense(adaptor.getRhs());

@@ -193,12 +193,28 @@ STRATA_INFER_BINARY(MulOp)
 STRATA_INFER_BINARY(DivOp)
 STRATA_INFER_BINARY(MaxOp)
 STRATA_INFER_BINARY(MinOp)
-STRATA_INFER_BINARY(PowOp)
 STRATA_INFER_BINARY(AndOp)
 STRATA_INFER_BINARY(OrOp)
 STRATA_INFER_BINARY(XorOp)
 STRATA_INFER_BINARY(ModOp)
 #undef STRATA_INFER_BINARY
+
+/// Pow: the exponent's element type may differ; the result has the base's.
+LogicalResult PowOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<PowOp>(loc, adaptor.getOperands())))
+    return failure();
+  auto shape = broadcastShapes(shapeOf(adaptor.getLhs()),
+                               shapeOf(adaptor.getRhs()));
+  if (!shape)
+    return inferenceError<PowOp>(loc, "operand shapes ",
+                                 formatShape(shapeOf(adaptor.getLhs())), " and ",
+                                 formatShape(shapeOf(adaptor.getRhs())),
+                                 " do not broadcast");
+  return inferred(types, *shape, elementTypeOf(adaptor.getLhs()));
+}
 
 /// Comparisons broadcast like arithmetic and produce bool.
 #define STRATA_INFER_COMPARE(OpT)                                              \

@@ -98,7 +98,13 @@ def Graph_TanhOp : Graph_UnaryOp<"tanh", "Tanh">;
 
 def Graph_MaxOp : Graph_BinaryOp<"max", "Max (two inputs; the importer chains more)">;
 def Graph_MinOp : Graph_BinaryOp<"min", "Min (two inputs; the importer chains more)">;
-def Graph_PowOp : Graph_BinaryOp<"pow", "Pow (floating-point)">;
+def Graph_PowOp : Graph_BinaryOp<"pow", "Pow"> {
+  let description = [{
+    The exponent may have another element type than the base (ONNX's T1);
+    the result has the base's. An integer base raised to an integral exponent
+    is computed exactly, by repeated squaring.
+  }];
+}
 def Graph_AndOp : Graph_BinaryOp<"and", "And (bool)">;
 def Graph_OrOp : Graph_BinaryOp<"or", "Or (bool)">;
 def Graph_XorOp : Graph_BinaryOp<"xor", "Xor (bool)">;
@@ -126,7 +132,9 @@ def Graph_WhereOp : Graph_Op<"where", [Pure, InferTypeOpAdaptor]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def Graph_NegOp : Graph_UnaryOp<"neg", "Neg">;
+def Graph_NegOp : Graph_UnaryOp<"neg", "Neg"> {
+  let hasFolder = 1;
+}
 def Graph_AbsOp : Graph_UnaryOp<"abs", "Abs">;
 def Graph_ExpOp : Graph_UnaryOp<"exp", "Exp">;
 def Graph_LogOp : Graph_UnaryOp<"log", "Log">;

@@ -179,10 +179,50 @@ Value scalarBody(graph::MaxOp, OpBuilder &b, Location loc, ValueRange a) {
 Value scalarBody(graph::MinOp, OpBuilder &b, Location loc, ValueRange a) {
   return min(b, loc, a[0], a[1]);
 }
+/// base^exponent for integers by repeated squaring over the exponent's low
+/// six bits (larger exponents overflow any base but 0 and +-1); a negative
+/// exponent gives 0, as C's integer pow conventions do.
+Value integerPow(OpBuilder &b, Location loc, Value base, Value exponent) {
+  Value zero = constantLike(b, loc, base, 0);
+  Value one = constantLike(b, loc, base, 1);
+  Value result = one, square = base;
+  for (int bit = 0; bit < 6; ++bit) {
+    Value mask = constantLike(b, loc, exponent, 1 << bit);
+    Value set = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::ne,
+        arith::AndIOp::create(b, loc, exponent, mask),
+        constantLike(b, loc, exponent, 0));
+    result = arith::SelectOp::create(b, loc, set, mul(b, loc, result, square),
+                                     result);
+    square = mul(b, loc, square, square);
+  }
+  Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                         exponent,
+                                         constantLike(b, loc, exponent, 0));
+  return arith::SelectOp::create(b, loc, negative, zero, result);
+}
+
 Value scalarBody(graph::PowOp, OpBuilder &b, Location loc, ValueRange a) {
-  if (!isFloatScalar(a[0]))
-    return {};
-  return math::PowFOp::create(b, loc, a[0], a[1]);
+  Value base = a[0], exponent = a[1];
+  Type baseType = base.getType();
+  if (isFloatScalar(base))
+    return math::PowFOp::create(b, loc, base,
+                                convertScalar(b, loc, exponent, baseType));
+  if (!isFloatScalar(exponent))
+    return integerPow(b, loc, base,
+                      convertScalar(b, loc, exponent, baseType));
+  // Integer base, float exponent: exact when the exponent is integral,
+  // otherwise the f64 power truncated toward zero (numpy's cast).
+  Value integral = arith::CmpFOp::create(
+      b, loc, arith::CmpFPredicate::OEQ, math::FloorOp::create(b, loc, exponent),
+      exponent);
+  Value exact = integerPow(b, loc, base,
+                           convertScalar(b, loc, exponent, baseType));
+  Type f64 = b.getF64Type();
+  Value real = math::PowFOp::create(b, loc, convertScalar(b, loc, base, f64),
+                                    convertScalar(b, loc, exponent, f64));
+  return arith::SelectOp::create(b, loc, integral, exact,
+                                 convertScalar(b, loc, real, baseType));
 }
 Value scalarBody(graph::AndOp, OpBuilder &b, Location loc, ValueRange a) {
   return arith::AndIOp::create(b, loc, a[0], a[1]);

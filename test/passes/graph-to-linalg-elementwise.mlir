@@ -295,3 +295,19 @@ func.func @float_tests(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xi1>, tenso
   %2 = graph.is_nan %x : (tensor<4xf32>) -> tensor<4xi1>
   return %0, %1, %2 : tensor<4xf32>, tensor<4xi1>, tensor<4xi1>
 }
+
+// An integer Pow is exact: six rounds of square-and-multiply over the
+// exponent's bits, 0 for a negative exponent. A float exponent of another
+// type is converted to the base's.
+// CHECK-LABEL: func.func @pow_types
+// CHECK: linalg.generic
+// CHECK-COUNT-6: arith.andi
+// CHECK: arith.cmpi slt
+// CHECK: linalg.generic
+// CHECK: arith.sitofp %{{.+}} : i32 to f32
+// CHECK: math.powf
+func.func @pow_types(%i: tensor<4xi64>, %x: tensor<4xf32>, %e: tensor<4xi32>) -> (tensor<4xi64>, tensor<4xf32>) {
+  %0 = graph.pow %i, %i : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
+  %1 = graph.pow %x, %e : (tensor<4xf32>, tensor<4xi32>) -> tensor<4xf32>
+  return %0, %1 : tensor<4xi64>, tensor<4xf32>
+}

@@ -70,6 +70,20 @@ func.func @sub_mul_int_scalar() -> tensor<3xi32> {
   return %1 : tensor<3xi32>
 }
 
+// Neg folds integer and float constants (a LayerNormalization function
+// negates its axis to size the reduced shape).
+// CHECK-LABEL: func.func @neg
+// CHECK-DAG: graph.constant dense<[-1, 2]> : tensor<2xi64>
+// CHECK-DAG: graph.constant dense<[-5.000000e-01, 0.000000e+00]> : tensor<2xf32>
+// CHECK-NOT: graph.neg
+func.func @neg() -> (tensor<2xi64>, tensor<2xf32>) {
+  %a = graph.constant dense<[1, -2]> : tensor<2xi64>
+  %b = graph.constant dense<[0.5, -0.0]> : tensor<2xf32>
+  %0 = graph.neg %a : (tensor<2xi64>) -> tensor<2xi64>
+  %1 = graph.neg %b : (tensor<2xf32>) -> tensor<2xf32>
+  return %0, %1 : tensor<2xi64>, tensor<2xf32>
+}
+
 // Integer division truncates toward zero, as ONNX and C do.
 // CHECK-LABEL: func.func @div_int
 // CHECK-NEXT: %[[C:.+]] = graph.constant dense<[3, -3, -3, 3]> : tensor<4xi64>
