@@ -7,12 +7,15 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/onnx/NodeConverters.h"
+#include "compiler/onnx/ConverterSupport.h"
 #include "compiler/onnx/TensorProtoConversion.h"
 
 #include "dialects/Graph/GraphOps.h"
 #include "dialects/Graph/ShapeInference.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
+
+#include "llvm/ADT/StringSet.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -108,29 +111,6 @@ DenseI64ArrayAttr i64Array(NodeContext &ctx, ArrayRef<int64_t> values) {
   return ctx.builder.getDenseI64ArrayAttr(values);
 }
 
-/// An input that must have folded to integer constants.
-FailureOr<SmallVector<int64_t>> requireConstantInts(NodeContext &ctx, size_t i,
-                                                    StringRef what) {
-  if (auto values = ctx.constantInts(i))
-    return *values;
-  ctx.error() << "input '" << what
-              << "' must be a compile-time constant (it did not fold; fix a "
-                 "model input with --freeze-input NAME=FILE.pb)";
-  return failure();
-}
-
-/// Reports (and fails) unless `a` and `b` broadcast: guards the builders
-/// that infer their result type.
-LogicalResult expectBroadcast(NodeContext &ctx, Value a, Value b,
-                              StringRef what) {
-  auto shapeOf = [](Value v) {
-    return cast<RankedTensorType>(v.getType()).getShape();
-  };
-  if (broadcastShapes(shapeOf(a), shapeOf(b)))
-    return success();
-  return ctx.error() << what << " do not broadcast";
-}
-
 //===----------------------------------------------------------------------===//
 // Simple one-to-one converters
 //===----------------------------------------------------------------------===//
@@ -169,9 +149,11 @@ template <typename Op>
 LogicalResult convertBinary(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (ctx.inputType(0).getElementType() != ctx.inputType(1).getElementType())
     return ctx.error() << "operands have different element types";
-  results.push_back(ctx.builder.createOrFold<Op>(
-      ctx.loc, ctx.resultType(), ctx.input(0),
-      alignLegacyBroadcast(ctx, ctx.input(1))));
+  auto result = ctx.buildTyped<Op>(0, ctx.input(0),
+                                   alignLegacyBroadcast(ctx, ctx.input(1)));
+  if (failed(result))
+    return failure();
+  results.push_back(*result);
   return success();
 }
 
@@ -312,16 +294,6 @@ LogicalResult convertArgExtreme(NodeContext &ctx,
 //===----------------------------------------------------------------------===//
 // Operators composed from other graph ops at import
 //===----------------------------------------------------------------------===//
-
-/// A scalar constant of `element` type, rank 0.
-Value scalarTensor(NodeContext &ctx, Type element, double value) {
-  auto type = RankedTensorType::get({}, element);
-  TypedAttr attr = isa<FloatType>(element)
-                       ? TypedAttr(FloatAttr::get(element, value))
-                       : TypedAttr(IntegerAttr::get(element, static_cast<int64_t>(value)));
-  return ConstantOp::create(ctx.builder, ctx.loc, type,
-                            DenseElementsAttr::get(type, attr));
-}
 
 /// Size: the (static) element count, an int64 scalar.
 LogicalResult convertSize(NodeContext &ctx, SmallVectorImpl<Value> &results) {
@@ -681,8 +653,14 @@ LogicalResult convertConstant(NodeContext &ctx, SmallVectorImpl<Value> &results)
 }
 
 LogicalResult convertCast(NodeContext &ctx, SmallVectorImpl<Value> &results) {
-  results.push_back(ctx.builder.createOrFold<CastOp>(ctx.loc, ctx.resultType(),
-                                                     ctx.input(0)));
+  RankedTensorType type = ctx.resultType();
+  if (!type) {
+    Type element = elementTypeFor(*ctx.builder.getContext(), ctx.intAttr("to", 0));
+    if (!element)
+      return ctx.error() << "unsupported target type " << ctx.intAttr("to", 0);
+    type = ctx.inputType(0).clone(element);
+  }
+  results.push_back(ctx.builder.createOrFold<CastOp>(ctx.loc, type, ctx.input(0)));
   return success();
 }
 
@@ -1107,17 +1085,40 @@ LogicalResult convertLSTM(NodeContext &ctx, SmallVectorImpl<Value> &results) {
 } // namespace
 
 bool computesOwnResultType(StringRef opType) {
+  // Elementwise ops infer their type from operands whose shapes folded
+  // (the expanded spectral windows multiply a folded Range).
+  static const llvm::StringSet<> elementwise = {
+      "Add", "Sub", "Mul", "Div", "Pow", "Mod", "Max", "Min", "Equal", "Less",
+      "LessOrEqual", "Greater", "GreaterOrEqual", "And", "Or", "Xor", "Neg",
+      "Abs", "Exp", "Log", "Sqrt", "Sin", "Cos", "Tan", "Tanh", "Sigmoid",
+      "Relu", "Floor", "Ceil", "Reciprocal", "Erf", "Not", "Cast"};
+  if (elementwise.contains(opType))
+    return true;
   return llvm::is_contained(
       {"Reshape", "Expand", "ConstantOfShape", "Concat", "ReduceSum", "Slice",
        "Squeeze", "Unsqueeze", "Identity", "NegativeLogLikelihoodLoss",
        "SoftmaxCrossEntropyLoss", "Range", "Tile", "DepthToSpace",
-       "SpaceToDepth"},
+       "SpaceToDepth", "Resize", "Upsample", "OneHot", "BlackmanWindow",
+       "HammingWindow", "HannWindow"},
       opType);
 }
 
 const llvm::StringMap<NodeConverter> &nodeConverters() {
   static const llvm::StringMap<NodeConverter> table = {
       {"Abs", convertUnary<AbsOp>},
+      {"BlackmanWindow", convertBlackmanWindow},
+      {"CumSum", convertCumSum},
+      {"EyeLike", convertEyeLike},
+      {"GlobalMaxPool", convertGlobalMaxPool},
+      {"HammingWindow", convertHammingWindow},
+      {"HannWindow", convertHannWindow},
+      {"Hardmax", convertHardmax},
+      {"InstanceNormalization", convertInstanceNormalization},
+      {"LRN", convertLRN},
+      {"MeanVarianceNormalization", convertMeanVarianceNormalization},
+      {"OneHot", convertOneHot},
+      {"Resize", convertResize},
+      {"Upsample", convertUpsample},
       {"Acos", convertUnary<AcosOp>},
       {"Acosh", convertUnary<AcoshOp>},
       {"Asin", convertUnary<AsinOp>},

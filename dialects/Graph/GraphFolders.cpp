@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "dialects/Graph/ConstantFolding.h"
 #include "dialects/Graph/GraphOps.h"
+#include "llvm/ADT/APSInt.h"
 #include "dialects/Graph/ShapeInference.h"
 
 #include "mlir/IR/Builders.h"
@@ -250,20 +251,55 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
   if (!input || type.getNumElements() > kMaxFoldedArithmeticElements)
     return {};
   Type from = input.getElementType(), to = type.getElementType();
-  // Integer-to-integer casts cover the shape arithmetic PyTorch exports emit;
-  // float conversions are left to generated code and its rounding.
   auto fromInt = dyn_cast<IntegerType>(from);
   auto toInt = dyn_cast<IntegerType>(to);
-  if (!fromInt || !toInt)
-    return {};
-  SmallVector<APInt> values;
-  for (const APInt &v : input.getValues<APInt>())
-    values.push_back(toInt.getWidth() == 1 // To bool: non-zero is true.
-                         ? APInt(1, !v.isZero())
-                     : fromInt.isUnsigned() || fromInt.getWidth() == 1
-                         ? v.zextOrTrunc(toInt.getWidth())
-                         : v.sextOrTrunc(toInt.getWidth()));
-  return DenseElementsAttr::get(type, values);
+  auto toFloat = dyn_cast<FloatType>(to);
+  if (fromInt && toInt) {
+    SmallVector<APInt> values;
+    for (const APInt &v : input.getValues<APInt>())
+      values.push_back(toInt.getWidth() == 1 // To bool: non-zero is true.
+                           ? APInt(1, !v.isZero())
+                       : fromInt.isUnsigned() || fromInt.getWidth() == 1
+                           ? v.zextOrTrunc(toInt.getWidth())
+                           : v.sextOrTrunc(toInt.getWidth()));
+    return DenseElementsAttr::get(type, values);
+  }
+  // Conversions to float round to nearest even, as the generated
+  // sitofp/uitofp/fptrunc/fpext do.
+  if (toFloat) {
+    SmallVector<APFloat> values;
+    bool isSigned = fromInt && !fromInt.isUnsigned() && fromInt.getWidth() > 1;
+    for (auto it = input.value_begin<Attribute>(), end = input.value_end<Attribute>();
+         it != end; ++it) {
+      APFloat value(toFloat.getFloatSemantics());
+      bool losesInfo;
+      if (fromInt)
+        value.convertFromAPInt(cast<IntegerAttr>(*it).getValue(), isSigned,
+                               APFloat::rmNearestTiesToEven);
+      else {
+        value = cast<FloatAttr>(*it).getValue();
+        value.convert(toFloat.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                      &losesInfo);
+      }
+      values.push_back(value);
+    }
+    return DenseElementsAttr::get(type, values);
+  }
+  // Float to integer truncates toward zero; a value out of the integer's
+  // range (undefined in ONNX) is left to generated code.
+  if (toInt && toInt.getWidth() > 1 && isa<FloatType>(from)) {
+    SmallVector<APInt> values;
+    for (const APFloat &v : input.getValues<APFloat>()) {
+      APSInt result(toInt.getWidth(), toInt.isUnsigned());
+      bool exact;
+      if (v.convertToInteger(result, APFloat::rmTowardZero, &exact) &
+          APFloat::opInvalidOp)
+        return {};
+      values.push_back(result);
+    }
+    return DenseElementsAttr::get(type, values);
+  }
+  return {};
 }
 
 OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {

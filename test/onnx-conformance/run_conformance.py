@@ -13,10 +13,10 @@ runner does (numpy assert_allclose, rtol 1e-3, atol 1e-7). Each test is:
 
 A model whose shape-like inputs (Reshape's shape, Slice's bounds, ...) are
 graph inputs cannot be compiled ahead of time as is; when stratac says such
-an input must be a constant, the runner freezes the int64 and scalar inputs
-whose value is the same in every data set (stratac --freeze-input) and tries
-again. The
-table lists the tests that pass that way.
+an input must be a constant, the runner freezes the int64, scalar and short
+1-D inputs whose value is the same in every data set (stratac
+--freeze-input) and tries again. The table lists the tests that pass that
+way.
 
 Compiles run in parallel. The runner prints `N passed, N failed` (unsupported
 tests count as failed), writes docs/conformance.md with --table, and with
@@ -44,7 +44,7 @@ RTOL, ATOL = 1e-3, 1e-7
 OUT_OF_SCOPE = [
     (re.compile(r"^test_(adagrad|adam|momentum|nesterov_momentum|gradient)"), "training operator"),
     (re.compile(r"sequence|^test_optional|_optional_|^test_if_opt|^test_loop16_seq"), "sequence or optional type"),
-    (re.compile(r"string|^test_strnorm|^test_regex|^test_cast_.*STRING"), "string tensor"),
+    (re.compile(r"string|^test_strnorm|^test_regex|^test_cast(like)?_.*STRING"), "string tensor"),
     (re.compile(r"_training_mode|^test_training_dropout"), "training mode"),
 ]
 
@@ -105,9 +105,9 @@ def numbered(paths):
 
 
 def freezable_inputs(directory):
-    """{input index: (name, .pb path)} for int64 or scalar graph inputs whose
-    value is the same in every data set: shape-like inputs (and Range's
-    bounds) an AOT compile may fix."""
+    """{input index: (name, .pb path)} for int64, scalar or short 1-D graph
+    inputs whose value is the same in every data set: shape-like inputs
+    (Range's bounds, Resize's scales) an AOT compile may fix."""
     import onnx
     model = onnx.load(os.path.join(directory, "model.onnx"), load_external_data=False)
     initializers = {t.name for t in model.graph.initializer}
@@ -115,8 +115,12 @@ def freezable_inputs(directory):
     frozen = {}
     sets = data_sets(directory)
     for index, info in enumerate(inputs):
-        scalar = len(info.type.tensor_type.shape.dim) == 0
-        if (info.type.tensor_type.elem_type != TensorProto.INT64 and not scalar) or not sets:
+        dims = info.type.tensor_type.shape.dim
+        scalar = len(dims) == 0
+        # Resize's scales and roi: short float vectors.
+        short_vector = len(dims) == 1 and 0 < dims[0].dim_value <= 8
+        if (info.type.tensor_type.elem_type != TensorProto.INT64 and not scalar
+                and not short_vector) or not sets:
             continue
         paths = [os.path.join(d, f"input_{index}.pb") for d in sets]
         if not all(os.path.exists(p) for p in paths):
@@ -261,8 +265,9 @@ def write_table(path, results, tests, elapsed, jobs):
     frozen = [r for r in results if r["status"] == "pass" and r["detail"]]
     lines += ["", "## Passing with frozen inputs", "",
               "These models take shape-like values (Reshape's shape, Slice's bounds,",
-              "reduction axes, Range's bounds) as graph inputs. They compile once those",
-              "int64 or scalar inputs are fixed with `stratac --freeze-input NAME=FILE.pb`,",
+              "reduction axes, Range's bounds, Resize's scales) as graph inputs. They",
+              "compile once those int64, scalar or short 1-D inputs are fixed with",
+              "`stratac --freeze-input NAME=FILE.pb`,",
               "using the value every data set shares.", "",
               "| folder | test | frozen |", "| --- | --- | --- |"]
     for r in sorted(frozen, key=lambda r: (r["folder"], r["name"])):

@@ -282,7 +282,29 @@ def depth_to_space_tile_reference(x):
     return np.tile(d.reshape(b, c // 4, h * 2, w * 2), (1, 1, 1, 2))
 
 
-MODELS = {f.__name__: f for f in [layer_norm, split_prelu, reshape_shape_input,
+def resize_cumsum():
+    """Resize (linear, half_pixel, 2x on H and W) then CumSum along W."""
+    return model(
+        [helper.make_node("Resize", ["x", "", "scales"], ["r"], name="resize", mode="linear"),
+         helper.make_node("CumSum", ["r", "axis"], ["y"], name="cumsum")],
+        [tensor("x", TensorProto.FLOAT, [1, 2, 3, 4])],
+        [tensor("y", TensorProto.FLOAT, [1, 2, 6, 8])],
+        [numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32), "scales"),
+         numpy_helper.from_array(np.array(3, np.int64), "axis")])
+
+
+def resize_cumsum_reference(x):
+    def linear_axis(a, axis):
+        n = a.shape[axis]
+        source = np.clip((np.arange(2 * n) + 0.5) / 2 - 0.5, 0, n - 1)
+        low = np.floor(source).astype(int)
+        high = np.minimum(low + 1, n - 1)
+        ratio = (source - low).reshape([-1] + [1] * (a.ndim - axis - 1))
+        return np.take(a, low, axis) * (1 - ratio) + np.take(a, high, axis) * ratio
+    return np.cumsum(linear_axis(linear_axis(x, 2), 3), axis=3).astype(np.float32)
+
+
+MODELS = {f.__name__: f for f in [layer_norm, resize_cumsum, split_prelu, reshape_shape_input,
                                   depth_to_space_tile,
                                   softmax_cross_entropy,
                                   opset6_legacy_broadcast, opset1_concat,

@@ -344,13 +344,23 @@ func.func @cast_from_bool() -> tensor<2xi64> {
   return %0 : tensor<2xi64>
 }
 
-// Float casts are left to generated code.
-// CHECK-LABEL: func.func @cast_float_not_folded
-// CHECK: graph.cast %{{.+}} : (tensor<2xf32>) -> tensor<2xi32>
-func.func @cast_float_not_folded() -> tensor<2xi32> {
+// Float casts fold with the generated code's rounding: to float to nearest
+// even, to integer toward zero; an out-of-range float-to-int stays.
+// CHECK-LABEL: func.func @cast_float
+// CHECK-DAG: graph.constant dense<[1, -2]> : tensor<2xi32>
+// CHECK-DAG: graph.constant dense<[3.000000e+00, -1.000000e+00]> : tensor<2xf32>
+// CHECK-DAG: graph.constant dense<[1.000000e+00, 0x7C00]> : tensor<2xf16>
+// CHECK: graph.cast %{{.+}} : (tensor<1xf32>) -> tensor<1xi8>
+func.func @cast_float() -> (tensor<2xi32>, tensor<2xf32>, tensor<2xf16>, tensor<1xi8>) {
   %a = graph.constant dense<[1.5, -2.5]> : tensor<2xf32>
   %0 = graph.cast %a : (tensor<2xf32>) -> tensor<2xi32>
-  return %0 : tensor<2xi32>
+  %b = graph.constant dense<[3, -1]> : tensor<2xi64>
+  %1 = graph.cast %b : (tensor<2xi64>) -> tensor<2xf32>
+  %c = graph.constant dense<[1.0, 1.0e10]> : tensor<2xf32>
+  %2 = graph.cast %c : (tensor<2xf32>) -> tensor<2xf16>
+  %d = graph.constant dense<[300.0]> : tensor<1xf32>
+  %3 = graph.cast %d : (tensor<1xf32>) -> tensor<1xi8>
+  return %0, %1, %2, %3 : tensor<2xi32>, tensor<2xf32>, tensor<2xf16>, tensor<1xi8>
 }
 
 // No-op data movement folds away on non-constant values.

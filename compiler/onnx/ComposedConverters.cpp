@@ -1,0 +1,371 @@
+//===- ComposedConverters.cpp - ONNX ops built from other graph ops -*- C++ -*-===//
+//
+// Operators whose ONNX definition is a small formula over ops the graph
+// dialect already has: normalizations from reductions, one-hot encodings
+// from comparisons against index ranges, banded sums (CumSum, LRN's channel
+// window) from a constant 0/1 band matrix, and operators whose output is a
+// compile-time constant (EyeLike, the spectral windows). Composing them here
+// keeps the dialect small and lets fusion see through them.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/onnx/ConverterSupport.h"
+#include "compiler/onnx/TensorProtoConversion.h"
+
+#include "dialects/Graph/GraphOps.h"
+#include "dialects/Graph/ShapeInference.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <cmath>
+#include "llvm/Support/MathExtras.h"
+
+using namespace mlir;
+using namespace strata::graph;
+
+namespace strata::onnx_import {
+
+namespace {
+
+/// out[.., i, ..] = sum over k of band(i, k) * x[.., k, ..] along `axis`:
+/// x gains a unit axis at `axis`, is multiplied by the [n, n] 0/1 band
+/// matrix (broadcast over the trailing axes) and summed over k.
+Value bandSum(NodeContext &ctx, Value x, int64_t axis,
+              llvm::function_ref<bool(int64_t i, int64_t k)> band) {
+  OpBuilder &b = ctx.builder;
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t n = type.getDimSize(axis);
+  SmallVector<double> mask;
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t k = 0; k < n; ++k)
+      mask.push_back(band(i, k) ? 1.0 : 0.0);
+  SmallVector<int64_t> maskShape = {n, n};
+  maskShape.append(type.getRank() - axis - 1, 1);
+  Value expanded = b.createOrFold<UnsqueezeOp>(ctx.loc, x,
+                                               b.getDenseI64ArrayAttr({axis}));
+  Value masked = b.createOrFold<MulOp>(
+      ctx.loc, expanded,
+      constantTensor(ctx, maskShape, type.getElementType(), mask));
+  return b.createOrFold<ReduceSumOp>(ctx.loc, masked,
+                                     b.getDenseI64ArrayAttr({axis + 1}),
+                                     b.getBoolAttr(false));
+}
+
+/// 0, 1, ..., n-1 along `axis` of a rank-`rank` tensor (unit elsewhere).
+Value indexRamp(NodeContext &ctx, int64_t n, int64_t axis, int64_t rank,
+                Type element) {
+  SmallVector<int64_t> shape(rank, 1);
+  shape[axis] = n;
+  SmallVector<double> values;
+  for (int64_t i = 0; i < n; ++i)
+    values.push_back(i);
+  return constantTensor(ctx, shape, element, values);
+}
+
+FailureOr<int64_t> requireAxis(NodeContext &ctx, int64_t axis, int64_t rank) {
+  auto normalized = normalizeAxis(axis, rank);
+  if (!normalized) {
+    ctx.error() << "axis " << axis << " is outside a rank-" << rank << " input";
+    return failure();
+  }
+  return *normalized;
+}
+
+} // namespace
+
+/// CumSum(x, axis): a lower (or, reversed, upper) triangular band sum;
+/// exclusive drops the diagonal.
+LogicalResult convertCumSum(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  auto axisValues = requireConstantInts(ctx, 1, "axis");
+  if (failed(axisValues))
+    return failure();
+  if (axisValues->size() != 1)
+    return ctx.error() << "input 'axis' must hold one value";
+  RankedTensorType type = ctx.inputType(0);
+  auto axis = requireAxis(ctx, axisValues->front(), type.getRank());
+  if (failed(axis))
+    return failure();
+  if (type.getElementType().isInteger(1) || type.getElementType().isUnsignedInteger())
+    return ctx.error() << "expects a signed integer or floating-point input, not "
+                       << type.getElementType();
+  bool exclusive = ctx.intAttr("exclusive", 0) != 0;
+  bool reverse = ctx.intAttr("reverse", 0) != 0;
+  results.push_back(bandSum(ctx, ctx.input(0), *axis, [&](int64_t i, int64_t k) {
+    if (exclusive && i == k)
+      return false;
+    return reverse ? k >= i : k <= i;
+  }));
+  return success();
+}
+
+/// Hardmax: 1 where ArgMax picks (the first maximum), else 0. Before opset
+/// 13 the input is viewed as 2-D around `axis`, as Softmax was.
+LogicalResult convertHardmax(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  OpBuilder &b = ctx.builder;
+  RankedTensorType type = ctx.inputType(0);
+  if (!isa<FloatType>(type.getElementType()))
+    return ctx.error() << "expects a floating-point input";
+  auto axis = requireAxis(ctx, ctx.intAttr("axis", ctx.opset >= 13 ? -1 : 1),
+                          type.getRank());
+  if (failed(axis))
+    return failure();
+  Value x = ctx.input(0);
+  int64_t reduced = *axis;
+  if (ctx.opset < 13) {
+    int64_t outer = 1, inner = 1;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      (d < *axis ? outer : inner) *= type.getDimSize(d);
+    x = b.createOrFold<ReshapeOp>(ctx.loc, type.clone({outer, inner}), x);
+    reduced = 1;
+  }
+  auto xType = cast<RankedTensorType>(x.getType());
+  Value picked = b.createOrFold<ArgMaxOp>(ctx.loc, x, b.getI64IntegerAttr(reduced),
+                                          b.getBoolAttr(true), b.getBoolAttr(false));
+  Value ramp = indexRamp(ctx, xType.getDimSize(reduced), reduced, xType.getRank(),
+                         b.getI64Type());
+  Value isMax = b.createOrFold<EqualOp>(ctx.loc, picked, ramp);
+  Value y = b.createOrFold<CastOp>(ctx.loc, xType, isMax);
+  if (ctx.opset < 13)
+    y = b.createOrFold<ReshapeOp>(ctx.loc, type, y);
+  results.push_back(y);
+  return success();
+}
+
+/// OneHot(indices, depth, values): compare the indices (negative ones count
+/// from depth) against 0..depth-1 along the new axis, pick on/off values.
+LogicalResult convertOneHot(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  OpBuilder &b = ctx.builder;
+  auto depthValues = requireConstantDoubles(ctx, 1, "depth");
+  if (failed(depthValues))
+    return failure();
+  if (depthValues->size() != 1)
+    return ctx.error() << "input 'depth' must hold one value";
+  int64_t depth = static_cast<int64_t>(depthValues->front());
+  if (depth <= 0)
+    return ctx.error() << "depth must be positive, not " << depth;
+  RankedTensorType indicesType = ctx.inputType(0);
+  RankedTensorType valuesType = ctx.inputType(2);
+  if (valuesType.getNumElements() != 2)
+    return ctx.error() << "input 'values' must hold [off_value, on_value]";
+  int64_t rank = indicesType.getRank() + 1;
+  auto axis = requireAxis(ctx, ctx.intAttr("axis", -1), rank);
+  if (failed(axis))
+    return failure();
+  Type i64 = b.getI64Type();
+  Value indices = b.createOrFold<CastOp>(ctx.loc, indicesType.clone(i64),
+                                         ctx.input(0));
+  Value zero = scalarTensor(ctx, i64, 0);
+  Value wrapped = b.createOrFold<AddOp>(ctx.loc, indices,
+                                        scalarTensor(ctx, i64, depth));
+  indices = b.createOrFold<WhereOp>(
+      ctx.loc, b.createOrFold<LessOp>(ctx.loc, indices, zero), wrapped, indices);
+  indices = b.createOrFold<UnsqueezeOp>(ctx.loc, indices,
+                                        b.getDenseI64ArrayAttr({*axis}));
+  Value hot = b.createOrFold<EqualOp>(ctx.loc, indices,
+                                      indexRamp(ctx, depth, *axis, rank, i64));
+  auto pick = [&](int64_t i) {
+    Value one = b.createOrFold<SliceOp>(
+        ctx.loc, b.createOrFold<ReshapeOp>(ctx.loc, valuesType.clone({2}),
+                                           ctx.input(2)),
+        b.getDenseI64ArrayAttr({i}), b.getDenseI64ArrayAttr({i + 1}),
+        b.getDenseI64ArrayAttr({0}), b.getDenseI64ArrayAttr({1}));
+    return b.createOrFold<ReshapeOp>(ctx.loc, valuesType.clone(ArrayRef<int64_t>{}),
+                                     one);
+  };
+  results.push_back(b.createOrFold<WhereOp>(ctx.loc, hot, pick(1), pick(0)));
+  return success();
+}
+
+/// EyeLike: ones on diagonal k of a 2-D tensor shaped like the input.
+LogicalResult convertEyeLike(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  RankedTensorType type = ctx.inputType(0);
+  if (type.getRank() != 2)
+    return ctx.error() << "expects a rank-2 input";
+  Type element = type.getElementType();
+  if (const auto *attr = ctx.attribute("dtype")) {
+    element = elementTypeFor(*ctx.builder.getContext(), attr->i());
+    if (!element)
+      return ctx.error() << "unsupported dtype " << attr->i();
+  }
+  int64_t k = ctx.intAttr("k", 0);
+  SmallVector<double> values;
+  for (int64_t i = 0; i < type.getDimSize(0); ++i)
+    for (int64_t j = 0; j < type.getDimSize(1); ++j)
+      values.push_back(j - i == k ? 1.0 : 0.0);
+  results.push_back(constantTensor(ctx, type.getShape(), element, values));
+  return success();
+}
+
+namespace {
+
+/// (x - mean) / sqrt(var + epsilon) over `axes`, statistics kept as
+/// broadcastable dims; the shared core of the instance-style norms.
+Value normalizeOver(NodeContext &ctx, Value x, ArrayRef<int64_t> axes,
+                    double epsilon) {
+  OpBuilder &b = ctx.builder;
+  Type element = cast<RankedTensorType>(x.getType()).getElementType();
+  auto axesAttr = b.getDenseI64ArrayAttr(axes);
+  auto keep = b.getBoolAttr(true);
+  Value mean = b.createOrFold<ReduceMeanOp>(ctx.loc, x, axesAttr, keep);
+  Value centered = b.createOrFold<SubOp>(ctx.loc, x, mean);
+  Value variance = b.createOrFold<ReduceMeanOp>(
+      ctx.loc, b.createOrFold<MulOp>(ctx.loc, centered, centered), axesAttr, keep);
+  Value stddev = b.createOrFold<SqrtOp>(
+      ctx.loc, b.createOrFold<AddOp>(ctx.loc, variance,
+                                     scalarTensor(ctx, element, epsilon)));
+  return b.createOrFold<DivOp>(ctx.loc, centered, stddev);
+}
+
+SmallVector<int64_t> spatialAxes(int64_t rank) {
+  return llvm::to_vector(llvm::seq<int64_t>(2, rank));
+}
+
+/// A per-channel [C] parameter reshaped to broadcast over N, C, spatial...
+Value perChannel(NodeContext &ctx, Value parameter, int64_t rank) {
+  auto type = cast<RankedTensorType>(parameter.getType());
+  SmallVector<int64_t> shape(rank - 1, 1);
+  shape[0] = type.getNumElements();
+  return ctx.builder.createOrFold<ReshapeOp>(ctx.loc, type.clone(shape),
+                                             parameter);
+}
+
+} // namespace
+
+/// InstanceNormalization: per sample and channel over the spatial axes, then
+/// the per-channel scale and bias.
+LogicalResult convertInstanceNormalization(NodeContext &ctx,
+                                           SmallVectorImpl<Value> &results) {
+  OpBuilder &b = ctx.builder;
+  RankedTensorType type = ctx.inputType(0);
+  if (!isa<FloatType>(type.getElementType()) || type.getRank() < 3)
+    return ctx.error() << "expects a floating-point input of rank 3 or more";
+  int64_t channels = type.getDimSize(1), rank = type.getRank();
+  if (ctx.inputType(1).getNumElements() != channels ||
+      ctx.inputType(2).getNumElements() != channels)
+    return ctx.error() << "scale and B must have " << channels << " elements";
+  Value y = normalizeOver(ctx, ctx.input(0), spatialAxes(rank),
+                          ctx.floatAttr("epsilon", 1e-5f));
+  y = b.createOrFold<MulOp>(ctx.loc, y, perChannel(ctx, ctx.input(1), rank));
+  results.push_back(
+      b.createOrFold<AddOp>(ctx.loc, y, perChannel(ctx, ctx.input(2), rank)));
+  return success();
+}
+
+/// MeanVarianceNormalization, as its ONNX function: (x - E[x]) /
+/// (sqrt(E[x^2] - E[x]^2) + 1e-9) over `axes` (default N and spatial).
+LogicalResult convertMeanVarianceNormalization(NodeContext &ctx,
+                                               SmallVectorImpl<Value> &results) {
+  OpBuilder &b = ctx.builder;
+  RankedTensorType type = ctx.inputType(0);
+  if (!isa<FloatType>(type.getElementType()))
+    return ctx.error() << "expects a floating-point input";
+  SmallVector<int64_t> axes =
+      ctx.intsAttr("axes").value_or(SmallVector<int64_t>{0, 2, 3});
+  for (int64_t axis : axes)
+    if (!normalizeAxis(axis, type.getRank()))
+      return ctx.error() << "axis " << axis << " is outside a rank-"
+                         << type.getRank() << " input";
+  auto axesAttr = b.getDenseI64ArrayAttr(axes);
+  auto keep = b.getBoolAttr(true);
+  Value x = ctx.input(0);
+  Value mean = b.createOrFold<ReduceMeanOp>(ctx.loc, x, axesAttr, keep);
+  Value meanOfSquares = b.createOrFold<ReduceMeanOp>(
+      ctx.loc, b.createOrFold<MulOp>(ctx.loc, x, x), axesAttr, keep);
+  Value variance = b.createOrFold<SubOp>(
+      ctx.loc, meanOfSquares, b.createOrFold<MulOp>(ctx.loc, mean, mean));
+  Value denominator = b.createOrFold<AddOp>(
+      ctx.loc, b.createOrFold<SqrtOp>(ctx.loc, variance),
+      scalarTensor(ctx, type.getElementType(), 1e-9));
+  results.push_back(b.createOrFold<DivOp>(
+      ctx.loc, b.createOrFold<SubOp>(ctx.loc, x, mean), denominator));
+  return success();
+}
+
+/// LRN: x / (bias + alpha / size * sum of x^2 over a channel window)^beta,
+/// the window [c - floor((size-1)/2), c + ceil((size-1)/2)].
+LogicalResult convertLRN(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  OpBuilder &b = ctx.builder;
+  RankedTensorType type = ctx.inputType(0);
+  if (!isa<FloatType>(type.getElementType()) || type.getRank() < 3)
+    return ctx.error() << "expects a floating-point input of rank 3 or more";
+  int64_t size = ctx.intAttr("size", 0);
+  if (size <= 0)
+    return ctx.error() << "attribute 'size' must be positive";
+  int64_t before = (size - 1) / 2, after = size - 1 - before;
+  Type element = type.getElementType();
+  Value x = ctx.input(0);
+  Value squares = bandSum(ctx, b.createOrFold<MulOp>(ctx.loc, x, x), 1,
+                          [&](int64_t c, int64_t k) {
+                            return k >= c - before && k <= c + after;
+                          });
+  Value scaled = b.createOrFold<MulOp>(
+      ctx.loc, squares,
+      scalarTensor(ctx, element, ctx.floatAttr("alpha", 1e-4f) / size));
+  Value base = b.createOrFold<AddOp>(
+      ctx.loc, scaled, scalarTensor(ctx, element, ctx.floatAttr("bias", 1.0f)));
+  Value denominator = b.createOrFold<PowOp>(
+      ctx.loc, base, scalarTensor(ctx, element, ctx.floatAttr("beta", 0.75f)));
+  results.push_back(b.createOrFold<DivOp>(ctx.loc, x, denominator));
+  return success();
+}
+
+/// GlobalMaxPool: the maximum over every spatial axis, kept as unit dims.
+LogicalResult convertGlobalMaxPool(NodeContext &ctx,
+                                   SmallVectorImpl<Value> &results) {
+  RankedTensorType type = ctx.inputType(0);
+  if (type.getRank() < 3)
+    return ctx.error() << "expects an input of rank 3 or more";
+  OpBuilder &b = ctx.builder;
+  results.push_back(b.createOrFold<ReduceMaxOp>(
+      ctx.loc, ctx.input(0), b.getDenseI64ArrayAttr(spatialAxes(type.getRank())),
+      b.getBoolAttr(true)));
+  return success();
+}
+
+namespace {
+
+/// The generalized cosine windows of opset 17: sum over j of
+/// (-1)^j a_j cos(2 pi j n / N), N the size (periodic) or size - 1.
+LogicalResult convertCosineWindow(NodeContext &ctx, ArrayRef<double> a,
+                                  SmallVectorImpl<Value> &results) {
+  auto sizeValues = requireConstantDoubles(ctx, 0, "size");
+  if (failed(sizeValues))
+    return failure();
+  if (sizeValues->size() != 1)
+    return ctx.error() << "input 'size' must hold one value";
+  int64_t size = static_cast<int64_t>(sizeValues->front());
+  if (size <= 0)
+    return ctx.error() << "size must be positive, not " << size;
+  Type element = elementTypeFor(*ctx.builder.getContext(),
+                                ctx.intAttr("output_datatype", 1));
+  if (!element)
+    return ctx.error() << "unsupported output_datatype";
+  bool periodic = ctx.intAttr("periodic", 1) != 0;
+  double period = periodic ? size : size - 1;
+  SmallVector<double> values;
+  for (int64_t n = 0; n < size; ++n) {
+    double value = 0, sign = 1;
+    for (size_t j = 0; j < a.size(); ++j, sign = -sign)
+      value += sign * a[j] *
+               std::cos(2 * llvm::numbers::pi * static_cast<double>(j * n) / period);
+    values.push_back(value);
+  }
+  results.push_back(constantTensor(ctx, {size}, element, values));
+  return success();
+}
+
+} // namespace
+
+LogicalResult convertBlackmanWindow(NodeContext &ctx,
+                                    SmallVectorImpl<Value> &results) {
+  return convertCosineWindow(ctx, {0.42, 0.5, 0.08}, results);
+}
+LogicalResult convertHammingWindow(NodeContext &ctx,
+                                   SmallVectorImpl<Value> &results) {
+  return convertCosineWindow(ctx, {25.0 / 46.0, 21.0 / 46.0}, results);
+}
+LogicalResult convertHannWindow(NodeContext &ctx,
+                                SmallVectorImpl<Value> &results) {
+  return convertCosineWindow(ctx, {0.5, 0.5}, results);
+}
+
+} // namespace strata::onnx_import
