@@ -9,6 +9,9 @@
 #include "passes/Passes.h"
 
 #include "dialects/Graph/GraphOps.h"
+#include "passes/GraphToLinalg/LoweringUtils.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace strata {
@@ -24,32 +27,26 @@ struct ConvertGraphToLinalgPass
     : strata::impl::ConvertGraphToLinalgBase<ConvertGraphToLinalgPass> {
   void runOnOperation() override {
     MLIRContext *context = &getContext();
-    // arith works on signless integers: ONNX's unsigned tensors (uint8 ...)
-    // need a signedness-aware lowering that does not exist yet.
-    WalkResult unsignedTypes = getOperation().walk([](Operation *op) {
-      auto isUnsigned = [](Type type) {
-        auto tensor = dyn_cast<RankedTensorType>(type);
-        return tensor && tensor.getElementType().isUnsignedInteger();
-      };
-      if (llvm::any_of(op->getOperandTypes(), isUnsigned) ||
-          llvm::any_of(op->getResultTypes(), isUnsigned)) {
-        op->emitError("unsigned integer tensors are not supported yet (")
-            << op->getName() << ")";
-        return WalkResult::interrupt();
-      }
-      return WalkResult::advance();
-    });
-    if (unsignedTypes.wasInterrupted())
-      return signalPassFailure();
+    // Unsigned tensors become signless on the way (arith has no unsigned
+    // types); function signatures and returns convert with them.
+    strata::lowering::SignlessTypeConverter typeConverter;
     ConversionTarget target(*context);
     target.addIllegalDialect<strata::graph::GraphDialect>();
+    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
+      return typeConverter.isSignatureLegal(op.getFunctionType());
+    });
+    target.addDynamicallyLegalOp<func::ReturnOp>(
+        [&](func::ReturnOp op) { return typeConverter.isLegal(op); });
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(context);
-    strata::populateElementwiseToLinalgPatterns(patterns);
-    strata::populateContractionToLinalgPatterns(patterns);
-    strata::populatePoolingToLinalgPatterns(patterns);
-    strata::populateReductionToLinalgPatterns(patterns);
-    strata::populateDataMovementToLinalgPatterns(patterns);
+    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(
+        patterns, typeConverter);
+    populateReturnOpTypeConversionPattern(patterns, typeConverter);
+    strata::populateElementwiseToLinalgPatterns(typeConverter, patterns);
+    strata::populateContractionToLinalgPatterns(typeConverter, patterns);
+    strata::populatePoolingToLinalgPatterns(typeConverter, patterns);
+    strata::populateReductionToLinalgPatterns(typeConverter, patterns);
+    strata::populateDataMovementToLinalgPatterns(typeConverter, patterns);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

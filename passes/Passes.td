@@ -45,6 +45,12 @@ def ConvertGraphToLinalg : Pass<"convert-graph-to-linalg", "::mlir::func::FuncOp
     `linalg.generic` ops for elementwise math, and tensor ops for data
     movement. An op with no lowering is reported with its ONNX node name.
 
+    ONNX's unsigned tensors (`ui8` ...) become signless (`i8`), function
+    signatures included, since `arith` takes signless integers only; ops
+    whose meaning depends on signedness read it from the graph types and
+    pick `arith.divui`, `arith.cmpi ult`, `arith.extui`, `arith.uitofp` and
+    so on.
+
     Before:
     ```mlir
     %0 = graph.relu %x : (tensor<4xf32>) -> tensor<4xf32>

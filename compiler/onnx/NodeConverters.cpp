@@ -195,6 +195,23 @@ LogicalResult convertMod(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   return success();
 }
 
+/// BitShift: ONNX defines it on unsigned integers only.
+LogicalResult convertBitShift(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  std::string direction = ctx.stringAttr("direction", "");
+  if (direction != "LEFT" && direction != "RIGHT")
+    return ctx.error() << "direction must be LEFT or RIGHT, not '" << direction
+                       << "'";
+  if (!ctx.inputType(0).getElementType().isUnsignedInteger() ||
+      ctx.inputType(0).getElementType() != ctx.inputType(1).getElementType())
+    return ctx.error() << "expects two tensors of the same unsigned integer type";
+  auto result = ctx.buildTyped<BitShiftOp>(
+      0, ctx.input(0), ctx.input(1), ctx.builder.getBoolAttr(direction == "LEFT"));
+  if (failed(result))
+    return failure();
+  results.push_back(*result);
+  return success();
+}
+
 LogicalResult convertIsInf(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   auto result = ctx.buildTyped<IsInfOp>(
       0, ctx.input(0),
@@ -1106,6 +1123,7 @@ bool computesOwnResultType(StringRef opType) {
 const llvm::StringMap<NodeConverter> &nodeConverters() {
   static const llvm::StringMap<NodeConverter> table = {
       {"Abs", convertUnary<AbsOp>},
+      {"BitShift", convertBitShift},
       {"BlackmanWindow", convertBlackmanWindow},
       {"CumSum", convertCumSum},
       {"EyeLike", convertEyeLike},

@@ -197,6 +197,7 @@ STRATA_INFER_BINARY(AndOp)
 STRATA_INFER_BINARY(OrOp)
 STRATA_INFER_BINARY(XorOp)
 STRATA_INFER_BINARY(ModOp)
+STRATA_INFER_BINARY(BitShiftOp)
 #undef STRATA_INFER_BINARY
 
 /// Pow: the exponent's element type may differ; the result has the base's.

@@ -177,6 +177,19 @@ def Graph_IsInfOp : Graph_Op<"is_inf", [Pure, InferTypeOpAdaptor]> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
+def Graph_BitShiftOp : Graph_Op<"bit_shift", [Pure, InferTypeOpAdaptor]> {
+  let summary = "ONNX BitShift of unsigned integers, with numpy broadcasting";
+  let description = [{
+    Shifts each element of `lhs` by the matching element of `rhs`, to the
+    left or (logically) to the right.
+  }];
+  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs,
+                       BoolAttr:$left);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+}
+
 def Graph_ModOp : Graph_Op<"mod", [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX Mod with numpy broadcasting";
   let description = [{

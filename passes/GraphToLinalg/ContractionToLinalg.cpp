@@ -45,14 +45,15 @@ Value buildContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
 /// numpy matmul. 1-D operands become matrices; an N-D lhs times a matrix is
 /// one linalg.matmul over the flattened rows; equal 3-D batches use
 /// linalg.batch_matmul; anything else is a broadcasting contraction generic.
-struct MatMulOpLowering : OpRewritePattern<graph::MatMulOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(graph::MatMulOp op,
-                                PatternRewriter &rewriter) const override {
+struct MatMulOpLowering : GraphLoweringPattern<graph::MatMulOp> {
+  using GraphLoweringPattern::GraphLoweringPattern;
+  LogicalResult
+  matchAndRewrite(graph::MatMulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType = op.getResult().getType();
+    auto resultType = this->convertedType(op.getResult());
     Type element = resultType.getElementType();
-    Value lhs = op.getLhs(), rhs = op.getRhs();
+    Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
     SmallVector<int64_t> lhsShape(op.getLhs().getType().getShape());
     SmallVector<int64_t> rhsShape(op.getRhs().getType().getShape());
     if (lhsShape.size() == 1) {
@@ -142,19 +143,20 @@ struct MatMulOpLowering : OpRewritePattern<graph::MatMulOp> {
 
 /// Y = alpha * op(A) op(B) + beta * C: the accumulator starts as beta * C
 /// (or zero) and alpha scales A's elements when it is not 1.
-struct GemmOpLowering : OpRewritePattern<graph::GemmOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(graph::GemmOp op,
-                                PatternRewriter &rewriter) const override {
+struct GemmOpLowering : GraphLoweringPattern<graph::GemmOp> {
+  using GraphLoweringPattern::GraphLoweringPattern;
+  LogicalResult
+  matchAndRewrite(graph::GemmOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto type = op.getResult().getType();
+    auto type = this->convertedType(op.getResult());
     Type element = type.getElementType();
     double alpha = op.getAlpha().convertToDouble();
     double beta = op.getBeta().convertToDouble();
     Value init;
-    if (op.getC() && beta != 0.0)
+    if (adaptor.getC() && beta != 0.0)
       init = buildBroadcastingGeneric(
-          rewriter, loc, type, op.getC(),
+          rewriter, loc, type, adaptor.getC(),
           [&](OpBuilder &b, Location l, ValueRange args) {
             return beta == 1.0
                        ? args[0]
@@ -162,7 +164,7 @@ struct GemmOpLowering : OpRewritePattern<graph::GemmOp> {
           });
     else
       init = filledTensor(rewriter, loc, type, scalarAttr(element, 0));
-    Value a = op.getA();
+    Value a = adaptor.getA();
     if (alpha != 1.0)
       a = buildBroadcastingGeneric(
           rewriter, loc, cast<RankedTensorType>(a.getType()), a,
@@ -172,7 +174,7 @@ struct GemmOpLowering : OpRewritePattern<graph::GemmOp> {
     Value result;
     if (!op.getTransA() && !op.getTransB()) {
       result = linalg::MatmulOp::create(rewriter, loc, TypeRange{type},
-                                        ValueRange{a, op.getB()}, init)
+                                        ValueRange{a, adaptor.getB()}, init)
                    .getResult(0);
     } else {
       MLIRContext *context = rewriter.getContext();
@@ -182,7 +184,7 @@ struct GemmOpLowering : OpRewritePattern<graph::GemmOp> {
         return AffineMap::get(3, 0, {row, col}, context);
       };
       result = buildContraction(
-          rewriter, loc, a, op.getB(), init,
+          rewriter, loc, a, adaptor.getB(), init,
           {op.getTransA() ? map(k, m) : map(m, k),
            op.getTransB() ? map(n, k) : map(k, n), map(m, n)},
           {utils::IteratorType::parallel, utils::IteratorType::parallel,
@@ -218,16 +220,17 @@ Value transposeTensor(OpBuilder &b, Location loc, Value value,
 /// time, and the result is transposed back to ONNX's NCHW. Other grouped
 /// convolutions use linalg.conv_2d_ngchw_gfchw. The bias seeds the
 /// accumulator.
-struct ConvOpLowering : OpRewritePattern<graph::ConvOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(graph::ConvOp op,
-                                PatternRewriter &rewriter) const override {
+struct ConvOpLowering : GraphLoweringPattern<graph::ConvOp> {
+  using GraphLoweringPattern::GraphLoweringPattern;
+  LogicalResult
+  matchAndRewrite(graph::ConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType = op.getResult().getType();
+    auto resultType = this->convertedType(op.getResult());
     Type element = resultType.getElementType();
     if (!isa<FloatType>(element))
       return rewriter.notifyMatchFailure(op, "expects floating-point tensors");
-    Value input = op.getInput(), weight = op.getWeight();
+    Value input = adaptor.getInput(), weight = adaptor.getWeight();
     SmallVector<int64_t> strides(op.getStrides()), dilations(op.getDilations());
     SmallVector<int64_t> padsBegin, padsEnd;
     size_t spatial = strides.size();
@@ -263,7 +266,7 @@ struct ConvOpLowering : OpRewritePattern<graph::ConvOp> {
     if (group == 1 || depthwise) {
       auto nhwcType = tensorType(
           {outShape[0], outShape[2], outShape[3], outShape[1]}, element);
-      Value init = seedAccumulator(rewriter, loc, op.getBias(), nhwcType, 3);
+      Value init = seedAccumulator(rewriter, loc, adaptor.getBias(), nhwcType, 3);
       Value nhwcInput = transposeTensor(rewriter, loc, input, {0, 2, 3, 1});
       Value nhwc;
       if (group == 1) {
@@ -286,7 +289,7 @@ struct ConvOpLowering : OpRewritePattern<graph::ConvOp> {
       result = transposeTensor(rewriter, loc, nhwc, {0, 3, 1, 2});
     } else {
       auto outType = tensorType(outShape, element);
-      Value init = seedAccumulator(rewriter, loc, op.getBias(), outType, 1);
+      Value init = seedAccumulator(rewriter, loc, adaptor.getBias(), outType, 1);
       int64_t perGroupIn = x[1] / group, perGroupOut = w[0] / group;
       Value groupedInput = reshapeTo(
           rewriter, loc, input,
@@ -324,7 +327,8 @@ struct ConvOpLowering : OpRewritePattern<graph::ConvOp> {
 
 } // namespace
 
-void strata::populateContractionToLinalgPatterns(RewritePatternSet &patterns) {
+void strata::populateContractionToLinalgPatterns(const TypeConverter &converter,
+                                         RewritePatternSet &patterns) {
   patterns.add<MatMulOpLowering, GemmOpLowering, ConvOpLowering>(
-      patterns.getContext());
+      converter, patterns.getContext());
 }

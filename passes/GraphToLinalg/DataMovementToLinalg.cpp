@@ -20,43 +20,48 @@ using namespace strata::lowering;
 
 namespace {
 
-struct ConstantOpLowering : OpRewritePattern<graph::ConstantOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(graph::ConstantOp op,
-                                PatternRewriter &rewriter) const override {
-    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, op.getValue());
+struct ConstantOpLowering : GraphLoweringPattern<graph::ConstantOp> {
+  using GraphLoweringPattern::GraphLoweringPattern;
+  LogicalResult
+  matchAndRewrite(graph::ConstantOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, signlessAttr(op.getValue()));
     return success();
   }
 };
 
 /// Ops whose result is the operand with the same elements in a new shape.
 template <typename GraphOp>
-struct ReshapeLikeLowering : OpRewritePattern<GraphOp> {
-  using OpRewritePattern<GraphOp>::OpRewritePattern;
-  LogicalResult matchAndRewrite(GraphOp op,
-                                PatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, reshapeTo(rewriter, op.getLoc(), op.getInput(),
-                                     op.getResult().getType()));
+struct ReshapeLikeLowering : GraphLoweringPattern<GraphOp> {
+  using GraphLoweringPattern<GraphOp>::GraphLoweringPattern;
+  using typename GraphLoweringPattern<GraphOp>::OpAdaptor;
+  LogicalResult
+  matchAndRewrite(GraphOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, reshapeTo(rewriter, op.getLoc(), adaptor.getInput(),
+                                     this->convertedType(op.getResult())));
     return success();
   }
 };
 
-struct IdentityOpLowering : OpRewritePattern<graph::IdentityOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(graph::IdentityOp op,
-                                PatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, op.getInput());
+struct IdentityOpLowering : GraphLoweringPattern<graph::IdentityOp> {
+  using GraphLoweringPattern::GraphLoweringPattern;
+  LogicalResult
+  matchAndRewrite(graph::IdentityOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, adaptor.getInput());
     return success();
   }
 };
 
-struct ExpandOpLowering : OpRewritePattern<graph::ExpandOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(graph::ExpandOp op,
-                                PatternRewriter &rewriter) const override {
+struct ExpandOpLowering : GraphLoweringPattern<graph::ExpandOp> {
+  using GraphLoweringPattern::GraphLoweringPattern;
+  LogicalResult
+  matchAndRewrite(graph::ExpandOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
     rewriter.replaceOp(op, buildBroadcastingGeneric(
-                               rewriter, op.getLoc(), op.getResult().getType(),
-                               op.getInput(),
+                               rewriter, op.getLoc(), this->convertedType(op.getResult()),
+                               adaptor.getInput(),
                                [](OpBuilder &, Location, ValueRange args) {
                                  return args[0];
                                }));
@@ -65,10 +70,11 @@ struct ExpandOpLowering : OpRewritePattern<graph::ExpandOp> {
 };
 
 /// Shape and ConstantOfShape have static results: they become constants.
-struct ShapeOpLowering : OpRewritePattern<graph::ShapeOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(graph::ShapeOp op,
-                                PatternRewriter &rewriter) const override {
+struct ShapeOpLowering : GraphLoweringPattern<graph::ShapeOp> {
+  using GraphLoweringPattern::GraphLoweringPattern;
+  LogicalResult
+  matchAndRewrite(graph::ShapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
     auto folded = dyn_cast_if_present<Attribute>(
         op.fold(graph::ShapeOp::FoldAdaptor(ArrayRef<Attribute>{Attribute()}, op)));
     if (!folded)
@@ -78,26 +84,28 @@ struct ShapeOpLowering : OpRewritePattern<graph::ShapeOp> {
   }
 };
 
-struct ConstantOfShapeOpLowering : OpRewritePattern<graph::ConstantOfShapeOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(graph::ConstantOfShapeOp op,
-                                PatternRewriter &rewriter) const override {
+struct ConstantOfShapeOpLowering : GraphLoweringPattern<graph::ConstantOfShapeOp> {
+  using GraphLoweringPattern::GraphLoweringPattern;
+  LogicalResult
+  matchAndRewrite(graph::ConstantOfShapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
     rewriter.replaceOp(op, filledTensor(rewriter, op.getLoc(),
-                                        op.getResult().getType(),
+                                        this->convertedType(op.getResult()),
                                         cast<TypedAttr>(op.getValue())));
     return success();
   }
 };
 
-struct TransposeOpLowering : OpRewritePattern<graph::TransposeOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(graph::TransposeOp op,
-                                PatternRewriter &rewriter) const override {
-    auto type = op.getResult().getType();
+struct TransposeOpLowering : GraphLoweringPattern<graph::TransposeOp> {
+  using GraphLoweringPattern::GraphLoweringPattern;
+  LogicalResult
+  matchAndRewrite(graph::TransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = this->convertedType(op.getResult());
     Value init = tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(),
                                          type.getElementType());
     rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, op.getLoc(),
-                                                       op.getInput(), init,
+                                                       adaptor.getInput(), init,
                                                        op.getPerm())
                                .getResult());
     return success();
@@ -105,17 +113,18 @@ struct TransposeOpLowering : OpRewritePattern<graph::TransposeOp> {
 };
 
 /// Concat: each input inserted at its offset along the axis of one tensor.
-struct ConcatOpLowering : OpRewritePattern<graph::ConcatOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(graph::ConcatOp op,
-                                PatternRewriter &rewriter) const override {
+struct ConcatOpLowering : GraphLoweringPattern<graph::ConcatOp> {
+  using GraphLoweringPattern::GraphLoweringPattern;
+  LogicalResult
+  matchAndRewrite(graph::ConcatOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto type = op.getResult().getType();
+    auto type = this->convertedType(op.getResult());
     int64_t axis = *graph::normalizeAxis(op.getAxis(), type.getRank());
     Value result = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
                                            type.getElementType());
     int64_t offset = 0;
-    for (Value input : op.getInputs()) {
+    for (Value input : adaptor.getInputs()) {
       auto inputType = cast<RankedTensorType>(input.getType());
       SmallVector<int64_t> offsets(type.getRank(), 0);
       offsets[axis] = offset;
@@ -134,13 +143,14 @@ struct ConcatOpLowering : OpRewritePattern<graph::ConcatOp> {
 
 /// Slice: a strided extract_slice for positive steps; negative steps read
 /// through a generic that computes each source index.
-struct SliceOpLowering : OpRewritePattern<graph::SliceOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(graph::SliceOp op,
-                                PatternRewriter &rewriter) const override {
+struct SliceOpLowering : GraphLoweringPattern<graph::SliceOp> {
+  using GraphLoweringPattern::GraphLoweringPattern;
+  LogicalResult
+  matchAndRewrite(graph::SliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto inType = op.getInput().getType();
-    auto type = op.getResult().getType();
+    auto type = this->convertedType(op.getResult());
     int64_t rank = inType.getRank();
     SmallVector<int64_t> offsets(rank, 0), steps(rank, 1);
     for (size_t i = 0; i < op.getAxes().size(); ++i) {
@@ -154,12 +164,12 @@ struct SliceOpLowering : OpRewritePattern<graph::SliceOp> {
     MLIRContext *context = rewriter.getContext();
     if (llvm::all_of(steps, [](int64_t s) { return s > 0; })) {
       rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
-          op, type, op.getInput(), getAsIndexOpFoldResult(context, offsets),
+          op, type, adaptor.getInput(), getAsIndexOpFoldResult(context, offsets),
           getAsIndexOpFoldResult(context, type.getShape()),
           getAsIndexOpFoldResult(context, steps));
       return success();
     }
-    Value input = op.getInput();
+    Value input = adaptor.getInput();
     Value result = buildParallelGeneric(
         rewriter, loc, type, {}, {},
         [&](OpBuilder &b, Location l, ValueRange) -> Value {
@@ -191,14 +201,15 @@ Value wrappedIndex(OpBuilder &b, Location loc, Value index, int64_t extent) {
 
 /// Gather: a generic over the result reading the index tensor and then the
 /// input at that index (negative indices count from the end).
-struct GatherOpLowering : OpRewritePattern<graph::GatherOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(graph::GatherOp op,
-                                PatternRewriter &rewriter) const override {
+struct GatherOpLowering : GraphLoweringPattern<graph::GatherOp> {
+  using GraphLoweringPattern::GraphLoweringPattern;
+  LogicalResult
+  matchAndRewrite(graph::GatherOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto inType = op.getInput().getType();
     auto indicesType = op.getIndices().getType();
-    auto type = op.getResult().getType();
+    auto type = this->convertedType(op.getResult());
     int64_t axis = *graph::normalizeAxis(op.getAxis(), inType.getRank());
     int64_t indexRank = indicesType.getRank();
     MLIRContext *context = rewriter.getContext();
@@ -206,10 +217,10 @@ struct GatherOpLowering : OpRewritePattern<graph::GatherOp> {
     for (int64_t d = 0; d < indexRank; ++d)
       indexExprs.push_back(getAffineDimExpr(axis + d, context));
     AffineMap indexMap = AffineMap::get(type.getRank(), 0, indexExprs, context);
-    Value input = op.getInput();
+    Value input = adaptor.getInput();
     int64_t extent = inType.getDimSize(axis);
     Value result = buildParallelGeneric(
-        rewriter, loc, type, op.getIndices(), indexMap,
+        rewriter, loc, type, adaptor.getIndices(), indexMap,
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
           Value pick = wrappedIndex(b, l, args[0], extent);
           SmallVector<Value> indices;
@@ -227,17 +238,18 @@ struct GatherOpLowering : OpRewritePattern<graph::GatherOp> {
 
 /// GatherElements: a generic over the indices reading the input at each
 /// index along `axis` (negative indices count from the end).
-struct GatherElementsOpLowering : OpRewritePattern<graph::GatherElementsOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(graph::GatherElementsOp op,
-                                PatternRewriter &rewriter) const override {
+struct GatherElementsOpLowering : GraphLoweringPattern<graph::GatherElementsOp> {
+  using GraphLoweringPattern::GraphLoweringPattern;
+  LogicalResult
+  matchAndRewrite(graph::GatherElementsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
     auto inType = op.getInput().getType();
     int64_t rank = inType.getRank();
     int64_t axis = *graph::normalizeAxis(op.getAxis(), rank);
     int64_t extent = inType.getDimSize(axis);
-    Value input = op.getInput();
+    Value input = adaptor.getInput();
     Value result = buildParallelGeneric(
-        rewriter, op.getLoc(), op.getResult().getType(), op.getIndices(),
+        rewriter, op.getLoc(), this->convertedType(op.getResult()), adaptor.getIndices(),
         rewriter.getMultiDimIdentityMap(rank),
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
           Value pick = wrappedIndex(b, l, args[0], extent);
@@ -254,16 +266,17 @@ struct GatherElementsOpLowering : OpRewritePattern<graph::GatherElementsOp> {
 
 /// Trilu: keep element (i, j) of the last two axes when j - i >= k (upper)
 /// or j - i <= k (lower), else zero.
-struct TriluOpLowering : OpRewritePattern<graph::TriluOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(graph::TriluOp op,
-                                PatternRewriter &rewriter) const override {
-    auto type = op.getResult().getType();
+struct TriluOpLowering : GraphLoweringPattern<graph::TriluOp> {
+  using GraphLoweringPattern::GraphLoweringPattern;
+  LogicalResult
+  matchAndRewrite(graph::TriluOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = this->convertedType(op.getResult());
     int64_t rank = type.getRank();
     bool upper = op.getUpper();
     int64_t k = op.getK();
     Value result = buildBroadcastingGeneric(
-        rewriter, op.getLoc(), type, op.getInput(),
+        rewriter, op.getLoc(), type, adaptor.getInput(),
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
           Value row = linalg::IndexOp::create(b, l, rank - 2);
           Value column = linalg::IndexOp::create(b, l, rank - 1);
@@ -284,7 +297,8 @@ struct TriluOpLowering : OpRewritePattern<graph::TriluOp> {
 
 } // namespace
 
-void strata::populateDataMovementToLinalgPatterns(RewritePatternSet &patterns) {
+void strata::populateDataMovementToLinalgPatterns(const TypeConverter &converter,
+                                         RewritePatternSet &patterns) {
   patterns.add<ConstantOpLowering, IdentityOpLowering, ShapeOpLowering,
                ConstantOfShapeOpLowering, ExpandOpLowering,
                ReshapeLikeLowering<graph::ReshapeOp>,
@@ -293,5 +307,5 @@ void strata::populateDataMovementToLinalgPatterns(RewritePatternSet &patterns) {
                ReshapeLikeLowering<graph::UnsqueezeOp>, TransposeOpLowering,
                ConcatOpLowering, SliceOpLowering, GatherOpLowering,
                GatherElementsOpLowering, TriluOpLowering>(
-      patterns.getContext());
+      converter, patterns.getContext());
 }

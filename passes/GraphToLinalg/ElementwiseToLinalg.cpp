@@ -23,11 +23,12 @@ namespace {
 /// y = (x - mean) * scale / sqrt(var + eps) + bias, with the per-channel
 /// parameters read along axis 1.
 struct BatchNormalizationOpLowering
-    : OpRewritePattern<graph::BatchNormalizationOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(graph::BatchNormalizationOp op,
-                                PatternRewriter &rewriter) const override {
-    auto type = op.getResult().getType();
+    : GraphLoweringPattern<graph::BatchNormalizationOp> {
+  using GraphLoweringPattern::GraphLoweringPattern;
+  LogicalResult
+  matchAndRewrite(graph::BatchNormalizationOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = this->convertedType(op.getResult());
     if (!isa<FloatType>(type.getElementType()))
       return rewriter.notifyMatchFailure(op, "expects a floating-point tensor");
     MLIRContext *context = rewriter.getContext();
@@ -38,8 +39,8 @@ struct BatchNormalizationOpLowering
     double epsilon = op.getEpsilon().convertToDouble();
     Value result = buildParallelGeneric(
         rewriter, op.getLoc(), type,
-        {op.getInput(), op.getScale(), op.getBias(), op.getMean(),
-         op.getVariance()},
+        {adaptor.getInput(), adaptor.getScale(), adaptor.getBias(), adaptor.getMean(),
+         adaptor.getVariance()},
         {identity, channel, channel, channel, channel},
         [&](OpBuilder &b, Location loc, ValueRange args) {
           Value eps = scalarConstant(b, loc, args[0].getType(), epsilon);
@@ -57,11 +58,13 @@ struct BatchNormalizationOpLowering
 /// shifted = x - max(x); softmax = exp(shifted) / sum(exp(shifted));
 /// log_softmax = shifted - log(sum(exp(shifted))).
 template <typename SoftmaxLike, bool IsLog>
-struct SoftmaxLowering : OpRewritePattern<SoftmaxLike> {
-  using OpRewritePattern<SoftmaxLike>::OpRewritePattern;
-  LogicalResult matchAndRewrite(SoftmaxLike op,
-                                PatternRewriter &rewriter) const override {
-    auto type = cast<RankedTensorType>(op.getType());
+struct SoftmaxLowering : GraphLoweringPattern<SoftmaxLike> {
+  using GraphLoweringPattern<SoftmaxLike>::GraphLoweringPattern;
+  using typename GraphLoweringPattern<SoftmaxLike>::OpAdaptor;
+  LogicalResult
+  matchAndRewrite(SoftmaxLike op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = this->convertedType(op.getResult());
     Type element = type.getElementType();
     if (!isa<FloatType>(element))
       return rewriter.notifyMatchFailure(op, "expects a floating-point tensor");
@@ -77,12 +80,12 @@ struct SoftmaxLowering : OpRewritePattern<SoftmaxLike> {
     AffineMap reduced = AffineMap::get(rank, 0, kept, context);
 
     Value maximum = buildReduction(
-        rewriter, loc, op.getInput(), axis, lowestValue(element),
+        rewriter, loc, adaptor.getInput(), axis, lowestValue(element),
         [](OpBuilder &b, Location l, ValueRange args) {
           return max(b, l, args[0], args[1]);
         });
     Value shifted = buildParallelGeneric(
-        rewriter, loc, type, {op.getInput(), maximum}, {identity, reduced},
+        rewriter, loc, type, {adaptor.getInput(), maximum}, {identity, reduced},
         [](OpBuilder &b, Location l, ValueRange args) {
           return sub(b, l, args[0], args[1]);
         });
@@ -134,6 +137,31 @@ Value compare(OpBuilder &b, Location loc, Value x, Value y,
   return arith::CmpIOp::create(b, loc, integerPredicate, x, y);
 }
 
+/// The unsigned form of a signed integer predicate.
+arith::CmpIPredicate unsignedPredicate(arith::CmpIPredicate predicate) {
+  switch (predicate) {
+  case arith::CmpIPredicate::slt: return arith::CmpIPredicate::ult;
+  case arith::CmpIPredicate::sle: return arith::CmpIPredicate::ule;
+  case arith::CmpIPredicate::sgt: return arith::CmpIPredicate::ugt;
+  case arith::CmpIPredicate::sge: return arith::CmpIPredicate::uge;
+  default: return predicate;
+  }
+}
+
+/// `compare` whose integer predicate turns unsigned for the ops whose
+/// operands were unsigned at the graph level.
+Value compareFor(Operation *op, OpBuilder &b, Location loc, Value x, Value y,
+                 arith::CmpFPredicate floatPredicate,
+                 arith::CmpIPredicate integerPredicate) {
+  if (isUnsignedElement(op->getOperand(0)))
+    integerPredicate = unsignedPredicate(integerPredicate);
+  return compare(b, loc, x, y, floatPredicate, integerPredicate);
+}
+
+bool unsignedOperands(Operation *op) {
+  return isUnsignedElement(op->getOperand(0));
+}
+
 Value scalarBody(graph::AddOp, OpBuilder &b, Location loc, ValueRange a) {
   return add(b, loc, a[0], a[1]);
 }
@@ -143,11 +171,11 @@ Value scalarBody(graph::SubOp, OpBuilder &b, Location loc, ValueRange a) {
 Value scalarBody(graph::MulOp, OpBuilder &b, Location loc, ValueRange a) {
   return mul(b, loc, a[0], a[1]);
 }
-Value scalarBody(graph::DivOp, OpBuilder &b, Location loc, ValueRange a) {
-  return div(b, loc, a[0], a[1]);
+Value scalarBody(graph::DivOp op, OpBuilder &b, Location loc, ValueRange a) {
+  return div(b, loc, a[0], a[1], unsignedOperands(op));
 }
-Value scalarBody(graph::ReluOp, OpBuilder &b, Location loc, ValueRange a) {
-  return max(b, loc, a[0], constantLike(b, loc, a[0], 0));
+Value scalarBody(graph::ReluOp op, OpBuilder &b, Location loc, ValueRange a) {
+  return max(b, loc, a[0], constantLike(b, loc, a[0], 0), unsignedOperands(op));
 }
 Value scalarBody(graph::SigmoidOp, OpBuilder &b, Location loc, ValueRange a) {
   // 1 / (1 + exp(-x)): exp overflows to +inf for very negative x, giving 0.
@@ -164,20 +192,24 @@ Value scalarBody(graph::TanhOp, OpBuilder &b, Location loc, ValueRange a) {
 }
 Value scalarBody(graph::ClipOp op, OpBuilder &b, Location loc, ValueRange a) {
   Value x = a[0];
+  bool isUnsigned = unsignedOperands(op);
   if (op.getMin())
-    x = max(b, loc, x, constantLike(b, loc, x, op.getMin()->convertToDouble()));
+    x = max(b, loc, x, constantLike(b, loc, x, op.getMin()->convertToDouble()),
+            isUnsigned);
   if (op.getMax())
-    x = min(b, loc, x, constantLike(b, loc, x, op.getMax()->convertToDouble()));
+    x = min(b, loc, x, constantLike(b, loc, x, op.getMax()->convertToDouble()),
+            isUnsigned);
   return x;
 }
 Value scalarBody(graph::CastOp op, OpBuilder &b, Location loc, ValueRange a) {
-  return convertScalar(b, loc, a[0], op.getType().getElementType());
+  return convertScalar(b, loc, a[0], op.getInput().getType().getElementType(),
+                       op.getType().getElementType());
 }
-Value scalarBody(graph::MaxOp, OpBuilder &b, Location loc, ValueRange a) {
-  return max(b, loc, a[0], a[1]);
+Value scalarBody(graph::MaxOp op, OpBuilder &b, Location loc, ValueRange a) {
+  return max(b, loc, a[0], a[1], unsignedOperands(op));
 }
-Value scalarBody(graph::MinOp, OpBuilder &b, Location loc, ValueRange a) {
-  return min(b, loc, a[0], a[1]);
+Value scalarBody(graph::MinOp op, OpBuilder &b, Location loc, ValueRange a) {
+  return min(b, loc, a[0], a[1], unsignedOperands(op));
 }
 /// base^exponent for integers by repeated squaring over the exponent's low
 /// six bits (larger exponents overflow any base but 0 and +-1); a negative
@@ -202,27 +234,30 @@ Value integerPow(OpBuilder &b, Location loc, Value base, Value exponent) {
   return arith::SelectOp::create(b, loc, negative, zero, result);
 }
 
-Value scalarBody(graph::PowOp, OpBuilder &b, Location loc, ValueRange a) {
+Value scalarBody(graph::PowOp op, OpBuilder &b, Location loc, ValueRange a) {
   Value base = a[0], exponent = a[1];
   Type baseType = base.getType();
+  Type exponentType = op.getRhs().getType().getElementType();
   if (isFloatScalar(base))
-    return math::PowFOp::create(b, loc, base,
-                                convertScalar(b, loc, exponent, baseType));
+    return math::PowFOp::create(
+        b, loc, base, convertScalar(b, loc, exponent, exponentType, baseType));
   if (!isFloatScalar(exponent))
     return integerPow(b, loc, base,
-                      convertScalar(b, loc, exponent, baseType));
+                      convertScalar(b, loc, exponent, exponentType, baseType));
   // Integer base, float exponent: exact when the exponent is integral,
   // otherwise the f64 power truncated toward zero (numpy's cast).
   Value integral = arith::CmpFOp::create(
       b, loc, arith::CmpFPredicate::OEQ, math::FloorOp::create(b, loc, exponent),
       exponent);
-  Value exact = integerPow(b, loc, base,
-                           convertScalar(b, loc, exponent, baseType));
+  Type baseElement = op.getLhs().getType().getElementType();
+  Value exact = integerPow(
+      b, loc, base, convertScalar(b, loc, exponent, exponentType, baseElement));
   Type f64 = b.getF64Type();
-  Value real = math::PowFOp::create(b, loc, convertScalar(b, loc, base, f64),
-                                    convertScalar(b, loc, exponent, f64));
-  return arith::SelectOp::create(b, loc, integral, exact,
-                                 convertScalar(b, loc, real, baseType));
+  Value real = math::PowFOp::create(
+      b, loc, convertScalar(b, loc, base, baseElement, f64),
+      convertScalar(b, loc, exponent, f64));
+  return arith::SelectOp::create(
+      b, loc, integral, exact, convertScalar(b, loc, real, f64, baseElement));
 }
 Value scalarBody(graph::AndOp, OpBuilder &b, Location loc, ValueRange a) {
   return arith::AndIOp::create(b, loc, a[0], a[1]);
@@ -233,27 +268,30 @@ Value scalarBody(graph::OrOp, OpBuilder &b, Location loc, ValueRange a) {
 Value scalarBody(graph::XorOp, OpBuilder &b, Location loc, ValueRange a) {
   return arith::XOrIOp::create(b, loc, a[0], a[1]);
 }
-Value scalarBody(graph::EqualOp, OpBuilder &b, Location loc, ValueRange a) {
-  return compare(b, loc, a[0], a[1], arith::CmpFPredicate::OEQ,
-                 arith::CmpIPredicate::eq);
-}
-Value scalarBody(graph::LessOp, OpBuilder &b, Location loc, ValueRange a) {
-  return compare(b, loc, a[0], a[1], arith::CmpFPredicate::OLT,
-                 arith::CmpIPredicate::slt);
-}
-Value scalarBody(graph::LessOrEqualOp, OpBuilder &b, Location loc,
+Value scalarBody(graph::EqualOp op, OpBuilder &b, Location loc,
                  ValueRange a) {
-  return compare(b, loc, a[0], a[1], arith::CmpFPredicate::OLE,
-                 arith::CmpIPredicate::sle);
+  return compareFor(op, b, loc, a[0], a[1], arith::CmpFPredicate::OEQ,
+                    arith::CmpIPredicate::eq);
 }
-Value scalarBody(graph::GreaterOp, OpBuilder &b, Location loc, ValueRange a) {
-  return compare(b, loc, a[0], a[1], arith::CmpFPredicate::OGT,
-                 arith::CmpIPredicate::sgt);
-}
-Value scalarBody(graph::GreaterOrEqualOp, OpBuilder &b, Location loc,
+Value scalarBody(graph::LessOp op, OpBuilder &b, Location loc,
                  ValueRange a) {
-  return compare(b, loc, a[0], a[1], arith::CmpFPredicate::OGE,
-                 arith::CmpIPredicate::sge);
+  return compareFor(op, b, loc, a[0], a[1], arith::CmpFPredicate::OLT,
+                    arith::CmpIPredicate::slt);
+}
+Value scalarBody(graph::LessOrEqualOp op, OpBuilder &b, Location loc,
+                 ValueRange a) {
+  return compareFor(op, b, loc, a[0], a[1], arith::CmpFPredicate::OLE,
+                    arith::CmpIPredicate::sle);
+}
+Value scalarBody(graph::GreaterOp op, OpBuilder &b, Location loc,
+                 ValueRange a) {
+  return compareFor(op, b, loc, a[0], a[1], arith::CmpFPredicate::OGT,
+                    arith::CmpIPredicate::sgt);
+}
+Value scalarBody(graph::GreaterOrEqualOp op, OpBuilder &b, Location loc,
+                 ValueRange a) {
+  return compareFor(op, b, loc, a[0], a[1], arith::CmpFPredicate::OGE,
+                    arith::CmpIPredicate::sge);
 }
 Value scalarBody(graph::WhereOp, OpBuilder &b, Location loc, ValueRange a) {
   return arith::SelectOp::create(b, loc, a[0], a[1], a[2]);
@@ -263,9 +301,11 @@ Value scalarBody(graph::NegOp, OpBuilder &b, Location loc, ValueRange a) {
     return arith::NegFOp::create(b, loc, a[0]);
   return arith::SubIOp::create(b, loc, constantLike(b, loc, a[0], 0), a[0]);
 }
-Value scalarBody(graph::AbsOp, OpBuilder &b, Location loc, ValueRange a) {
+Value scalarBody(graph::AbsOp op, OpBuilder &b, Location loc, ValueRange a) {
   if (isFloatScalar(a[0]))
     return math::AbsFOp::create(b, loc, a[0]);
+  if (unsignedOperands(op))
+    return a[0];
   return math::AbsIOp::create(b, loc, a[0]);
 }
 Value scalarBody(graph::NotOp, OpBuilder &b, Location loc, ValueRange a) {
@@ -333,14 +373,14 @@ Value scalarBody(graph::AtanhOp, OpBuilder &b, Location loc, ValueRange a) {
 Value scalarBody(graph::RoundOp, OpBuilder &b, Location loc, ValueRange a) {
   return floatMath<math::RoundEvenOp>(b, loc, a[0]);
 }
-Value scalarBody(graph::SignOp, OpBuilder &b, Location loc, ValueRange a) {
+Value scalarBody(graph::SignOp op, OpBuilder &b, Location loc, ValueRange a) {
   // x > 0 ? 1 : (x < 0 ? -1 : x): zero and NaN pass through unchanged.
   Value x = a[0];
   Value zero = constantLike(b, loc, x, 0);
-  Value positive = compare(b, loc, x, zero, arith::CmpFPredicate::OGT,
-                           arith::CmpIPredicate::sgt);
-  Value negative = compare(b, loc, x, zero, arith::CmpFPredicate::OLT,
-                           arith::CmpIPredicate::slt);
+  Value positive = compareFor(op, b, loc, x, zero, arith::CmpFPredicate::OGT,
+                              arith::CmpIPredicate::sgt);
+  Value negative = compareFor(op, b, loc, x, zero, arith::CmpFPredicate::OLT,
+                              arith::CmpIPredicate::slt);
   Value belowOrSame = arith::SelectOp::create(
       b, loc, negative, constantLike(b, loc, x, -1), x);
   return arith::SelectOp::create(b, loc, positive, constantLike(b, loc, x, 1),
@@ -383,6 +423,14 @@ Value scalarBody(graph::ShrinkOp op, OpBuilder &b, Location loc, ValueRange a) {
                                         constantLike(b, loc, x, 0));
   return arith::SelectOp::create(b, loc, below, add(b, loc, x, bias), upper);
 }
+Value scalarBody(graph::BitShiftOp op, OpBuilder &b, Location loc,
+                 ValueRange a) {
+  if (isFloatScalar(a[0]))
+    return {};
+  if (op.getLeft())
+    return arith::ShLIOp::create(b, loc, a[0], a[1]);
+  return arith::ShRUIOp::create(b, loc, a[0], a[1]);
+}
 Value scalarBody(graph::ModOp op, OpBuilder &b, Location loc, ValueRange a) {
   Value x = a[0], y = a[1];
   if (isFloatScalar(x)) {
@@ -392,6 +440,8 @@ Value scalarBody(graph::ModOp op, OpBuilder &b, Location loc, ValueRange a) {
     Value quotient = math::TruncOp::create(b, loc, div(b, loc, x, y));
     return sub(b, loc, x, mul(b, loc, quotient, y));
   }
+  if (unsignedOperands(op))
+    return arith::RemUIOp::create(b, loc, x, y); // Both conventions agree.
   Value remainder = arith::RemSIOp::create(b, loc, x, y);
   if (op.getFmod())
     return remainder;
@@ -511,14 +561,16 @@ Value scalarBody(graph::SeluOp op, OpBuilder &b, Location loc, ValueRange a) {
 
 /// One broadcasting generic whose body is `scalarBody(op, ...)`.
 template <typename OpT>
-struct ElementwiseLowering : OpRewritePattern<OpT> {
-  using OpRewritePattern<OpT>::OpRewritePattern;
-  LogicalResult matchAndRewrite(OpT op,
-                                PatternRewriter &rewriter) const override {
-    auto type = cast<RankedTensorType>(op->getResult(0).getType());
+struct ElementwiseLowering : GraphLoweringPattern<OpT> {
+  using GraphLoweringPattern<OpT>::GraphLoweringPattern;
+  using typename GraphLoweringPattern<OpT>::OpAdaptor;
+  LogicalResult
+  matchAndRewrite(OpT op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = this->convertedType(op->getResult(0));
     bool unsupported = false;
     Value result = buildBroadcastingGeneric(
-        rewriter, op.getLoc(), type, op->getOperands(),
+        rewriter, op.getLoc(), type, adaptor.getOperands(),
         [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
           Value value = scalarBody(op, b, loc, args);
           if (!value) {
@@ -538,11 +590,12 @@ struct ElementwiseLowering : OpRewritePattern<OpT> {
 
 } // namespace
 
-void strata::populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
+void strata::populateElementwiseToLinalgPatterns(const TypeConverter &converter,
+                                         RewritePatternSet &patterns) {
   MLIRContext *context = patterns.getContext();
   patterns.add<BatchNormalizationOpLowering,
                SoftmaxLowering<graph::SoftmaxOp, false>,
-               SoftmaxLowering<graph::LogSoftmaxOp, true>>(context);
+               SoftmaxLowering<graph::LogSoftmaxOp, true>>(converter, context);
   patterns.add<
       ElementwiseLowering<graph::AddOp>, ElementwiseLowering<graph::SubOp>,
       ElementwiseLowering<graph::MulOp>, ElementwiseLowering<graph::DivOp>,
@@ -577,6 +630,7 @@ void strata::populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
       ElementwiseLowering<graph::AcoshOp>, ElementwiseLowering<graph::AtanhOp>,
       ElementwiseLowering<graph::RoundOp>, ElementwiseLowering<graph::SignOp>,
       ElementwiseLowering<graph::IsNaNOp>, ElementwiseLowering<graph::IsInfOp>,
-      ElementwiseLowering<graph::ShrinkOp>, ElementwiseLowering<graph::ModOp>>(
-      context);
+      ElementwiseLowering<graph::ShrinkOp>, ElementwiseLowering<graph::ModOp>,
+      ElementwiseLowering<graph::BitShiftOp>>(
+      converter, context);
 }

@@ -128,7 +128,7 @@ Value padTensor(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> low,
   for (size_t i = 0; i < shape.size(); ++i)
     shape[i] += low[i] + high[i];
   auto paddedType = RankedTensorType::get(shape, type.getElementType());
-  Value padValue = arith::ConstantOp::create(b, loc, padding);
+  Value padValue = arith::ConstantOp::create(b, loc, signlessAttr(padding));
   return tensor::PadOp::create(b, loc, paddedType, value,
                                getAsIndexOpFoldResult(b.getContext(), low),
                                getAsIndexOpFoldResult(b.getContext(), high),
@@ -139,7 +139,7 @@ Value filledTensor(OpBuilder &b, Location loc, RankedTensorType type,
                    TypedAttr value) {
   Value init =
       tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
-  Value scalar = arith::ConstantOp::create(b, loc, value);
+  Value scalar = arith::ConstantOp::create(b, loc, signlessAttr(value));
   return linalg::FillOp::create(b, loc, scalar, init).getResult(0);
 }
 
@@ -153,21 +153,21 @@ Value scalarConstant(OpBuilder &b, Location loc, Type type, double value) {
   return arith::ConstantOp::create(b, loc, scalarAttr(type, value));
 }
 
-TypedAttr lowestValue(Type type) {
+TypedAttr lowestValue(Type type, bool isUnsigned) {
   if (auto floatType = dyn_cast<FloatType>(type))
     return FloatAttr::get(
         type, APFloat::getInf(floatType.getFloatSemantics(), /*Negative=*/true));
   auto intType = cast<IntegerType>(type);
-  return IntegerAttr::get(type, intType.isUnsigned()
+  return IntegerAttr::get(type, isUnsigned
                                     ? APInt::getMinValue(intType.getWidth())
                                     : APInt::getSignedMinValue(intType.getWidth()));
 }
 
-TypedAttr highestValue(Type type) {
+TypedAttr highestValue(Type type, bool isUnsigned) {
   if (auto floatType = dyn_cast<FloatType>(type))
     return FloatAttr::get(type, APFloat::getInf(floatType.getFloatSemantics()));
   auto intType = cast<IntegerType>(type);
-  return IntegerAttr::get(type, intType.isUnsigned()
+  return IntegerAttr::get(type, isUnsigned
                                     ? APInt::getMaxValue(intType.getWidth())
                                     : APInt::getSignedMaxValue(intType.getWidth()));
 }
@@ -186,21 +186,28 @@ Value mul(OpBuilder &b, Location loc, Value x, Value y) {
   return isFloat(x) ? Value(arith::MulFOp::create(b, loc, x, y))
                     : Value(arith::MulIOp::create(b, loc, x, y));
 }
-Value div(OpBuilder &b, Location loc, Value x, Value y) {
-  return isFloat(x) ? Value(arith::DivFOp::create(b, loc, x, y))
+Value div(OpBuilder &b, Location loc, Value x, Value y, bool isUnsigned) {
+  if (isFloat(x))
+    return arith::DivFOp::create(b, loc, x, y);
+  return isUnsigned ? Value(arith::DivUIOp::create(b, loc, x, y))
                     : Value(arith::DivSIOp::create(b, loc, x, y));
 }
-Value max(OpBuilder &b, Location loc, Value x, Value y) {
-  return isFloat(x) ? Value(arith::MaximumFOp::create(b, loc, x, y))
+Value max(OpBuilder &b, Location loc, Value x, Value y, bool isUnsigned) {
+  if (isFloat(x))
+    return arith::MaximumFOp::create(b, loc, x, y);
+  return isUnsigned ? Value(arith::MaxUIOp::create(b, loc, x, y))
                     : Value(arith::MaxSIOp::create(b, loc, x, y));
 }
-Value min(OpBuilder &b, Location loc, Value x, Value y) {
-  return isFloat(x) ? Value(arith::MinimumFOp::create(b, loc, x, y))
+Value min(OpBuilder &b, Location loc, Value x, Value y, bool isUnsigned) {
+  if (isFloat(x))
+    return arith::MinimumFOp::create(b, loc, x, y);
+  return isUnsigned ? Value(arith::MinUIOp::create(b, loc, x, y))
                     : Value(arith::MinSIOp::create(b, loc, x, y));
 }
 
-Value convertScalar(OpBuilder &b, Location loc, Value value, Type to) {
-  Type from = value.getType();
+Value convertScalar(OpBuilder &b, Location loc, Value value, Type from,
+                    Type to) {
+  Type target = signlessType(to);
   if (from == to)
     return value;
   auto fromFloat = dyn_cast<FloatType>(from);
@@ -225,16 +232,54 @@ Value convertScalar(OpBuilder &b, Location loc, Value value, Type to) {
     if (toInt.getWidth() == 1) // Cast to bool: non-zero is true.
       return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, value,
                                    scalarConstant(b, loc, from, 0.0));
-    return toInt.isUnsigned() ? Value(arith::FPToUIOp::create(b, loc, to, value))
-                              : Value(arith::FPToSIOp::create(b, loc, to, value));
+    return toInt.isUnsigned()
+               ? Value(arith::FPToUIOp::create(b, loc, target, value))
+               : Value(arith::FPToSIOp::create(b, loc, target, value));
   }
   if (toInt.getWidth() == 1)
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, value,
-                                 scalarConstant(b, loc, from, 0));
+                                 scalarConstant(b, loc, value.getType(), 0));
   if (fromInt.getWidth() > toInt.getWidth())
-    return arith::TruncIOp::create(b, loc, to, value);
-  return fromSigned ? Value(arith::ExtSIOp::create(b, loc, to, value))
-                    : Value(arith::ExtUIOp::create(b, loc, to, value));
+    return arith::TruncIOp::create(b, loc, target, value);
+  if (fromInt.getWidth() == toInt.getWidth())
+    return value; // Signedness only: the same bits.
+  return fromSigned ? Value(arith::ExtSIOp::create(b, loc, target, value))
+                    : Value(arith::ExtUIOp::create(b, loc, target, value));
+}
+
+Value convertScalar(OpBuilder &b, Location loc, Value value, Type to) {
+  return convertScalar(b, loc, value, value.getType(), to);
+}
+
+SignlessTypeConverter::SignlessTypeConverter() {
+  addConversion([](Type type) { return signlessType(type); });
+}
+
+Type signlessType(Type type) {
+  auto signless = [](Type element) -> Type {
+    if (auto integer = dyn_cast<IntegerType>(element);
+        integer && !integer.isSignless())
+      return IntegerType::get(integer.getContext(), integer.getWidth());
+    return element;
+  };
+  if (auto shaped = dyn_cast<RankedTensorType>(type))
+    return shaped.clone(signless(shaped.getElementType()));
+  return signless(type);
+}
+
+TypedAttr signlessAttr(TypedAttr attr) {
+  Type type = signlessType(attr.getType());
+  if (type == attr.getType())
+    return attr;
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr))
+    return dense.bitcast(cast<ShapedType>(type).getElementType());
+  if (auto integer = dyn_cast<IntegerAttr>(attr))
+    return IntegerAttr::get(type, integer.getValue());
+  return attr;
+}
+
+bool isUnsignedElement(Value value) {
+  return getElementTypeOrSelf(value.getType()).isUnsignedInteger();
 }
 
 } // namespace strata::lowering

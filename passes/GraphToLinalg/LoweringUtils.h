@@ -11,8 +11,39 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/DialectConversion.h"
 
 namespace strata::lowering {
+
+/// arith works on signless integers, so lowering maps ONNX's unsigned
+/// tensors (and scalars) uiN to iN and leaves every other type alone. The
+/// graph ops keep their unsigned types: patterns that depend on signedness
+/// (division, comparison, extension, conversion to float) read it there.
+class SignlessTypeConverter : public mlir::TypeConverter {
+public:
+  SignlessTypeConverter();
+};
+
+/// `type` with unsigned integer elements (or an unsigned scalar) made
+/// signless.
+mlir::Type signlessType(mlir::Type type);
+/// An integer or elements attribute retyped signless (same bits).
+mlir::TypedAttr signlessAttr(mlir::TypedAttr attr);
+/// Whether `value` (a graph-level value) holds unsigned integers.
+bool isUnsignedElement(mlir::Value value);
+
+/// The base of every graph-to-linalg pattern: operands arrive through the
+/// adaptor already signless, and result types convert the same way.
+template <typename OpT>
+struct GraphLoweringPattern : mlir::OpConversionPattern<OpT> {
+  using mlir::OpConversionPattern<OpT>::OpConversionPattern;
+  using OpAdaptor = typename mlir::OpConversionPattern<OpT>::OpAdaptor;
+
+  /// The signless type of a graph-level value (usually a result).
+  mlir::RankedTensorType convertedType(mlir::Value value) const {
+    return mlir::cast<mlir::RankedTensorType>(signlessType(value.getType()));
+  }
+};
 
 using BodyBuilder = llvm::function_ref<mlir::Value(
     mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
@@ -63,21 +94,30 @@ mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc,
 mlir::TypedAttr scalarAttr(mlir::Type type, double value);
 
 /// The lowest representable value of a float or integer type (max-pool's
-/// padding and reduction start).
-mlir::TypedAttr lowestValue(mlir::Type type);
+/// padding and reduction start); 0 for an unsigned integer.
+mlir::TypedAttr lowestValue(mlir::Type type, bool isUnsigned = false);
 
 /// The highest representable value (ReduceMin's start, ArgMin's sentinel).
-mlir::TypedAttr highestValue(mlir::Type type);
+mlir::TypedAttr highestValue(mlir::Type type, bool isUnsigned = false);
 
-/// Scalar arithmetic on float or signed-integer operands.
+/// Scalar arithmetic on float or integer operands; integers are signed
+/// unless `isUnsigned` (the graph-level type said uiN).
 mlir::Value add(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y);
 mlir::Value sub(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y);
 mlir::Value mul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y);
-mlir::Value div(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y);
-mlir::Value max(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y);
-mlir::Value min(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y);
+mlir::Value div(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y,
+                bool isUnsigned = false);
+mlir::Value max(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y,
+                bool isUnsigned = false);
+mlir::Value min(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y,
+                bool isUnsigned = false);
 
-/// Converts a scalar between element types with ONNX Cast's rules.
+/// Converts a scalar between element types with ONNX Cast's rules. `from`
+/// and `to` are the graph-level element types (they carry signedness the
+/// signless scalar does not); the result is signless.
+mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value value, mlir::Type from, mlir::Type to);
+/// convertScalar between signed (or float) types.
 mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::Value value, mlir::Type to);
 

@@ -8,14 +8,21 @@
 #define STRATA_PASSES_GRAPHTOLINALG_PATTERNS_H
 
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/DialectConversion.h"
 
 namespace strata {
 
-void populateElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
-void populateContractionToLinalgPatterns(mlir::RewritePatternSet &patterns);
-void populatePoolingToLinalgPatterns(mlir::RewritePatternSet &patterns);
-void populateReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
-void populateDataMovementToLinalgPatterns(mlir::RewritePatternSet &patterns);
+// Each takes the pass's signless type converter (LoweringUtils.h).
+void populateElementwiseToLinalgPatterns(const mlir::TypeConverter &converter,
+                                         mlir::RewritePatternSet &patterns);
+void populateContractionToLinalgPatterns(const mlir::TypeConverter &converter,
+                                         mlir::RewritePatternSet &patterns);
+void populatePoolingToLinalgPatterns(const mlir::TypeConverter &converter,
+                                     mlir::RewritePatternSet &patterns);
+void populateReductionToLinalgPatterns(const mlir::TypeConverter &converter,
+                                       mlir::RewritePatternSet &patterns);
+void populateDataMovementToLinalgPatterns(const mlir::TypeConverter &converter,
+                                          mlir::RewritePatternSet &patterns);
 
 } // namespace strata
 

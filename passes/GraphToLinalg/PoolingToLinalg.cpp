@@ -71,18 +71,22 @@ RankedTensorType as2d(RankedTensorType type) {
   return RankedTensorType::get(shape, type.getElementType());
 }
 
-struct MaxPoolOpLowering : OpRewritePattern<graph::MaxPoolOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(graph::MaxPoolOp op,
-                                PatternRewriter &rewriter) const override {
+struct MaxPoolOpLowering : GraphLoweringPattern<graph::MaxPoolOp> {
+  using GraphLoweringPattern::GraphLoweringPattern;
+  LogicalResult
+  matchAndRewrite(graph::MaxPoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto inType = op.getInput().getType(), outType = op.getResult().getType();
+    auto inType = this->convertedType(op.getInput()),
+         outType = this->convertedType(op.getResult());
     if (inType.getRank() > 4)
       return rewriter.notifyMatchFailure(op, "only 1-D and 2-D pooling");
+    if (isUnsignedElement(op.getInput()))
+      return rewriter.notifyMatchFailure(op, "unsigned max pooling");
     Type element = outType.getElementType();
     Window window(op.getKernelShape(), op.getStrides(), op.getDilations(),
                   op.getPads(), inType.getShape(), outType.getShape());
-    Value input = reshapeTo(rewriter, loc, op.getInput(), as2d(inType));
+    Value input = reshapeTo(rewriter, loc, adaptor.getInput(), as2d(inType));
     input = padTensor(rewriter, loc, input, window.low(), window.high(),
                       lowestValue(element));
     auto out2d = as2d(outType);
@@ -98,21 +102,25 @@ struct MaxPoolOpLowering : OpRewritePattern<graph::MaxPoolOp> {
   }
 };
 
-struct AveragePoolOpLowering : OpRewritePattern<graph::AveragePoolOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(graph::AveragePoolOp op,
-                                PatternRewriter &rewriter) const override {
+struct AveragePoolOpLowering : GraphLoweringPattern<graph::AveragePoolOp> {
+  using GraphLoweringPattern::GraphLoweringPattern;
+  LogicalResult
+  matchAndRewrite(graph::AveragePoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto inType = op.getInput().getType(), outType = op.getResult().getType();
+    auto inType = this->convertedType(op.getInput()),
+         outType = this->convertedType(op.getResult());
     if (inType.getRank() > 4)
       return rewriter.notifyMatchFailure(op, "only 1-D and 2-D pooling");
+    if (isUnsignedElement(op.getInput()))
+      return rewriter.notifyMatchFailure(op, "unsigned max pooling");
     Type element = outType.getElementType();
     if (!isa<FloatType>(element))
       return rewriter.notifyMatchFailure(op, "expects a floating-point tensor");
     SmallVector<int64_t> unitDilations(op.getKernelShape().size(), 1);
     Window window(op.getKernelShape(), op.getStrides(), unitDilations,
                   op.getPads(), inType.getShape(), outType.getShape());
-    Value input = reshapeTo(rewriter, loc, op.getInput(), as2d(inType));
+    Value input = reshapeTo(rewriter, loc, adaptor.getInput(), as2d(inType));
     input = padTensor(rewriter, loc, input, window.low(), window.high(),
                       scalarAttr(element, 0));
     auto out2d = as2d(outType);
@@ -165,10 +173,11 @@ struct AveragePoolOpLowering : OpRewritePattern<graph::AveragePoolOp> {
 /// The mean over every axis after the channel: successive sum reductions of
 /// the last axis, then one division.
 struct GlobalAveragePoolOpLowering
-    : OpRewritePattern<graph::GlobalAveragePoolOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(graph::GlobalAveragePoolOp op,
-                                PatternRewriter &rewriter) const override {
+    : GraphLoweringPattern<graph::GlobalAveragePoolOp> {
+  using GraphLoweringPattern::GraphLoweringPattern;
+  LogicalResult
+  matchAndRewrite(graph::GlobalAveragePoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto inType = op.getInput().getType();
     Type element = inType.getElementType();
@@ -179,7 +188,7 @@ struct GlobalAveragePoolOpLowering
       count *= extent;
     // Flatten the spatial axes so one reduction covers them.
     Value flat = reshapeTo(
-        rewriter, loc, op.getInput(),
+        rewriter, loc, adaptor.getInput(),
         RankedTensorType::get({inType.getDimSize(0), inType.getDimSize(1), count},
                               element));
     Value sums = buildReduction(rewriter, loc, flat, 2, scalarAttr(element, 0),
@@ -193,14 +202,15 @@ struct GlobalAveragePoolOpLowering
           return div(b, l, args[0], scalarConstant(b, l, element, count));
         });
     rewriter.replaceOp(op,
-                       reshapeTo(rewriter, loc, mean, op.getResult().getType()));
+                       reshapeTo(rewriter, loc, mean, this->convertedType(op.getResult())));
     return success();
   }
 };
 
 } // namespace
 
-void strata::populatePoolingToLinalgPatterns(RewritePatternSet &patterns) {
+void strata::populatePoolingToLinalgPatterns(const TypeConverter &converter,
+                                         RewritePatternSet &patterns) {
   patterns.add<MaxPoolOpLowering, AveragePoolOpLowering,
-               GlobalAveragePoolOpLowering>(patterns.getContext());
+               GlobalAveragePoolOpLowering>(converter, patterns.getContext());
 }

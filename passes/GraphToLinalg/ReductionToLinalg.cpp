@@ -59,10 +59,12 @@ AffineMap droppedAxesMap(MLIRContext *context, int64_t rank,
 }
 
 template <typename OpT>
-struct ReduceLowering : OpRewritePattern<OpT> {
-  using OpRewritePattern<OpT>::OpRewritePattern;
-  LogicalResult matchAndRewrite(OpT op,
-                                PatternRewriter &rewriter) const override {
+struct ReduceLowering : GraphLoweringPattern<OpT> {
+  using GraphLoweringPattern<OpT>::GraphLoweringPattern;
+  using typename GraphLoweringPattern<OpT>::OpAdaptor;
+  LogicalResult
+  matchAndRewrite(OpT op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
     ReduceKind kind = kindOf(op);
     Location loc = op.getLoc();
     auto inputType = cast<RankedTensorType>(op.getInput().getType());
@@ -70,6 +72,8 @@ struct ReduceLowering : OpRewritePattern<OpT> {
     bool isFloat = isa<FloatType>(element);
     if (!isFloat && (kind.floatOnly || !isa<IntegerType>(element)))
       return rewriter.notifyMatchFailure(op, "unsupported element type");
+    bool isUnsigned = element.isUnsignedInteger();
+    element = signlessType(element);
     int64_t rank = inputType.getRank();
     llvm::SmallDenseSet<int64_t> reduced;
     int64_t count = 1;
@@ -88,8 +92,8 @@ struct ReduceLowering : OpRewritePattern<OpT> {
     switch (kind.start) {
     case ReduceKind::Start::Zero: start = scalarAttr(element, 0); break;
     case ReduceKind::Start::One: start = scalarAttr(element, 1); break;
-    case ReduceKind::Start::Lowest: start = lowestValue(element); break;
-    case ReduceKind::Start::Highest: start = highestValue(element); break;
+    case ReduceKind::Start::Lowest: start = lowestValue(element, isUnsigned); break;
+    case ReduceKind::Start::Highest: start = highestValue(element, isUnsigned); break;
     }
     Value init = filledTensor(rewriter, loc, reducedType, start);
     SmallVector<utils::IteratorType> iterators;
@@ -100,15 +104,17 @@ struct ReduceLowering : OpRewritePattern<OpT> {
         rewriter.getMultiDimIdentityMap(rank),
         droppedAxesMap(rewriter.getContext(), rank, reduced)};
     auto reduction = linalg::GenericOp::create(
-        rewriter, loc, reducedType, op.getInput(), init, maps, iterators,
+        rewriter, loc, reducedType, adaptor.getInput(), init, maps, iterators,
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value x = args[0], accumulator = args[1];
           switch (kind.map) {
           case ReduceKind::Map::Identity: break;
           case ReduceKind::Map::Square: x = mul(b, l, x, x); break;
           case ReduceKind::Map::Abs:
-            x = isFloat ? Value(math::AbsFOp::create(b, l, x))
-                        : Value(math::AbsIOp::create(b, l, x));
+            if (isFloat)
+              x = math::AbsFOp::create(b, l, x);
+            else if (!isUnsigned)
+              x = math::AbsIOp::create(b, l, x);
             break;
           case ReduceKind::Map::Exp: x = math::ExpOp::create(b, l, x); break;
           }
@@ -116,8 +122,12 @@ struct ReduceLowering : OpRewritePattern<OpT> {
           switch (kind.combine) {
           case ReduceKind::Combine::Add: combined = add(b, l, accumulator, x); break;
           case ReduceKind::Combine::Mul: combined = mul(b, l, accumulator, x); break;
-          case ReduceKind::Combine::Max: combined = max(b, l, accumulator, x); break;
-          case ReduceKind::Combine::Min: combined = min(b, l, accumulator, x); break;
+          case ReduceKind::Combine::Max:
+            combined = max(b, l, accumulator, x, isUnsigned);
+            break;
+          case ReduceKind::Combine::Min:
+            combined = min(b, l, accumulator, x, isUnsigned);
+            break;
           }
           linalg::YieldOp::create(b, l, combined);
         });
@@ -128,7 +138,8 @@ struct ReduceLowering : OpRewritePattern<OpT> {
           [&](OpBuilder &b, Location l, ValueRange args) -> Value {
             switch (kind.finish) {
             case ReduceKind::Finish::Mean:
-              return div(b, l, args[0], scalarConstant(b, l, element, count));
+              return div(b, l, args[0], scalarConstant(b, l, element, count),
+                         isUnsigned);
             case ReduceKind::Finish::Sqrt:
               return math::SqrtOp::create(b, l, args[0]);
             case ReduceKind::Finish::Log:
@@ -139,7 +150,7 @@ struct ReduceLowering : OpRewritePattern<OpT> {
             return args[0];
           });
     rewriter.replaceOp(op, reshapeTo(rewriter, loc, result,
-                                     cast<RankedTensorType>(op.getType())));
+                                     this->convertedType(op.getResult())));
     return success();
   }
 };
@@ -147,15 +158,19 @@ struct ReduceLowering : OpRewritePattern<OpT> {
 /// ArgMax / ArgMin: (best value, best index) carried through one reduction;
 /// ties keep the first index unless select_last_index.
 template <typename OpT, bool IsMax>
-struct ArgExtremeLowering : OpRewritePattern<OpT> {
-  using OpRewritePattern<OpT>::OpRewritePattern;
-  LogicalResult matchAndRewrite(OpT op,
-                                PatternRewriter &rewriter) const override {
+struct ArgExtremeLowering : GraphLoweringPattern<OpT> {
+  using GraphLoweringPattern<OpT>::GraphLoweringPattern;
+  using typename GraphLoweringPattern<OpT>::OpAdaptor;
+  LogicalResult
+  matchAndRewrite(OpT op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto inputType = cast<RankedTensorType>(op.getInput().getType());
     Type element = inputType.getElementType();
     if (!isa<FloatType, IntegerType>(element))
       return rewriter.notifyMatchFailure(op, "unsupported element type");
+    bool isUnsigned = element.isUnsignedInteger();
+    element = signlessType(element);
     int64_t rank = inputType.getRank();
     int64_t axis = *graph::normalizeAxis(op.getAxis(), rank);
     SmallVector<int64_t> reducedShape(inputType.getShape());
@@ -163,7 +178,8 @@ struct ArgExtremeLowering : OpRewritePattern<OpT> {
     auto valueType = RankedTensorType::get(reducedShape, element);
     auto indexType = RankedTensorType::get(reducedShape, rewriter.getI64Type());
     Value values = filledTensor(rewriter, loc, valueType,
-                                IsMax ? lowestValue(element) : highestValue(element));
+                                IsMax ? lowestValue(element, isUnsigned)
+                                      : highestValue(element, isUnsigned));
     Value indices = filledTensor(rewriter, loc, indexType,
                                  rewriter.getI64IntegerAttr(0));
     llvm::SmallDenseSet<int64_t> reduced = {axis};
@@ -172,7 +188,7 @@ struct ArgExtremeLowering : OpRewritePattern<OpT> {
     iterators[axis] = utils::IteratorType::reduction;
     bool last = op.getSelectLastIndex();
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{valueType, indexType}, op.getInput(),
+        rewriter, loc, TypeRange{valueType, indexType}, adaptor.getInput(),
         ValueRange{values, indices},
         {rewriter.getMultiDimIdentityMap(rank), dropped, dropped}, iterators,
         [&](OpBuilder &b, Location l, ValueRange args) {
@@ -185,6 +201,12 @@ struct ArgExtremeLowering : OpRewritePattern<OpT> {
                 b, l,
                 IsMax ? (last ? arith::CmpFPredicate::OGE : arith::CmpFPredicate::OGT)
                       : (last ? arith::CmpFPredicate::OLE : arith::CmpFPredicate::OLT),
+                x, best);
+          else if (isUnsigned)
+            better = arith::CmpIOp::create(
+                b, l,
+                IsMax ? (last ? arith::CmpIPredicate::uge : arith::CmpIPredicate::ugt)
+                      : (last ? arith::CmpIPredicate::ule : arith::CmpIPredicate::ult),
                 x, best);
           else
             better = arith::CmpIOp::create(
@@ -204,14 +226,15 @@ struct ArgExtremeLowering : OpRewritePattern<OpT> {
                          arith::SelectOp::create(b, l, better, index, bestIndex)});
         });
     rewriter.replaceOp(op, reshapeTo(rewriter, loc, generic.getResult(1),
-                                     cast<RankedTensorType>(op.getType())));
+                                     this->convertedType(op.getResult())));
     return success();
   }
 };
 
 } // namespace
 
-void strata::populateReductionToLinalgPatterns(RewritePatternSet &patterns) {
+void strata::populateReductionToLinalgPatterns(const TypeConverter &converter,
+                                         RewritePatternSet &patterns) {
   patterns.add<ReduceLowering<graph::ReduceSumOp>,
                ReduceLowering<graph::ReduceMeanOp>,
                ReduceLowering<graph::ReduceMaxOp>,
@@ -223,5 +246,5 @@ void strata::populateReductionToLinalgPatterns(RewritePatternSet &patterns) {
                ReduceLowering<graph::ReduceLogSumOp>,
                ReduceLowering<graph::ReduceLogSumExpOp>,
                ArgExtremeLowering<graph::ArgMaxOp, true>,
-               ArgExtremeLowering<graph::ArgMinOp, false>>(patterns.getContext());
+               ArgExtremeLowering<graph::ArgMinOp, false>>(converter, patterns.getContext());
 }

@@ -311,3 +311,33 @@ func.func @pow_types(%i: tensor<4xi64>, %x: tensor<4xf32>, %e: tensor<4xi32>) ->
   %1 = graph.pow %x, %e : (tensor<4xf32>, tensor<4xi32>) -> tensor<4xf32>
   return %0, %1 : tensor<4xi64>, tensor<4xf32>
 }
+
+// Unsigned tensors lower to signless ones (the function's signature too);
+// division, comparison and widening pick their unsigned forms from the graph
+// types, and uint8 to float is uitofp.
+// CHECK-LABEL: func.func @unsigned
+// CHECK-SAME: (%{{.+}}: tensor<4xi8>, %{{.+}}: tensor<4xi8>) -> (tensor<4xi8>, tensor<4xi1>, tensor<4xi32>, tensor<4xf32>, tensor<4xi8>)
+// CHECK: arith.divui
+// CHECK: arith.cmpi ult
+// CHECK: arith.extui %{{.+}} : i8 to i32
+// CHECK: arith.uitofp %{{.+}} : i8 to f32
+// CHECK: arith.maxui
+// CHECK-NOT: ui8
+func.func @unsigned(%a: tensor<4xui8>, %b: tensor<4xui8>) -> (tensor<4xui8>, tensor<4xi1>, tensor<4xi32>, tensor<4xf32>, tensor<4xui8>) {
+  %0 = graph.div %a, %b : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  %1 = graph.less %a, %b : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xi1>
+  %2 = graph.cast %a : (tensor<4xui8>) -> tensor<4xi32>
+  %3 = graph.cast %a : (tensor<4xui8>) -> tensor<4xf32>
+  %4 = graph.max %a, %b : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  return %0, %1, %2, %3, %4 : tensor<4xui8>, tensor<4xi1>, tensor<4xi32>, tensor<4xf32>, tensor<4xui8>
+}
+
+// BitShift right is a logical shift (ONNX shifts unsigned integers only).
+// CHECK-LABEL: func.func @bit_shift
+// CHECK: arith.shli %{{.+}}, %{{.+}} : i16
+// CHECK: arith.shrui %{{.+}}, %{{.+}} : i16
+func.func @bit_shift(%a: tensor<4xui16>, %s: tensor<ui16>) -> (tensor<4xui16>, tensor<4xui16>) {
+  %0 = graph.bit_shift %a, %s {left = true} : (tensor<4xui16>, tensor<ui16>) -> tensor<4xui16>
+  %1 = graph.bit_shift %a, %s {left = false} : (tensor<4xui16>, tensor<ui16>) -> tensor<4xui16>
+  return %0, %1 : tensor<4xui16>, tensor<4xui16>
+}
