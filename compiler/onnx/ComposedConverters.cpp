@@ -72,6 +72,169 @@ FailureOr<int64_t> requireAxis(NodeContext &ctx, int64_t axis, int64_t rank) {
 
 } // namespace
 
+/// Pad: pads (and the constant) are an attribute before opset 11 and
+/// constant inputs from 11; negative pads crop.
+LogicalResult convertPad(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  RankedTensorType type = ctx.inputType(0);
+  int64_t rank = type.getRank();
+  std::string mode = ctx.stringAttr("mode", "constant");
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
+    return ctx.error() << "mode '" << mode
+                       << "' is not supported (constant, reflect and edge are)";
+  SmallVector<int64_t> pads;
+  double fill = 0;
+  Value value;
+  if (ctx.opset < 11) {
+    pads = ctx.intsAttr(ctx.opset < 2 ? "paddings" : "pads")
+               .value_or(SmallVector<int64_t>{});
+    fill = ctx.floatAttr("value", 0.0f);
+  } else {
+    auto constant = requireConstantInts(ctx, 1, "pads");
+    if (failed(constant))
+      return failure();
+    pads = *constant;
+    if (ctx.input(2)) {
+      auto valueType = ctx.inputType(2);
+      value = ctx.builder.createOrFold<ReshapeOp>(
+          ctx.loc, valueType.clone(ArrayRef<int64_t>{}), ctx.input(2));
+    }
+  }
+  if (static_cast<int64_t>(pads.size()) != 2 * rank)
+    return ctx.error() << "pads has " << pads.size() << " entries for a rank-"
+                       << rank << " input (expects " << 2 * rank << ")";
+  for (int64_t d = 0; d < rank; ++d)
+    if (mode == "reflect" &&
+        (pads[d] >= type.getDimSize(d) || pads[d + rank] >= type.getDimSize(d)))
+      return ctx.error() << "reflect pads of axis " << d
+                         << " must be smaller than its extent "
+                         << type.getDimSize(d);
+  if (!value)
+    value = scalarTensor(ctx, type.getElementType(), fill);
+  results.push_back(padOrCrop(ctx, ctx.input(0), pads, mode, value));
+  return success();
+}
+
+/// ConvTranspose as the convolution it is the adjoint of: zeros inserted
+/// between input elements (stride), the border padded so that every kernel
+/// tap sees the output range, and a stride-1 Conv with the kernel flipped
+/// and its channel axes swapped per group.
+LogicalResult convertConvTranspose(NodeContext &ctx,
+                                   SmallVectorImpl<Value> &results) {
+  OpBuilder &b = ctx.builder;
+  RankedTensorType xType = ctx.inputType(0), wType = ctx.inputType(1);
+  int64_t rank = xType.getRank(), spatial = rank - 2;
+  if (spatial < 1 || spatial > 2)
+    return ctx.error() << spatial << "-D transposed convolution is not "
+                                     "supported (1-D and 2-D are)";
+  Type element = xType.getElementType();
+  if (!isa<FloatType>(element))
+    return ctx.error() << "expects floating-point tensors";
+  int64_t group = ctx.intAttr("group", 1);
+  int64_t inChannels = xType.getDimSize(1);
+  if (group <= 0 || inChannels % group != 0 || wType.getDimSize(0) != inChannels)
+    return ctx.error() << "weight shape and group " << group
+                       << " do not match " << inChannels << " input channels";
+  int64_t outPerGroup = wType.getDimSize(1), outChannels = outPerGroup * group;
+  SmallVector<int64_t> kernel(wType.getShape().drop_front(2));
+  auto attrOr = [&](StringRef name, int64_t fallback) {
+    return ctx.intsAttr(name).value_or(SmallVector<int64_t>(spatial, fallback));
+  };
+  SmallVector<int64_t> strides = attrOr("strides", 1),
+                       dilations = attrOr("dilations", 1),
+                       outputPadding = attrOr("output_padding", 0);
+  if (auto shape = ctx.intsAttr("kernel_shape"); shape && *shape != kernel)
+    return ctx.error() << "kernel_shape does not match the weight's shape";
+  if (static_cast<int64_t>(strides.size()) != spatial ||
+      static_cast<int64_t>(dilations.size()) != spatial ||
+      static_cast<int64_t>(outputPadding.size()) != spatial)
+    return ctx.error() << "strides, dilations and output_padding need "
+                       << spatial << " entries";
+  // Begin/end padding of the output, as ONNX resolves it.
+  SmallVector<int64_t> pads(2 * spatial, 0);
+  std::string autoPad = ctx.stringAttr("auto_pad", "NOTSET");
+  auto outputShape = ctx.intsAttr("output_shape");
+  if (outputShape || autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    for (int64_t i = 0; i < spatial; ++i) {
+      int64_t in = xType.getDimSize(i + 2);
+      int64_t target = outputShape ? (*outputShape)[outputShape->size() - spatial + i]
+                                   : in * strides[i];
+      int64_t total = strides[i] * (in - 1) + outputPadding[i] +
+                      (kernel[i] - 1) * dilations[i] + 1 - target;
+      // Floor division: an output_shape larger than the natural one (a
+      // negative total) extends the end, as ONNX's reference does.
+      int64_t half = total >= 0 ? total / 2 : -((1 - total) / 2);
+      bool upper = autoPad == "SAME_UPPER";
+      pads[i] = upper ? half : total - half;
+      pads[i + spatial] = upper ? total - half : half;
+    }
+  } else if (autoPad == "NOTSET") {
+    pads = ctx.intsAttr("pads").value_or(pads);
+    if (static_cast<int64_t>(pads.size()) != 2 * spatial)
+      return ctx.error() << "pads has " << pads.size() << " entries, expected "
+                         << 2 * spatial;
+  } else if (autoPad != "VALID") {
+    return ctx.error() << "unknown auto_pad '" << autoPad << "'";
+  }
+
+  // Zeros between the input elements: a unit axis after each spatial axis,
+  // padded to the stride and merged back.
+  Value x = ctx.input(0);
+  SmallVector<int64_t> interleaved = {xType.getDimSize(0), inChannels};
+  SmallVector<int64_t> zeroPads(2 * (2 + 2 * spatial), 0), merged;
+  for (int64_t i = 0; i < spatial; ++i) {
+    interleaved.append({xType.getDimSize(i + 2), 1});
+    zeroPads[2 + 2 * spatial + 2 + 2 * i + 1] = strides[i] - 1;
+    merged.push_back(xType.getDimSize(i + 2) * strides[i]);
+  }
+  Value zero = scalarTensor(ctx, element, 0);
+  if (llvm::any_of(strides, [](int64_t s) { return s > 1; })) {
+    x = b.createOrFold<ReshapeOp>(ctx.loc, xType.clone(interleaved), x);
+    x = padOrCrop(ctx, x, zeroPads, "constant", zero);
+    SmallVector<int64_t> spread = {xType.getDimSize(0), inChannels};
+    spread.append(merged);
+    x = b.createOrFold<ReshapeOp>(ctx.loc, xType.clone(spread), x);
+  }
+  // Border: every kernel tap (effective extent e) reaches each output; the
+  // spread axis already carries stride - 1 trailing zeros.
+  SmallVector<int64_t> border(2 * rank, 0);
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t effective = (kernel[i] - 1) * dilations[i] + 1;
+    border[i + 2] = effective - 1 - pads[i];
+    border[rank + i + 2] =
+        effective - 1 - pads[i + spatial] + outputPadding[i] - (strides[i] - 1);
+  }
+  x = padOrCrop(ctx, x, border, "constant", zero);
+
+  // Weight [Cin, Cout/g, k...] -> [Cout, Cin/g, k...], spatially flipped.
+  Value w = ctx.input(1);
+  SmallVector<int64_t> grouped = {group, inChannels / group, outPerGroup};
+  grouped.append(kernel);
+  w = b.createOrFold<ReshapeOp>(ctx.loc, wType.clone(grouped), w);
+  SmallVector<int64_t> perm = {0, 2, 1};
+  for (int64_t i = 0; i < spatial; ++i)
+    perm.push_back(3 + i);
+  w = b.createOrFold<TransposeOp>(ctx.loc, w, b.getDenseI64ArrayAttr(perm));
+  SmallVector<int64_t> convShape = {outChannels, inChannels / group};
+  convShape.append(kernel);
+  w = b.createOrFold<ReshapeOp>(ctx.loc, wType.clone(convShape), w);
+  SmallVector<int64_t> starts(spatial, -1), ends(spatial, INT64_MIN),
+      axes, steps(spatial, -1);
+  for (int64_t i = 0; i < spatial; ++i)
+    axes.push_back(2 + i);
+  w = b.createOrFold<SliceOp>(ctx.loc, w, b.getDenseI64ArrayAttr(starts),
+                              b.getDenseI64ArrayAttr(ends),
+                              b.getDenseI64ArrayAttr(axes),
+                              b.getDenseI64ArrayAttr(steps));
+  auto result = ctx.buildTyped<ConvOp>(
+      0, x, w, ctx.input(2), b.getDenseI64ArrayAttr(SmallVector<int64_t>(spatial, 1)),
+      b.getDenseI64ArrayAttr(SmallVector<int64_t>(2 * spatial, 0)),
+      b.getDenseI64ArrayAttr(dilations), b.getI64IntegerAttr(group));
+  if (failed(result))
+    return failure();
+  results.push_back(*result);
+  return success();
+}
+
 /// CumSum(x, axis): a lower (or, reversed, upper) triangular band sum;
 /// exclusive drops the diagonal.
 LogicalResult convertCumSum(NodeContext &ctx, SmallVectorImpl<Value> &results) {

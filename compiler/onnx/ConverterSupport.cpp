@@ -84,6 +84,34 @@ Value constantTensor(NodeContext &ctx, ArrayRef<int64_t> shape, Type element,
                             DenseElementsAttr::get(type, attrs));
 }
 
+Value padOrCrop(NodeContext &ctx, Value x, ArrayRef<int64_t> pads,
+                StringRef mode, Value value) {
+  OpBuilder &b = ctx.builder;
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> starts, ends, axes, steps, growth(2 * rank, 0);
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t before = pads[d], after = pads[d + rank];
+    if (before < 0 || after < 0) {
+      starts.push_back(std::max<int64_t>(0, -before));
+      ends.push_back(type.getDimSize(d) - std::max<int64_t>(0, -after));
+      axes.push_back(d);
+      steps.push_back(1);
+    }
+    growth[d] = std::max<int64_t>(0, before);
+    growth[d + rank] = std::max<int64_t>(0, after);
+  }
+  if (!axes.empty())
+    x = b.createOrFold<SliceOp>(ctx.loc, x, b.getDenseI64ArrayAttr(starts),
+                                b.getDenseI64ArrayAttr(ends),
+                                b.getDenseI64ArrayAttr(axes),
+                                b.getDenseI64ArrayAttr(steps));
+  if (llvm::all_of(growth, [](int64_t p) { return p == 0; }))
+    return x;
+  return b.createOrFold<PadOp>(ctx.loc, x, value, b.getDenseI64ArrayAttr(growth),
+                               b.getStringAttr(mode));
+}
+
 Value scalarTensor(NodeContext &ctx, Type element, double value) {
   return constantTensor(ctx, {}, element, {value});
 }

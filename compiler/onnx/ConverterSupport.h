@@ -38,12 +38,21 @@ mlir::LogicalResult expectBroadcast(NodeContext &ctx, mlir::Value a,
 mlir::Value constantTensor(NodeContext &ctx, llvm::ArrayRef<int64_t> shape,
                            mlir::Type element, llvm::ArrayRef<double> values);
 
+/// `x` padded by `pads` (every leading count, then every trailing count);
+/// negative counts crop (a Slice before the graph.pad). `value` is the
+/// rank-0 fill for constant mode.
+mlir::Value padOrCrop(NodeContext &ctx, mlir::Value x,
+                      llvm::ArrayRef<int64_t> pads, llvm::StringRef mode,
+                      mlir::Value value);
+
 /// A rank-0 graph.constant of `element` type.
 mlir::Value scalarTensor(NodeContext &ctx, mlir::Type element, double value);
 
 // Converters defined outside NodeConverters.cpp.
 using ConverterFn = mlir::LogicalResult(NodeContext &,
                                         llvm::SmallVectorImpl<mlir::Value> &);
+ConverterFn convertPad;
+ConverterFn convertConvTranspose;
 ConverterFn convertResize;
 ConverterFn convertUpsample;
 ConverterFn convertCumSum;

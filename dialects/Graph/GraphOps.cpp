@@ -758,6 +758,43 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
   return inferred(types, shape, elementTypeOf(inputs.front()));
 }
 
+LogicalResult PadOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<PadOp>(loc, adaptor.getOperands())))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(adaptor.getInput());
+  ArrayRef<int64_t> pads = adaptor.getPads();
+  size_t rank = x.size();
+  if (pads.size() != 2 * rank)
+    return inferenceError<PadOp>(loc, "expects ", 2 * rank,
+                                 " pads for a rank-", rank, " input, not ",
+                                 pads.size());
+  if (!shapeOf(adaptor.getValue()).empty() ||
+      elementTypeOf(adaptor.getValue()) != elementTypeOf(adaptor.getInput()))
+    return inferenceError<PadOp>(
+        loc, "value must be a rank-0 tensor of the input's element type");
+  StringRef mode = adaptor.getMode();
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
+    return inferenceError<PadOp>(loc, "mode must be constant, reflect or edge, not '",
+                                 mode, "'");
+  SmallVector<int64_t> shape(x);
+  for (size_t d = 0; d < rank; ++d) {
+    int64_t before = pads[d], after = pads[d + rank];
+    if (before < 0 || after < 0)
+      return inferenceError<PadOp>(loc, "pads must be non-negative");
+    if (mode == "reflect" && (before >= x[d] || after >= x[d]) &&
+        before + after > 0)
+      return inferenceError<PadOp>(loc, "reflect pads of axis ", d,
+                                   " must be smaller than its extent ", x[d]);
+    if (mode == "edge" && x[d] == 0 && before + after > 0)
+      return inferenceError<PadOp>(loc, "edge padding of an empty axis");
+    shape[d] += before + after;
+  }
+  return inferred(types, shape, elementTypeOf(adaptor.getInput()));
+}
+
 LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
                                         std::optional<Location> loc,
                                         Adaptor adaptor,

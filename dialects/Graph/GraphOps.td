@@ -426,6 +426,28 @@ def Graph_ReshapeOp : Graph_Op<"reshape", [Pure]> {
   let hasFolder = 1;
 }
 
+def Graph_PadOp : Graph_Op<"pad", [Pure, InferTypeOpAdaptor]> {
+  let summary = "ONNX Pad: constant, reflect or edge padding of every axis";
+  let description = [{
+    `pads` holds every axis's leading count, then every trailing count (ONNX
+    order), all non-negative: the importer turns ONNX's negative pads into a
+    Slice first. `value` is the rank-0 fill of `constant` mode; `reflect`
+    mirrors without repeating the border (pads must stay below the axis
+    extent) and `edge` repeats it.
+
+    ```mlir
+    %y = graph.pad %x, %zero {pads = array<i64: 0, 1, 0, 2>, mode = "reflect"}
+         : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x7xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$value,
+                       DenseI64ArrayAttr:$pads,
+                       DefaultValuedAttr<StrAttr, "\"constant\"">:$mode);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat =
+      "$input `,` $value attr-dict `:` functional-type(operands, results)";
+}
+
 def Graph_FlattenOp : Graph_Op<"flatten", [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX Flatten: a 2-D view split at `axis`";
   let arguments = (ins AnyRankedTensor:$input,

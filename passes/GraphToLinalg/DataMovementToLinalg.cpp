@@ -188,6 +188,66 @@ struct SliceOpLowering : GraphLoweringPattern<graph::SliceOp> {
   }
 };
 
+/// Pad: constant mode is tensor.pad with the scalar value; reflect and edge
+/// read every output element from its mirrored or clamped source index.
+struct PadOpLowering : GraphLoweringPattern<graph::PadOp> {
+  using GraphLoweringPattern::GraphLoweringPattern;
+  LogicalResult
+  matchAndRewrite(graph::PadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = this->convertedType(op.getResult());
+    auto inType = this->convertedType(op.getInput());
+    int64_t rank = inType.getRank();
+    ArrayRef<int64_t> pads = op.getPads();
+    MLIRContext *context = rewriter.getContext();
+    SmallVector<int64_t> low(pads.take_front(rank)), high(pads.drop_front(rank));
+    if (op.getMode() == "constant") {
+      Value scalar = tensor::ExtractOp::create(rewriter, loc, adaptor.getValue(),
+                                               ValueRange{});
+      rewriter.replaceOpWithNewOp<tensor::PadOp>(
+          op, type, adaptor.getInput(), getAsIndexOpFoldResult(context, low),
+          getAsIndexOpFoldResult(context, high), scalar);
+      return success();
+    }
+    bool reflect = op.getMode() == "reflect";
+    Value input = adaptor.getInput();
+    Value result = buildParallelGeneric(
+        rewriter, loc, type, {}, {},
+        [&](OpBuilder &b, Location l, ValueRange) -> Value {
+          SmallVector<Value> indices;
+          for (int64_t d = 0; d < rank; ++d) {
+            auto constant = [&](int64_t v) -> Value {
+              return arith::ConstantIndexOp::create(b, l, v);
+            };
+            Value i = arith::SubIOp::create(b, l, linalg::IndexOp::create(b, l, d),
+                                            constant(low[d]));
+            Value last = constant(inType.getDimSize(d) - 1);
+            Value zero = constant(0);
+            if (reflect) {
+              // -i below the start, 2 * last - i past the end.
+              Value below = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt,
+                                                  i, zero);
+              i = arith::SelectOp::create(b, l, below,
+                                          arith::SubIOp::create(b, l, zero, i), i);
+              Value above = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sgt,
+                                                  i, last);
+              Value mirrored = arith::SubIOp::create(
+                  b, l, arith::AddIOp::create(b, l, last, last), i);
+              i = arith::SelectOp::create(b, l, above, mirrored, i);
+            } else {
+              i = arith::MaxSIOp::create(b, l, arith::MinSIOp::create(b, l, i, last),
+                                         zero);
+            }
+            indices.push_back(i);
+          }
+          return tensor::ExtractOp::create(b, l, input, indices);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 /// An ONNX index (any integer type) as an `index`, negative values counting
 /// from the end of an axis of `extent` elements.
 Value wrappedIndex(OpBuilder &b, Location loc, Value index, int64_t extent) {
@@ -305,7 +365,7 @@ void strata::populateDataMovementToLinalgPatterns(const TypeConverter &converter
                ReshapeLikeLowering<graph::FlattenOp>,
                ReshapeLikeLowering<graph::SqueezeOp>,
                ReshapeLikeLowering<graph::UnsqueezeOp>, TransposeOpLowering,
-               ConcatOpLowering, SliceOpLowering, GatherOpLowering,
+               ConcatOpLowering, SliceOpLowering, PadOpLowering, GatherOpLowering,
                GatherElementsOpLowering, TriluOpLowering>(
       converter, patterns.getContext());
 }

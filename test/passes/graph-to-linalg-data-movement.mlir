@@ -219,3 +219,23 @@ func.func @trilu_lower(%x: tensor<3x4xf32>) -> tensor<3x4xf32> {
   %0 = graph.trilu %x {upper = false, k = 1 : i64} : (tensor<3x4xf32>) -> tensor<3x4xf32>
   return %0 : tensor<3x4xf32>
 }
+
+// Constant Pad is tensor.pad yielding the scalar operand; reflect and edge
+// gather each element from its mirrored or clamped source index.
+// CHECK-LABEL: func.func @pad_modes
+// CHECK: %[[V:.+]] = tensor.extract %{{.+}}[] : tensor<f32>
+// CHECK: tensor.pad %{{.+}} low[0, 1] high[0, 2]
+// CHECK: tensor.yield %[[V]] : f32
+// CHECK: linalg.generic
+// CHECK: arith.select
+// CHECK: tensor.extract
+// CHECK: linalg.generic
+// CHECK: arith.minsi
+// CHECK: arith.maxsi
+// CHECK: tensor.extract
+func.func @pad_modes(%x: tensor<3x4xf32>, %v: tensor<f32>) -> (tensor<3x7xf32>, tensor<3x7xf32>, tensor<3x7xf32>) {
+  %0 = graph.pad %x, %v {pads = array<i64: 0, 1, 0, 2>} : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x7xf32>
+  %1 = graph.pad %x, %v {pads = array<i64: 0, 1, 0, 2>, mode = "reflect"} : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x7xf32>
+  %2 = graph.pad %x, %v {pads = array<i64: 0, 1, 0, 2>, mode = "edge"} : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x7xf32>
+  return %0, %1, %2 : tensor<3x7xf32>, tensor<3x7xf32>, tensor<3x7xf32>
+}

@@ -304,7 +304,18 @@ def resize_cumsum_reference(x):
     return np.cumsum(linear_axis(linear_axis(x, 2), 3), axis=3).astype(np.float32)
 
 
-MODELS = {f.__name__: f for f in [layer_norm, resize_cumsum, split_prelu, reshape_shape_input,
+def conv_transpose():
+    """ConvTranspose, stride 2, pads 1, output_padding 1, two groups."""
+    rng = np.random.default_rng(7)
+    w = numpy_helper.from_array(rng.standard_normal((4, 3, 3, 3)).astype(np.float32), "w")
+    return model(
+        [helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="deconv", strides=[2, 2],
+                          pads=[1, 1, 1, 1], output_padding=[1, 1], group=2)],
+        [tensor("x", TensorProto.FLOAT, [1, 4, 5, 5])],
+        [tensor("y", TensorProto.FLOAT, [1, 6, 10, 10])], [w])
+
+
+MODELS = {f.__name__: f for f in [layer_norm, resize_cumsum, conv_transpose, split_prelu, reshape_shape_input,
                                   depth_to_space_tile,
                                   softmax_cross_entropy,
                                   opset6_legacy_broadcast, opset1_concat,

@@ -966,3 +966,21 @@ func.func @is_nan_of_integers(%x: tensor<4xi32>) -> tensor<4xi1> {
   %0 = graph.is_nan %x : (tensor<4xi32>) -> tensor<4xi1>
   return %0 : tensor<4xi1>
 }
+
+// -----
+
+func.func @pad_reflect_too_far(%x: tensor<3x4xf32>, %v: tensor<f32>) -> tensor<3x9xf32> {
+  // expected-error @+2 {{'graph.pad' op reflect pads of axis 1 must be smaller than its extent 4}}
+  // expected-error @+1 {{'graph.pad' op failed to infer returned types}}
+  %0 = graph.pad %x, %v {pads = array<i64: 0, 4, 0, 1>, mode = "reflect"} : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x9xf32>
+  return %0 : tensor<3x9xf32>
+}
+
+// -----
+
+func.func @pad_count(%x: tensor<3x4xf32>, %v: tensor<f32>) -> tensor<3x4xf32> {
+  // expected-error @+2 {{'graph.pad' op expects 4 pads for a rank-2 input, not 2}}
+  // expected-error @+1 {{'graph.pad' op failed to infer returned types}}
+  %0 = graph.pad %x, %v {pads = array<i64: 0, 0>} : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}

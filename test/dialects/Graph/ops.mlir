@@ -271,3 +271,11 @@ func.func @more_elementwise(%x: tensor<2x3xf32>, %i: tensor<3xi32>) -> (tensor<2
   %7 = graph.mod %i, %i {fmod = true} : (tensor<3xi32>, tensor<3xi32>) -> tensor<3xi32>
   return %4, %5, %6, %7 : tensor<2x3xf32>, tensor<2x3xi1>, tensor<2x3xi1>, tensor<3xi32>
 }
+
+// Pad keeps its mode and per-axis counts; the result grows by them.
+// CHECK-LABEL: func.func @pad
+// CHECK: graph.pad %arg0, %arg1 {mode = "reflect", pads = array<i64: 0, 1, 0, 2>} : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x7xf32>
+func.func @pad(%x: tensor<3x4xf32>, %v: tensor<f32>) -> tensor<3x7xf32> {
+  %0 = graph.pad %x, %v {pads = array<i64: 0, 1, 0, 2>, mode = "reflect"} : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x7xf32>
+  return %0 : tensor<3x7xf32>
+}
