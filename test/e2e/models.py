@@ -150,6 +150,33 @@ def depthwise_separable_cnn():
     )
 
 
+class UNet(nn.Module):
+    """A two-level U-Net: conv encoders with max pooling, a transposed
+    convolution and a bilinear Resize on the way up, skip concatenations."""
+
+    def __init__(self, classes=2):
+        super().__init__()
+        def block(cin, cout):
+            return nn.Sequential(*conv_bn(cin, cout, 3), nn.ReLU())
+        self.enc1, self.enc2 = block(3, 8), block(8, 16)
+        self.pool = nn.MaxPool2d(2)
+        self.bottleneck = block(16, 32)
+        self.up2 = nn.ConvTranspose2d(32, 16, 2, stride=2)
+        self.dec2 = block(32, 16)
+        self.up1 = nn.Upsample(scale_factor=2, mode="bilinear", align_corners=False)
+        self.reduce1 = nn.Conv2d(16, 8, 1)
+        self.dec1 = block(16, 8)
+        self.head = nn.Conv2d(8, classes, 1)
+
+    def forward(self, x):
+        e1 = self.enc1(x)                       # 8 x 32 x 32
+        e2 = self.enc2(self.pool(e1))           # 16 x 16 x 16
+        b = self.bottleneck(self.pool(e2))      # 32 x 8 x 8
+        d2 = self.dec2(torch.cat([self.up2(b), e2], 1))                  # 16 x 16 x 16
+        d1 = self.dec1(torch.cat([self.reduce1(self.up1(d2)), e1], 1))   # 8 x 32 x 32
+        return self.head(d1)
+
+
 def transformer_encoder():
     """Two post-norm encoder layers, d_model 128, 4 heads, GELU feed-forward.
 
@@ -178,6 +205,7 @@ MODELS = [
               [(1, 3, 32, 32)], keep_batchnorm=True),
     ModelSpec("transformer_encoder", _seeded("transformer_encoder", transformer_encoder),
               [(1, 32, 128)], opset=14),
+    ModelSpec("unet", _seeded("unet", UNet), [(1, 3, 32, 32)]),
 ]
 
 BY_NAME = {spec.name: spec for spec in MODELS}
