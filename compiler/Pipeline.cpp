@@ -31,7 +31,7 @@ LogicalResult appendPipeline(OpPassManager &pm, llvm::StringRef text) {
 
 LogicalResult buildGraphToLinalgPipeline(OpPassManager &pm,
                                          const PipelineOptions &options) {
-  return appendPipeline(pm, "func.func(graph-decompose-lstm, canonicalize, "
+  return appendPipeline(pm, "func.func(graph-decompose-recurrent, canonicalize, "
                             "convert-graph-to-linalg, canonicalize, cse, "
                             "strata-fuse-elementwise, canonicalize, cse)");
 }

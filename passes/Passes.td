@@ -9,13 +9,15 @@
 
 include "mlir/Pass/PassBase.td"
 
-def GraphDecomposeLSTM : Pass<"graph-decompose-lstm", "::mlir::func::FuncOp"> {
-  let summary = "Unroll graph.lstm over its static sequence into graph ops";
+def GraphDecomposeRecurrent : Pass<"graph-decompose-recurrent", "::mlir::func::FuncOp"> {
+  let summary = "Unroll graph.lstm, graph.gru and graph.rnn over their static sequence";
   let description = [{
-    Rewrites each forward `graph.lstm` into per-step matmuls, gate slices and
-    elementwise ops (ONNX gate order i, o, f, c; default activations), so that
-    only the basic ops need code generation. The input projection of all steps
-    is one matmul; the recurrent projection is one matmul per step.
+    Rewrites each recurrent op into per-step matmuls, gate slices and
+    elementwise ops (ONNX gate orders: LSTM i, o, f, c; GRU z, r, h; default
+    activations), so that only the basic ops need code generation. Per
+    direction, the input projection of all steps is one matmul and the
+    recurrent projection is one matmul per step; the reverse direction walks
+    the steps backwards, and bidirectional results concatenate both.
 
     Before:
     ```mlir

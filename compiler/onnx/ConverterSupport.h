@@ -2,7 +2,8 @@
 //
 // The converters are spread over files by family (one-to-one ops in
 // NodeConverters.cpp, ops composed from graph ops in ComposedConverters.cpp,
-// resampling in ResizeConverter.cpp); the checks and constant builders they
+// resampling in ResizeConverter.cpp, recurrent layers in
+// RecurrentConverters.cpp); the checks and constant builders they
 // share live here, and every converter outside NodeConverters.cpp is
 // declared here for its table.
 //
@@ -51,6 +52,9 @@ mlir::Value scalarTensor(NodeContext &ctx, mlir::Type element, double value);
 // Converters defined outside NodeConverters.cpp.
 using ConverterFn = mlir::LogicalResult(NodeContext &,
                                         llvm::SmallVectorImpl<mlir::Value> &);
+ConverterFn convertLSTM;
+ConverterFn convertGRU;
+ConverterFn convertRNN;
 ConverterFn convertPad;
 ConverterFn convertConvTranspose;
 ConverterFn convertResize;

@@ -1058,47 +1058,6 @@ LogicalResult convertConstantOfShape(NodeContext &ctx,
   return success();
 }
 
-//===----------------------------------------------------------------------===//
-// Recurrent
-//===----------------------------------------------------------------------===//
-
-LogicalResult convertLSTM(NodeContext &ctx, SmallVectorImpl<Value> &results) {
-  std::string direction = ctx.stringAttr("direction", "forward");
-  if (direction != "forward")
-    return ctx.error() << "direction '" << direction
-                       << "' is not supported (forward is)";
-  if (ctx.intAttr("layout", 0) != 0)
-    return ctx.error() << "layout=1 is not supported";
-  if (ctx.intAttr("input_forget", 0) != 0 || ctx.attribute("clip"))
-    return ctx.error() << "input_forget and clip are not supported";
-  if (auto *activations = ctx.attribute("activations")) {
-    std::vector<std::string> names(activations->strings().begin(),
-                                   activations->strings().end());
-    if (names != std::vector<std::string>{"Sigmoid", "Tanh", "Tanh"})
-      return ctx.error() << "only the default activations (Sigmoid, Tanh, "
-                            "Tanh) are supported";
-  }
-  if (ctx.input(4))
-    return ctx.error() << "sequence_lens is not supported";
-  if (ctx.input(7))
-    return ctx.error() << "peephole weights (P) are not supported";
-  auto xType = ctx.inputType(0);
-  int64_t hidden = ctx.intAttr("hidden_size", 0);
-  if (hidden <= 0)
-    hidden = ctx.inputType(2).getDimSize(2);
-  int64_t seq = xType.getDimSize(0), batch = xType.getDimSize(1);
-  Type element = xType.getElementType();
-  auto yType = RankedTensorType::get({seq, 1, batch, hidden}, element);
-  auto stateType = RankedTensorType::get({1, batch, hidden}, element);
-  auto lstm = LSTMOp::create(ctx.builder, ctx.loc,
-                             TypeRange{yType, stateType, stateType},
-                             ctx.input(0), ctx.input(1), ctx.input(2),
-                             ctx.input(3), ctx.input(5), ctx.input(6),
-                             ctx.builder.getI64IntegerAttr(hidden));
-  llvm::append_range(results, lstm.getResults());
-  return success();
-}
-
 } // namespace
 
 bool computesOwnResultType(StringRef opType) {
@@ -1231,7 +1190,9 @@ const llvm::StringMap<NodeConverter> &nodeConverters() {
       {"GlobalAveragePool", convertUnary<GlobalAveragePoolOp>},
       {"Identity", convertUnary<IdentityOp>},
       {"LogSoftmax", convertSoftmax<LogSoftmaxOp>},
+      {"GRU", convertGRU},
       {"LSTM", convertLSTM},
+      {"RNN", convertRNN},
       {"MatMul", convertBinary<MatMulOp>},
       {"MaxPool", convertPool<MaxPoolOp>},
       {"Mul", convertBinary<MulOp>},

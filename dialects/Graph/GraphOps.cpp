@@ -878,34 +878,78 @@ LogicalResult TriluOp::inferReturnTypes(MLIRContext *,
 // Recurrent
 //===----------------------------------------------------------------------===//
 
+/// The recurrent ops: `gates` blocks of weights per direction, results Y
+/// [seq, dirs, batch, hidden] then `states` of [dirs, batch, hidden].
+template <typename OpT>
+LogicalResult inferRecurrent(std::optional<Location> loc, ValueRange operands,
+                             Value x, Value w, Value r, Value b, Value h0,
+                             Value c0, int64_t hidden, StringRef direction,
+                             int64_t gates, int states,
+                             SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<OpT>(loc, operands)))
+    return failure();
+  ArrayRef<int64_t> xs = shapeOf(x);
+  if (xs.size() != 3)
+    return inferenceError<OpT>(loc, "X must be [seq_length, batch, input_size]");
+  if (direction != "forward" && direction != "reverse" &&
+      direction != "bidirectional")
+    return inferenceError<OpT>(loc, "direction must be forward, reverse or "
+                                    "bidirectional, not '", direction, "'");
+  if (hidden <= 0)
+    return inferenceError<OpT>(loc, "hidden_size must be positive");
+  int64_t dirs = direction == "bidirectional" ? 2 : 1;
+  int64_t seq = xs[0], batch = xs[1];
+  auto expectShape = [&](Value v, ArrayRef<int64_t> shape,
+                         StringRef name) -> LogicalResult {
+    if (v && shapeOf(v) != shape)
+      return inferenceError<OpT>(loc, name, " must be ", formatShape(shape),
+                                 ", got ", formatShape(shapeOf(v)));
+    return success();
+  };
+  if (failed(expectShape(w, {dirs, gates * hidden, xs[2]}, "W")) ||
+      failed(expectShape(r, {dirs, gates * hidden, hidden}, "R")) ||
+      failed(expectShape(b, {dirs, 2 * gates * hidden}, "B")) ||
+      failed(expectShape(h0, {dirs, batch, hidden}, "initial_h")) ||
+      failed(expectShape(c0, {dirs, batch, hidden}, "initial_c")))
+    return failure();
+  Type element = elementTypeOf(x);
+  (void)inferred(types, {seq, dirs, batch, hidden}, element);
+  for (int i = 0; i < states; ++i)
+    (void)inferred(types, {dirs, batch, hidden}, element);
+  return success();
+}
+
 LogicalResult LSTMOp::inferReturnTypes(MLIRContext *,
                                        std::optional<Location> loc,
                                        Adaptor adaptor,
                                        SmallVectorImpl<Type> &types) {
-  if (failed(expectRankedOperands<LSTMOp>(loc, adaptor.getOperands())))
-    return failure();
-  ArrayRef<int64_t> x = shapeOf(adaptor.getX());
-  int64_t hidden = adaptor.getHiddenSize();
-  if (x.size() != 3)
-    return inferenceError<LSTMOp>(loc, "X must be [seq_length, batch, input_size]");
-  int64_t seq = x[0], batch = x[1];
-  auto expectShape = [&](Value v, ArrayRef<int64_t> shape,
-                         StringRef name) -> LogicalResult {
-    if (v && shapeOf(v) != shape)
-      return inferenceError<LSTMOp>(loc, name, " must be ", formatShape(shape),
-                                    ", got ", formatShape(shapeOf(v)));
-    return success();
-  };
-  if (failed(expectShape(adaptor.getW(), {1, 4 * hidden, x[2]}, "W")) ||
-      failed(expectShape(adaptor.getR(), {1, 4 * hidden, hidden}, "R")) ||
-      failed(expectShape(adaptor.getB(), {1, 8 * hidden}, "B")) ||
-      failed(expectShape(adaptor.getInitialH(), {1, batch, hidden}, "initial_h")) ||
-      failed(expectShape(adaptor.getInitialC(), {1, batch, hidden}, "initial_c")))
-    return failure();
-  Type element = elementTypeOf(adaptor.getX());
-  (void)inferred(types, {seq, 1, batch, hidden}, element);
-  (void)inferred(types, {1, batch, hidden}, element);
-  return inferred(types, {1, batch, hidden}, element);
+  return inferRecurrent<LSTMOp>(
+      loc, adaptor.getOperands(), adaptor.getX(), adaptor.getW(),
+      adaptor.getR(), adaptor.getB(), adaptor.getInitialH(),
+      adaptor.getInitialC(), adaptor.getHiddenSize(), adaptor.getDirection(),
+      /*gates=*/4, /*states=*/2, types);
+}
+
+LogicalResult GRUOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
+  return inferRecurrent<GRUOp>(
+      loc, adaptor.getOperands(), adaptor.getX(), adaptor.getW(),
+      adaptor.getR(), adaptor.getB(), adaptor.getInitialH(), Value(),
+      adaptor.getHiddenSize(), adaptor.getDirection(), /*gates=*/3,
+      /*states=*/1, types);
+}
+
+LogicalResult RNNOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
+  return inferRecurrent<RNNOp>(
+      loc, adaptor.getOperands(), adaptor.getX(), adaptor.getW(),
+      adaptor.getR(), adaptor.getB(), adaptor.getInitialH(), Value(),
+      adaptor.getHiddenSize(), adaptor.getDirection(), /*gates=*/1,
+      /*states=*/1, types);
 }
 
 #define GET_OP_CLASSES

@@ -559,22 +559,67 @@ def Graph_TriluOp : Graph_Op<"trilu", [Pure, InferTypeOpAdaptor]> {
 
 def Graph_LSTMOp : Graph_Op<"lstm",
     [Pure, AttrSizedOperandSegments, InferTypeOpAdaptor]> {
-  let summary = "ONNX LSTM, forward direction, default activations";
+  let summary = "ONNX LSTM (time-major, default activations)";
   let description = [{
-    Gate order i, o, f, c as in ONNX. Results: Y [seq, 1, batch, hidden],
-    Y_h and Y_c [1, batch, hidden]. The graph-decompose-lstm pass unrolls it
+    Gate order i, o, f, c as in ONNX. `direction` is forward, reverse or
+    bidirectional (then W, R, B and the initial states carry two leading
+    entries). Results: Y [seq, directions, batch, hidden], Y_h and Y_c
+    [directions, batch, hidden]. The graph-decompose-recurrent pass unrolls it
     over the (static) sequence into matmuls and elementwise ops.
   }];
   let arguments = (ins AnyRankedTensor:$x, AnyRankedTensor:$w, AnyRankedTensor:$r,
                        Optional<AnyRankedTensor>:$b,
                        Optional<AnyRankedTensor>:$initial_h,
                        Optional<AnyRankedTensor>:$initial_c,
-                       I64Attr:$hidden_size);
+                       I64Attr:$hidden_size,
+                       DefaultValuedAttr<StrAttr, "\"forward\"">:$direction);
   let results = (outs AnyRankedTensor:$y, AnyRankedTensor:$y_h,
                       AnyRankedTensor:$y_c);
   let assemblyFormat = [{
     $x `,` $w `,` $r (`bias` $b^)? (`initial_h` $initial_h^)?
     (`initial_c` $initial_c^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Graph_GRUOp : Graph_Op<"gru",
+    [Pure, AttrSizedOperandSegments, InferTypeOpAdaptor]> {
+  let summary = "ONNX GRU (time-major, default activations)";
+  let description = [{
+    Gate order z, r, h as in ONNX; `linear_before_reset` applies the reset
+    gate after the recurrent matmul of the hidden gate. Results: Y [seq,
+    directions, batch, hidden] and Y_h [directions, batch, hidden]; unrolled
+    by graph-decompose-recurrent.
+  }];
+  let arguments = (ins AnyRankedTensor:$x, AnyRankedTensor:$w, AnyRankedTensor:$r,
+                       Optional<AnyRankedTensor>:$b,
+                       Optional<AnyRankedTensor>:$initial_h,
+                       I64Attr:$hidden_size,
+                       DefaultValuedAttr<StrAttr, "\"forward\"">:$direction,
+                       DefaultValuedAttr<BoolAttr, "false">:$linear_before_reset);
+  let results = (outs AnyRankedTensor:$y, AnyRankedTensor:$y_h);
+  let assemblyFormat = [{
+    $x `,` $w `,` $r (`bias` $b^)? (`initial_h` $initial_h^)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Graph_RNNOp : Graph_Op<"rnn",
+    [Pure, AttrSizedOperandSegments, InferTypeOpAdaptor]> {
+  let summary = "ONNX RNN (time-major, tanh)";
+  let description = [{
+    h' = tanh(x W^T + h R^T + Wb + Rb). Results: Y [seq, directions, batch,
+    hidden] and Y_h [directions, batch, hidden]; unrolled by
+    graph-decompose-recurrent.
+  }];
+  let arguments = (ins AnyRankedTensor:$x, AnyRankedTensor:$w, AnyRankedTensor:$r,
+                       Optional<AnyRankedTensor>:$b,
+                       Optional<AnyRankedTensor>:$initial_h,
+                       I64Attr:$hidden_size,
+                       DefaultValuedAttr<StrAttr, "\"forward\"">:$direction);
+  let results = (outs AnyRankedTensor:$y, AnyRankedTensor:$y_h);
+  let assemblyFormat = [{
+    $x `,` $w `,` $r (`bias` $b^)? (`initial_h` $initial_h^)?
+    attr-dict `:` functional-type(operands, results)
   }];
 }
 

@@ -177,6 +177,28 @@ class UNet(nn.Module):
         return self.head(d1)
 
 
+class RecurrentClassifier(nn.Module):
+    """A recurrent layer over a [batch, seq, features] sequence, then a linear
+    head on every step's output."""
+
+    def __init__(self, recurrent, outputs):
+        super().__init__()
+        self.recurrent = recurrent
+        self.head = nn.Linear(outputs, 4)
+
+    def forward(self, x):
+        y, _ = self.recurrent(x)
+        return self.head(y)
+
+
+def gru():
+    return RecurrentClassifier(nn.GRU(8, 32, num_layers=2, batch_first=True), 32)
+
+
+def bidirectional_lstm():
+    return RecurrentClassifier(nn.LSTM(8, 32, batch_first=True, bidirectional=True), 64)
+
+
 def transformer_encoder():
     """Two post-norm encoder layers, d_model 128, 4 heads, GELU feed-forward.
 
@@ -206,6 +228,9 @@ MODELS = [
     ModelSpec("transformer_encoder", _seeded("transformer_encoder", transformer_encoder),
               [(1, 32, 128)], opset=14),
     ModelSpec("unet", _seeded("unet", UNet), [(1, 3, 32, 32)]),
+    ModelSpec("gru", _seeded("gru", gru), [(1, 16, 8)], opset=14),
+    ModelSpec("bidirectional_lstm", _seeded("bidirectional_lstm", bidirectional_lstm),
+              [(1, 16, 8)], opset=14),
 ]
 
 BY_NAME = {spec.name: spec for spec in MODELS}

@@ -1,9 +1,9 @@
-// RUN: strata-opt %s -graph-decompose-lstm | FileCheck %s
-// RUN: strata-opt %s -graph-decompose-lstm | FileCheck %s --check-prefix=COUNT
+// RUN: strata-opt %s -graph-decompose-recurrent | FileCheck %s
+// RUN: strata-opt %s -graph-decompose-recurrent | FileCheck %s --check-prefix=COUNT
 
-//===- decompose-lstm.mlir - Unrolling graph.lstm into graph ops ----------===//
+//===- decompose-recurrent.mlir - Unrolling LSTM, GRU and RNN -------------===//
 //
-// graph-decompose-lstm unrolls a forward LSTM over its static sequence: one
+// graph-decompose-recurrent unrolls a forward LSTM over its static sequence: one
 // input projection for every step, one recurrent matmul per step, the gates
 // sliced in ONNX order (i, o, f, c), and
 //   c' = f * c + i * tanh(g),  h' = o * tanh(c').
@@ -151,4 +151,72 @@ func.func @lstm_constant_weights(%x: tensor<2x1x2xf32>)
       : (tensor<2x1x2xf32>, tensor<1x4x2xf32>, tensor<1x4x1xf32>)
       -> (tensor<2x1x1x1xf32>, tensor<1x1x1xf32>, tensor<1x1x1xf32>)
   return %y, %yh, %yc : tensor<2x1x1x1xf32>, tensor<1x1x1xf32>, tensor<1x1x1xf32>
+}
+
+// A bidirectional LSTM runs each direction with its own weights (entry d of
+// W, R and B); the reverse direction starts from the last step, and Y, Y_h,
+// Y_c concatenate the directions.
+// CHECK-LABEL: func.func @lstm_bidirectional
+// CHECK: graph.slice %arg1 {axes = array<i64: 0>, ends = array<i64: 1>, starts = array<i64: 0>, steps = array<i64: 1>} : (tensor<2x8x3xf32>) -> tensor<1x8x3xf32>
+// CHECK: graph.slice %arg1 {axes = array<i64: 0>, ends = array<i64: 2>, starts = array<i64: 1>, steps = array<i64: 1>} : (tensor<2x8x3xf32>) -> tensor<1x8x3xf32>
+// CHECK: %[[PROJ1:.+]] = graph.matmul %arg0, %{{.+}} : (tensor<2x1x3xf32>, tensor<3x8xf32>) -> tensor<2x1x8xf32>
+// The reverse direction reads step 1 first.
+// CHECK: graph.slice %[[PROJ1]] {axes = array<i64: 0>, ends = array<i64: 2>, starts = array<i64: 1>, steps = array<i64: 1>}
+// CHECK: graph.slice %[[PROJ1]] {axes = array<i64: 0>, ends = array<i64: 1>, starts = array<i64: 0>, steps = array<i64: 1>}
+// CHECK: graph.concat %{{.+}}, %{{.+}} {axis = 1 : i64} : (tensor<2x1x1x2xf32>, tensor<2x1x1x2xf32>) -> tensor<2x2x1x2xf32>
+// CHECK: graph.concat %{{.+}}, %{{.+}} {axis = 0 : i64} : (tensor<1x1x2xf32>, tensor<1x1x2xf32>) -> tensor<2x1x2xf32>
+// CHECK-NOT: graph.lstm
+func.func @lstm_bidirectional(%x: tensor<2x1x3xf32>, %w: tensor<2x8x3xf32>, %r: tensor<2x8x2xf32>)
+    -> (tensor<2x2x1x2xf32>, tensor<2x1x2xf32>, tensor<2x1x2xf32>) {
+  %y, %yh, %yc = graph.lstm %x, %w, %r {hidden_size = 2 : i64, direction = "bidirectional"}
+      : (tensor<2x1x3xf32>, tensor<2x8x3xf32>, tensor<2x8x2xf32>)
+      -> (tensor<2x2x1x2xf32>, tensor<2x1x2xf32>, tensor<2x1x2xf32>)
+  return %y, %yh, %yc : tensor<2x2x1x2xf32>, tensor<2x1x2xf32>, tensor<2x1x2xf32>
+}
+
+// GRU (gates z, r, h): the z and r recurrent terms share one matmul; with
+// linear_before_reset = 0 the reset gate scales h before the hidden gate's
+// matmul, and h' = (1 - z) * n + z * h.
+// CHECK-LABEL: func.func @gru
+// CHECK: %[[ZR:.+]] = graph.matmul %{{.+}}, %{{.+}} : (tensor<1x2xf32>, tensor<2x4xf32>) -> tensor<1x4xf32>
+// CHECK: %[[Z:.+]] = graph.sigmoid
+// CHECK: %[[R:.+]] = graph.sigmoid
+// CHECK: %[[RH:.+]] = graph.mul %[[R]], %{{.+}} : (tensor<1x2xf32>, tensor<1x2xf32>) -> tensor<1x2xf32>
+// CHECK: graph.matmul %[[RH]], %{{.+}} : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+// CHECK: %[[N:.+]] = graph.tanh
+// CHECK: %[[OMZ:.+]] = graph.sub %{{.+}}, %[[Z]] : (tensor<1xf32>, tensor<1x2xf32>) -> tensor<1x2xf32>
+// CHECK: graph.mul %[[OMZ]], %[[N]]
+// CHECK-NOT: graph.gru
+func.func @gru(%x: tensor<1x1x3xf32>, %w: tensor<1x6x3xf32>, %r: tensor<1x6x2xf32>)
+    -> (tensor<1x1x1x2xf32>, tensor<1x1x2xf32>) {
+  %y, %yh = graph.gru %x, %w, %r {hidden_size = 2 : i64}
+      : (tensor<1x1x3xf32>, tensor<1x6x3xf32>, tensor<1x6x2xf32>)
+      -> (tensor<1x1x1x2xf32>, tensor<1x1x2xf32>)
+  return %y, %yh : tensor<1x1x1x2xf32>, tensor<1x1x2xf32>
+}
+
+// With linear_before_reset the reset gate multiplies the recurrent term,
+// hidden-gate bias included.
+// CHECK-LABEL: func.func @gru_linear_before_reset
+// CHECK: %[[HR:.+]] = graph.matmul %{{.+}}, %{{.+}} : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+// CHECK: %[[HRB:.+]] = graph.add %[[HR]], %{{.+}} : (tensor<1x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+// CHECK: graph.mul %{{.+}}, %[[HRB]]
+func.func @gru_linear_before_reset(%x: tensor<1x1x3xf32>, %w: tensor<1x6x3xf32>, %r: tensor<1x6x2xf32>, %b: tensor<1x12xf32>)
+    -> (tensor<1x1x1x2xf32>, tensor<1x1x2xf32>) {
+  %y, %yh = graph.gru %x, %w, %r bias %b {hidden_size = 2 : i64, linear_before_reset = true}
+      : (tensor<1x1x3xf32>, tensor<1x6x3xf32>, tensor<1x6x2xf32>, tensor<1x12xf32>)
+      -> (tensor<1x1x1x2xf32>, tensor<1x1x2xf32>)
+  return %y, %yh : tensor<1x1x1x2xf32>, tensor<1x1x2xf32>
+}
+
+// RNN: h' = tanh(x W^T + h R^T + b), two steps.
+// CHECK-LABEL: func.func @rnn
+// CHECK-COUNT-2: graph.tanh
+// CHECK-NOT: graph.rnn
+func.func @rnn(%x: tensor<2x1x3xf32>, %w: tensor<1x2x3xf32>, %r: tensor<1x2x2xf32>)
+    -> (tensor<2x1x1x2xf32>, tensor<1x1x2xf32>) {
+  %y, %yh = graph.rnn %x, %w, %r {hidden_size = 2 : i64}
+      : (tensor<2x1x3xf32>, tensor<1x2x3xf32>, tensor<1x2x2xf32>)
+      -> (tensor<2x1x1x2xf32>, tensor<1x1x2xf32>)
+  return %y, %yh : tensor<2x1x1x2xf32>, tensor<1x1x2xf32>
 }
