@@ -3,7 +3,8 @@
 // The converters are spread over files by family (one-to-one ops in
 // NodeConverters.cpp, ops composed from graph ops in ComposedConverters.cpp,
 // resampling in ResizeConverter.cpp, recurrent layers in
-// RecurrentConverters.cpp); the checks and constant builders they
+// RecurrentConverters.cpp, quantization in QuantizationConverters.cpp); the
+// checks and constant builders they
 // share live here, and every converter outside NodeConverters.cpp is
 // declared here for its table.
 //
@@ -52,6 +53,13 @@ mlir::Value scalarTensor(NodeContext &ctx, mlir::Type element, double value);
 // Converters defined outside NodeConverters.cpp.
 using ConverterFn = mlir::LogicalResult(NodeContext &,
                                         llvm::SmallVectorImpl<mlir::Value> &);
+ConverterFn convertQuantizeLinear;
+ConverterFn convertDequantizeLinear;
+ConverterFn convertDynamicQuantizeLinear;
+ConverterFn convertMatMulInteger;
+ConverterFn convertConvInteger;
+ConverterFn convertQLinearMatMul;
+ConverterFn convertQLinearConv;
 ConverterFn convertLSTM;
 ConverterFn convertGRU;
 ConverterFn convertRNN;

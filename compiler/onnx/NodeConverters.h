@@ -71,7 +71,23 @@ public:
   /// at the node (an inferring builder would abort). Folds like createOrFold.
   template <typename Op, typename... Args>
   mlir::FailureOr<mlir::Value> buildTyped(size_t i, Args &&...args) {
-    mlir::RankedTensorType declared = resultType(i);
+    return buildWithType<Op>(resultType(i), std::forward<Args>(args)...);
+  }
+
+  /// buildTyped for an intermediate value: the op always infers its type.
+  template <typename Op, typename... Args>
+  mlir::FailureOr<mlir::Value> buildInferred(Args &&...args) {
+    return buildWithType<Op>(mlir::RankedTensorType(),
+                             std::forward<Args>(args)...);
+  }
+
+  /// Reports an error at the node; converters return failure after it.
+  mlir::InFlightDiagnostic error() const;
+
+private:
+  template <typename Op, typename... Args>
+  mlir::FailureOr<mlir::Value> buildWithType(mlir::RankedTensorType declared,
+                                             Args &&...args) {
     mlir::OperationState state(loc, Op::getOperationName());
     // Any type will do as the placeholder: inference replaces it.
     Op::build(builder, state, declared ? mlir::Type(declared) : builder.getNoneType(),
@@ -93,9 +109,6 @@ public:
     }
     return op->getResult(0);
   }
-
-  /// Reports an error at the node; converters return failure after it.
-  mlir::InFlightDiagnostic error() const;
 };
 
 using NodeConverter = std::function<mlir::LogicalResult(

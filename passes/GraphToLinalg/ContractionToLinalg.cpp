@@ -228,8 +228,9 @@ struct ConvOpLowering : GraphLoweringPattern<graph::ConvOp> {
     Location loc = op.getLoc();
     auto resultType = this->convertedType(op.getResult());
     Type element = resultType.getElementType();
-    if (!isa<FloatType>(element))
-      return rewriter.notifyMatchFailure(op, "expects floating-point tensors");
+    // Floats, or signed integers (ConvInteger accumulates in int32).
+    if (!isa<FloatType, IntegerType>(element) || isUnsignedElement(op.getInput()))
+      return rewriter.notifyMatchFailure(op, "expects float or signed tensors");
     Value input = adaptor.getInput(), weight = adaptor.getWeight();
     SmallVector<int64_t> strides(op.getStrides()), dilations(op.getDilations());
     SmallVector<int64_t> padsBegin, padsEnd;

@@ -315,7 +315,22 @@ def conv_transpose():
         [tensor("y", TensorProto.FLOAT, [1, 6, 10, 10])], [w])
 
 
-MODELS = {f.__name__: f for f in [layer_norm, resize_cumsum, conv_transpose, split_prelu, reshape_shape_input,
+def qlinear_matmul():
+    """QLinearMatMul on uint8 with per-tensor scales and zero points."""
+    def scalar(name, value, dtype):
+        return numpy_helper.from_array(np.array(value, dtype), name)
+    return model(
+        [helper.make_node("QLinearMatMul", ["a", "a_scale", "a_zp", "b", "b_scale", "b_zp",
+                                            "y_scale", "y_zp"], ["y"], name="qmm")],
+        [tensor("a", TensorProto.UINT8, [2, 4])],
+        [tensor("y", TensorProto.UINT8, [2, 3])],
+        [scalar("a_scale", 0.05, np.float32), scalar("a_zp", 113, np.uint8),
+         numpy_helper.from_array(np.arange(12, dtype=np.uint8).reshape(4, 3) * 20, "b"),
+         scalar("b_scale", 0.01, np.float32), scalar("b_zp", 114, np.uint8),
+         scalar("y_scale", 0.02, np.float32), scalar("y_zp", 118, np.uint8)])
+
+
+MODELS = {f.__name__: f for f in [layer_norm, resize_cumsum, conv_transpose, qlinear_matmul, split_prelu, reshape_shape_input,
                                   depth_to_space_tile,
                                   softmax_cross_entropy,
                                   opset6_legacy_broadcast, opset1_concat,
