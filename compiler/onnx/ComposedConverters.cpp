@@ -123,9 +123,9 @@ LogicalResult convertConvTranspose(NodeContext &ctx,
   OpBuilder &b = ctx.builder;
   RankedTensorType xType = ctx.inputType(0), wType = ctx.inputType(1);
   int64_t rank = xType.getRank(), spatial = rank - 2;
-  if (spatial < 1 || spatial > 2)
+  if (spatial < 1 || spatial > 3)
     return ctx.error() << spatial << "-D transposed convolution is not "
-                                     "supported (1-D and 2-D are)";
+                                     "supported (1-D, 2-D and 3-D are)";
   Type element = xType.getElementType();
   if (!isa<FloatType>(element))
     return ctx.error() << "expects floating-point tensors";

@@ -770,9 +770,9 @@ LogicalResult convertConv(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   auto weightShape = ctx.inputType(1).getShape();
   SmallVector<int64_t> kernel(weightShape.drop_front(2));
   size_t spatial = kernel.size();
-  if (spatial < 1 || spatial > 2)
-    return ctx.error() << spatial << "-D convolution is not supported (1-D and "
-                                     "2-D are)";
+  if (spatial < 1 || spatial > 3)
+    return ctx.error() << spatial << "-D convolution is not supported (1-D, 2-D "
+                                     "and 3-D are)";
   SmallVector<int64_t> strides =
       ctx.intsAttr("strides").value_or(SmallVector<int64_t>(spatial, 1));
   SmallVector<int64_t> dilations =

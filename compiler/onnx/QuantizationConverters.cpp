@@ -234,8 +234,8 @@ FailureOr<Value> integerConv(NodeContext &ctx, Value x, Value w) {
   OpBuilder &b = ctx.builder;
   RankedTensorType wType = typeOf(w);
   int64_t spatial = wType.getRank() - 2;
-  if (spatial < 1 || spatial > 2) {
-    ctx.error() << spatial << "-D convolution is not supported (1-D and 2-D are)";
+  if (spatial < 1 || spatial > 3) {
+    ctx.error() << spatial << "-D convolution is not supported (1-D, 2-D and 3-D are)";
     return failure();
   }
   auto attrOr = [&](StringRef name, int64_t fallback, int64_t count) {

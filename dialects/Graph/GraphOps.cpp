@@ -466,10 +466,10 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *,
     return failure();
   ArrayRef<int64_t> x = shapeOf(adaptor.getInput());
   ArrayRef<int64_t> w = shapeOf(adaptor.getWeight());
-  if (x.size() < 3 || x.size() > 4 || w.size() != x.size())
+  if (x.size() < 3 || x.size() > 5 || w.size() != x.size())
     return inferenceError<ConvOp>(
-        loc, "expects a 1-D or 2-D convolution (rank-3 or rank-4 input and "
-             "weight of the same rank)");
+        loc, "expects a 1-D, 2-D or 3-D convolution (rank-3 to rank-5 input "
+             "and weight of the same rank)");
   int64_t group = adaptor.getGroup();
   if (group <= 0 || x[1] != w[1] * group || w[0] % group != 0)
     return inferenceError<ConvOp>(loc, "input channels ", x[1],

@@ -282,7 +282,7 @@ def Graph_GemmOp : Graph_Op<"gemm", [Pure, InferTypeOpAdaptor]> {
 }
 
 def Graph_ConvOp : Graph_Op<"conv", [Pure, InferTypeOpAdaptor]> {
-  let summary = "ONNX Conv (1-D and 2-D, NCHW, grouped and depthwise)";
+  let summary = "ONNX Conv (1-D to 3-D, NCHW, grouped and depthwise)";
   let description = [{
     `pads` holds every begin then every end (ONNX order); the importer has
     already resolved auto_pad against the static input shape.

@@ -211,7 +211,8 @@ Value transposeTensor(OpBuilder &b, Location loc, Value value,
   return linalg::TransposeOp::create(b, loc, value, init, perm).getResult()[0];
 }
 
-/// 2-D convolution (1-D convolutions run as 2-D with a unit height).
+/// 2-D convolution (1-D convolutions run as 2-D with a unit height; 3-D
+/// ones as one linalg.generic, buildSlidingWindow).
 ///
 /// Plain and depthwise convolutions compute in NHWC with HWCF / HWC filters:
 /// channels are then the innermost, contiguous axis that the CPU strategy
@@ -237,6 +238,23 @@ struct ConvOpLowering : GraphLoweringPattern<graph::ConvOp> {
     size_t spatial = strides.size();
     padsBegin.append(op.getPads().begin(), op.getPads().begin() + spatial);
     padsEnd.append(op.getPads().begin() + spatial, op.getPads().end());
+    if (spatial > 2) {
+      // No named op: one generic over (n, m, out..., c, k...).
+      SmallVector<int64_t> low = {0, 0}, high = {0, 0};
+      low.append(padsBegin);
+      high.append(padsEnd);
+      input = padTensor(rewriter, loc, input, low, high, scalarAttr(element, 0));
+      Value init = seedAccumulator(rewriter, loc, adaptor.getBias(), resultType, 1);
+      auto kernel = cast<RankedTensorType>(weight.getType()).getShape().drop_front(2);
+      rewriter.replaceOp(
+          op, buildSlidingWindow(rewriter, loc, input, weight, init, kernel,
+                                 strides, dilations, op.getGroup(),
+                                 [](OpBuilder &b, Location l, ValueRange args) {
+                                   return add(b, l, args[2],
+                                              mul(b, l, args[0], args[1]));
+                                 }));
+      return success();
+    }
     SmallVector<int64_t> outShape(resultType.getShape());
     if (spatial == 1) {
       // Insert a unit height everywhere.

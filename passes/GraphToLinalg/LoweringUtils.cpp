@@ -84,6 +84,70 @@ Value buildReduction(OpBuilder &b, Location loc, Value input, int64_t axis,
   return generic.getResult(0);
 }
 
+Value buildSlidingWindow(OpBuilder &b, Location loc, Value input, Value weight,
+                         Value init, ArrayRef<int64_t> kernel,
+                         ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+                         int64_t groups, BodyBuilder body) {
+  MLIRContext *context = b.getContext();
+  auto initType = cast<RankedTensorType>(init.getType());
+  int64_t spatial = kernel.size();
+  bool convolution = static_cast<bool>(weight);
+  // Loop dims: n, c (or m), out..., [c_in,] k...
+  int64_t firstOut = 2, channelIn = 2 + spatial,
+          firstKernel = 2 + spatial + (convolution ? 1 : 0);
+  int64_t loops = firstKernel + spatial;
+  auto dim = [&](int64_t d) { return getAffineDimExpr(d, context); };
+  SmallVector<AffineExpr> inputExprs = {dim(0)};
+  if (convolution) {
+    auto inType = cast<RankedTensorType>(input.getType());
+    int64_t perGroupIn = inType.getDimSize(1) / groups;
+    int64_t perGroupOut = initType.getDimSize(1) / groups;
+    inputExprs.push_back(groups == 1 ? dim(channelIn)
+                                     : dim(1).floorDiv(perGroupOut) * perGroupIn +
+                                           dim(channelIn));
+  } else {
+    inputExprs.push_back(dim(1));
+  }
+  for (int64_t i = 0; i < spatial; ++i)
+    inputExprs.push_back(dim(firstOut + i) * strides[i] +
+                         dim(firstKernel + i) * dilations[i]);
+  SmallVector<AffineMap> maps = {AffineMap::get(loops, 0, inputExprs, context)};
+  SmallVector<Value> inputs = {input};
+  if (convolution) {
+    SmallVector<AffineExpr> weightExprs = {dim(1), dim(channelIn)};
+    for (int64_t i = 0; i < spatial; ++i)
+      weightExprs.push_back(dim(firstKernel + i));
+    maps.push_back(AffineMap::get(loops, 0, weightExprs, context));
+    inputs.push_back(weight);
+  } else {
+    // Pooling has no weight: an empty kernel-shaped operand gives the
+    // window loops their extents, as linalg's named pooling ops do.
+    SmallVector<AffineExpr> kernelExprs;
+    for (int64_t i = 0; i < spatial; ++i)
+      kernelExprs.push_back(dim(firstKernel + i));
+    maps.push_back(AffineMap::get(loops, 0, kernelExprs, context));
+    inputs.push_back(tensor::EmptyOp::create(b, loc, kernel,
+                                             initType.getElementType()));
+  }
+  SmallVector<AffineExpr> outExprs = {dim(0), dim(1)};
+  for (int64_t i = 0; i < spatial; ++i)
+    outExprs.push_back(dim(firstOut + i));
+  maps.push_back(AffineMap::get(loops, 0, outExprs, context));
+  SmallVector<utils::IteratorType> iterators(loops, utils::IteratorType::reduction);
+  for (int64_t d = 0; d < channelIn; ++d)
+    iterators[d] = utils::IteratorType::parallel;
+  auto generic = linalg::GenericOp::create(
+      b, loc, initType, inputs, init, maps, iterators,
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        SmallVector<Value> operands(args);
+        if (!convolution)
+          operands.erase(operands.begin() + 1); // The kernel-shape operand.
+        linalg::YieldOp::create(nested, nestedLoc,
+                                body(nested, nestedLoc, operands));
+      });
+  return generic.getResult(0);
+}
+
 Value reshapeTo(OpBuilder &b, Location loc, Value value,
                 RankedTensorType type) {
   auto sourceType = cast<RankedTensorType>(value.getType());

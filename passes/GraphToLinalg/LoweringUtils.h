@@ -74,6 +74,21 @@ mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::Value input, int64_t axis,
                            mlir::TypedAttr initial, BodyBuilder combine);
 
+/// A linalg.generic sliding a window over the spatial axes (2 and up) of an
+/// already padded N, C, spatial... `input` into `init` [N, C', out...].
+/// Without `weight` (pooling) the loops are (n, c, out..., k...) and the
+/// body combines (element, accumulator). With `weight` [C', C/groups, k...]
+/// (convolution) they are (n, m, out..., c, k...), input channel
+/// (m / (C'/groups)) * (C/groups) + c, and the body gets (element, weight,
+/// accumulator). Any number of spatial axes: the N-D fallback where linalg
+/// has no named op.
+mlir::Value buildSlidingWindow(mlir::OpBuilder &b, mlir::Location loc,
+                               mlir::Value input, mlir::Value weight,
+                               mlir::Value init, llvm::ArrayRef<int64_t> kernel,
+                               llvm::ArrayRef<int64_t> strides,
+                               llvm::ArrayRef<int64_t> dilations, int64_t groups,
+                               BodyBuilder body);
+
 /// `value` reshaped to the static `type` (same element count) with
 /// collapse_shape/expand_shape.
 mlir::Value reshapeTo(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,

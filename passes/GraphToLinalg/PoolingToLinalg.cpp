@@ -71,6 +71,121 @@ RankedTensorType as2d(RankedTensorType type) {
   return RankedTensorType::get(shape, type.getElementType());
 }
 
+/// Padding of an N-D window: explicit pads, plus what ceil_mode's last
+/// window reads past the end. Low and high cover every axis (N, C: none).
+struct PaddedWindow {
+  SmallVector<int64_t> low, high;
+
+  PaddedWindow(ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+               ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads,
+               ArrayRef<int64_t> input, ArrayRef<int64_t> output)
+      : low{0, 0}, high{0, 0} {
+    size_t spatial = kernel.size();
+    for (size_t d = 0; d < spatial; ++d) {
+      int64_t needed = (output[d + 2] - 1) * strides[d] +
+                       dilations[d] * (kernel[d] - 1) + 1;
+      int64_t padded = input[d + 2] + pads[d] + pads[d + spatial];
+      low.push_back(pads[d]);
+      high.push_back(pads[d + spatial] + std::max<int64_t>(0, needed - padded));
+    }
+  }
+};
+
+/// The element count each output position of an average pool divides by:
+/// the window's elements inside the input, plus those in the explicit
+/// padding when count_include_pad is set. Row-major over `output`.
+SmallVector<float> averageDivisors(ArrayRef<int64_t> kernel,
+                                   ArrayRef<int64_t> strides,
+                                   ArrayRef<int64_t> pads,
+                                   ArrayRef<int64_t> input,
+                                   ArrayRef<int64_t> output,
+                                   bool countIncludePad) {
+  size_t spatial = kernel.size();
+  int64_t total = 1;
+  for (int64_t extent : output)
+    total *= extent;
+  SmallVector<float> counts;
+  SmallVector<int64_t> position(spatial, 0);
+  for (int64_t flat = 0; flat < total; ++flat) {
+    int64_t rest = flat;
+    for (int64_t d = spatial - 1; d >= 0; --d) {
+      position[d] = rest % output[d];
+      rest /= output[d];
+    }
+    int64_t count = 1;
+    for (size_t d = 0; d < spatial; ++d) {
+      int64_t begin = position[d] * strides[d] - pads[d];
+      int64_t end = begin + kernel[d];
+      int64_t lowLimit = countIncludePad ? -pads[d] : 0;
+      int64_t highLimit = input[d] + (countIncludePad ? pads[d + spatial] : 0);
+      count *= std::max<int64_t>(
+          0, std::min(end, highLimit) - std::max(begin, lowLimit));
+    }
+    counts.push_back(static_cast<float>(std::max<int64_t>(count, 1)));
+  }
+  return counts;
+}
+
+/// Divides pooled sums [N, C, out...] by their per-position counts.
+Value divideByCounts(OpBuilder &b, Location loc, Value sums,
+                     ArrayRef<float> counts, ArrayRef<int64_t> outSpatial) {
+  auto type = cast<RankedTensorType>(sums.getType());
+  Type element = type.getElementType();
+  int64_t rank = type.getRank();
+  auto countType = RankedTensorType::get(outSpatial, b.getF32Type());
+  Value divisor = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(countType, counts));
+  SmallVector<AffineExpr> spatialDims;
+  for (int64_t d = 2; d < rank; ++d)
+    spatialDims.push_back(b.getAffineDimExpr(d));
+  return buildParallelGeneric(
+      b, loc, type, {sums, divisor},
+      {b.getMultiDimIdentityMap(rank),
+       AffineMap::get(rank, 0, spatialDims, b.getContext())},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        return div(nb, l, args[0], convertScalar(nb, l, args[1], element));
+      });
+}
+
+/// Max and average pooling of any rank (and unsigned max pooling) as one
+/// sliding-window generic; averages then divide by the window counts.
+template <typename PoolOp>
+LogicalResult lowerWindowGeneric(PoolOp op, typename PoolOp::Adaptor adaptor,
+                                 ConversionPatternRewriter &rewriter) {
+  constexpr bool isMax = std::is_same_v<PoolOp, graph::MaxPoolOp>;
+  Location loc = op.getLoc();
+  auto inType = cast<RankedTensorType>(signlessType(op.getInput().getType()));
+  auto outType = cast<RankedTensorType>(signlessType(op.getResult().getType()));
+  Type element = outType.getElementType();
+  bool isUnsigned = isUnsignedElement(op.getInput());
+  SmallVector<int64_t> dilations(op.getKernelShape().size(), 1);
+  if constexpr (isMax)
+    dilations.assign(op.getDilations().begin(), op.getDilations().end());
+  PaddedWindow window(op.getKernelShape(), op.getStrides(), dilations,
+                      op.getPads(), inType.getShape(), outType.getShape());
+  TypedAttr start = isMax ? lowestValue(element, isUnsigned) : scalarAttr(element, 0);
+  Value input = padTensor(rewriter, loc, adaptor.getInput(), window.low,
+                          window.high, start);
+  Value init = filledTensor(rewriter, loc, outType, start);
+  Value pooled = buildSlidingWindow(
+      rewriter, loc, input, Value(), init, op.getKernelShape(), op.getStrides(),
+      dilations, 1, [&](OpBuilder &b, Location l, ValueRange args) {
+        return isMax ? max(b, l, args[1], args[0], isUnsigned)
+                     : add(b, l, args[1], args[0]);
+      });
+  if constexpr (!isMax) {
+    ArrayRef<int64_t> outSpatial = outType.getShape().drop_front(2);
+    pooled = divideByCounts(
+        rewriter, loc, pooled,
+        averageDivisors(op.getKernelShape(), op.getStrides(), op.getPads(),
+                        inType.getShape().drop_front(2), outSpatial,
+                        op.getCountIncludePad()),
+        outSpatial);
+  }
+  rewriter.replaceOp(op, pooled);
+  return success();
+}
+
 struct MaxPoolOpLowering : GraphLoweringPattern<graph::MaxPoolOp> {
   using GraphLoweringPattern::GraphLoweringPattern;
   LogicalResult
@@ -79,10 +194,9 @@ struct MaxPoolOpLowering : GraphLoweringPattern<graph::MaxPoolOp> {
     Location loc = op.getLoc();
     auto inType = this->convertedType(op.getInput()),
          outType = this->convertedType(op.getResult());
-    if (inType.getRank() > 4)
-      return rewriter.notifyMatchFailure(op, "only 1-D and 2-D pooling");
-    if (isUnsignedElement(op.getInput()))
-      return rewriter.notifyMatchFailure(op, "unsigned max pooling");
+    // linalg's NCHW max pool is 2-D and signed: the rest is one generic.
+    if (inType.getRank() > 4 || isUnsignedElement(op.getInput()))
+      return lowerWindowGeneric(op, adaptor, rewriter);
     Type element = outType.getElementType();
     Window window(op.getKernelShape(), op.getStrides(), op.getDilations(),
                   op.getPads(), inType.getShape(), outType.getShape());
@@ -110,13 +224,11 @@ struct AveragePoolOpLowering : GraphLoweringPattern<graph::AveragePoolOp> {
     Location loc = op.getLoc();
     auto inType = this->convertedType(op.getInput()),
          outType = this->convertedType(op.getResult());
-    if (inType.getRank() > 4)
-      return rewriter.notifyMatchFailure(op, "only 1-D and 2-D pooling");
-    if (isUnsignedElement(op.getInput()))
-      return rewriter.notifyMatchFailure(op, "unsigned max pooling");
     Type element = outType.getElementType();
     if (!isa<FloatType>(element))
       return rewriter.notifyMatchFailure(op, "expects a floating-point tensor");
+    if (inType.getRank() > 4)
+      return lowerWindowGeneric(op, adaptor, rewriter);
     SmallVector<int64_t> unitDilations(op.getKernelShape().size(), 1);
     Window window(op.getKernelShape(), op.getStrides(), unitDilations,
                   op.getPads(), inType.getShape(), outType.getShape());
@@ -132,39 +244,14 @@ struct AveragePoolOpLowering : GraphLoweringPattern<graph::AveragePoolOp> {
                      rewriter.getI64TensorAttr(window.dilations))
                      .getResult(0);
 
-    // Divisor per output position: the window's elements inside the input,
-    // plus those in the explicit padding when count_include_pad is set.
-    int64_t oh = window.outputSpatial[0], ow = window.outputSpatial[1];
-    SmallVector<float> counts;
-    for (int64_t y = 0; y < oh; ++y)
-      for (int64_t x = 0; x < ow; ++x) {
-        int64_t count = 1;
-        int64_t position[2] = {y, x};
-        for (int d = 0; d < 2; ++d) {
-          int64_t begin = position[d] * window.strides[d] - window.padBegin[d];
-          int64_t end = begin + window.kernel[d];
-          int64_t lowLimit = op.getCountIncludePad() ? -window.padBegin[d] : 0;
-          int64_t highLimit = window.inputSpatial[d] +
-                              (op.getCountIncludePad() ? window.padEnd[d] : 0);
-          count *= std::max<int64_t>(
-              0, std::min(end, highLimit) - std::max(begin, lowLimit));
-        }
-        counts.push_back(static_cast<float>(std::max<int64_t>(count, 1)));
-      }
-    auto countType = RankedTensorType::get({oh, ow}, rewriter.getF32Type());
-    Value divisor = arith::ConstantOp::create(
-        rewriter, loc, DenseElementsAttr::get(countType, ArrayRef(counts)));
-    MLIRContext *context = rewriter.getContext();
-    Value averaged = buildParallelGeneric(
-        rewriter, loc, out2d, {sums, divisor},
-        {rewriter.getMultiDimIdentityMap(4),
-         AffineMap::get(4, 0,
-                        {getAffineDimExpr(2, context),
-                         getAffineDimExpr(3, context)},
-                        context)},
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          return div(b, l, args[0], convertScalar(b, l, args[1], element));
-        });
+    SmallVector<int64_t> pads2d(window.padBegin);
+    pads2d.append(window.padEnd);
+    Value averaged = divideByCounts(
+        rewriter, loc, sums,
+        averageDivisors(window.kernel, window.strides, pads2d,
+                        window.inputSpatial, window.outputSpatial,
+                        op.getCountIncludePad()),
+        window.outputSpatial);
     rewriter.replaceOp(op, reshapeTo(rewriter, loc, averaged, outType));
     return success();
   }

@@ -9,6 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+// CHECK-DAG: #[[$CONV3_IN:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7, d8) -> (d0, d5, d2 * 2 + d6, d3 * 2 + d7, d4 * 2 + d8)>
+// CHECK-DAG: #[[$CONV3_W:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7, d8) -> (d1, d5, d6, d7, d8)>
 // CHECK-DAG: #[[$BM_LHS:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, 0, d2, d4)>
 // CHECK-DAG: #[[$BM_RHS:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d4, d3)>
 // CHECK-DAG: #[[$BM_OUT:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
@@ -282,4 +284,18 @@ func.func @conv_1d(%x: tensor<2x3x10xf32>, %w: tensor<5x3x3xf32>, %b: tensor<5xf
   %0 = graph.conv %x, %w, %b {strides = array<i64: 2>, pads = array<i64: 1, 0>, dilations = array<i64: 1>}
       : (tensor<2x3x10xf32>, tensor<5x3x3xf32>, tensor<5xf32>) -> tensor<2x5x5xf32>
   return %0 : tensor<2x5x5xf32>
+}
+
+// 3-D convolution has no named op: one generic over (n, m, d, h, w, c, kd,
+// kh, kw) whose input map strides and dilates, with the bias as the seed.
+// CHECK-LABEL: func.func @conv_3d
+// CHECK: tensor.pad %{{.+}} low[0, 0, 1, 1, 1] high[0, 0, 1, 1, 1]
+// CHECK: linalg.generic {indexing_maps = [#[[$CONV3_IN]], #[[$CONV3_W]], #{{.+}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
+// CHECK: arith.mulf
+// CHECK: arith.addf
+func.func @conv_3d(%x: tensor<1x2x4x4x4xf32>, %w: tensor<3x2x3x3x3xf32>, %b: tensor<3xf32>) -> tensor<1x3x2x2x2xf32> {
+  %0 = graph.conv %x, %w, %b {strides = array<i64: 2, 2, 2>, pads = array<i64: 1, 1, 1, 1, 1, 1>,
+                              dilations = array<i64: 1, 1, 1>}
+      : (tensor<1x2x4x4x4xf32>, tensor<3x2x3x3x3xf32>, tensor<3xf32>) -> tensor<1x3x2x2x2xf32>
+  return %0 : tensor<1x3x2x2x2xf32>
 }

@@ -8,13 +8,3 @@ func.func @float_mod_without_fmod(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = graph.mod %x, %x : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
-
-// -----
-
-// Unsigned max pooling has no linalg named op yet: refused, not miscompiled
-// with a signed comparison.
-func.func @unsigned_max_pool(%x: tensor<1x1x4x4xui8>) -> tensor<1x1x2x2xui8> {
-  // expected-error @+1 {{failed to legalize operation 'graph.max_pool' that was explicitly marked illegal}}
-  %0 = graph.max_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x1x4x4xui8>) -> tensor<1x1x2x2xui8>
-  return %0 : tensor<1x1x2x2xui8>
-}

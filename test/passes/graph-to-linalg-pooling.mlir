@@ -14,6 +14,8 @@
 // CHECK-DAG: #[[$HW:.+]] = affine_map<(d0, d1, d2, d3) -> (d2, d3)>
 // CHECK-DAG: #[[$ID3:.+]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 // CHECK-DAG: #[[$NC:.+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-DAG: #[[$WIN3:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2 * 2 + d5, d3 * 2 + d6, d4 * 2 + d7)>
+// CHECK-DAG: #[[$K3:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d5, d6, d7)>
 
 // MaxPool pads with -inf, starts from -inf and uses pooling_nchw_max.
 // CHECK-LABEL: func.func @max_pool
@@ -186,4 +188,21 @@ func.func @average_pool_ceil_mode(%x: tensor<1x1x5x5xf32>) -> tensor<1x1x3x3xf32
 func.func @global_average_pool(%x: tensor<1x8x7x7xf32>) -> tensor<1x8x1x1xf32> {
   %0 = graph.global_average_pool %x : (tensor<1x8x7x7xf32>) -> tensor<1x8x1x1xf32>
   return %0 : tensor<1x8x1x1xf32>
+}
+
+// 3-D pools and unsigned max pools are one sliding-window generic; an empty
+// kernel-shaped operand gives the window loops their extents.
+// CHECK-LABEL: func.func @pool_3d_and_unsigned
+// CHECK: linalg.generic {indexing_maps = [#[[$WIN3]], #[[$K3]], #{{.+}}]
+// CHECK: arith.maximumf
+// CHECK: linalg.generic
+// CHECK: arith.maxui
+func.func @pool_3d_and_unsigned(%x: tensor<1x1x4x4x4xf32>, %u: tensor<1x1x4x4xui8>) -> (tensor<1x1x2x2x2xf32>, tensor<1x1x2x2xui8>) {
+  %0 = graph.max_pool %x {kernel_shape = array<i64: 2, 2, 2>, strides = array<i64: 2, 2, 2>,
+                          pads = array<i64: 0, 0, 0, 0, 0, 0>, dilations = array<i64: 1, 1, 1>}
+      : (tensor<1x1x4x4x4xf32>) -> tensor<1x1x2x2x2xf32>
+  %1 = graph.max_pool %u {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>,
+                          pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>}
+      : (tensor<1x1x4x4xui8>) -> tensor<1x1x2x2xui8>
+  return %0, %1 : tensor<1x1x2x2x2xf32>, tensor<1x1x2x2xui8>
 }

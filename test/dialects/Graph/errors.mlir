@@ -234,13 +234,13 @@ func.func @gemm_result(%a: tensor<3x2xf32>, %b: tensor<3x4xf32>) {
 
 // -----
 
-// Conv supports 1-D and 2-D only.
-func.func @conv_rank(%x: tensor<1x3x4x4x4xf32>, %w: tensor<2x3x1x1x1xf32>) {
-  // expected-error @+2 {{'graph.conv' op expects a 1-D or 2-D convolution (rank-3 or rank-4 input and weight of the same rank)}}
+// Conv supports 1-D to 3-D only.
+func.func @conv_rank(%x: tensor<1x3x4x4x4x4xf32>, %w: tensor<2x3x1x1x1x1xf32>) {
+  // expected-error @+2 {{'graph.conv' op expects a 1-D, 2-D or 3-D convolution (rank-3 to rank-5 input and weight of the same rank)}}
   // expected-error @+1 {{'graph.conv' op failed to infer returned types}}
-  %0 = graph.conv %x, %w {strides = array<i64: 1, 1, 1>, pads = array<i64: 0, 0, 0, 0, 0, 0>,
-                          dilations = array<i64: 1, 1, 1>}
-      : (tensor<1x3x4x4x4xf32>, tensor<2x3x1x1x1xf32>) -> tensor<1x2x4x4x4xf32>
+  %0 = graph.conv %x, %w {strides = array<i64: 1, 1, 1, 1>, pads = array<i64: 0, 0, 0, 0, 0, 0, 0, 0>,
+                          dilations = array<i64: 1, 1, 1, 1>}
+      : (tensor<1x3x4x4x4x4xf32>, tensor<2x3x1x1x1x1xf32>) -> tensor<1x2x4x4x4x4xf32>
   return
 }
 
