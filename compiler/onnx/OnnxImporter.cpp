@@ -36,6 +36,59 @@ namespace {
 constexpr int64_t kMinOpset = 1;
 constexpr int64_t kMaxOpset = 17;
 
+/// Converter errors gathered over the whole graph: one report per op type
+/// and problem, naming every node that has it.
+class ConversionFailures {
+public:
+  void add(const std::string &opType, std::string problem,
+           const std::string &node) {
+    // Converters word errors "OpType: problem"; the report names the type.
+    StringRef text(problem);
+    if (text.consume_front(opType + ": "))
+      problem = text.str();
+    auto &nodes = byProblem[{opType, problem}];
+    nodes.push_back(node);
+  }
+  bool empty() const { return byProblem.empty(); }
+  /// One error, the problems separated by "; " like the unsupported
+  /// operators list (drivers print an error per line).
+  void report(Location loc, int64_t opset) const {
+    auto diag = emitError(loc);
+    bool first = true;
+    for (const auto &[key, nodes] : byProblem) {
+      diag << (first ? "" : "; ") << key.first << " (opset " << opset
+           << "): " << key.second << " (nodes: ";
+      first = false;
+      for (size_t i = 0; i < nodes.size(); ++i)
+        diag << (i ? ", " : "") << "'" << nodes[i] << "'";
+      diag << ")";
+    }
+  }
+
+private:
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>>
+      byProblem;
+};
+
+/// What to do instead, for the operator families Strata deliberately does
+/// not compile.
+StringRef whyUnsupported(StringRef opType) {
+  if (llvm::is_contained({"NonZero", "NonMaxSuppression", "Unique", "Compress"},
+                         opType))
+    return "[its output shape depends on the data; Strata compiles static "
+           "shapes: run it after the compiled model]";
+  if (llvm::is_contained({"If", "Loop", "Scan"}, opType))
+    return "[control flow: export the model with the loop unrolled or the "
+           "branch taken]";
+  if (llvm::is_contained({"RandomNormal", "RandomNormalLike", "RandomUniform",
+                          "RandomUniformLike", "Bernoulli", "Multinomial"},
+                         opType))
+    return "[random sampling: pass the samples in as an input]";
+  if (llvm::is_contained({"Adagrad", "Adam", "Momentum", "Gradient"}, opType))
+    return "[training operator: Strata compiles inference graphs]";
+  return "";
+}
+
 class Importer {
 public:
   Importer(MLIRContext &context, StringRef path, const OnnxImportOptions &options)
@@ -46,6 +99,10 @@ public:
 
 private:
   InFlightDiagnostic error() { return emitError(fileLoc); }
+  static std::string nodeName(const onnx::NodeProto &node, size_t index) {
+    return node.name().empty() ? node.op_type() + "_" + std::to_string(index)
+                               : node.name();
+  }
   Location nodeLoc(const onnx::NodeProto &node, size_t index) {
     std::string name = node.name().empty()
                            ? node.op_type() + "_" + std::to_string(index)
@@ -225,9 +282,7 @@ LogicalResult Importer::checkOperatorsSupported() {
       continue;
     std::string type = defaultDomain ? node.op_type()
                                      : node.domain() + "." + node.op_type();
-    unsupported[type].push_back(node.name().empty()
-                                    ? node.op_type() + "_" + std::to_string(index)
-                                    : node.name());
+    unsupported[type].push_back(nodeName(node, index));
   }
   if (unsupported.empty())
     return success();
@@ -240,7 +295,10 @@ LogicalResult Importer::checkOperatorsSupported() {
     for (size_t i = 0; i < nodes.size(); ++i)
       diag << (i ? ", " : "") << "'" << nodes[i] << "'";
     diag << ")";
+    if (StringRef why = whyUnsupported(type); !why.empty())
+      diag << " " << why;
   }
+  diag << "; `stratac --list-ops` lists the supported operators";
   return failure();
 }
 
@@ -337,18 +395,34 @@ LogicalResult Importer::buildFunction(ModuleOp module) {
   }
 
   const auto &converters = onnx_import::nodeConverters();
+  // A node that cannot be converted is recorded and the import goes on, so
+  // that one run reports every problem: the node's outputs become
+  // placeholders and the nodes that depend on them are skipped (their own
+  // problems cannot be judged without the real values).
+  ConversionFailures failures;
+  llvm::StringSet<> poisoned;
   for (const auto &[index, node] : llvm::enumerate(graph.node())) {
     Location loc = nodeLoc(node, index);
     SmallVector<Value> inputs;
+    bool dependsOnFailure = false;
     for (const std::string &name : node.input()) {
       if (name.empty()) {
         inputs.push_back({});
+        continue;
+      }
+      if (poisoned.contains(name)) {
+        dependsOnFailure = true;
         continue;
       }
       auto it = values.find(name);
       if (it == values.end())
         return emitError(loc) << "input '" << name << "' is not defined";
       inputs.push_back(it->second);
+    }
+    if (dependsOnFailure) {
+      for (const std::string &name : node.output())
+        poisoned.insert(name);
+      continue;
     }
     SmallVector<Type> resultTypes;
     for (const std::string &name : node.output()) {
@@ -368,11 +442,31 @@ LogicalResult Importer::buildFunction(ModuleOp module) {
     onnx_import::NodeContext nodeContext(node, builder, loc, inputs,
                                          resultTypes, opset, modelDirectory);
     SmallVector<Value> results;
-    if (failed(converters.lookup(node.op_type())(nodeContext, results)))
-      return failure();
+    std::string problem;
+    LogicalResult converted = success();
+    {
+      ScopedDiagnosticHandler capture(&context, [&](Diagnostic &diag) {
+        if (diag.getSeverity() != DiagnosticSeverity::Error)
+          return failure();
+        if (problem.empty())
+          problem = diag.str();
+        return success();
+      });
+      converted = converters.lookup(node.op_type())(nodeContext, results);
+    }
+    if (failed(converted)) {
+      failures.add(node.op_type(), problem, nodeName(node, index));
+      for (const std::string &name : node.output())
+        poisoned.insert(name);
+      continue;
+    }
     for (auto [name, result] : llvm::zip(node.output(), results))
       if (!name.empty() && result)
         values[name] = result;
+  }
+  if (!failures.empty()) {
+    failures.report(fileLoc, opset);
+    return failure();
   }
 
   SmallVector<Value> returned;
@@ -409,3 +503,11 @@ OwningOpRef<ModuleOp> importOnnxModel(MLIRContext &context, StringRef path,
 }
 
 } // namespace strata
+
+std::vector<std::string> strata::supportedOnnxOperators() {
+  std::vector<std::string> names;
+  for (const auto &entry : onnx_import::nodeConverters())
+    names.push_back(entry.getKey().str());
+  llvm::sort(names);
+  return names;
+}

@@ -38,6 +38,9 @@ mlir::OwningOpRef<mlir::ModuleOp>
 importOnnxModel(mlir::MLIRContext &context, llvm::StringRef path,
                 const OnnxImportOptions &options);
 
+/// The ONNX operator types (default domain) the importer converts, sorted.
+std::vector<std::string> supportedOnnxOperators();
+
 } // namespace strata
 
 #endif // STRATA_COMPILER_ONNX_ONNXIMPORTER_H

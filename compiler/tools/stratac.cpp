@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Compiler.h"
+#include "compiler/onnx/OnnxImporter.h"
 #include "compiler/Pipeline.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -23,10 +24,12 @@ namespace {
 cl::OptionCategory category("stratac options");
 
 cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.onnx>"),
-                               cl::Required, cl::cat(category));
-cl::opt<std::string> outputDir("o", cl::desc("Output directory"),
-                               cl::value_desc("dir"), cl::Required,
                                cl::cat(category));
+cl::opt<std::string> outputDir("o", cl::desc("Output directory"),
+                               cl::value_desc("dir"), cl::cat(category));
+cl::opt<bool> listOps("list-ops",
+                      cl::desc("Print the supported ONNX operators and exit"),
+                      cl::cat(category));
 cl::opt<std::string> target("target", cl::desc("Target: x86_64"),
                             cl::init("x86_64"), cl::cat(category));
 cl::opt<std::string> cpu("cpu",
@@ -101,6 +104,16 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv,
                               "stratac: compile an ONNX model to a native "
                               "object, C header and manifest\n");
+
+  if (listOps) {
+    for (const std::string &op : strata::supportedOnnxOperators())
+      outs() << op << "\n";
+    return 0;
+  }
+  if (modelPath.empty() || outputDir.empty()) {
+    errs() << "stratac: error: a model and -o DIR are required (see --help)\n";
+    return 2;
+  }
 
   strata::CompileOptions options;
   options.modelPath = modelPath;

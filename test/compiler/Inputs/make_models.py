@@ -70,6 +70,28 @@ def unsupported():
          tensor("samples", TensorProto.INT32, [1, 2])])
 
 
+def unsupported_attributes():
+    """Supported op types with attribute values that are not: two LSTMs with
+    custom activations, a Resize with an unknown mode, and a node that
+    depends on a failed one (skipped, not reported)."""
+    rng = np.random.default_rng(3)
+    def lstm(name, out):
+        return helper.make_node("LSTM", ["x", "w", "r"], [out], name=name, hidden_size=2,
+                                activations=["Relu", "Tanh", "Tanh"])
+    return model(
+        [lstm("lstm_a", "ya"), lstm("lstm_b", "yb"),
+         helper.make_node("Relu", ["ya"], ["za"], name="after_a"),
+         helper.make_node("Resize", ["img", "", "scales"], ["big"], name="up", mode="area")],
+        [tensor("x", TensorProto.FLOAT, [3, 1, 4]),
+         tensor("img", TensorProto.FLOAT, [1, 1, 2, 2])],
+        [tensor("za", TensorProto.FLOAT, [3, 1, 1, 2]),
+         tensor("yb", TensorProto.FLOAT, [3, 1, 1, 2]),
+         tensor("big", TensorProto.FLOAT, [1, 1, 4, 4])],
+        [numpy_helper.from_array(rng.standard_normal((1, 8, 4)).astype(np.float32), "w"),
+         numpy_helper.from_array(rng.standard_normal((1, 8, 2)).astype(np.float32), "r"),
+         numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32), "scales")])
+
+
 def conv_same_upper():
     """Conv with auto_pad=SAME_UPPER and stride 2: pads become explicit."""
     return model(
@@ -336,7 +358,7 @@ MODELS = {f.__name__: f for f in [layer_norm, resize_cumsum, conv_transpose, qli
                                   opset6_legacy_broadcast, opset1_concat,
                                   opset9_forms, opset7_broadcast,
                                   constant_of_shape_int, tiny_mlp, symbolic_batch, symbolic_inner,
-                                  unsupported, conv_same_upper, shape_arithmetic,
+                                  unsupported, unsupported_attributes, conv_same_upper, shape_arithmetic,
                                   clip11, softmax_opset11, two_outputs]}
 
 
