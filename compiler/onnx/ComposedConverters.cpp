@@ -260,6 +260,77 @@ LogicalResult convertCumSum(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   return success();
 }
 
+/// TopK by selection: K rounds of ArgMax (ArgMin for the smallest), each
+/// masking out what it picked, so values come out sorted and ties keep the
+/// lower index as ONNX requires. K is limited to keep the graph small.
+LogicalResult convertTopK(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  constexpr int64_t kMaxK = 64;
+  OpBuilder &b = ctx.builder;
+  RankedTensorType type = ctx.inputType(0);
+  int64_t k;
+  if (ctx.opset < 10) {
+    k = ctx.intAttr("k", 0);
+  } else {
+    auto values = requireConstantInts(ctx, 1, "K");
+    if (failed(values))
+      return failure();
+    if (values->size() != 1)
+      return ctx.error() << "input 'K' must hold one value";
+    k = values->front();
+  }
+  auto axis = requireAxis(ctx, ctx.intAttr("axis", -1), type.getRank());
+  if (failed(axis))
+    return failure();
+  int64_t extent = type.getDimSize(*axis);
+  if (k < 0 || k > extent)
+    return ctx.error() << "K = " << k << " is outside [0, " << extent << "]";
+  if (k > kMaxK)
+    return ctx.error() << "K = " << k << " is above the " << kMaxK
+                       << " that selection-based TopK supports";
+  Type element = type.getElementType();
+  if (!isa<FloatType>(element) && (!isa<IntegerType>(element) ||
+                                   element.isUnsignedInteger()))
+    return ctx.error() << "expects a floating-point or signed integer input";
+  bool largest = ctx.intAttr("largest", 1) != 0;
+  // What masks a picked element out of later rounds.
+  double sentinel;
+  if (auto floatType = dyn_cast<FloatType>(element))
+    sentinel = largest ? -INFINITY : INFINITY;
+  else {
+    unsigned width = element.getIntOrFloatBitWidth();
+    sentinel = largest ? -std::ldexp(1.0, width - 1) : std::ldexp(1.0, width - 1) - 1;
+  }
+  Type i64 = b.getI64Type();
+  Value ramp = indexRamp(ctx, extent, *axis, type.getRank(), i64);
+  Value remaining = ctx.input(0);
+  SmallVector<Value> values, indices;
+  auto axisAttr = b.getI64IntegerAttr(*axis);
+  for (int64_t round = 0; round < k; ++round) {
+    Value picked =
+        largest ? b.createOrFold<ArgMaxOp>(ctx.loc, remaining, axisAttr,
+                                           b.getBoolAttr(true), b.getBoolAttr(false))
+                : b.createOrFold<ArgMinOp>(ctx.loc, remaining, axisAttr,
+                                           b.getBoolAttr(true), b.getBoolAttr(false));
+    indices.push_back(picked);
+    values.push_back(b.createOrFold<GatherElementsOp>(ctx.loc, ctx.input(0),
+                                                      picked, axisAttr));
+    if (round + 1 < k)
+      remaining = b.createOrFold<WhereOp>(
+          ctx.loc, b.createOrFold<EqualOp>(ctx.loc, ramp, picked),
+          scalarTensor(ctx, element, sentinel), remaining);
+  }
+  if (k == 0)
+    return ctx.error() << "K = 0 gives empty outputs, which Strata does not "
+                          "compile";
+  auto concat = [&](ArrayRef<Value> parts) {
+    return parts.size() == 1 ? parts.front()
+                             : b.createOrFold<ConcatOp>(ctx.loc, parts, axisAttr);
+  };
+  results.push_back(concat(values));
+  results.push_back(concat(indices));
+  return success();
+}
+
 /// Hardmax: 1 where ArgMax picks (the first maximum), else 0. Before opset
 /// 13 the input is viewed as 2-D around `axis`, as Softmax was.
 LogicalResult convertHardmax(NodeContext &ctx, SmallVectorImpl<Value> &results) {

@@ -68,6 +68,7 @@ ConverterFn convertConvTranspose;
 ConverterFn convertResize;
 ConverterFn convertUpsample;
 ConverterFn convertCumSum;
+ConverterFn convertTopK;
 ConverterFn convertHardmax;
 ConverterFn convertOneHot;
 ConverterFn convertEyeLike;

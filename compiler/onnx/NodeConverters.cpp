@@ -995,6 +995,39 @@ LogicalResult convertGather(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   return success();
 }
 
+LogicalResult convertGatherND(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  auto result = ctx.buildTyped<GatherNDOp>(
+      0, ctx.input(0), ctx.input(1),
+      ctx.builder.getI64IntegerAttr(ctx.intAttr("batch_dims", 0)));
+  if (failed(result))
+    return failure();
+  results.push_back(*result);
+  return success();
+}
+
+/// ScatterElements, and the deprecated Scatter it replaced.
+LogicalResult convertScatterElements(NodeContext &ctx,
+                                     SmallVectorImpl<Value> &results) {
+  auto result = ctx.buildTyped<ScatterElementsOp>(
+      0, ctx.input(0), ctx.input(1), ctx.input(2),
+      ctx.builder.getI64IntegerAttr(ctx.intAttr("axis", 0)),
+      ctx.builder.getStringAttr(ctx.stringAttr("reduction", "none")));
+  if (failed(result))
+    return failure();
+  results.push_back(*result);
+  return success();
+}
+
+LogicalResult convertScatterND(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  auto result = ctx.buildTyped<ScatterNDOp>(
+      0, ctx.input(0), ctx.input(1), ctx.input(2),
+      ctx.builder.getStringAttr(ctx.stringAttr("reduction", "none")));
+  if (failed(result))
+    return failure();
+  results.push_back(*result);
+  return success();
+}
+
 /// Squeeze and Unsqueeze: axes from the attribute (before opset 13) or the
 /// constant second input; Squeeze without axes drops every unit axis.
 template <typename Op>
@@ -1128,6 +1161,11 @@ const llvm::StringMap<NodeConverter> &nodeConverters() {
       {"NegativeLogLikelihoodLoss", convertNegativeLogLikelihoodLoss},
       {"SoftmaxCrossEntropyLoss", convertSoftmaxCrossEntropyLoss},
       {"GatherElements", convertGatherElements},
+      {"GatherND", convertGatherND},
+      {"Scatter", convertScatterElements},
+      {"ScatterElements", convertScatterElements},
+      {"ScatterND", convertScatterND},
+      {"TopK", convertTopK},
       {"Trilu", convertTrilu},
       {"CastLike", convertCastLike},
       {"Dropout", convertDropout},

@@ -862,6 +862,90 @@ LogicalResult GatherElementsOp::inferReturnTypes(MLIRContext *,
   return inferred(types, indices, elementTypeOf(adaptor.getInput()));
 }
 
+LogicalResult GatherNDOp::inferReturnTypes(MLIRContext *,
+                                           std::optional<Location> loc,
+                                           Adaptor adaptor,
+                                           SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<GatherNDOp>(loc, adaptor.getOperands())))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(adaptor.getInput());
+  ArrayRef<int64_t> indices = shapeOf(adaptor.getIndices());
+  int64_t batch = adaptor.getBatchDims();
+  if (!isa<IntegerType>(elementTypeOf(adaptor.getIndices())))
+    return inferenceError<GatherNDOp>(loc, "indices must be integers");
+  if (indices.empty() || batch < 0 ||
+      batch >= static_cast<int64_t>(std::min(x.size(), indices.size())))
+    return inferenceError<GatherNDOp>(loc, "batch_dims ", batch,
+                                      " must be below both ranks");
+  int64_t k = indices.back();
+  if (k < 1 || batch + k > static_cast<int64_t>(x.size()))
+    return inferenceError<GatherNDOp>(loc, "index tuples of ", k,
+                                      " coordinates do not fit a rank-",
+                                      x.size(), " input");
+  for (int64_t d = 0; d < batch; ++d)
+    if (x[d] != indices[d])
+      return inferenceError<GatherNDOp>(loc, "batch axis ", d, " differs");
+  SmallVector<int64_t> shape(indices.drop_back());
+  shape.append(x.begin() + batch + k, x.end());
+  return inferred(types, shape, elementTypeOf(adaptor.getInput()));
+}
+
+/// Scatters return their input's type; the reduction must be known.
+template <typename OpT>
+LogicalResult inferScatter(std::optional<Location> loc, ValueRange operands,
+                           Value input, StringRef reduction,
+                           SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<OpT>(loc, operands)))
+    return failure();
+  if (reduction != "none" && reduction != "add" && reduction != "mul")
+    return inferenceError<OpT>(loc, "reduction must be none, add or mul, not '",
+                               reduction, "'");
+  if (!isa<IntegerType>(elementTypeOf(operands[1])))
+    return inferenceError<OpT>(loc, "indices must be integers");
+  if (elementTypeOf(operands[2]) != elementTypeOf(input))
+    return inferenceError<OpT>(loc, "updates must have the input's element type");
+  types.push_back(input.getType());
+  return success();
+}
+
+LogicalResult ScatterElementsOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  if (failed(inferScatter<ScatterElementsOp>(loc, adaptor.getOperands(),
+                                             adaptor.getInput(),
+                                             adaptor.getReduction(), types)))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(adaptor.getInput());
+  ArrayRef<int64_t> indices = shapeOf(adaptor.getIndices());
+  if (!normalizeAxis(adaptor.getAxis(), x.size()))
+    return inferenceError<ScatterElementsOp>(loc, "axis is outside the input's rank");
+  if (indices != shapeOf(adaptor.getUpdates()) || indices.size() != x.size())
+    return inferenceError<ScatterElementsOp>(
+        loc, "indices and updates must share a shape of the input's rank");
+  return success();
+}
+
+LogicalResult ScatterNDOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  if (failed(inferScatter<ScatterNDOp>(loc, adaptor.getOperands(),
+                                       adaptor.getInput(),
+                                       adaptor.getReduction(), types)))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(adaptor.getInput());
+  ArrayRef<int64_t> indices = shapeOf(adaptor.getIndices());
+  if (indices.empty() || indices.back() < 1 ||
+      indices.back() > static_cast<int64_t>(x.size()))
+    return inferenceError<ScatterNDOp>(loc, "index tuples do not fit the input");
+  SmallVector<int64_t> expected(indices.drop_back());
+  expected.append(x.begin() + indices.back(), x.end());
+  if (shapeOf(adaptor.getUpdates()) != ArrayRef<int64_t>(expected))
+    return inferenceError<ScatterNDOp>(loc, "updates must be ",
+                                       formatShape(expected));
+  return success();
+}
+
 LogicalResult TriluOp::inferReturnTypes(MLIRContext *,
                                         std::optional<Location> loc,
                                         Adaptor adaptor,

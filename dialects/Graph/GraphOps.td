@@ -540,6 +540,50 @@ def Graph_GatherElementsOp : Graph_Op<"gather_elements",
       "$input `,` $indices attr-dict `:` functional-type(operands, results)";
 }
 
+def Graph_GatherNDOp : Graph_Op<"gather_nd", [Pure, InferTypeOpAdaptor]> {
+  let summary = "ONNX GatherND: slices picked by index tuples";
+  let description = [{
+    The last axis of `indices` holds k coordinates into `input` (after
+    `batch_dims` leading axes that both share); the result has shape
+    indices[:-1] + input[batch_dims + k:].
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$indices,
+                       DefaultValuedAttr<I64Attr, "0">:$batch_dims);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat =
+      "$input `,` $indices attr-dict `:` functional-type(operands, results)";
+}
+
+def Graph_ScatterElementsOp : Graph_Op<"scatter_elements",
+    [Pure, InferTypeOpAdaptor]> {
+  let summary = "ONNX ScatterElements: `input` with `updates` written along `axis`";
+  let description = [{
+    result = input, then result[.., indices[i][j], ..] = updates[i][j] (or
+    combined with it: `reduction` is none, add or mul) for every position of
+    `updates`, in order.
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$indices,
+                       AnyRankedTensor:$updates,
+                       DefaultValuedAttr<I64Attr, "0">:$axis,
+                       DefaultValuedAttr<StrAttr, "\"none\"">:$reduction);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def Graph_ScatterNDOp : Graph_Op<"scatter_nd", [Pure, InferTypeOpAdaptor]> {
+  let summary = "ONNX ScatterND: `input` with slices replaced at index tuples";
+  let description = [{
+    For every position u of indices[:-1], the slice of the result at the
+    tuple indices[u] becomes updates[u] (or is combined with it: `reduction`
+    is none, add or mul), in order.
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$indices,
+                       AnyRankedTensor:$updates,
+                       DefaultValuedAttr<StrAttr, "\"none\"">:$reduction);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
 def Graph_TriluOp : Graph_Op<"trilu", [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX Trilu: keep the upper or lower triangle of the last two axes";
   let description = [{

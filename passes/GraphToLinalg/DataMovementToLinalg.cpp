@@ -324,6 +324,181 @@ struct GatherElementsOpLowering : GraphLoweringPattern<graph::GatherElementsOp> 
   }
 };
 
+/// GatherND: a generic over the result reading the k coordinates of each
+/// tuple from `indices`, then the input there.
+struct GatherNDOpLowering : GraphLoweringPattern<graph::GatherNDOp> {
+  using GraphLoweringPattern::GraphLoweringPattern;
+  LogicalResult
+  matchAndRewrite(graph::GatherNDOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto inType = op.getInput().getType();
+    auto indicesType = op.getIndices().getType();
+    int64_t batch = op.getBatchDims();
+    int64_t tupleRank = indicesType.getRank() - 1; // Axes of indices[:-1].
+    int64_t k = indicesType.getShape().back();
+    Value input = adaptor.getInput(), indices = adaptor.getIndices();
+    Value result = buildParallelGeneric(
+        rewriter, op.getLoc(), this->convertedType(op.getResult()), {}, {},
+        [&](OpBuilder &b, Location l, ValueRange) -> Value {
+          SmallVector<Value> position;
+          for (int64_t d = 0; d < tupleRank; ++d)
+            position.push_back(linalg::IndexOp::create(b, l, d));
+          SmallVector<Value> source(position.begin(), position.begin() + batch);
+          for (int64_t c = 0; c < k; ++c) {
+            SmallVector<Value> at(position);
+            at.push_back(arith::ConstantIndexOp::create(b, l, c));
+            Value coordinate = tensor::ExtractOp::create(b, l, indices, at);
+            source.push_back(wrappedIndex(b, l, coordinate,
+                                          inType.getDimSize(batch + c)));
+          }
+          for (int64_t d = batch + k; d < inType.getRank(); ++d)
+            source.push_back(
+                linalg::IndexOp::create(b, l, tupleRank + d - batch - k));
+          return tensor::ExtractOp::create(b, l, input, source);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// `update` combined into `current` by a scatter's reduction.
+Value scatterCombine(OpBuilder &b, Location l, StringRef reduction,
+                     Value current, Value update) {
+  if (reduction == "add")
+    return add(b, l, current, update);
+  if (reduction == "mul")
+    return mul(b, l, current, update);
+  return update;
+}
+
+/// The scatters run over (result axes..., update position): each result
+/// element starts as the input's and takes every update whose target is
+/// that element, in update order (the innermost, reduction loop), so the
+/// last write wins and add/mul accumulate. O(result x updates), which
+/// suits the small index sets models scatter with.
+Value buildScatter(OpBuilder &b, Location loc, Value input,
+                   RankedTensorType type, int64_t updateCount,
+                   function_ref<Value(OpBuilder &, Location, ValueRange position,
+                                      Value u, Value current)> body) {
+  int64_t rank = type.getRank();
+  Value positions =
+      tensor::EmptyOp::create(b, loc, {updateCount}, b.getI1Type());
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(rank + 1, 0, b.getAffineDimExpr(rank), b.getContext()),
+      AffineMap::getMultiDimIdentityMap(rank + 1, b.getContext()).getMajorSubMap(rank)};
+  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  auto generic = linalg::GenericOp::create(
+      b, loc, type, positions, input, maps, iterators,
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        SmallVector<Value> position;
+        for (int64_t d = 0; d < rank; ++d)
+          position.push_back(linalg::IndexOp::create(nb, l, d));
+        Value u = linalg::IndexOp::create(nb, l, rank);
+        linalg::YieldOp::create(nb, l, body(nb, l, position, u, args[1]));
+      });
+  return generic.getResult(0);
+}
+
+struct ScatterElementsOpLowering
+    : GraphLoweringPattern<graph::ScatterElementsOp> {
+  using GraphLoweringPattern::GraphLoweringPattern;
+  LogicalResult
+  matchAndRewrite(graph::ScatterElementsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = this->convertedType(op.getResult());
+    auto updatesType = this->convertedType(op.getUpdates());
+    int64_t rank = type.getRank();
+    int64_t axis = *graph::normalizeAxis(op.getAxis(), rank);
+    int64_t count = updatesType.getNumElements();
+    // Flat views: update u sits at the row-major position of updates.
+    auto flat = [&](Value v) {
+      auto t = cast<RankedTensorType>(v.getType());
+      return reshapeTo(rewriter, loc, v,
+                       RankedTensorType::get({count}, t.getElementType()));
+    };
+    Value indices = flat(adaptor.getIndices()), updates = flat(adaptor.getUpdates());
+    StringRef reduction = op.getReduction();
+    ArrayRef<int64_t> updateShape = updatesType.getShape();
+    Value result = buildScatter(
+        rewriter, loc, adaptor.getInput(), type, count,
+        [&](OpBuilder &b, Location l, ValueRange position, Value u,
+            Value current) -> Value {
+          // u's coordinates in updates, row-major.
+          SmallVector<Value> coords(rank);
+          Value rest = u;
+          for (int64_t d = rank - 1; d >= 0; --d) {
+            Value extent = arith::ConstantIndexOp::create(b, l, updateShape[d]);
+            coords[d] = arith::RemUIOp::create(b, l, rest, extent);
+            rest = arith::DivUIOp::create(b, l, rest, extent);
+          }
+          Value target = wrappedIndex(
+              b, l, tensor::ExtractOp::create(b, l, indices, u), type.getDimSize(axis));
+          Value hit = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
+                                            target, position[axis]);
+          for (int64_t d = 0; d < rank; ++d)
+            if (d != axis)
+              hit = arith::AndIOp::create(
+                  b, l, hit,
+                  arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
+                                        coords[d], position[d]));
+          Value update = tensor::ExtractOp::create(b, l, updates, u);
+          return arith::SelectOp::create(
+              b, l, hit, scatterCombine(b, l, reduction, current, update),
+              current);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct ScatterNDOpLowering : GraphLoweringPattern<graph::ScatterNDOp> {
+  using GraphLoweringPattern::GraphLoweringPattern;
+  LogicalResult
+  matchAndRewrite(graph::ScatterNDOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = this->convertedType(op.getResult());
+    auto indicesType = this->convertedType(op.getIndices());
+    int64_t rank = type.getRank();
+    int64_t k = indicesType.getShape().back();
+    int64_t count = indicesType.getNumElements() / k;
+    // indices as [count, k], updates as [count, slice...].
+    Value indices = reshapeTo(
+        rewriter, loc, adaptor.getIndices(),
+        RankedTensorType::get({count, k}, indicesType.getElementType()));
+    SmallVector<int64_t> sliceShape = {count};
+    sliceShape.append(type.getShape().begin() + k, type.getShape().end());
+    Value updates = reshapeTo(rewriter, loc, adaptor.getUpdates(),
+                              type.clone(sliceShape));
+    StringRef reduction = op.getReduction();
+    Value result = buildScatter(
+        rewriter, loc, adaptor.getInput(), type, count,
+        [&](OpBuilder &b, Location l, ValueRange position, Value u,
+            Value current) -> Value {
+          Value hit = arith::ConstantIntOp::create(b, l, 1, 1);
+          for (int64_t c = 0; c < k; ++c) {
+            Value coordinate = tensor::ExtractOp::create(
+                b, l, indices, ValueRange{u, arith::ConstantIndexOp::create(b, l, c)});
+            hit = arith::AndIOp::create(
+                b, l, hit,
+                arith::CmpIOp::create(
+                    b, l, arith::CmpIPredicate::eq,
+                    wrappedIndex(b, l, coordinate, type.getDimSize(c)), position[c]));
+          }
+          SmallVector<Value> at = {u};
+          at.append(position.begin() + k, position.end());
+          Value update = tensor::ExtractOp::create(b, l, updates, at);
+          return arith::SelectOp::create(
+              b, l, hit, scatterCombine(b, l, reduction, current, update),
+              current);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 /// Trilu: keep element (i, j) of the last two axes when j - i >= k (upper)
 /// or j - i <= k (lower), else zero.
 struct TriluOpLowering : GraphLoweringPattern<graph::TriluOp> {
@@ -366,6 +541,7 @@ void strata::populateDataMovementToLinalgPatterns(const TypeConverter &converter
                ReshapeLikeLowering<graph::SqueezeOp>,
                ReshapeLikeLowering<graph::UnsqueezeOp>, TransposeOpLowering,
                ConcatOpLowering, SliceOpLowering, PadOpLowering, GatherOpLowering,
-               GatherElementsOpLowering, TriluOpLowering>(
+               GatherElementsOpLowering, TriluOpLowering, GatherNDOpLowering,
+               ScatterElementsOpLowering, ScatterNDOpLowering>(
       converter, patterns.getContext());
 }

@@ -239,3 +239,31 @@ func.func @pad_modes(%x: tensor<3x4xf32>, %v: tensor<f32>) -> (tensor<3x7xf32>, 
   %2 = graph.pad %x, %v {pads = array<i64: 0, 1, 0, 2>, mode = "edge"} : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x7xf32>
   return %0, %1, %2 : tensor<3x7xf32>, tensor<3x7xf32>, tensor<3x7xf32>
 }
+
+// GatherND reads each tuple's coordinates from the indices, wrapping
+// negative ones, then the input there.
+// CHECK-LABEL: func.func @gather_nd
+// CHECK: linalg.generic
+// CHECK: tensor.extract %{{.+}}[%{{.+}}, %{{.+}}] : tensor<3x2xi64>
+// CHECK: tensor.extract %{{.+}}[%{{.+}}, %{{.+}}] : tensor<3x2xi64>
+// CHECK: tensor.extract %{{.+}}[%{{.+}}, %{{.+}}, %{{.+}}] : tensor<2x2x5xf32>
+func.func @gather_nd(%x: tensor<2x2x5xf32>, %i: tensor<3x2xi64>) -> tensor<3x5xf32> {
+  %0 = graph.gather_nd %x, %i : (tensor<2x2x5xf32>, tensor<3x2xi64>) -> tensor<3x5xf32>
+  return %0 : tensor<3x5xf32>
+}
+
+// Scatters start from the input and visit the updates in order in an
+// innermost reduction loop: a hit replaces (or, with add, accumulates into)
+// the element.
+// CHECK-LABEL: func.func @scatters
+// CHECK: linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK: arith.select
+// CHECK: linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK: arith.addf
+// CHECK: arith.select
+func.func @scatters(%x: tensor<3x3xf32>, %i: tensor<2x3xi64>, %u: tensor<2x3xf32>,
+                    %t: tensor<2x1xi64>, %s: tensor<2x3xf32>) -> (tensor<3x3xf32>, tensor<3x3xf32>) {
+  %0 = graph.scatter_elements %x, %i, %u {axis = 0 : i64} : (tensor<3x3xf32>, tensor<2x3xi64>, tensor<2x3xf32>) -> tensor<3x3xf32>
+  %1 = graph.scatter_nd %x, %t, %s {reduction = "add"} : (tensor<3x3xf32>, tensor<2x1xi64>, tensor<2x3xf32>) -> tensor<3x3xf32>
+  return %0, %1 : tensor<3x3xf32>, tensor<3x3xf32>
+}

@@ -984,3 +984,12 @@ func.func @pad_count(%x: tensor<3x4xf32>, %v: tensor<f32>) -> tensor<3x4xf32> {
   %0 = graph.pad %x, %v {pads = array<i64: 0, 0>} : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x4xf32>
   return %0 : tensor<3x4xf32>
 }
+
+// -----
+
+func.func @scatter_nd_updates(%x: tensor<3x3xf32>, %t: tensor<2x1xi64>, %s: tensor<2x2xf32>) -> tensor<3x3xf32> {
+  // expected-error @+2 {{'graph.scatter_nd' op updates must be 2x3}}
+  // expected-error @+1 {{'graph.scatter_nd' op failed to infer returned types}}
+  %0 = graph.scatter_nd %x, %t, %s : (tensor<3x3xf32>, tensor<2x1xi64>, tensor<2x2xf32>) -> tensor<3x3xf32>
+  return %0 : tensor<3x3xf32>
+}
