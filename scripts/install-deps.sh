@@ -13,6 +13,7 @@ packages=(
   libgtest-dev
   python3-onnx python3-numpy python3-torch python3-torchvision
   libonnx-testdata
+  qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 )
 
 missing=()

@@ -10,7 +10,7 @@
 namespace strata {
 
 llvm::ArrayRef<llvm::StringRef> supportedTargets() {
-  static const llvm::StringRef names[] = {"x86_64"};
+  static const llvm::StringRef names[] = {"x86_64", "aarch64"};
   return names;
 }
 
@@ -18,6 +18,8 @@ llvm::Expected<TargetDescription> resolveTarget(llvm::StringRef target,
                                                 llvm::StringRef cpu) {
   if (target == "x86_64" || target == "x86-64")
     return resolveX86Target(cpu);
+  if (target == "aarch64" || target == "arm64")
+    return resolveAArch64Target(cpu);
   return llvm::createStringError(
       "unknown target '" + target.str() + "' (supported: " +
       llvm::join(supportedTargets(), ", ") + ")");

@@ -37,6 +37,9 @@ llvm::Expected<TargetDescription> resolveTarget(llvm::StringRef target,
 /// The x86-64 family (targets/x86).
 llvm::Expected<TargetDescription> resolveX86Target(llvm::StringRef cpu);
 
+/// AArch64 Linux (targets/aarch64).
+llvm::Expected<TargetDescription> resolveAArch64Target(llvm::StringRef cpu);
+
 } // namespace strata
 
 #endif // STRATA_TARGETS_TARGET_H

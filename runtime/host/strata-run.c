@@ -13,6 +13,7 @@
 #define _POSIX_C_SOURCE 200809L
 #endif
 
+#include "emulated_run.h"
 #include "strata/runtime.h"
 #include "tensor_io.h"
 
@@ -35,7 +36,7 @@
 static const char usage_text[] =
     "usage: strata-run OUT_DIR --input FILE [--input FILE ...]\n"
     "                  --output FILE [--output FILE ...] [--benchmark N]\n"
-    "                  [--name NAME]\n"
+    "                  [--name NAME] [--target NAME]\n"
     "\n"
     "Runs the model stratac compiled into OUT_DIR (the one lib*.so there) on\n"
     "tensors read from .npy or ONNX TensorProto .pb files and writes each\n"
@@ -49,6 +50,8 @@ static const char usage_text[] =
     "                  'benchmark: runs=N median_ms=X min_ms=Y'; --output is\n"
     "                  then optional\n"
     "  --name NAME     load OUT_DIR/libNAME.so (for a directory with several)\n"
+    "  --target NAME   the artifact's target; one other than this machine's\n"
+    "                  (aarch64) runs under QEMU with strata-run-NAME\n"
     "  --help          show this message\n";
 
 typedef struct options {
@@ -396,6 +399,13 @@ int main(int argc, char **argv) {
   char *file;
   uint32_t i;
 
+  {
+    const char *target = strata_take_target_option(&argc, argv);
+    if (target != NULL && strcmp(target, strata_host_target()) != 0) {
+      strata_exec_emulated(target, argc, argv);
+      return 1;
+    }
+  }
   parse_options(argc, argv, &options);
   file = find_library(options.out_dir, options.name);
   model = load_model(options.out_dir, file);

@@ -69,6 +69,8 @@ def main(argv=None):
     parser.add_argument("--models-dir", required=True, help="export_models.py's --out")
     parser.add_argument("--work", required=True, help="scratch directory; WORK/NAME is replaced")
     parser.add_argument("--model", required=True)
+    parser.add_argument("--target", default="x86_64",
+                        help="stratac/strata-run --target (aarch64 runs under QEMU)")
     parser.add_argument("--tolerance", type=float, default=1e-4,
                         help="largest error allowed, as a fraction of max|expected| (default 1e-4)")
     args = parser.parse_args(argv)
@@ -81,39 +83,40 @@ def main(argv=None):
     if not os.path.exists(onnx_path) or not inputs or not expected_paths:
         return fail(name, f"no exported model in {model_dir} (run export_models.py first)")
 
-    work = os.path.join(args.work, name)
+    label = name if args.target == "x86_64" else f"{name} on {args.target}"
+    work = os.path.join(args.work, name if args.target == "x86_64" else f"{name}.{args.target}")
     compiled = os.path.join(work, "compiled")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
 
-    ok, log = run([args.stratac, onnx_path, "--target=x86_64", "--name", name,
+    ok, log = run([args.stratac, onnx_path, f"--target={args.target}", "--name", name,
                    "--emit=shared", "-o", compiled])
     if not ok:
-        return fail(name, "stratac failed", log)
+        return fail(label, "stratac failed", log)
 
     outputs = [os.path.join(work, f"output_{k}.npy") for k in range(len(expected_paths))]
-    cmd = [args.strata_run, compiled]
+    cmd = [args.strata_run, compiled, f"--target={args.target}"]
     for path in inputs:
         cmd += ["--input", path]
     for path in outputs:
         cmd += ["--output", path]
     ok, log = run(cmd)
     if not ok:
-        return fail(name, "strata-run failed", log)
+        return fail(label, "strata-run failed", log)
 
     worst = None  # (err / scale, index, err, scale, note)
     for k, (want_path, got_path) in enumerate(zip(expected_paths, outputs)):
         if not os.path.exists(got_path):
-            return fail(name, f"strata-run wrote no {os.path.basename(got_path)}")
+            return fail(label, f"strata-run wrote no {os.path.basename(got_path)}")
         ok, err, scale, note = compare(np.load(want_path), np.load(got_path), args.tolerance)
         if not ok:
-            return fail(name, f"output {k}: max_abs_err={err:.3g} scale={scale:.6g} "
+            return fail(label, f"output {k}: max_abs_err={err:.3g} scale={scale:.6g} "
                               f"tolerance={args.tolerance:g}; {note}")
         if worst is None or err / scale > worst[0]:
             worst = (err / scale, k, err, scale)
     _, k, err, scale = worst
     where = f" (output {k})" if len(outputs) > 1 else ""
-    print(f"e2e {name}: PASS max_abs_err={err:.3g} scale={scale:.6g}{where}")
+    print(f"e2e {label}: PASS max_abs_err={err:.3g} scale={scale:.6g}{where}")
     return 0
 
 

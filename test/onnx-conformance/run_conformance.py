@@ -136,9 +136,9 @@ def freezable_inputs(directory):
     return frozen
 
 
-def compile_model(stratac, directory, out, timeout, frozen):
+def compile_model(stratac, directory, out, timeout, frozen, target):
     command = [stratac, os.path.join(directory, "model.onnx"), "--emit=shared",
-               "--name", "model", "-o", out]
+               f"--target={target}", "--name", "model", "-o", out]
     for name, path in frozen.values():
         command.append(f"--freeze-input={name}={path}")
     subprocess.run(["rm", "-rf", out])
@@ -150,7 +150,7 @@ def needs_frozen_inputs(stderr):
         "no static shape after ONNX shape inference" in stderr
 
 
-def run_test(test, stratac, strata_run, work, timeout):
+def run_test(test, stratac, strata_run, work, timeout, target="x86_64"):
     folder, name, directory = test
     reason = out_of_scope_reason(name)
     if reason:
@@ -158,11 +158,11 @@ def run_test(test, stratac, strata_run, work, timeout):
     out = os.path.join(work, folder, name)
     frozen = {}
     try:
-        compiled = compile_model(stratac, directory, out, timeout, frozen)
+        compiled = compile_model(stratac, directory, out, timeout, frozen, target)
         if compiled.returncode == 2 and needs_frozen_inputs(compiled.stderr):
             frozen = freezable_inputs(directory)
             if frozen:
-                retry = compile_model(stratac, directory, out, timeout, frozen)
+                retry = compile_model(stratac, directory, out, timeout, frozen, target)
                 if retry.returncode == 0:
                     compiled = retry
                 else:
@@ -183,7 +183,7 @@ def run_test(test, stratac, strata_run, work, timeout):
         expected = numbered(glob.glob(os.path.join(data_set, "output_*.pb")))
         outputs = [os.path.join(out, f"{os.path.basename(data_set)}_out{i}.npy")
                    for i in range(len(expected))]
-        command = [strata_run, out]
+        command = [strata_run, out, f"--target={target}"]
         for path in inputs:
             command += ["--input", path]
         for path in outputs:
@@ -301,6 +301,11 @@ def main():
     parser.add_argument("--table", help="write the markdown table here")
     parser.add_argument("--baseline", help="file of folder/test names that must pass")
     parser.add_argument("--update-baseline", action="store_true")
+    parser.add_argument("--target", default="x86_64",
+                        help="compile and run for this target (aarch64 runs under QEMU)")
+    parser.add_argument("--sample", type=int, default=0,
+                        help="run only N tests spread evenly over the baseline "
+                             "(which they must all pass)")
     parser.add_argument("--verbose", action="store_true",
                         help="print every test that does not pass, with its reason")
     args = parser.parse_args()
@@ -308,13 +313,23 @@ def main():
     tests = discover(args.data, args.folders.split(","))
     if args.filter:
         tests = [t for t in tests if re.search(args.filter, t[1])]
+    if args.sample:
+        if not args.baseline or args.update_baseline:
+            parser.error("--sample needs --baseline (and no --update-baseline)")
+        with open(args.baseline) as f:
+            passing = sorted(line.strip() for line in f
+                             if line.strip() and not line.startswith("#"))
+        step = max(1, len(passing) // args.sample)
+        chosen = set(passing[::step][:args.sample])
+        tests = [t for t in tests if f"{t[0]}/{t[1]}" in chosen]
     if not tests:
         print(f"conformance: no tests under {args.data}", file=sys.stderr)
         return 1
     start = time.time()
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         results = list(pool.map(
-            lambda t: run_test(t, args.stratac, args.strata_run, args.work, args.timeout),
+            lambda t: run_test(t, args.stratac, args.strata_run, args.work, args.timeout,
+                               args.target),
             tests))
     elapsed = time.time() - start
     # Reasons name files: keep this machine's scratch directory out of them.

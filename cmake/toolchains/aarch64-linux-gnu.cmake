@@ -1,0 +1,13 @@
+# aarch64-linux-gnu.cmake - cross-compile for 64-bit Arm Linux boards.
+#
+# Uses Debian's gcc-aarch64-linux-gnu and the libc in /usr/aarch64-linux-gnu
+# (libc6-dev-arm64-cross). Programs built with it run here under
+# `qemu-aarch64 -L /usr/aarch64-linux-gnu`.
+set(CMAKE_SYSTEM_NAME Linux)
+set(CMAKE_SYSTEM_PROCESSOR aarch64)
+set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)
+set(CMAKE_CXX_COMPILER aarch64-linux-gnu-g++)
+set(CMAKE_FIND_ROOT_PATH /usr/aarch64-linux-gnu)
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
