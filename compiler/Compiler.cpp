@@ -104,7 +104,7 @@ void registerCompilerDialects(DialectRegistry &registry) {
 
 LogicalResult compileModel(MLIRContext &context, const CompileOptions &options) {
   Location fileLoc = FileLineColLoc::get(&context, options.modelPath, 0, 0);
-  auto target = resolveTarget(options.target, options.cpu);
+  auto target = resolveTarget(options.target, options.cpu, options.floatABI);
   if (!target)
     return emitError(fileLoc) << llvm::toString(target.takeError());
   std::string name = options.name.empty()
@@ -115,6 +115,11 @@ LogicalResult compileModel(MLIRContext &context, const CompileOptions &options) 
                               << "' is not a C identifier";
   PipelineOptions pipeline;
   pipeline.vectorBits = target->vectorBits;
+  pipeline.indexBits = target->indexBits;
+  if (options.emit == EmitStage::Shared && target->bareMetal)
+    return emitError(fileLoc) << "--emit=shared needs an operating system; "
+                              << target->name << " artifacts link into "
+                              << "firmware (use the object)";
   pipeline.entryName = options.import.entryName;
 
   OwningOpRef<ModuleOp> module =

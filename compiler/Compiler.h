@@ -27,6 +27,8 @@ struct CompileOptions {
   std::string name;
   std::string target = "x86_64";
   std::string cpu = "native";
+  /// --float-abi for the Cortex-M targets ("" for hard).
+  std::string floatABI;
   EmitStage emit = EmitStage::Object;
   OnnxImportOptions import;
   /// Print a size and memory summary to stdout.

@@ -45,16 +45,21 @@ createTargetMachine(const TargetDescription &target) {
     return llvm::createStringError("no LLVM backend for " + target.triple +
                                    ": " + error);
   llvm::TargetOptions options;
+  if (target.softFloat)
+    options.FloatABIType = llvm::FloatABI::Soft;
+  // Bare-metal objects link into one firmware image: position dependent.
   std::unique_ptr<llvm::TargetMachine> machine(llvmTarget->createTargetMachine(
-      triple, target.cpu, target.features, options, llvm::Reloc::PIC_,
-      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+      triple, target.cpu, target.features, options,
+      target.bareMetal ? llvm::Reloc::Static : llvm::Reloc::PIC_, std::nullopt,
+      llvm::CodeGenOptLevel::Aggressive));
   if (!machine)
     return llvm::createStringError("cannot create a target machine for " +
                                    target.triple);
   return machine;
 }
 
-void optimize(llvm::Module &module, llvm::TargetMachine &machine) {
+void optimize(llvm::Module &module, llvm::TargetMachine &machine,
+              bool forSize) {
   llvm::LoopAnalysisManager loops;
   llvm::FunctionAnalysisManager functions;
   llvm::CGSCCAnalysisManager cgscc;
@@ -65,7 +70,10 @@ void optimize(llvm::Module &module, llvm::TargetMachine &machine) {
   builder.registerFunctionAnalyses(functions);
   builder.registerLoopAnalyses(loops);
   builder.crossRegisterProxies(loops, functions, cgscc, modules);
-  builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3)
+  // Flash is the constraint on microcontrollers: no unrolling there.
+  builder
+      .buildPerModuleDefaultPipeline(forSize ? llvm::OptimizationLevel::Os
+                                             : llvm::OptimizationLevel::O3)
       .run(module, modules);
 }
 
@@ -94,7 +102,7 @@ translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context,
   llvm::raw_string_ostream problemStream(problems);
   if (llvm::verifyModule(*llvmModule, &problemStream))
     return llvm::createStringError("generated LLVM IR is invalid: " + problems);
-  optimize(*llvmModule, **machine);
+  optimize(*llvmModule, **machine, target.bareMetal);
   return llvmModule;
 }
 

@@ -38,8 +38,17 @@ LogicalResult buildGraphToLinalgPipeline(OpPassManager &pm,
 
 LogicalResult buildLinalgToLLVMPipeline(OpPassManager &pm,
                                         const PipelineOptions &options) {
+  // Targets without vectors (Cortex-M) keep scalar loops; 32-bit targets
+  // lower index arithmetic to i32.
+  std::string vectorize =
+      options.vectorBits
+          ? llvm::formatv("func.func(strata-tile-and-vectorize{{vector-bits={0}}), ",
+                          options.vectorBits)
+                .str()
+          : "";
+  std::string index = llvm::formatv("index-bitwidth={0}", options.indexBits).str();
   std::string text = llvm::formatv(
-      "func.func(strata-tile-and-vectorize{{vector-bits={1}}), canonicalize, cse, "
+      "{1}canonicalize, cse, "
       "one-shot-bufferize{{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map}, "
       "buffer-results-to-out-params{{hoist-static-allocs=true "
@@ -51,12 +60,13 @@ LogicalResult buildLinalgToLLVMPipeline(OpPassManager &pm,
       "convert-vector-to-scf{{full-unroll=true}), "
       "lower-affine, convert-scf-to-cf, canonicalize, cse, "
       "convert-vector-to-llvm{{vector-contract-lowering=outerproduct}, "
-      "expand-strided-metadata, lower-affine, finalize-memref-to-llvm, "
+      "expand-strided-metadata, lower-affine, finalize-memref-to-llvm{{{2}}, "
       "convert-math-to-llvm, "
-      "convert-arith-to-llvm, convert-cf-to-llvm, convert-ub-to-llvm, "
-      "convert-func-to-llvm{{use-bare-ptr-memref-call-conv=1}, "
+      "convert-arith-to-llvm{{{2}}, convert-cf-to-llvm{{{2}}, "
+      "convert-ub-to-llvm{{{2}}, "
+      "convert-func-to-llvm{{use-bare-ptr-memref-call-conv=1 {2}}, "
       "reconcile-unrealized-casts, canonicalize",
-      options.entryName, options.vectorBits);
+      options.entryName, vectorize, index);
   return appendPipeline(pm, text);
 }
 

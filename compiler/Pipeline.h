@@ -13,8 +13,10 @@
 namespace strata {
 
 struct PipelineOptions {
-  /// The widest vector the target has, in bits.
+  /// The widest vector the target has, in bits; 0 leaves loops scalar.
   unsigned vectorBits = 256;
+  /// Width of `index` in the LLVM dialect.
+  unsigned indexBits = 64;
   /// The function holding the model.
   std::string entryName = "main";
 };

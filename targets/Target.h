@@ -23,22 +23,37 @@ struct TargetDescription {
   std::string cpu;
   /// LLVM feature string ("+avx2,+fma,...").
   std::string features;
-  /// Widest vector register in bits: the vectorizer's unit.
+  /// Widest vector register in bits: the vectorizer's unit; 0 leaves loops
+  /// scalar.
   unsigned vectorBits = 128;
+  /// Width of index arithmetic (32 on 32-bit microcontrollers).
+  unsigned indexBits = 64;
+  /// No operating system: static relocation, no shared libraries, code
+  /// optimized for size.
+  bool bareMetal = false;
+  /// Soft-float ABI: no FPU instructions.
+  bool softFloat = false;
 };
 
 /// The names accepted by --target, for help texts and errors.
 llvm::ArrayRef<llvm::StringRef> supportedTargets();
 
-/// Resolves --target and --cpu, or explains what is accepted.
+/// Resolves --target, --cpu and --float-abi ("" for the target's default),
+/// or explains what is accepted.
 llvm::Expected<TargetDescription> resolveTarget(llvm::StringRef target,
-                                                llvm::StringRef cpu);
+                                                llvm::StringRef cpu,
+                                                llvm::StringRef floatABI = "");
 
 /// The x86-64 family (targets/x86).
 llvm::Expected<TargetDescription> resolveX86Target(llvm::StringRef cpu);
 
 /// AArch64 Linux (targets/aarch64).
 llvm::Expected<TargetDescription> resolveAArch64Target(llvm::StringRef cpu);
+
+/// Cortex-M4, M7 and M55, bare metal (targets/arm).
+llvm::Expected<TargetDescription> resolveCortexMTarget(llvm::StringRef name,
+                                                       llvm::StringRef cpu,
+                                                       llvm::StringRef floatABI);
 
 } // namespace strata
 

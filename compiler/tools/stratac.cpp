@@ -30,7 +30,12 @@ cl::opt<std::string> outputDir("o", cl::desc("Output directory"),
 cl::opt<bool> listOps("list-ops",
                       cl::desc("Print the supported ONNX operators and exit"),
                       cl::cat(category));
-cl::opt<std::string> target("target", cl::desc("Target: x86_64"),
+cl::opt<std::string> floatABI(
+    "float-abi", cl::desc("Cortex-M float ABI: hard (default) or soft (no FPU)"),
+    cl::init(""), cl::cat(category));
+cl::opt<std::string> target("target",
+                            cl::desc("Target: x86_64, aarch64, cortex-m4, "
+                                     "cortex-m7, cortex-m55"),
                             cl::init("x86_64"), cl::cat(category));
 cl::opt<std::string> cpu("cpu",
                          cl::desc("CPU: native, x86-64, x86-64-v2, x86-64-v3, "
@@ -120,6 +125,7 @@ int main(int argc, char **argv) {
   options.outputDir = outputDir;
   options.target = target;
   options.cpu = cpu;
+  options.floatABI = floatABI;
   options.name = name;
   options.emit = emit;
   options.report = report;

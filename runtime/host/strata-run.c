@@ -14,8 +14,8 @@
 #endif
 
 #include "emulated_run.h"
+#include "model_runner.h"
 #include "strata/runtime.h"
-#include "tensor_io.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -26,12 +26,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-
-#if defined(__GNUC__)
-#define STRATA_NORETURN_PRINTF __attribute__((noreturn, format(printf, 1, 2)))
-#else
-#define STRATA_NORETURN_PRINTF
-#endif
 
 static const char usage_text[] =
     "usage: strata-run OUT_DIR --input FILE [--input FILE ...]\n"
@@ -54,34 +48,8 @@ static const char usage_text[] =
     "                  (aarch64) runs under QEMU with strata-run-NAME\n"
     "  --help          show this message\n";
 
-typedef struct options {
-  const char *out_dir;
-  const char *name;
-  const char **inputs;
-  int input_count;
-  const char **outputs;
-  int output_count;
-  long benchmark_runs; /* 0: no benchmark */
-} options_t;
-
-static void fail(const char *format, ...) STRATA_NORETURN_PRINTF;
-
-static void fail(const char *format, ...) {
-  va_list args;
-  fputs("strata-run: error: ", stderr);
-  va_start(args, format);
-  vfprintf(stderr, format, args);
-  va_end(args);
-  fputc('\n', stderr);
-  exit(1);
-}
-
-static void *checked_malloc(size_t bytes) {
-  void *memory = malloc(bytes ? bytes : 1);
-  if (memory == NULL)
-    fail("out of memory allocating %zu bytes", bytes);
-  return memory;
-}
+#define fail strata_runner_fail
+#define checked_malloc strata_runner_malloc
 
 static char *concat3(const char *a, const char *b, const char *c) {
   size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
@@ -90,67 +58,6 @@ static char *concat3(const char *a, const char *b, const char *c) {
   memcpy(joined + la, b, lb);
   memcpy(joined + la + lb, c, lc + 1);
   return joined;
-}
-
-/*===----------------------------------------------------------------------===*
- * Command line
- *===----------------------------------------------------------------------===*/
-
-/* Accepts both `--flag VALUE` and `--flag=VALUE`; NULL if argv[*i] is not
- * `flag`. */
-static const char *option_value(int argc, char **argv, int *i,
-                                const char *flag) {
-  size_t length = strlen(flag);
-  if (strncmp(argv[*i], flag, length) != 0)
-    return NULL;
-  if (argv[*i][length] == '=')
-    return argv[*i] + length + 1;
-  if (argv[*i][length] != '\0')
-    return NULL;
-  if (*i + 1 >= argc)
-    fail("%s needs a value (see --help)", flag);
-  return argv[++*i];
-}
-
-static void parse_options(int argc, char **argv, options_t *options) {
-  int i;
-  const char *value;
-  memset(options, 0, sizeof *options);
-  options->inputs = checked_malloc(sizeof(char *) * (size_t)argc);
-  options->outputs = checked_malloc(sizeof(char *) * (size_t)argc);
-  for (i = 1; i < argc; ++i) {
-    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-      fputs(usage_text, stdout);
-      exit(0);
-    }
-  }
-  for (i = 1; i < argc; ++i) {
-    if ((value = option_value(argc, argv, &i, "--input")) != NULL) {
-      options->inputs[options->input_count++] = value;
-    } else if ((value = option_value(argc, argv, &i, "--output")) != NULL) {
-      options->outputs[options->output_count++] = value;
-    } else if ((value = option_value(argc, argv, &i, "--name")) != NULL) {
-      options->name = value;
-    } else if ((value = option_value(argc, argv, &i, "--benchmark")) != NULL) {
-      char *end;
-      errno = 0;
-      options->benchmark_runs = strtol(value, &end, 10);
-      if (errno != 0 || *value == '\0' || *end != '\0' ||
-          options->benchmark_runs < 1 || options->benchmark_runs > 100000000)
-        fail("--benchmark needs a positive number of runs, got '%s'", value);
-    } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-      fail("unknown option '%s' (see --help)", argv[i]);
-    } else if (options->out_dir == NULL) {
-      options->out_dir = argv[i];
-    } else {
-      fail("unexpected argument '%s': give one OUT_DIR (see --help)", argv[i]);
-    }
-  }
-  if (options->out_dir == NULL)
-    fail("missing OUT_DIR, the directory stratac wrote (see --help)");
-  if (options->output_count == 0 && options->benchmark_runs == 0)
-    fail("nothing to do: give one --output per model output, or "
-         "--benchmark N");
 }
 
 /*===----------------------------------------------------------------------===*
@@ -215,29 +122,6 @@ static char *find_library(const char *dir, const char *name) {
        list);
 }
 
-static void check_descriptions(const char *what,
-                               const strata_tensor_desc_t *descs,
-                               uint32_t count) {
-  uint32_t i;
-  if (count > 0 && descs == NULL)
-    fail("the model descriptor lists %u %ss but no descriptions", count, what);
-  for (i = 0; i < count; ++i) {
-    const strata_tensor_desc_t *desc = &descs[i];
-    int32_t d;
-    if (strata_dtype_size(desc->dtype) == 0)
-      fail("%s %u ('%s') has dtype %d, which this runtime does not know", what,
-           i, desc->name ? desc->name : "?", desc->dtype);
-    if (desc->rank < 0 || desc->rank > STRATA_HOST_MAX_RANK ||
-        (desc->rank > 0 && desc->shape == NULL))
-      fail("%s %u ('%s') has rank %d; strata-run handles 0 to %d", what, i,
-           desc->name ? desc->name : "?", desc->rank, STRATA_HOST_MAX_RANK);
-    for (d = 0; d < desc->rank; ++d)
-      if (desc->shape[d] < 0)
-        fail("%s %u ('%s') has a negative extent", what, i,
-             desc->name ? desc->name : "?");
-  }
-}
-
 static const strata_model_t *load_model(const char *dir, const char *file) {
   size_t length = strlen(file);
   char *name = checked_malloc(length);
@@ -259,207 +143,30 @@ static const strata_model_t *load_model(const char *dir, const char *file) {
   if (address == NULL || why != NULL)
     fail("%s does not export the model descriptor '%s'", path, symbol);
   model = address;
-  if (model->abi_version != STRATA_ABI_VERSION)
-    fail("%s was compiled for runtime ABI version %u, but strata-run speaks "
-         "version %u; recompile the model with the matching stratac",
-         path, model->abi_version, STRATA_ABI_VERSION);
-  check_descriptions("input", model->inputs, model->num_inputs);
-  check_descriptions("output", model->outputs, model->num_outputs);
+  strata_runner_check_model(model, path);
   free(symbol);
   free(name);
   free(path);
   return model; /* The library stays loaded until the process exits. */
 }
 
-/*===----------------------------------------------------------------------===*
- * Running
- *===----------------------------------------------------------------------===*/
-
-static bool same_shape(const strata_host_tensor_t *tensor,
-                       const strata_tensor_desc_t *desc) {
-  int32_t d;
-  if (tensor->rank != desc->rank)
-    return false;
-  for (d = 0; d < desc->rank; ++d)
-    if (tensor->shape[d] != desc->shape[d])
-      return false;
-  return true;
-}
-
-/* Reads every --input and checks it against the model, in model order. */
-static strata_host_tensor_t *read_inputs(const strata_model_t *model,
-                                         const options_t *options) {
-  strata_host_tensor_t *tensors;
-  uint32_t i;
-  if ((uint32_t)options->input_count != model->num_inputs)
-    fail("model '%s' takes %u input(s), got %d --input",
-         model->name ? model->name : "?", model->num_inputs,
-         options->input_count);
-  tensors = checked_malloc(sizeof *tensors * model->num_inputs);
-  for (i = 0; i < model->num_inputs; ++i) {
-    const strata_tensor_desc_t *desc = &model->inputs[i];
-    const char *name = desc->name ? desc->name : "?";
-    const char *file = options->inputs[i];
-    strata_io_error_t error;
-    char expected[200], got[200];
-    if (!strata_host_tensor_read(file, &tensors[i], &error))
-      fail("%s", error.message);
-    if (tensors[i].dtype != desc->dtype)
-      fail("input %u ('%s') from %s has dtype %s, but the model expects %s", i,
-           name, file, strata_dtype_name(tensors[i].dtype),
-           strata_dtype_name(desc->dtype));
-    if (!same_shape(&tensors[i], desc))
-      fail("input %u ('%s') from %s has shape %s, but the model expects %s", i,
-           name, file,
-           strata_host_format_shape(tensors[i].shape, tensors[i].rank, got,
-                                    sizeof got),
-           strata_host_format_shape(desc->shape, desc->rank, expected,
-                                    sizeof expected));
-  }
-  return tensors;
-}
-
-/* One buffer per output, sized from the descriptor. */
-static strata_host_tensor_t *allocate_outputs(const strata_model_t *model) {
-  strata_host_tensor_t *tensors;
-  uint32_t i;
-  tensors = checked_malloc(sizeof *tensors * model->num_outputs);
-  for (i = 0; i < model->num_outputs; ++i) {
-    const strata_tensor_desc_t *desc = &model->outputs[i];
-    size_t bytes = strata_tensor_bytes(desc);
-    int32_t d;
-    bool empty = false;
-    for (d = 0; d < desc->rank; ++d)
-      empty = empty || desc->shape[d] == 0;
-    if (bytes == 0 && !empty)
-      fail("output %u ('%s') is too large to allocate", i,
-           desc->name ? desc->name : "?");
-    memset(&tensors[i], 0, sizeof tensors[i]);
-    tensors[i].dtype = desc->dtype;
-    tensors[i].rank = desc->rank;
-    for (d = 0; d < desc->rank; ++d)
-      tensors[i].shape[d] = desc->shape[d];
-    tensors[i].data = checked_malloc(bytes);
-    tensors[i].bytes = bytes;
-  }
-  return tensors;
-}
-
-/* The arena, aligned as the model asks and sized up to that alignment. */
-static void *allocate_arena(const strata_model_t *model, size_t *arena_bytes) {
-  uint64_t alignment = model->arena_alignment;
-  void *arena = NULL;
-  int status;
-  *arena_bytes = 0;
-  if (model->arena_bytes == 0)
-    return NULL;
-  if (alignment < sizeof(void *))
-    alignment = sizeof(void *);
-  if ((alignment & (alignment - 1)) != 0)
-    fail("the model's arena_alignment %llu is not a power of two",
-         (unsigned long long)model->arena_alignment);
-  if (model->arena_bytes > (uint64_t)SIZE_MAX - alignment)
-    fail("the model's arena (%llu bytes) does not fit in memory",
-         (unsigned long long)model->arena_bytes);
-  *arena_bytes =
-      (size_t)((model->arena_bytes + alignment - 1) / alignment * alignment);
-  status = posix_memalign(&arena, (size_t)alignment, *arena_bytes);
-  if (status != 0)
-    fail("cannot allocate the %zu-byte arena: %s", *arena_bytes,
-         strerror(status));
-  return arena;
-}
-
-static double now_ms(void) {
-  struct timespec time;
-  clock_gettime(CLOCK_MONOTONIC, &time);
-  return (double)time.tv_sec * 1e3 + (double)time.tv_nsec / 1e6;
-}
-
-static int compare_doubles(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-static void run_once(const strata_model_t *model, const void **inputs,
-                     void **outputs, void *arena, size_t arena_bytes) {
-  strata_status_t status =
-      strata_run(model, inputs, outputs, arena, arena_bytes);
-  if (status != STRATA_OK)
-    fail("strata_run refused the model: %s", strata_strerror(status));
-}
-
 int main(int argc, char **argv) {
-  options_t options;
+  strata_runner_options_t options;
   const strata_model_t *model;
-  strata_host_tensor_t *inputs, *outputs;
-  const void **input_buffers;
-  void **output_buffers, *arena;
-  size_t arena_bytes;
+  const char *target;
   char *file;
-  uint32_t i;
+  int status;
 
-  {
-    const char *target = strata_take_target_option(&argc, argv);
-    if (target != NULL && strcmp(target, strata_host_target()) != 0) {
-      strata_exec_emulated(target, argc, argv);
-      return 1;
-    }
+  target = strata_take_target_option(&argc, argv);
+  if (target != NULL && strcmp(target, strata_host_target()) != 0) {
+    strata_exec_emulated(target, argc, argv);
+    return 1;
   }
-  parse_options(argc, argv, &options);
+  strata_runner_parse(argc, argv, true, usage_text, &options);
   file = find_library(options.out_dir, options.name);
   model = load_model(options.out_dir, file);
-  if (options.output_count > 0 &&
-      (uint32_t)options.output_count != model->num_outputs)
-    fail("model '%s' has %u output(s), got %d --output",
-         model->name ? model->name : "?", model->num_outputs,
-         options.output_count);
-  inputs = read_inputs(model, &options);
-  outputs = allocate_outputs(model);
-  arena = allocate_arena(model, &arena_bytes);
-  input_buffers = checked_malloc(sizeof *input_buffers * model->num_inputs);
-  output_buffers = checked_malloc(sizeof *output_buffers * model->num_outputs);
-  for (i = 0; i < model->num_inputs; ++i)
-    input_buffers[i] = inputs[i].data;
-  for (i = 0; i < model->num_outputs; ++i)
-    output_buffers[i] = outputs[i].data;
-
-  /* The first run produces the outputs and doubles as the warm-up. */
-  run_once(model, input_buffers, output_buffers, arena, arena_bytes);
-  if (options.benchmark_runs > 0) {
-    size_t runs = (size_t)options.benchmark_runs, r;
-    double *times = checked_malloc(sizeof *times * runs), median;
-    for (r = 0; r < runs; ++r) {
-      double start = now_ms();
-      run_once(model, input_buffers, output_buffers, arena, arena_bytes);
-      times[r] = now_ms() - start;
-    }
-    qsort(times, runs, sizeof *times, compare_doubles);
-    median = runs % 2 ? times[runs / 2]
-                      : (times[runs / 2 - 1] + times[runs / 2]) / 2;
-    printf("benchmark: runs=%zu median_ms=%.6f min_ms=%.6f\n", runs, median,
-           times[0]);
-    free(times);
-  }
-  for (i = 0; i < (uint32_t)options.output_count; ++i) {
-    strata_io_error_t error;
-    if (!strata_host_tensor_write_npy(options.outputs[i], &outputs[i], &error))
-      fail("output %u ('%s'): %s", i,
-           model->outputs[i].name ? model->outputs[i].name : "?",
-           error.message);
-  }
-
-  for (i = 0; i < model->num_inputs; ++i)
-    strata_host_tensor_free(&inputs[i]);
-  for (i = 0; i < model->num_outputs; ++i)
-    strata_host_tensor_free(&outputs[i]);
-  free(inputs);
-  free(outputs);
-  free(input_buffers);
-  free(output_buffers);
-  free(arena);
+  status = strata_runner_run(model, &options);
   free(file);
-  free(options.inputs);
-  free(options.outputs);
-  return 0;
+  strata_runner_free_options(&options);
+  return status;
 }
