@@ -1,13 +1,25 @@
 # CrossRuntimes.cmake - the runtime and strata-run built for other targets.
 #
-# Artifacts for an edge board need strata-run built for that board to be
-# checked here: for each cross toolchain found, runtime/ is configured on its
-# own (it needs neither LLVM nor MLIR) with the toolchain file and its
-# strata-run lands next to the host one as strata-run-TARGET, which the host
-# strata-run starts under QEMU for `--target=TARGET`.
+# Artifacts for an edge board or a microcontroller are checked here under
+# QEMU: for each cross toolchain found, runtime/ is configured on its own (it
+# needs neither LLVM nor MLIR) with the toolchain file. Linux targets give a
+# strata-run-TARGET next to the host one, which the host strata-run starts
+# under qemu-TARGET; Cortex-M targets give a firmware kit that the host
+# strata-run links a model into and boots under qemu-system-arm.
 include(ExternalProject)
 
 function(strata_add_cross_runtime target toolchain compiler)
+  # Linux targets install a strata-run-TARGET; bare-metal ones a firmware
+  # kit (libraries, start code, board scripts, flags) in lib/strata/TARGET.
+  if(toolchain MATCHES "^cortex-m")
+    set(install_command ${CMAKE_COMMAND} -E copy_directory
+        <BINARY_DIR>/kit ${CMAKE_BINARY_DIR}/lib/strata/${target})
+    set(products ${CMAKE_BINARY_DIR}/lib/strata/${target}/libstrata_runtime.a)
+  else()
+    set(install_command ${CMAKE_COMMAND} -E copy <BINARY_DIR>/strata-run
+        ${CMAKE_BINARY_DIR}/bin/strata-run-${target})
+    set(products ${CMAKE_BINARY_DIR}/bin/strata-run-${target})
+  endif()
   find_program(STRATA_${target}_CC ${compiler})
   if(NOT STRATA_${target}_CC)
     message(STATUS "Strata: no ${compiler}; the ${target} runtime is not built")
@@ -24,12 +36,28 @@ function(strata_add_cross_runtime target toolchain compiler)
       -DBUILD_TESTING=OFF
       -DCMAKE_C_COMPILER_LAUNCHER=${CMAKE_C_COMPILER_LAUNCHER}
     BUILD_ALWAYS ON
-    INSTALL_COMMAND ${CMAKE_COMMAND} -E copy ${build_dir}/strata-run
-                    ${CMAKE_BINARY_DIR}/bin/strata-run-${target}
-    BUILD_BYPRODUCTS ${CMAKE_BINARY_DIR}/bin/strata-run-${target}
-                     ${build_dir}/libstrata_runtime.a)
+    INSTALL_COMMAND ${install_command}
+    BUILD_BYPRODUCTS ${products})
   set(STRATA_CROSS_TARGETS ${STRATA_CROSS_TARGETS} ${target} PARENT_SCOPE)
+  # What strata-run can execute here: Linux targets under qemu-TARGET, the
+  # Cortex-M targets with a board under qemu-system-arm.
+  if(toolchain MATCHES "^cortex-m")
+    set(emulator qemu-system-arm)
+  else()
+    set(emulator qemu-${target})
+  endif()
+  find_program(STRATA_EMULATOR_${target} ${emulator})
+  if(STRATA_EMULATOR_${target} AND NOT target STREQUAL "cortex-m55")
+    set(STRATA_RUNNABLE_TARGETS ${STRATA_RUNNABLE_TARGETS} ${target} PARENT_SCOPE)
+  else()
+    message(STATUS "Strata: ${target} artifacts cannot run here (no ${emulator} "
+                   "or no emulated board); their end-to-end tests are skipped")
+  endif()
 endfunction()
 
 set(STRATA_CROSS_TARGETS)
+set(STRATA_RUNNABLE_TARGETS)
 strata_add_cross_runtime(aarch64 aarch64-linux-gnu aarch64-linux-gnu-gcc)
+foreach(core m4 m7 m55)
+  strata_add_cross_runtime(cortex-${core} cortex-${core} arm-none-eabi-gcc)
+endforeach()

@@ -116,6 +116,7 @@ LogicalResult compileModel(MLIRContext &context, const CompileOptions &options) 
   PipelineOptions pipeline;
   pipeline.vectorBits = target->vectorBits;
   pipeline.indexBits = target->indexBits;
+  pipeline.bareMetal = target->bareMetal;
   if (options.emit == EmitStage::Shared && target->bareMetal)
     return emitError(fileLoc) << "--emit=shared needs an operating system; "
                               << target->name << " artifacts link into "

@@ -45,8 +45,11 @@ createTargetMachine(const TargetDescription &target) {
     return llvm::createStringError("no LLVM backend for " + target.triple +
                                    ": " + error);
   llvm::TargetOptions options;
-  if (target.softFloat)
-    options.FloatABIType = llvm::FloatABI::Soft;
+  // Bare-metal objects state their float ABI (the EABI attributes the
+  // linker checks against the firmware's other objects).
+  if (target.bareMetal)
+    options.FloatABIType =
+        target.softFloat ? llvm::FloatABI::Soft : llvm::FloatABI::Hard;
   // Bare-metal objects link into one firmware image: position dependent.
   std::unique_ptr<llvm::TargetMachine> machine(llvmTarget->createTargetMachine(
       triple, target.cpu, target.features, options,

@@ -56,7 +56,7 @@ LogicalResult buildLinalgToLLVMPipeline(OpPassManager &pm,
       "canonicalize, cse, "
       "strata-plan-memory{{entry={0}}, "
       "func.func(strata-lower-strided-copies, convert-linalg-to-loops, "
-      "strata-expand-math, lower-vector-multi-reduction, "
+      "strata-expand-math, {3}lower-vector-multi-reduction, "
       "convert-vector-to-scf{{full-unroll=true}), "
       "lower-affine, convert-scf-to-cf, canonicalize, cse, "
       "convert-vector-to-llvm{{vector-contract-lowering=outerproduct}, "
@@ -66,7 +66,8 @@ LogicalResult buildLinalgToLLVMPipeline(OpPassManager &pm,
       "convert-ub-to-llvm{{{2}}, "
       "convert-func-to-llvm{{use-bare-ptr-memref-call-conv=1 {2}}, "
       "reconcile-unrealized-casts, canonicalize",
-      options.entryName, vectorize, index);
+      options.entryName, vectorize, index,
+      options.bareMetal ? "arith-expand, " : "");
   return appendPipeline(pm, text);
 }
 

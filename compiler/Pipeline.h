@@ -17,6 +17,9 @@ struct PipelineOptions {
   unsigned vectorBits = 256;
   /// Width of `index` in the LLVM dialect.
   unsigned indexBits = 64;
+  /// No C library beyond memcpy/memset: float min/max become compare and
+  /// select (llvm.maximum would be a call to fmaximumf without an FPU).
+  bool bareMetal = false;
   /// The function holding the model.
   std::string entryName = "main";
 };

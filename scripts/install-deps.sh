@@ -14,6 +14,7 @@ packages=(
   python3-onnx python3-numpy python3-torch python3-torchvision
   libonnx-testdata
   qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+  qemu-system-arm gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
 )
 
 missing=()

@@ -3,7 +3,8 @@
  * `strata-run OUT/ --target=aarch64 ...` checks an edge-board artifact on
  * this machine: the strata-run built for that target (strata-run-aarch64,
  * installed next to this one) runs under QEMU's user-mode emulator with the
- * target's libc.
+ * target's libc. `--target=cortex-m4` (m7, m55) links the model's object
+ * into a firmware and boots it on an emulated MPS2/MPS3 board.
  *
  *===----------------------------------------------------------------------===*/
 #ifndef STRATA_HOST_EMULATED_RUN_H

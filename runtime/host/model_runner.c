@@ -35,7 +35,7 @@ void strata_runner_fail(const char *format, ...) {
 void *strata_runner_malloc(size_t bytes) {
   void *memory = malloc(bytes ? bytes : 1);
   if (memory == NULL)
-    fail("out of memory allocating %zu bytes", bytes);
+    fail("out of memory allocating %" STRATA_PRIuSIZE " bytes", bytes);
   return memory;
 }
 
@@ -112,20 +112,22 @@ static void check_descriptions(const char *what,
                                uint32_t count) {
   uint32_t i;
   if (count > 0 && descs == NULL)
-    fail("the model descriptor lists %u %ss but no descriptions", count, what);
+    fail("the model descriptor lists %u %ss but no descriptions",
+         (unsigned)count, what);
   for (i = 0; i < count; ++i) {
     const strata_tensor_desc_t *desc = &descs[i];
     int32_t d;
     if (strata_dtype_size(desc->dtype) == 0)
       fail("%s %u ('%s') has dtype %d, which this runtime does not know", what,
-           i, desc->name ? desc->name : "?", desc->dtype);
+           (unsigned)i, desc->name ? desc->name : "?", (int)desc->dtype);
     if (desc->rank < 0 || desc->rank > STRATA_HOST_MAX_RANK ||
         (desc->rank > 0 && desc->shape == NULL))
-      fail("%s %u ('%s') has rank %d; strata-run handles 0 to %d", what, i,
-           desc->name ? desc->name : "?", desc->rank, STRATA_HOST_MAX_RANK);
+      fail("%s %u ('%s') has rank %d; strata-run handles 0 to %d", what,
+           (unsigned)i, desc->name ? desc->name : "?", (int)desc->rank,
+           STRATA_HOST_MAX_RANK);
     for (d = 0; d < desc->rank; ++d)
       if (desc->shape[d] < 0)
-        fail("%s %u ('%s') has a negative extent", what, i,
+        fail("%s %u ('%s') has a negative extent", what, (unsigned)i,
              desc->name ? desc->name : "?");
   }
 }
@@ -134,7 +136,7 @@ void strata_runner_check_model(const strata_model_t *model, const char *where) {
   if (model->abi_version != STRATA_ABI_VERSION)
     fail("%s was compiled for runtime ABI version %u, but strata-run speaks "
          "version %u; recompile the model with the matching stratac",
-         where, model->abi_version, STRATA_ABI_VERSION);
+         where, (unsigned)model->abi_version, (unsigned)STRATA_ABI_VERSION);
   check_descriptions("input", model->inputs, model->num_inputs);
   check_descriptions("output", model->outputs, model->num_outputs);
 }
@@ -157,7 +159,7 @@ static strata_host_tensor_t *read_inputs(const strata_model_t *model,
   uint32_t i;
   if ((uint32_t)options->input_count != model->num_inputs)
     fail("model '%s' takes %u input(s), got %d --input",
-         model->name ? model->name : "?", model->num_inputs,
+         model->name ? model->name : "?", (unsigned)model->num_inputs,
          options->input_count);
   tensors = strata_runner_malloc(sizeof *tensors * model->num_inputs);
   for (i = 0; i < model->num_inputs; ++i) {
@@ -169,11 +171,13 @@ static strata_host_tensor_t *read_inputs(const strata_model_t *model,
     if (!strata_host_tensor_read(file, &tensors[i], &error))
       fail("%s", error.message);
     if (tensors[i].dtype != desc->dtype)
-      fail("input %u ('%s') from %s has dtype %s, but the model expects %s", i,
+      fail("input %u ('%s') from %s has dtype %s, but the model expects %s",
+           (unsigned)i,
            name, file, strata_dtype_name(tensors[i].dtype),
            strata_dtype_name(desc->dtype));
     if (!same_shape(&tensors[i], desc))
-      fail("input %u ('%s') from %s has shape %s, but the model expects %s", i,
+      fail("input %u ('%s') from %s has shape %s, but the model expects %s",
+           (unsigned)i,
            name, file,
            strata_host_format_shape(tensors[i].shape, tensors[i].rank, got,
                                     sizeof got),
@@ -196,7 +200,7 @@ static strata_host_tensor_t *allocate_outputs(const strata_model_t *model) {
     for (d = 0; d < desc->rank; ++d)
       empty = empty || desc->shape[d] == 0;
     if (bytes == 0 && !empty)
-      fail("output %u ('%s') is too large to allocate", i,
+      fail("output %u ('%s') is too large to allocate", (unsigned)i,
            desc->name ? desc->name : "?");
     memset(&tensors[i], 0, sizeof tensors[i]);
     tensors[i].dtype = desc->dtype;
@@ -231,7 +235,7 @@ static void *allocate_arena(const strata_model_t *model, size_t *arena_bytes,
       (size_t)((model->arena_bytes + alignment - 1) / alignment * alignment);
   *block = malloc(*arena_bytes + (size_t)alignment);
   if (*block == NULL)
-    fail("cannot allocate the %zu-byte arena", *arena_bytes);
+    fail("cannot allocate the %" STRATA_PRIuSIZE "-byte arena", *arena_bytes);
   address = ((uintptr_t)*block + (uintptr_t)alignment - 1) &
             ~((uintptr_t)alignment - 1);
   return (void *)address;
@@ -271,7 +275,7 @@ int strata_runner_run(const strata_model_t *model,
   if (options->output_count > 0 &&
       (uint32_t)options->output_count != model->num_outputs)
     fail("model '%s' has %u output(s), got %d --output",
-         model->name ? model->name : "?", model->num_outputs,
+         model->name ? model->name : "?", (unsigned)model->num_outputs,
          options->output_count);
   inputs = read_inputs(model, options);
   outputs = allocate_outputs(model);
@@ -296,14 +300,14 @@ int strata_runner_run(const strata_model_t *model,
     qsort(times, runs, sizeof *times, compare_doubles);
     median = runs % 2 ? times[runs / 2]
                       : (times[runs / 2 - 1] + times[runs / 2]) / 2;
-    printf("benchmark: runs=%zu median_ms=%.6f min_ms=%.6f\n", runs, median,
+    printf("benchmark: runs=%" STRATA_PRIuSIZE " median_ms=%.6f min_ms=%.6f\n", runs, median,
            times[0]);
     free(times);
   }
   for (i = 0; i < (uint32_t)options->output_count; ++i) {
     strata_io_error_t error;
     if (!strata_host_tensor_write_npy(options->outputs[i], &outputs[i], &error))
-      fail("output %u ('%s'): %s", i,
+      fail("output %u ('%s'): %s", (unsigned)i,
            model->outputs[i].name ? model->outputs[i].name : "?",
            error.message);
   }

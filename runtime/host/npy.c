@@ -156,7 +156,7 @@ static bool npy_parse_header(const char *chars, size_t length,
     char key[32];
     if (!text_take_string(&text, key, sizeof key) || !text_take(&text, ':'))
       return strata_io_fail(error, origin,
-                            "malformed .npy header at character %zu: "
+                            "malformed .npy header at character %" STRATA_PRIuSIZE ": "
                             "expected 'key': value",
                             (size_t)(text.at - text.begin));
     if (strcmp(key, "descr") == 0) {
@@ -189,7 +189,7 @@ static bool npy_parse_header(const char *chars, size_t length,
       if (!text_take(&text, '}'))
         return strata_io_fail(error, origin,
                               "malformed .npy header at character "
-                              "%zu: expected ',' or '}'",
+                              "%" STRATA_PRIuSIZE ": expected ',' or '}'",
                               (size_t)(text.at - text.begin));
       break;
     }
@@ -254,14 +254,14 @@ bool strata_host_tensor_parse_npy(const void *bytes, size_t size,
                           "not a NumPy .npy file (no \\x93NUMPY "
                           "magic)");
   if (size < 10)
-    return strata_io_fail(error, origin, "truncated .npy file (%zu bytes)",
+    return strata_io_fail(error, origin, "truncated .npy file (%" STRATA_PRIuSIZE " bytes)",
                           size);
   if (data[6] == 1) {
     header_length = (size_t)data[8] | (size_t)data[9] << 8;
     header_start = 10;
   } else if (data[6] == 2 || data[6] == 3) {
     if (size < 12)
-      return strata_io_fail(error, origin, "truncated .npy file (%zu bytes)",
+      return strata_io_fail(error, origin, "truncated .npy file (%" STRATA_PRIuSIZE " bytes)",
                             size);
     header_length = (size_t)data[8] | (size_t)data[9] << 8 |
                     (size_t)data[10] << 16 | (size_t)data[11] << 24;
@@ -274,7 +274,7 @@ bool strata_host_tensor_parse_npy(const void *bytes, size_t size,
   if (header_length > size - header_start)
     return strata_io_fail(error, origin,
                           "truncated .npy file: the header claims "
-                          "%zu bytes, only %zu follow",
+                          "%" STRATA_PRIuSIZE " bytes, only %" STRATA_PRIuSIZE " follow",
                           header_length, size - header_start);
   if (!npy_parse_header((const char *)data + header_start, header_length,
                         &header, origin, error) ||
@@ -293,8 +293,8 @@ bool strata_host_tensor_parse_npy(const void *bytes, size_t size,
     return strata_io_fail(error, origin, "shape %s is too large", shape_text);
   if (size - header_start - header_length != expected)
     return strata_io_fail(error, origin,
-                          "holds %zu bytes of data, but a %s tensor "
-                          "of shape %s needs %zu",
+                          "holds %" STRATA_PRIuSIZE " bytes of data, but a %s tensor "
+                          "of shape %s needs %" STRATA_PRIuSIZE "",
                           size - header_start - header_length,
                           strata_dtype_name(dtype), shape_text, expected);
   if (!strata_io_allocate_data(tensor, expected, origin, error))
@@ -359,7 +359,7 @@ bool strata_host_tensor_write_npy(const char *path,
                           strata_dtype_name(tensor->dtype));
   if (tensor->rank < 0 || tensor->rank > STRATA_HOST_MAX_RANK)
     return strata_io_fail(error, path, "cannot write a tensor of rank %d",
-                          tensor->rank);
+                          (int)tensor->rank);
   strata_host_format_shape(tensor->shape, tensor->rank, shape_text,
                            sizeof shape_text);
   if (!strata_io_shape_bytes(tensor->shape, tensor->rank,
@@ -367,7 +367,7 @@ bool strata_host_tensor_write_npy(const char *path,
                              &expected) ||
       expected != tensor->bytes || (expected > 0 && tensor->data == NULL))
     return strata_io_fail(error, path,
-                          "tensor of shape %s holds %zu bytes, which "
+                          "tensor of shape %s holds %" STRATA_PRIuSIZE " bytes, which "
                           "does not match its shape",
                           shape_text, tensor->bytes);
   length = (size_t)snprintf(header, sizeof header,

@@ -88,7 +88,7 @@ bool strata_io_allocate_data(strata_host_tensor_t *tensor, size_t bytes,
                              const char *origin, strata_io_error_t *error) {
   tensor->data = malloc(bytes ? bytes : 1);
   if (tensor->data == NULL)
-    return strata_io_fail(error, origin, "out of memory allocating %zu bytes",
+    return strata_io_fail(error, origin, "out of memory allocating %" STRATA_PRIuSIZE " bytes",
                           bytes);
   tensor->bytes = bytes;
   return true;

@@ -13,6 +13,8 @@
 
 #include "strata/runtime.h"
 
+#include <limits.h>
+#include <stdio.h> /* defines __NEWLIB__ where newlib is the C library */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,6 +24,14 @@ extern "C" {
 #endif
 
 #define STRATA_HOST_MAX_RANK 8
+
+/* printf's conversion for size_t: newlib as Debian builds it for bare metal
+ * has no C99 `%zu`, and there size_t is unsigned int. */
+#if defined(__NEWLIB__) && SIZE_MAX == UINT_MAX
+#define STRATA_PRIuSIZE "u"
+#else
+#define STRATA_PRIuSIZE "zu"
+#endif
 
 /* A dense, row-major tensor owned by the host. `data` is malloc'd and holds
  * `bytes` bytes (it is non-NULL even when `bytes` is 0). */

@@ -66,7 +66,7 @@ static int wire_next_field(wire_reader_t *reader, wire_field_t *field,
   if (!wire_read_varint(reader, &key) || (key >> 3) == 0 ||
       (key >> 3) > 0x1fffffff) {
     strata_io_fail(error, origin,
-                   "malformed protobuf field key at byte %zu (is this "
+                   "malformed protobuf field key at byte %" STRATA_PRIuSIZE " (is this "
                    "an ONNX TensorProto .pb file?)",
                    field->offset);
     return -1;
@@ -77,8 +77,8 @@ static int wire_next_field(wire_reader_t *reader, wire_field_t *field,
   case WIRE_VARINT:
     if (wire_read_varint(reader, &field->varint))
       return 1;
-    strata_io_fail(error, origin, "truncated varint in field %u at byte %zu",
-                   field->number, field->offset);
+    strata_io_fail(error, origin, "truncated varint in field %u at byte %" STRATA_PRIuSIZE "",
+                   (unsigned)field->number, field->offset);
     return -1;
   case WIRE_FIXED64:
   case WIRE_FIXED32:
@@ -86,8 +86,8 @@ static int wire_next_field(wire_reader_t *reader, wire_field_t *field,
     if (field->type == WIRE_LENGTH_DELIMITED) {
       if (!wire_read_varint(reader, &length)) {
         strata_io_fail(error, origin,
-                       "truncated length of field %u at byte %zu",
-                       field->number, field->offset);
+                       "truncated length of field %u at byte %" STRATA_PRIuSIZE "",
+                       (unsigned)field->number, field->offset);
         return -1;
       }
     } else {
@@ -96,9 +96,10 @@ static int wire_next_field(wire_reader_t *reader, wire_field_t *field,
     remaining = (size_t)(reader->end - reader->at);
     if (length > remaining) {
       strata_io_fail(error, origin,
-                     "truncated: field %u at byte %zu needs %llu "
-                     "bytes, only %zu remain",
-                     field->number, field->offset, (unsigned long long)length,
+                     "truncated: field %u at byte %" STRATA_PRIuSIZE " needs %llu "
+                     "bytes, only %" STRATA_PRIuSIZE " remain",
+                     (unsigned)field->number, field->offset,
+                     (unsigned long long)length,
                      remaining);
       return -1;
     }
@@ -109,8 +110,8 @@ static int wire_next_field(wire_reader_t *reader, wire_field_t *field,
   default:
     strata_io_fail(error, origin,
                    "unsupported protobuf wire type %u in field %u at "
-                   "byte %zu (is this an ONNX TensorProto .pb file?)",
-                   field->type, field->number, field->offset);
+                   "byte %" STRATA_PRIuSIZE " (is this an ONNX TensorProto .pb file?)",
+                   (unsigned)field->type, (unsigned)field->number, field->offset);
     return -1;
   }
 }
@@ -266,7 +267,7 @@ static bool pb_store_integer(pb_values_t *values, uint32_t field, uint64_t raw,
   case STRATA_DTYPE_UINT32:
     if (raw > UINT32_MAX)
       return strata_io_fail(error, origin,
-                            "uint64_data value %llu at index %zu "
+                            "uint64_data value %llu at index %" STRATA_PRIuSIZE " "
                             "does not fit uint32",
                             (unsigned long long)raw, index);
     {
@@ -284,7 +285,7 @@ static bool pb_store_integer(pb_values_t *values, uint32_t field, uint64_t raw,
   }
   if (value < low || value > high)
     return strata_io_fail(error, origin,
-                          "%s value %lld at index %zu does not fit %s",
+                          "%s value %lld at index %" STRATA_PRIuSIZE " does not fit %s",
                           pb_field_name(field), (long long)value, index,
                           strata_dtype_name(values->dtype));
   switch (strata_dtype_size(values->dtype)) {
@@ -335,14 +336,14 @@ static bool pb_take_values(const wire_field_t *field, pb_values_t *values,
     return true;
   }
   if (field->type != WIRE_LENGTH_DELIMITED)
-    return strata_io_fail(error, origin, "%s at byte %zu has wire type %u",
+    return strata_io_fail(error, origin, "%s at byte %" STRATA_PRIuSIZE " has wire type %u",
                           pb_field_name(field->number), field->offset,
-                          field->type);
+                          (unsigned)field->type);
   if (!is_varint_field) {
     if (field->length % width != 0)
       return strata_io_fail(error, origin,
-                            "packed %s at byte %zu is %zu bytes, not "
-                            "a multiple of %zu",
+                            "packed %s at byte %" STRATA_PRIuSIZE " is %" STRATA_PRIuSIZE " bytes, not "
+                            "a multiple of %" STRATA_PRIuSIZE "",
                             pb_field_name(field->number), field->offset,
                             field->length, width);
     if (values->out)
@@ -358,7 +359,7 @@ static bool pb_take_values(const wire_field_t *field, pb_values_t *values,
       uint64_t raw;
       if (!wire_read_varint(&packed, &raw))
         return strata_io_fail(error, origin,
-                              "packed %s at byte %zu ends inside a "
+                              "packed %s at byte %" STRATA_PRIuSIZE " ends inside a "
                               "varint",
                               pb_field_name(field->number), field->offset);
       if (values->out &&
@@ -378,7 +379,7 @@ static bool pb_add_dim(pb_summary_t *summary, uint64_t raw, const char *origin,
                           STRATA_HOST_MAX_RANK);
   if (extent < 0)
     return strata_io_fail(error, origin, "dims[%d] is negative (%lld)",
-                          summary->rank, (long long)extent);
+                          (int)summary->rank, (long long)extent);
   summary->shape[summary->rank++] = extent;
   return true;
 }
@@ -388,8 +389,9 @@ static bool pb_expect_type(const wire_field_t *field, uint32_t type,
   if (field->type == type)
     return true;
   return strata_io_fail(
-      error, origin, "%s at byte %zu has wire type %u, expected %u",
-      pb_field_name(field->number), field->offset, field->type, type);
+      error, origin, "%s at byte %" STRATA_PRIuSIZE " has wire type %u, expected %u",
+      pb_field_name(field->number), field->offset, (unsigned)field->type,
+      (unsigned)type);
 }
 
 /* The first pass: shape, type, where raw_data lies, how many typed values. */
@@ -410,7 +412,7 @@ static bool pb_summarize(const unsigned char *data, size_t size,
           uint64_t raw;
           if (!wire_read_varint(&packed, &raw))
             return strata_io_fail(error, origin,
-                                  "packed dims at byte %zu end "
+                                  "packed dims at byte %" STRATA_PRIuSIZE " end "
                                   "inside a varint",
                                   field.offset);
           if (!pb_add_dim(summary, raw, origin, error))
@@ -533,13 +535,13 @@ bool strata_host_tensor_parse_pb(const void *bytes, size_t size,
   }
   if (summary.has_raw_data && summary.raw_bytes != expected)
     return strata_io_fail(error, origin,
-                          "raw_data holds %zu bytes, but a %s tensor "
-                          "of shape %s needs %zu",
+                          "raw_data holds %" STRATA_PRIuSIZE " bytes, but a %s tensor "
+                          "of shape %s needs %" STRATA_PRIuSIZE "",
                           summary.raw_bytes, strata_dtype_name(dtype),
                           shape_text, expected);
   if (!summary.has_raw_data && summary.value_counts[values_field] != elements)
     return strata_io_fail(
-        error, origin, "%s holds %zu values, but shape %s needs %zu",
+        error, origin, "%s holds %" STRATA_PRIuSIZE " values, but shape %s needs %" STRATA_PRIuSIZE "",
         pb_field_name(values_field), summary.value_counts[values_field],
         shape_text, elements);
   if (!strata_io_allocate_data(tensor, expected, origin, error))

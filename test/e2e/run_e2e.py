@@ -70,7 +70,8 @@ def main(argv=None):
     parser.add_argument("--work", required=True, help="scratch directory; WORK/NAME is replaced")
     parser.add_argument("--model", required=True)
     parser.add_argument("--target", default="x86_64",
-                        help="stratac/strata-run --target (aarch64 runs under QEMU)")
+                        help="stratac/strata-run --target (aarch64 and cortex-m4/m7 "
+                             "run under QEMU)")
     parser.add_argument("--tolerance", type=float, default=1e-4,
                         help="largest error allowed, as a fraction of max|expected| (default 1e-4)")
     args = parser.parse_args(argv)
@@ -89,8 +90,11 @@ def main(argv=None):
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
 
+    # Linux targets run a shared library; microcontrollers link the object
+    # into a firmware (strata-run does that).
+    emit = "obj" if args.target.startswith("cortex-m") else "shared"
     ok, log = run([args.stratac, onnx_path, f"--target={args.target}", "--name", name,
-                   "--emit=shared", "-o", compiled])
+                   f"--emit={emit}", "-o", compiled])
     if not ok:
         return fail(label, "stratac failed", log)
 
