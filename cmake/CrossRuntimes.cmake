@@ -12,10 +12,12 @@ function(strata_add_cross_runtime target toolchain compiler)
   # Linux targets install a strata-run-TARGET; bare-metal ones a firmware
   # kit (libraries, start code, board scripts, flags) in lib/strata/TARGET.
   if(toolchain MATCHES "^cortex-m")
+    set(build_type MinSizeRel) # Flash is what a microcontroller lacks.
     set(install_command ${CMAKE_COMMAND} -E copy_directory
         <BINARY_DIR>/kit ${CMAKE_BINARY_DIR}/lib/strata/${target})
     set(products ${CMAKE_BINARY_DIR}/lib/strata/${target}/libstrata_runtime.a)
   else()
+    set(build_type Release)
     set(install_command ${CMAKE_COMMAND} -E copy <BINARY_DIR>/strata-run
         ${CMAKE_BINARY_DIR}/bin/strata-run-${target})
     set(products ${CMAKE_BINARY_DIR}/bin/strata-run-${target})
@@ -32,7 +34,7 @@ function(strata_add_cross_runtime target toolchain compiler)
     CMAKE_ARGS
       -G Ninja
       -DCMAKE_TOOLCHAIN_FILE=${PROJECT_SOURCE_DIR}/cmake/toolchains/${toolchain}.cmake
-      -DCMAKE_BUILD_TYPE=Release
+      -DCMAKE_BUILD_TYPE=${build_type}
       -DBUILD_TESTING=OFF
       -DCMAKE_C_COMPILER_LAUNCHER=${CMAKE_C_COMPILER_LAUNCHER}
     BUILD_ALWAYS ON

@@ -22,6 +22,9 @@ struct ManifestFacts {
   std::string modelSha256;
   int64_t codeBytes = 0;
   int64_t weightBytes = 0;
+  /// Static stack frames of the object's functions added up (the entry
+  /// calls the model body), from LLVM's .stack_sizes; -1 when unknown.
+  int64_t stackBytes = -1;
   std::vector<std::string> artifacts;
 };
 
@@ -31,9 +34,9 @@ std::string writeManifest(const ModelSignature &signature,
                           const TargetDescription &target,
                           const ManifestFacts &facts);
 
-/// Sizes of code and read-only data (the weights) in an object file.
-llvm::Error measureObject(llvm::StringRef object, int64_t &codeBytes,
-                          int64_t &weightBytes);
+/// Sizes of code, read-only data (the weights) and stack frames in an
+/// object file, into `facts`.
+llvm::Error measureObject(llvm::StringRef object, ManifestFacts &facts);
 
 /// Links `object` into a shared library with ld.lld; returns its bytes.
 llvm::Expected<std::string> linkSharedLibrary(llvm::StringRef object,

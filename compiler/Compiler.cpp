@@ -190,7 +190,7 @@ LogicalResult compileModel(MLIRContext &context, const CompileOptions &options) 
   ManifestFacts facts;
   facts.modelFile = llvm::sys::path::filename(options.modelPath).str();
   facts.modelSha256 = sha256Of(options.modelPath);
-  if (llvm::Error error = measureObject(*code, facts.codeBytes, facts.weightBytes))
+  if (llvm::Error error = measureObject(*code, facts))
     return emitError(fileLoc) << llvm::toString(std::move(error));
   facts.artifacts = {name + ".o", name + ".h", name + ".json"};
   if (options.emit == EmitStage::Shared) {
@@ -204,10 +204,12 @@ LogicalResult compileModel(MLIRContext &context, const CompileOptions &options) 
   files.add(name + ".h", writeHeader(*signature));
   files.add(name + ".json", writeManifest(*signature, *target, facts));
   if (options.report)
-    llvm::outs() << "model " << name << ": code " << facts.codeBytes
-                 << " B, weights " << facts.weightBytes << " B, arena "
-                 << signature->arenaBytes << " B (lower bound "
-                 << signature->arenaLowerBound << " B)\n";
+    llvm::outs() << "model " << name << " (" << target->name << "): flash "
+                 << facts.codeBytes + facts.weightBytes << " B (code "
+                 << facts.codeBytes << " B, weights " << facts.weightBytes
+                 << " B), arena " << signature->arenaBytes << " B (lower bound "
+                 << signature->arenaLowerBound << " B), stack ~"
+                 << facts.stackBytes << " B\n";
   return finish();
 }
 

@@ -8,6 +8,7 @@
 #include "compiler/ArtifactWriters.h"
 
 #include "llvm/Object/ObjectFile.h"
+#include "llvm/Support/DataExtractor.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
@@ -53,6 +54,7 @@ std::string writeManifest(const ModelSignature &signature,
                                    {"alignment", signature.arenaAlignment}}},
       {"code_bytes", facts.codeBytes},
       {"weight_bytes", facts.weightBytes},
+      {"stack_bytes_estimate", facts.stackBytes},
       {"artifacts", std::move(artifacts)},
   };
   std::string text;
@@ -61,21 +63,38 @@ std::string writeManifest(const ModelSignature &signature,
   return text;
 }
 
-llvm::Error measureObject(llvm::StringRef object, int64_t &codeBytes,
-                          int64_t &weightBytes) {
+llvm::Error measureObject(llvm::StringRef object, ManifestFacts &facts) {
   auto file = llvm::object::ObjectFile::createObjectFile(
       llvm::MemoryBufferRef(object, "object"));
   if (!file)
     return file.takeError();
-  codeBytes = weightBytes = 0;
+  facts.codeBytes = facts.weightBytes = 0;
+  facts.stackBytes = -1;
+  unsigned addressBytes = (*file)->getBytesInAddress();
   for (const llvm::object::SectionRef &section : (*file)->sections()) {
     auto name = section.getName();
     if (!name)
       return name.takeError();
-    if (section.isText())
-      codeBytes += section.getSize();
-    else if (name->starts_with(".rodata") || name->starts_with(".lrodata"))
-      weightBytes += section.getSize();
+    if (section.isText()) {
+      facts.codeBytes += section.getSize();
+    } else if (name->starts_with(".rodata") || name->starts_with(".lrodata")) {
+      facts.weightBytes += section.getSize();
+    } else if (*name == ".stack_sizes") {
+      // Entries: a function address, then its frame size as ULEB128.
+      auto contents = section.getContents();
+      if (!contents)
+        return contents.takeError();
+      llvm::DataExtractor data(*contents, (*file)->isLittleEndian(),
+                               addressBytes);
+      llvm::DataExtractor::Cursor cursor(0);
+      facts.stackBytes = std::max<int64_t>(facts.stackBytes, 0);
+      while (cursor && cursor.tell() < contents->size()) {
+        data.getAddress(cursor);
+        facts.stackBytes += data.getULEB128(cursor);
+      }
+      if (llvm::Error error = cursor.takeError())
+        return error;
+    }
   }
   return llvm::Error::success();
 }

@@ -45,6 +45,9 @@ createTargetMachine(const TargetDescription &target) {
     return llvm::createStringError("no LLVM backend for " + target.triple +
                                    ": " + error);
   llvm::TargetOptions options;
+  // Frame sizes for the manifest's stack estimate (a non-allocated section:
+  // it takes no flash or memory on the device).
+  options.EmitStackSizeSection = true;
   // Bare-metal objects state their float ABI (the EABI attributes the
   // linker checks against the firmware's other objects).
   if (target.bareMetal)

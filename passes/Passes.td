@@ -188,8 +188,11 @@ def PlanMemory : Pass<"strata-plan-memory", "::mlir::ModuleOp"> {
     Generated code never allocates. After bufferization, each `memref.alloc`
     of the entry function gets an offset in one static arena: buffers whose
     live ranges (first to last use, aliases included) do not overlap share
-    bytes, and every offset is aligned to `alignment`. The function gains a
-    trailing `memref<Nxi8>` argument and the attribute `strata.arena_bytes`.
+    bytes, and every offset is aligned to `alignment`. Offsets are the best
+    of several greedy first-fit orders (largest, earliest, longest-lived,
+    largest size x lifetime first). The function gains a trailing
+    `memref<Nxi8>` argument and the attributes `strata.arena_bytes` and
+    `strata.arena_lower_bound` (the most bytes live at once).
 
     Before:
     ```mlir

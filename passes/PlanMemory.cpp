@@ -5,10 +5,11 @@
 // memref.alloc in the entry function becomes a memref.view into one arena
 // argument. Live ranges are measured in the entry block's op order (a use
 // nested in a loop counts at the loop), aliases created by view-like ops
-// extend their source's range, and buffers are placed largest first at the
-// lowest offset that no overlapping live range occupies.
+// extend their source's range, and the offsets come from ArenaPlanner (the
+// best of several greedy first-fit orders).
 //
 //===----------------------------------------------------------------------===//
+#include "passes/ArenaPlanner.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -31,9 +32,6 @@ struct Buffer {
   int64_t lastUse = 0;
   int64_t offset = -1;
 
-  bool overlapsInTime(const Buffer &other) const {
-    return firstUse <= other.lastUse && other.firstUse <= lastUse;
-  }
 };
 
 int64_t alignTo(int64_t value, int64_t alignment) {
@@ -107,57 +105,18 @@ struct PlanMemoryPass : strata::impl::PlanMemoryBase<PlanMemoryPass> {
     if (walk.wasInterrupted())
       return signalPassFailure();
 
-    int64_t arenaBytes = placeBuffers(buffers);
-    int64_t lowerBound = liveLowerBound(buffers);
+    SmallVector<strata::LiveBuffer> intervals;
+    for (const Buffer &buffer : buffers)
+      intervals.push_back({buffer.bytes, buffer.firstUse, buffer.lastUse});
+    strata::ArenaPlan plan = strata::planArena(intervals);
+    for (auto [buffer, offset] : llvm::zip(buffers, plan.offsets))
+      buffer.offset = offset;
+    int64_t arenaBytes = plan.arenaBytes;
+    int64_t lowerBound = strata::arenaLowerBound(intervals);
     rewriteAllocations(entry, buffers, arenaBytes);
     Builder b(module.getContext());
     entry->setAttr("strata.arena_bytes", b.getI64IntegerAttr(arenaBytes));
     entry->setAttr("strata.arena_lower_bound", b.getI64IntegerAttr(lowerBound));
-  }
-
-  /// Greedy first-fit, largest buffer first. Returns the arena size.
-  int64_t placeBuffers(MutableArrayRef<Buffer> buffers) {
-    SmallVector<Buffer *> bySize;
-    for (Buffer &buffer : buffers)
-      bySize.push_back(&buffer);
-    // Ties broken by first use keep the plan deterministic.
-    llvm::sort(bySize, [](const Buffer *a, const Buffer *b) {
-      return std::make_pair(-a->bytes, a->firstUse) <
-             std::make_pair(-b->bytes, b->firstUse);
-    });
-    int64_t arenaBytes = 0;
-    SmallVector<Buffer *> placed;
-    for (Buffer *buffer : bySize) {
-      // Occupied intervals of live-overlapping buffers, by offset.
-      SmallVector<std::pair<int64_t, int64_t>> occupied;
-      for (Buffer *other : placed)
-        if (buffer->overlapsInTime(*other))
-          occupied.push_back({other->offset, other->offset + other->bytes});
-      llvm::sort(occupied);
-      int64_t offset = 0;
-      for (auto [begin, end] : occupied) {
-        if (offset + buffer->bytes <= begin)
-          break;
-        offset = std::max(offset, end);
-      }
-      buffer->offset = offset;
-      arenaBytes = std::max(arenaBytes, offset + buffer->bytes);
-      placed.push_back(buffer);
-    }
-    return arenaBytes;
-  }
-
-  /// The largest total of buffers live at one position: no plan is smaller.
-  static int64_t liveLowerBound(ArrayRef<Buffer> buffers) {
-    int64_t best = 0;
-    for (const Buffer &at : buffers) {
-      int64_t live = 0;
-      for (const Buffer &other : buffers)
-        if (other.firstUse <= at.firstUse && at.firstUse <= other.lastUse)
-          live += other.bytes;
-      best = std::max(best, live);
-    }
-    return best;
   }
 
   void rewriteAllocations(func::FuncOp entry, MutableArrayRef<Buffer> buffers,

@@ -33,3 +33,10 @@ config.substitutions.append(
 config.substitutions.append(
     ("%strata_include",
      os.path.join(os.path.dirname(config.test_source_root), "runtime", "include")))
+
+# The Cortex-M4 firmware kit exists when the cross toolchain was found.
+import shutil
+if os.path.exists(os.path.join(config.strata_obj_root, "lib", "strata", "cortex-m4",
+                               "libstrata_runtime.a")) and shutil.which("arm-none-eabi-size"):
+    config.available_features.add("cortex-m4-kit")
+config.substitutions.append(("%strata_obj_root", config.strata_obj_root))
