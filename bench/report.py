@@ -197,6 +197,26 @@ def render(doc):
                      "time, so that lead says more about the binding than about the kernels.")
         w(text)
         w("")
+    terminals = doc.get("terminals") or []
+    if terminals:
+        w("## Terminals")
+        w("")
+        w(wrap("Models compiled for a microcontroller run under QEMU's system emulator "
+               "with `-icount shift=0`, where each instruction advances emulated time "
+               "by one nanosecond: the firmware times the inference with SysTick on the "
+               "25 MHz processor clock, so the count is exact to one tick (40 "
+               "instructions). Emulated instruction counts are not cycles on silicon, "
+               "but they compare builds of the same model deterministically."))
+        w("")
+        w("| model | target (board) | instructions | code B | weights B | arena B (bound) | stack B | max error / scale |")
+        w("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for t in terminals:
+            count = f"{t['instructions']:,}" if t.get("instructions") else "failed"
+            err = f"{t['max_rel_err']:.2g}" if t.get("max_rel_err") is not None else "-"
+            w(f"| `{t['model']}` | {t['target']} ({t['board']}) | {count} | "
+              f"{t['code_bytes']} | {t['weight_bytes']} | {t['arena_bytes']} "
+              f"({t['arena_lower_bound_bytes']}) | {t['stack_bytes_estimate']} | {err} |")
+        w("")
     return "\n".join(out)
 
 

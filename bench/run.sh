@@ -150,6 +150,14 @@ for m in $MODELS; do
     --models-dir "$MODELS_DIR" --runs "$n" --max-seconds $MAX_SECONDS --out "$RAW/$m.torch.json"
 done
 
+# --- 3b. Terminals: the keyword spotter on an emulated Cortex-M4 --------------------
+# Instructions come from SysTick under QEMU's -icount shift=0 (examples/kws-cortex-m).
+if grep -q "kws-cortex-m-run" "$BUILD/build.ninja" 2>/dev/null; then
+  log "kws: cortex-m4 under qemu-system-arm -icount"
+  run_logged "$RAW/kws.cortex-m4.log" cmake --build "$BUILD" --target kws-cortex-m-run
+fi
+export BENCH_KWS_MANIFEST=$BUILD/examples/kws-cortex-m/model/kws.json
+
 # --- 4. Results and report ------------------------------------------------------------
 export BENCH_RAW=$RAW BENCH_MODELS_DIR=$MODELS_DIR BENCH_MODELS_LIST=$MODELS BENCH_THREADS=$THREADS BENCH_ELAPSED=$((SECONDS - START))
 export BENCH_LOAD="$LOAD_START $(cut -d' ' -f1 /proc/loadavg)"
@@ -215,7 +223,27 @@ doc = {
     "models": [{"name": m, "strata": strata_result(m), "ort": result(m + ".ort"),
                 "torch": result(m + ".torch")}
                for m in os.environ["BENCH_MODELS_LIST"].split()],
+    "terminals": [],
 }
+kws_log = os.path.join(raw, "kws.cortex-m4.log")
+if os.path.exists(kws_log) and os.path.exists(os.environ["BENCH_KWS_MANIFEST"]):
+    import re
+    with open(kws_log, errors="replace") as f:
+        text = f.read()
+    with open(os.environ["BENCH_KWS_MANIFEST"]) as f:
+        manifest = json.load(f)
+    found = re.search(r"inference: (\d+) SysTick ticks at (\d+) Hz \(= (\d+) instructions", text)
+    error = re.search(r"max \|strata - pytorch\| = (\S+) \(scale (\S+)\)", text)
+    doc["terminals"].append({
+        "model": "kws", "target": "cortex-m4", "board": "mps2-an386",
+        "instructions": int(found.group(3)) if found else None,
+        "instruction_resolution": 1000000000 // int(found.group(2)) if found else None,
+        "max_rel_err": float(error.group(1)) / float(error.group(2)) if error else None,
+        "code_bytes": manifest["code_bytes"], "weight_bytes": manifest["weight_bytes"],
+        "arena_bytes": manifest["arena"]["bytes"],
+        "arena_lower_bound_bytes": manifest["arena"]["lower_bound_bytes"],
+        "stack_bytes_estimate": manifest.get("stack_bytes_estimate"),
+    })
 with open(sys.argv[1], "w") as f:
     json.dump(doc, f, indent=2)
     f.write("\n")

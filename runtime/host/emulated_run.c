@@ -234,6 +234,7 @@ static void exec_firmware(const char *target, int argc, char **argv) {
   link[n++] = object;
   link[n++] = (char[]){"-Wl,--start-group"};
   link[n++] = (char[]){"-lstrata_firmware"};
+  link[n++] = (char[]){"-lstrata_startup"};
   link[n++] = (char[]){"-lstrata_model_runner"};
   link[n++] = (char[]){"-lstrata_runtime_host"};
   link[n++] = (char[]){"-lstrata_runtime"};
