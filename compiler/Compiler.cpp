@@ -34,6 +34,38 @@ namespace strata {
 namespace {
 
 /// The files of one compile, written only once every stage has succeeded.
+/// A Makefile rule `target: dependencies...` (spaces escaped), for
+/// --depfile.
+LogicalResult writeDepfile(Location loc, llvm::StringRef path,
+                           llvm::StringRef target,
+                           llvm::ArrayRef<std::string> dependencies) {
+  auto escape = [](llvm::StringRef file) {
+    std::string text;
+    for (char c : file) {
+      if (c == ' ' || c == '#')
+        text += '\\';
+      if (c == '$')
+        text += '$';
+      text += c;
+    }
+    return text;
+  };
+  std::error_code ec;
+  llvm::raw_fd_ostream stream(path, ec);
+  if (!ec) {
+    stream << escape(target) << ":";
+    for (const std::string &file : dependencies)
+      stream << " \\\n  " << escape(file);
+    stream << "\n";
+    stream.close();
+    ec = stream.error();
+  }
+  if (ec)
+    return emitError(loc) << "cannot write the depfile '" << path
+                          << "': " << ec.message();
+  return success();
+}
+
 struct PendingFiles {
   std::vector<std::pair<std::string, std::string>> files; // name, contents
 
@@ -123,8 +155,11 @@ LogicalResult compileModel(MLIRContext &context, const CompileOptions &options) 
                               << "firmware (use the object)";
   pipeline.entryName = options.import.entryName;
 
+  std::vector<std::string> dependencies;
+  OnnxImportOptions importOptions = options.import;
+  importOptions.dependencies = &dependencies;
   OwningOpRef<ModuleOp> module =
-      importOnnxModel(context, options.modelPath, options.import);
+      importOnnxModel(context, options.modelPath, importOptions);
   if (!module)
     return failure();
   auto entry = module->lookupSymbol<func::FuncOp>(options.import.entryName);
@@ -135,7 +170,20 @@ LogicalResult compileModel(MLIRContext &context, const CompileOptions &options) 
     return failure();
 
   PendingFiles files;
-  auto finish = [&]() { return files.write(fileLoc, options.outputDir); };
+  auto finish = [&]() -> LogicalResult {
+    if (failed(files.write(fileLoc, options.outputDir)))
+      return failure();
+    if (options.depfile.empty() || files.files.empty())
+      return success();
+    // The target is the object when there is one, else the stage's file.
+    std::string target = files.files.front().first;
+    for (const auto &[file, contents] : files.files)
+      if (llvm::StringRef(file).ends_with(".o"))
+        target = file;
+    llvm::SmallString<256> targetPath(options.outputDir);
+    llvm::sys::path::append(targetPath, target);
+    return writeDepfile(fileLoc, options.depfile, targetPath, dependencies);
+  };
   if (options.emit == EmitStage::Graph) {
     files.add(name + ".graph.mlir", printModule(*module));
     return finish();

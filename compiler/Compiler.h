@@ -33,6 +33,9 @@ struct CompileOptions {
   OnnxImportOptions import;
   /// Print a size and memory summary to stdout.
   bool report = false;
+  /// Write a Makefile dependency file here (target: the object): the files
+  /// the compile read, for build systems to re-run it only when they change.
+  std::string depfile;
 };
 
 /// Runs the compile. Errors are emitted on `context`'s diagnostic engine.

@@ -115,6 +115,8 @@ private:
   LogicalResult bindInputShapes();
   LogicalResult inferShapes();
   LogicalResult checkOperatorsSupported();
+  /// Fills options.dependencies from the loaded model.
+  void recordDependencies();
   FailureOr<RankedTensorType> typeOf(const onnx::TypeProto &type, StringRef what);
   /// The type when it is a fully static tensor, else null (no diagnostic).
   RankedTensorType staticTypeOf(const onnx::TypeProto &type);
@@ -482,8 +484,40 @@ LogicalResult Importer::buildFunction(ModuleOp module) {
   return success();
 }
 
+void Importer::recordDependencies() {
+  if (!options.dependencies)
+    return;
+  std::vector<std::string> &files = *options.dependencies;
+  files.push_back(path);
+  std::string directory = llvm::sys::path::parent_path(path).str();
+  auto addExternal = [&](const onnx::TensorProto &tensor) {
+    if (tensor.data_location() != onnx::TensorProto::EXTERNAL)
+      return;
+    for (const auto &entry : tensor.external_data())
+      if (entry.key() == "location") {
+        llvm::SmallString<256> file(directory);
+        llvm::sys::path::append(file, entry.value());
+        files.push_back(file.str().str());
+      }
+  };
+  for (const auto &init : model.graph().initializer())
+    addExternal(init);
+  for (const auto &node : model.graph().node())
+    for (const auto &attr : node.attribute())
+      if (attr.has_t())
+        addExternal(attr.t());
+  for (const auto &[name, file] : options.frozenInputs)
+    files.push_back(file);
+  llvm::sort(files);
+  files.erase(std::unique(files.begin(), files.end()), files.end());
+}
+
 OwningOpRef<ModuleOp> Importer::run() {
-  if (failed(load()) || failed(checkOperatorsSupported()) ||
+  if (succeeded(load()))
+    recordDependencies();
+  else
+    return {};
+  if (failed(checkOperatorsSupported()) ||
       failed(freezeInputs()) || failed(bindInputShapes()) ||
       failed(inferShapes()))
     return {};

@@ -28,6 +28,9 @@ struct OnnxImportOptions {
   std::map<std::string, std::string> frozenInputs;
   /// The name of the function the model becomes.
   std::string entryName = "main";
+  /// When set, receives every file the import reads (the model, its external
+  /// data, the frozen inputs' files): what a build must watch.
+  std::vector<std::string> *dependencies = nullptr;
 };
 
 /// Imports `path`. On failure, the errors have been emitted on `context`

@@ -27,6 +27,11 @@ cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.onnx>"),
                                cl::cat(category));
 cl::opt<std::string> outputDir("o", cl::desc("Output directory"),
                                cl::value_desc("dir"), cl::cat(category));
+cl::opt<std::string> depfile(
+    "depfile",
+    cl::desc("Write a Makefile dependency file for the object (the model, its "
+             "external data and the frozen inputs' files)"),
+    cl::value_desc("file"), cl::cat(category));
 cl::opt<bool> listOps("list-ops",
                       cl::desc("Print the supported ONNX operators and exit"),
                       cl::cat(category));
@@ -129,6 +134,7 @@ int main(int argc, char **argv) {
   options.name = name;
   options.emit = emit;
   options.report = report;
+  options.depfile = depfile;
   for (const std::string &binding : inputShapes) {
     auto [input, shapeText] = StringRef(binding).rsplit('=');
     std::vector<int64_t> shape;
