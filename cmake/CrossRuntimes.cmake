@@ -18,8 +18,14 @@ function(strata_add_cross_runtime target toolchain compiler)
     set(products ${CMAKE_BINARY_DIR}/lib/strata/${target}/libstrata_runtime.a)
   else()
     set(build_type Release)
-    set(install_command ${CMAKE_COMMAND} -E copy <BINARY_DIR>/strata-run
-        ${CMAKE_BINARY_DIR}/bin/strata-run-${target})
+    # strata-run-TARGET beside strata-run; the runtime library for
+    # applications (strata_add_model) in lib/strata/TARGET.
+    set(install_command
+        ${CMAKE_COMMAND} -E copy <BINARY_DIR>/strata-run
+        ${CMAKE_BINARY_DIR}/bin/strata-run-${target}
+        COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/lib/strata/${target}
+        COMMAND ${CMAKE_COMMAND} -E copy <BINARY_DIR>/libstrata_runtime.a
+        ${CMAKE_BINARY_DIR}/lib/strata/${target}/)
     set(products ${CMAKE_BINARY_DIR}/bin/strata-run-${target})
   endif()
   find_program(STRATA_${target}_CC ${compiler})
@@ -62,4 +68,13 @@ set(STRATA_RUNNABLE_TARGETS)
 strata_add_cross_runtime(aarch64 aarch64-linux-gnu aarch64-linux-gnu-gcc)
 foreach(core m4 m7 m55)
   strata_add_cross_runtime(cortex-${core} cortex-${core} arm-none-eabi-gcc)
+endforeach()
+
+# Installed with the rest: the cross runners and every target's kit.
+foreach(target IN LISTS STRATA_CROSS_TARGETS)
+  if(NOT target MATCHES "^cortex-m")
+    install(PROGRAMS ${CMAKE_BINARY_DIR}/bin/strata-run-${target} DESTINATION bin)
+  endif()
+  install(DIRECTORY ${CMAKE_BINARY_DIR}/lib/strata/${target}
+          DESTINATION lib/strata)
 endforeach()

@@ -1,0 +1,67 @@
+# StrataAddModel.cmake - strata_add_model(): an ONNX model as a library target.
+#
+#   strata_add_model(NAME MODEL file.onnx TARGET target
+#                    [CPU cpu] [FLOAT_ABI hard|soft]
+#                    [INPUT_SHAPES input=1x3x224x224 ...]
+#                    [FREEZE_INPUTS input=value.pb ...]
+#                    [OPTIONS <more stratac flags> ...])
+#
+# Runs stratac at build time into ${CMAKE_CURRENT_BINARY_DIR}/strata/NAME and
+# creates a static library target NAME holding the model's object, whose
+# include directory has NAME.h and which links the Strata runtime built for
+# TARGET. stratac writes a depfile, so the compile re-runs only when the
+# model, a file its flags name (external data, frozen inputs) or stratac
+# itself changed.
+include_guard(GLOBAL)
+
+function(strata_add_model name)
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "MODEL;TARGET;CPU;FLOAT_ABI"
+                        "INPUT_SHAPES;FREEZE_INPUTS;OPTIONS")
+  if(ARG_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "strata_add_model(${name}): unknown arguments "
+                        "${ARG_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT ARG_MODEL OR NOT ARG_TARGET)
+    message(FATAL_ERROR "strata_add_model(${name}) needs MODEL and TARGET")
+  endif()
+  get_filename_component(model "${ARG_MODEL}" ABSOLUTE)
+  set(out "${CMAKE_CURRENT_BINARY_DIR}/strata/${name}")
+  set(flags "--target=${ARG_TARGET}" --name ${name} -o "${out}"
+            --depfile "${out}/${name}.d")
+  if(ARG_CPU)
+    list(APPEND flags "--cpu=${ARG_CPU}")
+  endif()
+  if(ARG_FLOAT_ABI)
+    list(APPEND flags "--float-abi=${ARG_FLOAT_ABI}")
+  endif()
+  foreach(shape IN LISTS ARG_INPUT_SHAPES)
+    list(APPEND flags --input-shape "${shape}")
+  endforeach()
+  foreach(frozen IN LISTS ARG_FREEZE_INPUTS)
+    list(APPEND flags --freeze-input "${frozen}")
+  endforeach()
+  list(APPEND flags ${ARG_OPTIONS})
+
+  if(ARG_TARGET STREQUAL "x86_64")
+    set(runtime Strata::runtime)
+  elseif(TARGET Strata::runtime-${ARG_TARGET})
+    set(runtime Strata::runtime-${ARG_TARGET})
+  else()
+    message(FATAL_ERROR "strata_add_model(${name}): no Strata runtime for "
+                        "TARGET ${ARG_TARGET} in this installation")
+  endif()
+
+  add_custom_command(
+    OUTPUT "${out}/${name}.o" "${out}/${name}.h" "${out}/${name}.json"
+    COMMAND Strata::stratac "${model}" ${flags}
+    DEPENDS "${model}" Strata::stratac
+    DEPFILE "${out}/${name}.d"
+    COMMENT "Compiling ${name} with stratac (${ARG_TARGET})"
+    VERBATIM)
+  set_source_files_properties("${out}/${name}.o" PROPERTIES
+    EXTERNAL_OBJECT TRUE GENERATED TRUE)
+  add_library(${name} STATIC "${out}/${name}.o" "${out}/${name}.h")
+  set_target_properties(${name} PROPERTIES LINKER_LANGUAGE C)
+  target_include_directories(${name} PUBLIC "${out}")
+  target_link_libraries(${name} PUBLIC ${runtime})
+endfunction()
