@@ -79,6 +79,21 @@ Value requantize(NodeContext &ctx, Value real, Value zeroPoint, Type element) {
   return castTo(ctx, q, element);
 }
 
+/// An int32 accumulator of products requantized to the output's type:
+/// saturate(round(acc * inScaleA * inScaleB / outScale) + outZero).
+Value requantizeAccumulator(NodeContext &ctx, Value accumulator,
+                            Value inScaleA, Value inScaleB, Value outScale,
+                            Value outZero) {
+  OpBuilder &b = ctx.builder;
+  Type f32 = b.getF32Type();
+  Value multiplier = b.createOrFold<DivOp>(
+      ctx.loc, b.createOrFold<MulOp>(ctx.loc, inScaleA, inScaleB), outScale);
+  Value real = b.createOrFold<MulOp>(ctx.loc, castTo(ctx, accumulator, f32),
+                                     multiplier);
+  return requantize(ctx, real, castTo(ctx, outZero, f32),
+                    typeOf(outZero).getElementType());
+}
+
 /// An integer tensor minus its zero point, in int32.
 Value centered(NodeContext &ctx, Value x, Value zeroPoint) {
   Type i32 = ctx.builder.getI32Type();
@@ -299,18 +314,14 @@ LogicalResult convertQLinearMatMul(NodeContext &ctx,
   if (failed(expectQuantizedInputs(ctx, {"a", "", "a_zero_point", "b", "",
                                           "b_zero_point", "", "y_zero_point"})))
     return failure();
-  Type f32 = b.getF32Type();
   Value product = b.createOrFold<MatMulOp>(
       ctx.loc, centered(ctx, ctx.input(0), ctx.input(2)),
       centered(ctx, ctx.input(3), ctx.input(5)));
   if (failed(expectBroadcast(ctx, ctx.input(1), ctx.input(4), "a_scale and b_scale")))
     return failure();
-  Value multiplier = b.createOrFold<DivOp>(
-      ctx.loc, b.createOrFold<MulOp>(ctx.loc, ctx.input(1), ctx.input(4)),
-      ctx.input(6));
-  Value real = b.createOrFold<MulOp>(ctx.loc, castTo(ctx, product, f32), multiplier);
-  results.push_back(requantize(ctx, real, castTo(ctx, ctx.input(7), f32),
-                               ctx.inputType(7).getElementType()));
+  results.push_back(requantizeAccumulator(ctx, product, ctx.input(1),
+                                          ctx.input(4), ctx.input(6),
+                                          ctx.input(7)));
   return success();
 }
 
@@ -322,7 +333,6 @@ LogicalResult convertQLinearConv(NodeContext &ctx,
   if (failed(expectQuantizedInputs(ctx, {"x", "", "x_zero_point", "w", "",
                                           "w_zero_point", "", "y_zero_point"})))
     return failure();
-  Type f32 = b.getF32Type();
   RankedTensorType wType = ctx.inputType(3);
   auto wZero = weightZeroPoint(ctx, ctx.input(5), wType, "w_zero_point");
   if (failed(wZero))
@@ -348,11 +358,8 @@ LogicalResult convertQLinearConv(NodeContext &ctx,
       ctx.loc, ctx.inputType(1).clone(ArrayRef<int64_t>{}), ctx.input(1));
   Value yScale = b.createOrFold<ReshapeOp>(
       ctx.loc, ctx.inputType(6).clone(ArrayRef<int64_t>{}), ctx.input(6));
-  Value multiplier = b.createOrFold<DivOp>(
-      ctx.loc, b.createOrFold<MulOp>(ctx.loc, xScale, *wScale), yScale);
-  Value real = b.createOrFold<MulOp>(ctx.loc, castTo(ctx, sum, f32), multiplier);
-  results.push_back(requantize(ctx, real, castTo(ctx, ctx.input(7), f32),
-                               ctx.inputType(7).getElementType()));
+  results.push_back(
+      requantizeAccumulator(ctx, sum, xScale, *wScale, yScale, ctx.input(7)));
   return success();
 }
 

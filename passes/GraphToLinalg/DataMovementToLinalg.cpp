@@ -376,10 +376,15 @@ Value scatterCombine(OpBuilder &b, Location l, StringRef reduction,
 /// that element, in update order (the innermost, reduction loop), so the
 /// last write wins and add/mul accumulate. O(result x updates), which
 /// suits the small index sets models scatter with.
-Value buildScatter(OpBuilder &b, Location loc, Value input,
-                   RankedTensorType type, int64_t updateCount,
-                   function_ref<Value(OpBuilder &, Location, ValueRange position,
-                                      Value u, Value current)> body) {
+///
+/// `target` says, for result position `position` and update index `u`,
+/// whether update u lands there and the update's value.
+Value buildScatter(
+    OpBuilder &b, Location loc, Value input, RankedTensorType type,
+    int64_t updateCount, StringRef reduction,
+    function_ref<std::pair<Value, Value>(OpBuilder &, Location,
+                                         ValueRange position, Value u)>
+        target) {
   int64_t rank = type.getRank();
   Value positions =
       tensor::EmptyOp::create(b, loc, {updateCount}, b.getI1Type());
@@ -395,7 +400,12 @@ Value buildScatter(OpBuilder &b, Location loc, Value input,
         for (int64_t d = 0; d < rank; ++d)
           position.push_back(linalg::IndexOp::create(nb, l, d));
         Value u = linalg::IndexOp::create(nb, l, rank);
-        linalg::YieldOp::create(nb, l, body(nb, l, position, u, args[1]));
+        Value current = args[1];
+        auto [hit, update] = target(nb, l, position, u);
+        Value next = arith::SelectOp::create(
+            nb, l, hit, scatterCombine(nb, l, reduction, current, update),
+            current);
+        linalg::YieldOp::create(nb, l, next);
       });
   return generic.getResult(0);
 }
@@ -422,9 +432,9 @@ struct ScatterElementsOpLowering
     StringRef reduction = op.getReduction();
     ArrayRef<int64_t> updateShape = updatesType.getShape();
     Value result = buildScatter(
-        rewriter, loc, adaptor.getInput(), type, count,
-        [&](OpBuilder &b, Location l, ValueRange position, Value u,
-            Value current) -> Value {
+        rewriter, loc, adaptor.getInput(), type, count, reduction,
+        [&](OpBuilder &b, Location l, ValueRange position,
+            Value u) -> std::pair<Value, Value> {
           // u's coordinates in updates, row-major.
           SmallVector<Value> coords(rank);
           Value rest = u;
@@ -443,10 +453,7 @@ struct ScatterElementsOpLowering
                   b, l, hit,
                   arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
                                         coords[d], position[d]));
-          Value update = tensor::ExtractOp::create(b, l, updates, u);
-          return arith::SelectOp::create(
-              b, l, hit, scatterCombine(b, l, reduction, current, update),
-              current);
+          return {hit, tensor::ExtractOp::create(b, l, updates, u)};
         });
     rewriter.replaceOp(op, result);
     return success();
@@ -461,7 +468,6 @@ struct ScatterNDOpLowering : GraphLoweringPattern<graph::ScatterNDOp> {
     Location loc = op.getLoc();
     auto type = this->convertedType(op.getResult());
     auto indicesType = this->convertedType(op.getIndices());
-    int64_t rank = type.getRank();
     int64_t k = indicesType.getShape().back();
     int64_t count = indicesType.getNumElements() / k;
     // indices as [count, k], updates as [count, slice...].
@@ -474,9 +480,9 @@ struct ScatterNDOpLowering : GraphLoweringPattern<graph::ScatterNDOp> {
                               type.clone(sliceShape));
     StringRef reduction = op.getReduction();
     Value result = buildScatter(
-        rewriter, loc, adaptor.getInput(), type, count,
-        [&](OpBuilder &b, Location l, ValueRange position, Value u,
-            Value current) -> Value {
+        rewriter, loc, adaptor.getInput(), type, count, reduction,
+        [&](OpBuilder &b, Location l, ValueRange position,
+            Value u) -> std::pair<Value, Value> {
           Value hit = arith::ConstantIntOp::create(b, l, 1, 1);
           for (int64_t c = 0; c < k; ++c) {
             Value coordinate = tensor::ExtractOp::create(
@@ -489,10 +495,7 @@ struct ScatterNDOpLowering : GraphLoweringPattern<graph::ScatterNDOp> {
           }
           SmallVector<Value> at = {u};
           at.append(position.begin() + k, position.end());
-          Value update = tensor::ExtractOp::create(b, l, updates, at);
-          return arith::SelectOp::create(
-              b, l, hit, scatterCombine(b, l, reduction, current, update),
-              current);
+          return {hit, tensor::ExtractOp::create(b, l, updates, at)};
         });
     rewriter.replaceOp(op, result);
     return success();
