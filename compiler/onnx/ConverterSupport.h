@@ -64,6 +64,7 @@ ConverterFn convertLSTM;
 ConverterFn convertGRU;
 ConverterFn convertRNN;
 ConverterFn convertPad;
+ConverterFn convertEinsum;
 ConverterFn convertConvTranspose;
 ConverterFn convertResize;
 ConverterFn convertUpsample;

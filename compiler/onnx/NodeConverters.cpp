@@ -1107,7 +1107,7 @@ bool computesOwnResultType(StringRef opType) {
       {"Reshape", "Expand", "ConstantOfShape", "Concat", "ReduceSum", "Slice",
        "Squeeze", "Unsqueeze", "Identity", "NegativeLogLikelihoodLoss",
        "SoftmaxCrossEntropyLoss", "Range", "Tile", "DepthToSpace",
-       "SpaceToDepth", "Resize", "Upsample", "OneHot", "BlackmanWindow",
+       "SpaceToDepth", "Resize", "Upsample", "OneHot", "Einsum", "BlackmanWindow",
        "HammingWindow", "HannWindow"},
       opType);
 }
@@ -1127,6 +1127,7 @@ const llvm::StringMap<NodeConverter> &nodeConverters() {
       {"QuantizeLinear", convertQuantizeLinear},
       {"CumSum", convertCumSum},
       {"Pad", convertPad},
+      {"Einsum", convertEinsum},
       {"EyeLike", convertEyeLike},
       {"GlobalMaxPool", convertGlobalMaxPool},
       {"HammingWindow", convertHammingWindow},

@@ -352,7 +352,16 @@ def qlinear_matmul():
          scalar("y_scale", 0.02, np.float32), scalar("y_zp", 118, np.uint8)])
 
 
-MODELS = {f.__name__: f for f in [layer_norm, resize_cumsum, conv_transpose, qlinear_matmul, split_prelu, reshape_shape_input,
+def einsum_batch_matmul():
+    """Einsum 'bij,bjk->bik' (implicit broadcasting product, then a sum)."""
+    return model(
+        [helper.make_node("Einsum", ["a", "b"], ["y"], name="einsum", equation="bij,bjk->bik")],
+        [tensor("a", TensorProto.FLOAT, [2, 3, 4]), tensor("b", TensorProto.FLOAT, [2, 4, 5])],
+        [tensor("y", TensorProto.FLOAT, [2, 3, 5])], opset=12)
+
+
+MODELS = {f.__name__: f for f in [layer_norm, resize_cumsum, conv_transpose, qlinear_matmul,
+                                  einsum_batch_matmul, split_prelu, reshape_shape_input,
                                   depth_to_space_tile,
                                   softmax_cross_entropy,
                                   opset6_legacy_broadcast, opset1_concat,
