@@ -3,8 +3,8 @@
 // The converters are spread over files by family (one-to-one ops in
 // NodeConverters.cpp, ops composed from graph ops in ComposedConverters.cpp,
 // resampling in ResizeConverter.cpp, recurrent layers in
-// RecurrentConverters.cpp, quantization in QuantizationConverters.cpp); the
-// checks and constant builders they
+// RecurrentConverters.cpp, quantization in QuantizationConverters.cpp,
+// Einsum in EinsumConverter.cpp); the checks and constant builders they
 // share live here, and every converter outside NodeConverters.cpp is
 // declared here for its table.
 //
