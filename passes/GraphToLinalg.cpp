@@ -47,6 +47,7 @@ struct ConvertGraphToLinalgPass
     strata::populatePoolingToLinalgPatterns(typeConverter, patterns);
     strata::populateReductionToLinalgPatterns(typeConverter, patterns);
     strata::populateDataMovementToLinalgPatterns(typeConverter, patterns);
+    strata::populateSamplingToLinalgPatterns(typeConverter, patterns);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

@@ -1028,6 +1028,18 @@ LogicalResult convertScatterND(NodeContext &ctx, SmallVectorImpl<Value> &results
   return success();
 }
 
+LogicalResult convertGridSample(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  auto result = ctx.buildTyped<GridSampleOp>(
+      0, ctx.input(0), ctx.input(1),
+      ctx.builder.getStringAttr(ctx.stringAttr("mode", "bilinear")),
+      ctx.builder.getStringAttr(ctx.stringAttr("padding_mode", "zeros")),
+      ctx.builder.getBoolAttr(ctx.intAttr("align_corners", 0) != 0));
+  if (failed(result))
+    return failure();
+  results.push_back(*result);
+  return success();
+}
+
 /// Squeeze and Unsqueeze: axes from the attribute (before opset 13) or the
 /// constant second input; Squeeze without axes drops every unit axis.
 template <typename Op>
@@ -1163,6 +1175,7 @@ const llvm::StringMap<NodeConverter> &nodeConverters() {
       {"SoftmaxCrossEntropyLoss", convertSoftmaxCrossEntropyLoss},
       {"GatherElements", convertGatherElements},
       {"GatherND", convertGatherND},
+      {"GridSample", convertGridSample},
       {"Scatter", convertScatterElements},
       {"ScatterElements", convertScatterElements},
       {"ScatterND", convertScatterND},

@@ -946,6 +946,33 @@ LogicalResult ScatterNDOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
+LogicalResult GridSampleOp::inferReturnTypes(MLIRContext *,
+                                             std::optional<Location> loc,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<GridSampleOp>(loc, adaptor.getOperands())))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(adaptor.getInput());
+  ArrayRef<int64_t> grid = shapeOf(adaptor.getGrid());
+  if (x.size() != 4 || grid.size() != 4 || grid[0] != x[0] || grid[3] != 2)
+    return inferenceError<GridSampleOp>(
+        loc, "expects a rank-4 NCHW input and an [N, H_out, W_out, 2] grid");
+  if (!isa<FloatType>(elementTypeOf(adaptor.getInput())) ||
+      elementTypeOf(adaptor.getGrid()) != elementTypeOf(adaptor.getInput()))
+    return inferenceError<GridSampleOp>(
+        loc, "expects floating-point input and grid of one element type");
+  StringRef mode = adaptor.getMode(), padding = adaptor.getPaddingMode();
+  if (mode != "bilinear" && mode != "nearest" && mode != "bicubic")
+    return inferenceError<GridSampleOp>(loc, "mode must be bilinear, nearest "
+                                             "or bicubic, not '", mode, "'");
+  if (padding != "zeros" && padding != "border" && padding != "reflection")
+    return inferenceError<GridSampleOp>(loc, "padding_mode must be zeros, "
+                                             "border or reflection, not '",
+                                        padding, "'");
+  return inferred(types, {x[0], x[1], grid[1], grid[2]},
+                  elementTypeOf(adaptor.getInput()));
+}
+
 LogicalResult TriluOp::inferReturnTypes(MLIRContext *,
                                         std::optional<Location> loc,
                                         Adaptor adaptor,

@@ -584,6 +584,22 @@ def Graph_ScatterNDOp : Graph_Op<"scatter_nd", [Pure, InferTypeOpAdaptor]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
+def Graph_GridSampleOp : Graph_Op<"grid_sample", [Pure, InferTypeOpAdaptor]> {
+  let summary = "ONNX GridSample: sample an NCHW input at normalized grid points";
+  let description = [{
+    `grid` [N, H_out, W_out, 2] holds (x, y) in [-1, 1] per output point;
+    `mode` is bilinear, nearest or bicubic, `padding_mode` zeros, border or
+    reflection, as in PyTorch's grid_sample (which ONNX follows).
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$grid,
+                       DefaultValuedAttr<StrAttr, "\"bilinear\"">:$mode,
+                       DefaultValuedAttr<StrAttr, "\"zeros\"">:$padding_mode,
+                       DefaultValuedAttr<BoolAttr, "false">:$align_corners);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat =
+      "$input `,` $grid attr-dict `:` functional-type(operands, results)";
+}
+
 def Graph_TriluOp : Graph_Op<"trilu", [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX Trilu: keep the upper or lower triangle of the last two axes";
   let description = [{

@@ -993,3 +993,12 @@ func.func @scatter_nd_updates(%x: tensor<3x3xf32>, %t: tensor<2x1xi64>, %s: tens
   %0 = graph.scatter_nd %x, %t, %s : (tensor<3x3xf32>, tensor<2x1xi64>, tensor<2x2xf32>) -> tensor<3x3xf32>
   return %0 : tensor<3x3xf32>
 }
+
+// -----
+
+func.func @grid_sample_mode(%x: tensor<1x1x4x4xf32>, %g: tensor<1x3x2x2xf32>) -> tensor<1x1x3x2xf32> {
+  // expected-error @+2 {{'graph.grid_sample' op mode must be bilinear, nearest or bicubic, not 'area'}}
+  // expected-error @+1 {{'graph.grid_sample' op failed to infer returned types}}
+  %0 = graph.grid_sample %x, %g {mode = "area"} : (tensor<1x1x4x4xf32>, tensor<1x3x2x2xf32>) -> tensor<1x1x3x2xf32>
+  return %0 : tensor<1x1x3x2xf32>
+}
