@@ -167,16 +167,33 @@ struct DecomposeLSTMPattern : OpRewritePattern<LSTMOp> {
       }
       Value h = layer.initialState(g, op.getInitialH(), d);
       Value c = layer.initialState(g, op.getInitialC(), d);
+      // Peepholes P_i, P_o, P_f: the input and forget gates see the previous
+      // cell state, the output gate the new one.
+      Value peepI, peepO, peepF;
+      if (Value p = op.getPeepholes()) {
+        Value flat = RecurrentLayer::direction(g, p, d, layer.directions);
+        peepI = g.slice(flat, 0, 0, hidden);
+        peepO = g.slice(flat, 0, hidden, 2 * hidden);
+        peepF = g.slice(flat, 0, 2 * hidden, 3 * hidden);
+      }
+      auto peep = [&](Value gate, Value peephole, Value cell) {
+        return peephole ? g.binary<AddOp>(gate, g.binary<MulOp>(peephole, cell))
+                        : gate;
+      };
       SmallVector<Value> byTime(layer.seq);
       for (int64_t t : layer.timeOrder(d)) {
         Value inputGates = g.squeezeLeading(g.slice(projected, 0, t, t + 1));
         Value gates = g.binary<AddOp>(inputGates, g.matmul(h, rT));
         // ONNX gate order: input, output, forget, cell.
-        Value i = g.unary<SigmoidOp>(g.slice(gates, 1, 0, hidden));
-        Value o = g.unary<SigmoidOp>(g.slice(gates, 1, hidden, 2 * hidden));
-        Value f = g.unary<SigmoidOp>(g.slice(gates, 1, 2 * hidden, 3 * hidden));
+        Value i = g.unary<SigmoidOp>(peep(g.slice(gates, 1, 0, hidden), peepI, c));
+        Value outputGate = g.slice(gates, 1, hidden, 2 * hidden);
+        Value o = peepO ? Value() : g.unary<SigmoidOp>(outputGate);
+        Value f = g.unary<SigmoidOp>(
+            peep(g.slice(gates, 1, 2 * hidden, 3 * hidden), peepF, c));
         Value candidate = g.unary<TanhOp>(g.slice(gates, 1, 3 * hidden, 4 * hidden));
         c = g.binary<AddOp>(g.binary<MulOp>(f, c), g.binary<MulOp>(i, candidate));
+        if (peepO)
+          o = g.unary<SigmoidOp>(peep(outputGate, peepO, c));
         h = g.binary<MulOp>(o, g.unary<TanhOp>(c));
         byTime[t] = stepOutput(g, h);
       }

@@ -1,9 +1,9 @@
 //===- RecurrentConverters.cpp - LSTM, GRU and RNN nodes ---------*- C++ -*-===//
 //
 // The three recurrent ops share their checks and their layout handling:
-// what the graph ops do not model (custom activations, clip, sequence_lens,
-// peepholes, input_forget) is refused by name, and batch-major layout=1 is
-// transposed to the time-major form the graph ops take and back.
+// what the graph ops do not model (custom activations, clip, input_forget,
+// sequence_lens below the full length) is refused by name, and batch-major
+// layout=1 is transposed to the time-major form the graph ops take and back.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/onnx/ConverterSupport.h"
@@ -42,9 +42,16 @@ LogicalResult checkSupported(NodeContext &ctx,
       return diag << ") are supported";
     }
   }
-  if (ctx.input(4))
-    return ctx.error() << "sequence_lens is not supported (every sequence "
-                          "must have the full length)";
+  // sequence_lens: only the full length for every batch entry (a constant).
+  if (ctx.input(4)) {
+    auto lengths = requireConstantInts(ctx, 4, "sequence_lens");
+    if (failed(lengths))
+      return failure();
+    int64_t seq = ctx.inputType(0).getDimSize(ctx.intAttr("layout", 0) == 1 ? 1 : 0);
+    if (llvm::any_of(*lengths, [&](int64_t n) { return n != seq; }))
+      return ctx.error() << "sequence_lens shorter than the sequence (" << seq
+                         << " steps) are not supported";
+  }
   int64_t layout = ctx.intAttr("layout", 0);
   if (layout != 0 && layout != 1)
     return ctx.error() << "layout must be 0 or 1";
@@ -114,12 +121,10 @@ FailureOr<OpT> buildRecurrent(NodeContext &ctx, Args &&...args) {
 LogicalResult convertLSTM(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(checkSupported(ctx, {"Sigmoid", "Tanh", "Tanh"})))
     return failure();
-  if (ctx.input(7))
-    return ctx.error() << "peephole weights (P) are not supported";
   RecurrentInputs in = timeMajorInputs(ctx, ctx.input(6));
   auto lstm = buildRecurrent<LSTMOp>(
       ctx, in.x, ctx.input(1), ctx.input(2), ctx.input(3), in.initialH,
-      in.initialC, ctx.builder.getI64IntegerAttr(hiddenSize(ctx)),
+      in.initialC, ctx.input(7), ctx.builder.getI64IntegerAttr(hiddenSize(ctx)),
       ctx.builder.getStringAttr(ctx.stringAttr("direction", "forward")));
   if (failed(lstm))
     return failure();

@@ -1034,6 +1034,13 @@ LogicalResult LSTMOp::inferReturnTypes(MLIRContext *,
                                        std::optional<Location> loc,
                                        Adaptor adaptor,
                                        SmallVectorImpl<Type> &types) {
+  if (Value p = adaptor.getPeepholes()) {
+    int64_t dirs = adaptor.getDirection() == "bidirectional" ? 2 : 1;
+    SmallVector<int64_t> expected = {dirs, 3 * static_cast<int64_t>(adaptor.getHiddenSize())};
+    if (tensorTypeOf(p) && shapeOf(p) != ArrayRef<int64_t>(expected))
+      return inferenceError<LSTMOp>(loc, "peepholes must be ", formatShape(expected),
+                                    ", got ", formatShape(shapeOf(p)));
+  }
   return inferRecurrent<LSTMOp>(
       loc, adaptor.getOperands(), adaptor.getX(), adaptor.getW(),
       adaptor.getR(), adaptor.getB(), adaptor.getInitialH(),

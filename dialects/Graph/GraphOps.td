@@ -621,9 +621,10 @@ def Graph_LSTMOp : Graph_Op<"lstm",
     [Pure, AttrSizedOperandSegments, InferTypeOpAdaptor]> {
   let summary = "ONNX LSTM (time-major, default activations)";
   let description = [{
-    Gate order i, o, f, c as in ONNX. `direction` is forward, reverse or
-    bidirectional (then W, R, B and the initial states carry two leading
-    entries). Results: Y [seq, directions, batch, hidden], Y_h and Y_c
+    Gate order i, o, f, c as in ONNX; optional `peepholes` [directions,
+    3 x hidden] (P_i, P_o, P_f) add the cell state to the gates. `direction`
+    is forward, reverse or bidirectional (then W, R, B and the initial states
+    carry two leading entries). Results: Y [seq, directions, batch, hidden], Y_h and Y_c
     [directions, batch, hidden]. The graph-decompose-recurrent pass unrolls it
     over the (static) sequence into matmuls and elementwise ops.
   }];
@@ -631,13 +632,15 @@ def Graph_LSTMOp : Graph_Op<"lstm",
                        Optional<AnyRankedTensor>:$b,
                        Optional<AnyRankedTensor>:$initial_h,
                        Optional<AnyRankedTensor>:$initial_c,
+                       Optional<AnyRankedTensor>:$peepholes,
                        I64Attr:$hidden_size,
                        DefaultValuedAttr<StrAttr, "\"forward\"">:$direction);
   let results = (outs AnyRankedTensor:$y, AnyRankedTensor:$y_h,
                       AnyRankedTensor:$y_c);
   let assemblyFormat = [{
     $x `,` $w `,` $r (`bias` $b^)? (`initial_h` $initial_h^)?
-    (`initial_c` $initial_c^)? attr-dict `:` functional-type(operands, results)
+    (`initial_c` $initial_c^)? (`peepholes` $peepholes^)? attr-dict `:`
+    functional-type(operands, results)
   }];
 }
 

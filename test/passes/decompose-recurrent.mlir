@@ -220,3 +220,24 @@ func.func @rnn(%x: tensor<2x1x3xf32>, %w: tensor<1x2x3xf32>, %r: tensor<1x2x2xf3
       -> (tensor<2x1x1x2xf32>, tensor<1x1x2xf32>)
   return %y, %yh : tensor<2x1x1x2xf32>, tensor<1x1x2xf32>
 }
+
+// Peepholes: the input and forget gates add P_i * c and P_f * c of the
+// previous cell state; the output gate adds P_o * c of the new one, so it is
+// computed after the cell update.
+// CHECK-LABEL: func.func @lstm_peepholes
+// CHECK: %[[PI:.+]] = graph.slice %{{.+}} {axes = array<i64: 0>, ends = array<i64: 2>, starts = array<i64: 0>, steps = array<i64: 1>} : (tensor<6xf32>) -> tensor<2xf32>
+// CHECK: %[[PO:.+]] = graph.slice %{{.+}} {axes = array<i64: 0>, ends = array<i64: 4>, starts = array<i64: 2>, steps = array<i64: 1>} : (tensor<6xf32>) -> tensor<2xf32>
+// CHECK: %[[PF:.+]] = graph.slice %{{.+}} {axes = array<i64: 0>, ends = array<i64: 6>, starts = array<i64: 4>, steps = array<i64: 1>} : (tensor<6xf32>) -> tensor<2xf32>
+// CHECK: graph.mul %[[PI]], %[[C0:.+]] :
+// CHECK: graph.mul %[[PF]], %[[C0]] :
+// CHECK: graph.tanh
+// CHECK: %[[C1:.+]] = graph.add
+// CHECK: graph.mul %[[PO]], %[[C1]] :
+func.func @lstm_peepholes(%x: tensor<1x1x3xf32>, %w: tensor<1x8x3xf32>, %r: tensor<1x8x2xf32>,
+                          %c: tensor<1x1x2xf32>, %p: tensor<1x6xf32>)
+    -> (tensor<1x1x1x2xf32>, tensor<1x1x2xf32>, tensor<1x1x2xf32>) {
+  %y, %yh, %yc = graph.lstm %x, %w, %r initial_c %c peepholes %p {hidden_size = 2 : i64}
+      : (tensor<1x1x3xf32>, tensor<1x8x3xf32>, tensor<1x8x2xf32>, tensor<1x1x2xf32>, tensor<1x6xf32>)
+      -> (tensor<1x1x1x2xf32>, tensor<1x1x2xf32>, tensor<1x1x2xf32>)
+  return %y, %yh, %yc : tensor<1x1x1x2xf32>, tensor<1x1x2xf32>, tensor<1x1x2xf32>
+}
