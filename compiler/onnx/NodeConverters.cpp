@@ -795,10 +795,7 @@ LogicalResult convertPool(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (!kernel)
     return ctx.error() << "kernel_shape is required";
   size_t spatial = kernel->size();
-  if (ctx.resultTypes.size() > 1 && ctx.resultTypes[1])
-    return ctx.error() << "the Indices output is not supported";
-  if (ctx.intAttr("storage_order", 0) != 0)
-    return ctx.error() << "storage_order=1 is not supported";
+  bool wantsIndices = ctx.resultTypes.size() > 1 && ctx.resultTypes[1];
   SmallVector<int64_t> strides =
       ctx.intsAttr("strides").value_or(SmallVector<int64_t>(spatial, 1));
   SmallVector<int64_t> dilations =
@@ -814,6 +811,17 @@ LogicalResult convertPool(NodeContext &ctx, SmallVectorImpl<Value> &results) {
         ctx.builder, ctx.loc, ctx.resultType(), ctx.input(0),
         i64Array(ctx, *kernel), i64Array(ctx, strides), i64Array(ctx, *pads),
         i64Array(ctx, dilations), b.getBoolAttr(ceil)));
+    if (wantsIndices) {
+      if (spatial != 2)
+        return ctx.error() << "the Indices output needs a 2-D pool";
+      auto indices = ctx.buildTyped<MaxPoolIndicesOp>(
+          1, ctx.input(0), i64Array(ctx, *kernel), i64Array(ctx, strides),
+          i64Array(ctx, *pads), i64Array(ctx, dilations), b.getBoolAttr(ceil),
+          b.getBoolAttr(ctx.intAttr("storage_order", 0) != 0));
+      if (failed(indices))
+        return failure();
+      results.push_back(*indices);
+    }
   } else {
     if (llvm::any_of(dilations, [](int64_t d) { return d != 1; }))
       return ctx.error() << "dilations are not supported for AveragePool";

@@ -487,6 +487,23 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *,
   return inferred(types, *shape, elementTypeOf(adaptor.getInput()));
 }
 
+LogicalResult MaxPoolIndicesOp::inferReturnTypes(MLIRContext *context,
+                                                 std::optional<Location> loc,
+                                                 Adaptor adaptor,
+                                                 SmallVectorImpl<Type> &types) {
+  if (failed(expectRankedOperands<MaxPoolIndicesOp>(loc, adaptor.getInput())))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(adaptor.getInput());
+  if (x.size() != 4)
+    return inferenceError<MaxPoolIndicesOp>(loc, "expects a rank-4 NCHW input");
+  auto shape = inferWindow<MaxPoolIndicesOp>(
+      loc, x, adaptor.getKernelShape(), adaptor.getStrides(), adaptor.getPads(),
+      adaptor.getDilations(), adaptor.getCeilMode(), x[1]);
+  if (failed(shape))
+    return failure();
+  return inferred(types, *shape, IntegerType::get(context, 64));
+}
+
 LogicalResult MaxPoolOp::inferReturnTypes(MLIRContext *,
                                           std::optional<Location> loc,
                                           Adaptor adaptor,

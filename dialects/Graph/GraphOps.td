@@ -318,6 +318,24 @@ def Graph_MaxPoolOp : Graph_Op<"max_pool", [Pure, InferTypeOpAdaptor]> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
+def Graph_MaxPoolIndicesOp : Graph_Op<"max_pool_indices",
+    [Pure, InferTypeOpAdaptor]> {
+  let summary = "ONNX MaxPool's Indices output: where each window's maximum is";
+  let description = [{
+    For each output position of the max_pool with the same attributes, the
+    flattened index into the input of the first maximum in the window:
+    ((n * C + c) * H + h) * W + w, or with `column_major` (ONNX's
+    storage_order = 1) (n * C + c) * H * W + w * H + h. Padding never wins.
+  }];
+  let arguments = (ins AnyRankedTensor:$input,
+                       DenseI64ArrayAttr:$kernel_shape, DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations,
+                       DefaultValuedAttr<BoolAttr, "false">:$ceil_mode,
+                       DefaultValuedAttr<BoolAttr, "false">:$column_major);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
 def Graph_AveragePoolOp : Graph_Op<"average_pool", [Pure, InferTypeOpAdaptor]> {
   let summary = "ONNX AveragePool (NCHW)";
   let arguments = (ins AnyRankedTensor:$input,

@@ -186,6 +186,98 @@ LogicalResult lowerWindowGeneric(PoolOp op, typename PoolOp::Adaptor adaptor,
   return success();
 }
 
+/// MaxPool's Indices: one generic over (n, c, oh, ow, kh, kw) carrying the
+/// best value and its flattened input index; window positions in the
+/// padding read as -inf, and a later equal value never replaces an earlier.
+struct MaxPoolIndicesOpLowering : GraphLoweringPattern<graph::MaxPoolIndicesOp> {
+  using GraphLoweringPattern::GraphLoweringPattern;
+  LogicalResult
+  matchAndRewrite(graph::MaxPoolIndicesOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inType = this->convertedType(op.getInput());
+    auto outType = this->convertedType(op.getResult());
+    Type element = inType.getElementType();
+    if (!isa<FloatType>(element))
+      return rewriter.notifyMatchFailure(op, "expects a floating-point tensor");
+    int64_t channels = inType.getDimSize(1), height = inType.getDimSize(2),
+            width = inType.getDimSize(3);
+    ArrayRef<int64_t> kernel = op.getKernelShape(), strides = op.getStrides(),
+                      dilations = op.getDilations(), pads = op.getPads();
+    bool columnMajor = op.getColumnMajor();
+    MLIRContext *context = rewriter.getContext();
+    auto dim = [&](int64_t d) { return getAffineDimExpr(d, context); };
+    AffineMap out = AffineMap::get(6, 0, {dim(0), dim(1), dim(2), dim(3)}, context);
+    AffineMap window = AffineMap::get(6, 0, {dim(4), dim(5)}, context);
+    auto valueType = RankedTensorType::get(outType.getShape(), element);
+    Value values = filledTensor(rewriter, loc, valueType, lowestValue(element));
+    Value indices = filledTensor(rewriter, loc, outType, rewriter.getI64IntegerAttr(0));
+    Value shape = tensor::EmptyOp::create(rewriter, loc, kernel, element);
+    Value input = adaptor.getInput();
+    SmallVector<utils::IteratorType> iterators(4, utils::IteratorType::parallel);
+    iterators.append(2, utils::IteratorType::reduction);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{valueType, outType}, shape,
+        ValueRange{values, indices}, {window, out, out}, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value best = args[1], bestIndex = args[2];
+          auto index = [&](int64_t d) -> Value {
+            return linalg::IndexOp::create(b, l, d);
+          };
+          auto constant = [&](int64_t v) -> Value {
+            return arith::ConstantIndexOp::create(b, l, v);
+          };
+          // Input row and column of this window tap (may be in the padding).
+          auto source = [&](int64_t axis) {
+            Value scaled = arith::MulIOp::create(b, l, index(2 + axis),
+                                                 constant(strides[axis]));
+            Value tap = arith::MulIOp::create(b, l, index(4 + axis),
+                                              constant(dilations[axis]));
+            return arith::SubIOp::create(
+                b, l, arith::AddIOp::create(b, l, scaled, tap), constant(pads[axis]));
+          };
+          Value h = source(0), w = source(1);
+          auto within = [&](Value v, int64_t size) {
+            return arith::AndIOp::create(
+                b, l,
+                arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, v, constant(0)),
+                arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, v, constant(size)));
+          };
+          Value inside = arith::AndIOp::create(b, l, within(h, height), within(w, width));
+          auto clamp = [&](Value v, int64_t size) {
+            return arith::MaxSIOp::create(
+                b, l, arith::MinSIOp::create(b, l, v, constant(size - 1)), constant(0));
+          };
+          Value x = tensor::ExtractOp::create(
+              b, l, input,
+              ValueRange{index(0), index(1), clamp(h, height), clamp(w, width)});
+          Value lowest = arith::ConstantOp::create(b, l, lowestValue(element));
+          x = arith::SelectOp::create(b, l, inside, x, lowest);
+          Value better = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, x, best);
+          // (n * C + c) * H * W, then the row-major or column-major offset.
+          Value plane = arith::MulIOp::create(
+              b, l,
+              arith::AddIOp::create(b, l,
+                                    arith::MulIOp::create(b, l, index(0), constant(channels)),
+                                    index(1)),
+              constant(height * width));
+          Value offset = columnMajor
+                             ? arith::AddIOp::create(
+                                   b, l, arith::MulIOp::create(b, l, w, constant(height)), h)
+                             : arith::AddIOp::create(
+                                   b, l, arith::MulIOp::create(b, l, h, constant(width)), w);
+          Value flat = arith::IndexCastOp::create(
+              b, l, b.getI64Type(), arith::AddIOp::create(b, l, plane, offset));
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{arith::SelectOp::create(b, l, better, x, best),
+                         arith::SelectOp::create(b, l, better, flat, bestIndex)});
+        });
+    rewriter.replaceOp(op, generic.getResult(1));
+    return success();
+  }
+};
+
 struct MaxPoolOpLowering : GraphLoweringPattern<graph::MaxPoolOp> {
   using GraphLoweringPattern::GraphLoweringPattern;
   LogicalResult
@@ -298,6 +390,6 @@ struct GlobalAveragePoolOpLowering
 
 void strata::populatePoolingToLinalgPatterns(const TypeConverter &converter,
                                          RewritePatternSet &patterns) {
-  patterns.add<MaxPoolOpLowering, AveragePoolOpLowering,
+  patterns.add<MaxPoolOpLowering, MaxPoolIndicesOpLowering, AveragePoolOpLowering,
                GlobalAveragePoolOpLowering>(converter, patterns.getContext());
 }

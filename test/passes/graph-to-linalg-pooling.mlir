@@ -206,3 +206,20 @@ func.func @pool_3d_and_unsigned(%x: tensor<1x1x4x4x4xf32>, %u: tensor<1x1x4x4xui
       : (tensor<1x1x4x4xui8>) -> tensor<1x1x2x2xui8>
   return %0, %1 : tensor<1x1x2x2x2xf32>, tensor<1x1x2x2xui8>
 }
+
+// MaxPool's Indices: the window's best value and its flattened input index
+// travel together through one reduction; padding taps read -inf, and only a
+// strictly greater value moves the index (the first maximum wins).
+// CHECK-LABEL: func.func @max_pool_indices
+// CHECK: linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]
+// CHECK: tensor.extract %{{.+}} : tensor<1x1x5x5xf32>
+// CHECK: arith.cmpf ogt
+// CHECK: arith.index_cast %{{.+}} : index to i64
+// CHECK: linalg.yield %{{.+}}, %{{.+}} : f32, i64
+func.func @max_pool_indices(%x: tensor<1x1x5x5xf32>) -> tensor<1x1x2x2xi64> {
+  %0 = graph.max_pool_indices %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>,
+                                  pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>,
+                                  column_major = true}
+      : (tensor<1x1x5x5xf32>) -> tensor<1x1x2x2xi64>
+  return %0 : tensor<1x1x2x2xi64>
+}
