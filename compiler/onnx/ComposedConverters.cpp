@@ -235,6 +235,65 @@ LogicalResult convertConvTranspose(NodeContext &ctx,
   return success();
 }
 
+/// MaxUnpool: zeros of the unpooled shape with each input value written at
+/// the flattened index MaxPool reported (a 1-D ScatterElements). The indices
+/// refer to the shape the pooling attributes imply; an output_shape larger
+/// than that pads the end of each axis with zeros.
+LogicalResult convertMaxUnpool(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  OpBuilder &b = ctx.builder;
+  RankedTensorType xType = ctx.inputType(0);
+  int64_t rank = xType.getRank(), spatial = rank - 2;
+  auto kernel = ctx.intsAttr("kernel_shape");
+  if (!kernel || static_cast<int64_t>(kernel->size()) != spatial)
+    return ctx.error() << "kernel_shape needs " << spatial << " entries";
+  SmallVector<int64_t> strides =
+      ctx.intsAttr("strides").value_or(SmallVector<int64_t>(spatial, 1));
+  SmallVector<int64_t> pads =
+      ctx.intsAttr("pads").value_or(SmallVector<int64_t>(2 * spatial, 0));
+  SmallVector<int64_t> shape = {xType.getDimSize(0), xType.getDimSize(1)};
+  for (int64_t i = 0; i < spatial; ++i)
+    shape.push_back((xType.getDimSize(i + 2) - 1) * strides[i] + (*kernel)[i] -
+                    pads[i] - pads[i + spatial]);
+  SmallVector<int64_t> outputShape = shape;
+  if (ctx.input(2)) {
+    auto given = requireConstantInts(ctx, 2, "output_shape");
+    if (failed(given))
+      return failure();
+    outputShape = *given;
+    if (static_cast<int64_t>(outputShape.size()) != rank)
+      return ctx.error() << "output_shape has " << outputShape.size()
+                         << " entries for a rank-" << rank << " input";
+    for (int64_t d = 0; d < rank; ++d)
+      if (outputShape[d] < shape[d])
+        return ctx.error() << "output_shape is smaller than the unpooled shape "
+                           << "on axis " << d;
+  }
+  int64_t total = 1;
+  for (int64_t extent : shape)
+    total *= extent;
+  Type element = xType.getElementType();
+  auto flat = [&](Value v) {
+    auto type = cast<RankedTensorType>(v.getType());
+    return b.createOrFold<ReshapeOp>(
+        ctx.loc, type.clone({type.getNumElements()}), v);
+  };
+  Value zeros = constantTensor(ctx, {total}, element,
+                               SmallVector<double>(total, 0.0));
+  auto scattered = ctx.buildInferred<ScatterElementsOp>(
+      zeros, flat(ctx.input(1)), flat(ctx.input(0)), b.getI64IntegerAttr(0),
+      b.getStringAttr("none"));
+  if (failed(scattered))
+    return failure();
+  Value y = b.createOrFold<ReshapeOp>(
+      ctx.loc, RankedTensorType::get(shape, element), *scattered);
+  SmallVector<int64_t> growth(2 * rank, 0);
+  for (int64_t d = 0; d < rank; ++d)
+    growth[rank + d] = outputShape[d] - shape[d];
+  results.push_back(
+      padOrCrop(ctx, y, growth, "constant", scalarTensor(ctx, element, 0)));
+  return success();
+}
+
 /// CumSum(x, axis): a lower (or, reversed, upper) triangular band sum;
 /// exclusive drops the diagonal.
 LogicalResult convertCumSum(NodeContext &ctx, SmallVectorImpl<Value> &results) {

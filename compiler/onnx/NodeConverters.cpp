@@ -1127,7 +1127,8 @@ bool computesOwnResultType(StringRef opType) {
       {"Reshape", "Expand", "ConstantOfShape", "Concat", "ReduceSum", "Slice",
        "Squeeze", "Unsqueeze", "Identity", "NegativeLogLikelihoodLoss",
        "SoftmaxCrossEntropyLoss", "Range", "Tile", "DepthToSpace",
-       "SpaceToDepth", "Resize", "Upsample", "OneHot", "Einsum", "BlackmanWindow",
+       "SpaceToDepth", "Resize", "Upsample", "OneHot", "Einsum", "MaxUnpool",
+       "BlackmanWindow",
        "HammingWindow", "HannWindow"},
       opType);
 }
@@ -1155,6 +1156,7 @@ const llvm::StringMap<NodeConverter> &nodeConverters() {
       {"Hardmax", convertHardmax},
       {"InstanceNormalization", convertInstanceNormalization},
       {"LRN", convertLRN},
+      {"MaxUnpool", convertMaxUnpool},
       {"MeanVarianceNormalization", convertMeanVarianceNormalization},
       {"OneHot", convertOneHot},
       {"Resize", convertResize},

@@ -360,8 +360,18 @@ def einsum_batch_matmul():
         [tensor("y", TensorProto.FLOAT, [2, 3, 5])], opset=12)
 
 
+def max_unpool():
+    """MaxUnpool (2x2, stride 2) into an output_shape one larger than implied."""
+    return model(
+        [helper.make_node("MaxUnpool", ["x", "i", "shape"], ["y"], name="unpool",
+                          kernel_shape=[2, 2], strides=[2, 2])],
+        [tensor("x", TensorProto.FLOAT, [1, 1, 2, 2]), tensor("i", TensorProto.INT64, [1, 1, 2, 2])],
+        [tensor("y", TensorProto.FLOAT, [1, 1, 5, 5])],
+        [numpy_helper.from_array(np.array([1, 1, 5, 5], np.int64), "shape")], opset=11)
+
+
 MODELS = {f.__name__: f for f in [layer_norm, resize_cumsum, conv_transpose, qlinear_matmul,
-                                  einsum_batch_matmul, split_prelu, reshape_shape_input,
+                                  einsum_batch_matmul, max_unpool, split_prelu, reshape_shape_input,
                                   depth_to_space_tile,
                                   softmax_cross_entropy,
                                   opset6_legacy_broadcast, opset1_concat,
