@@ -294,6 +294,82 @@ LogicalResult convertMaxUnpool(NodeContext &ctx, SmallVectorImpl<Value> &results
   return success();
 }
 
+/// DFT (opset 17): the transform along `axis` as two matrix products with
+/// constant cosine and sine tables. The last axis holds the real part (1)
+/// or real and imaginary parts (2); the result always has both.
+LogicalResult convertDFT(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  OpBuilder &b = ctx.builder;
+  RankedTensorType type = ctx.inputType(0);
+  int64_t rank = type.getRank();
+  Type element = type.getElementType();
+  if (!isa<FloatType>(element) || rank < 3 ||
+      (type.getShape().back() != 1 && type.getShape().back() != 2))
+    return ctx.error() << "expects a float tensor [batch, ..., 1 or 2]";
+  if (ctx.input(1))
+    return ctx.error() << "dft_length is not supported (the signal's own "
+                          "length is used)";
+  auto axis = normalizeAxis(ctx.intAttr("axis", 1), rank - 1);
+  if (!axis || *axis == 0)
+    return ctx.error() << "axis must name a signal axis (not the batch or the "
+                          "complex axis)";
+  bool inverse = ctx.intAttr("inverse", 0) != 0;
+  bool onesided = ctx.intAttr("onesided", 0) != 0;
+  if (inverse && onesided)
+    return ctx.error() << "an inverse one-sided DFT is not supported";
+  int64_t n = type.getDimSize(*axis);
+  int64_t m = onesided ? n / 2 + 1 : n;
+  // Signal axis last: [..., n] for the real and imaginary parts.
+  SmallVector<int64_t> perm;
+  for (int64_t d = 0; d < rank - 1; ++d)
+    if (d != *axis)
+      perm.push_back(d);
+  perm.push_back(*axis);
+  auto part = [&](int64_t index) {
+    Value slice = b.createOrFold<SliceOp>(
+        ctx.loc, ctx.input(0), b.getDenseI64ArrayAttr({index}),
+        b.getDenseI64ArrayAttr({index + 1}), b.getDenseI64ArrayAttr({rank - 1}),
+        b.getDenseI64ArrayAttr({1}));
+    Value squeezed = b.createOrFold<SqueezeOp>(ctx.loc, slice,
+                                               b.getDenseI64ArrayAttr({rank - 1}));
+    return b.createOrFold<TransposeOp>(ctx.loc, squeezed, b.getDenseI64ArrayAttr(perm));
+  };
+  // X[k] = sum_j x[j] e^(-+ 2 pi i j k / n), scaled by 1/n when inverse.
+  double sign = inverse ? 1.0 : -1.0, scale = inverse ? 1.0 / n : 1.0;
+  SmallVector<double> cosines, sines;
+  for (int64_t j = 0; j < n; ++j)
+    for (int64_t k = 0; k < m; ++k) {
+      double angle = 2 * llvm::numbers::pi * static_cast<double>((j * k) % n) / n;
+      cosines.push_back(scale * std::cos(angle));
+      sines.push_back(scale * sign * std::sin(angle));
+    }
+  Value cosine = constantTensor(ctx, {n, m}, element, cosines);
+  Value sine = constantTensor(ctx, {n, m}, element, sines);
+  Value real = part(0);
+  Value outReal = b.createOrFold<MatMulOp>(ctx.loc, real, cosine);
+  Value outImag = b.createOrFold<MatMulOp>(ctx.loc, real, sine);
+  if (type.getShape().back() == 2) {
+    Value imag = part(1);
+    // (a + ib)(c + is) = (ac - bs) + i(as + bc)
+    outReal = b.createOrFold<SubOp>(ctx.loc, outReal,
+                                    b.createOrFold<MatMulOp>(ctx.loc, imag, sine));
+    outImag = b.createOrFold<AddOp>(ctx.loc, outImag,
+                                    b.createOrFold<MatMulOp>(ctx.loc, imag, cosine));
+  }
+  // Back to the input's axis order, with the complex axis restored.
+  SmallVector<int64_t> inverseOrder(perm.size());
+  for (auto [to, from] : llvm::enumerate(perm))
+    inverseOrder[from] = to;
+  auto restore = [&](Value v) {
+    Value back = b.createOrFold<TransposeOp>(ctx.loc, v,
+                                             b.getDenseI64ArrayAttr(inverseOrder));
+    return b.createOrFold<UnsqueezeOp>(ctx.loc, back, b.getDenseI64ArrayAttr({rank - 1}));
+  };
+  results.push_back(b.createOrFold<ConcatOp>(
+      ctx.loc, ValueRange{restore(outReal), restore(outImag)},
+      b.getI64IntegerAttr(rank - 1)));
+  return success();
+}
+
 /// CumSum(x, axis): a lower (or, reversed, upper) triangular band sum;
 /// exclusive drops the diagonal.
 LogicalResult convertCumSum(NodeContext &ctx, SmallVectorImpl<Value> &results) {

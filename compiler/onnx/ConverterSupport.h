@@ -69,6 +69,7 @@ ConverterFn convertConvTranspose;
 ConverterFn convertResize;
 ConverterFn convertUpsample;
 ConverterFn convertCumSum;
+ConverterFn convertDFT;
 ConverterFn convertMaxUnpool;
 ConverterFn convertTopK;
 ConverterFn convertHardmax;

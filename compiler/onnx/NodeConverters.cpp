@@ -1127,7 +1127,7 @@ bool computesOwnResultType(StringRef opType) {
       {"Reshape", "Expand", "ConstantOfShape", "Concat", "ReduceSum", "Slice",
        "Squeeze", "Unsqueeze", "Identity", "NegativeLogLikelihoodLoss",
        "SoftmaxCrossEntropyLoss", "Range", "Tile", "DepthToSpace",
-       "SpaceToDepth", "Resize", "Upsample", "OneHot", "Einsum", "MaxUnpool",
+       "SpaceToDepth", "Resize", "Upsample", "OneHot", "Einsum", "MaxUnpool", "DFT",
        "BlackmanWindow",
        "HammingWindow", "HannWindow"},
       opType);
@@ -1147,6 +1147,7 @@ const llvm::StringMap<NodeConverter> &nodeConverters() {
       {"QLinearMatMul", convertQLinearMatMul},
       {"QuantizeLinear", convertQuantizeLinear},
       {"CumSum", convertCumSum},
+      {"DFT", convertDFT},
       {"Pad", convertPad},
       {"Einsum", convertEinsum},
       {"EyeLike", convertEyeLike},

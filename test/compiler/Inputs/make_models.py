@@ -370,8 +370,21 @@ def max_unpool():
         [numpy_helper.from_array(np.array([1, 1, 5, 5], np.int64), "shape")], opset=11)
 
 
+def dft():
+    """DFT (opset 17) of a real [1, 8, 1] signal along axis 1."""
+    return model(
+        [helper.make_node("DFT", ["x"], ["y"], name="dft", axis=1)],
+        [tensor("x", TensorProto.FLOAT, [1, 8, 1])],
+        [tensor("y", TensorProto.FLOAT, [1, 8, 2])], opset=17)
+
+
+def dft_reference(x):
+    spectrum = np.fft.fft(x[..., 0], axis=1)
+    return np.stack([spectrum.real, spectrum.imag], axis=-1).astype(np.float32)
+
+
 MODELS = {f.__name__: f for f in [layer_norm, resize_cumsum, conv_transpose, qlinear_matmul,
-                                  einsum_batch_matmul, max_unpool, split_prelu, reshape_shape_input,
+                                  einsum_batch_matmul, max_unpool, dft, split_prelu, reshape_shape_input,
                                   depth_to_space_tile,
                                   softmax_cross_entropy,
                                   opset6_legacy_broadcast, opset1_concat,
