@@ -294,39 +294,28 @@ LogicalResult convertMaxUnpool(NodeContext &ctx, SmallVectorImpl<Value> &results
   return success();
 }
 
-/// DFT (opset 17): the transform along `axis` as two matrix products with
-/// constant cosine and sine tables. The last axis holds the real part (1)
-/// or real and imaginary parts (2); the result always has both.
-LogicalResult convertDFT(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+namespace {
+
+/// The DFT of `x` [batch, ..., 1 or 2] (real, or real and imaginary parts)
+/// along signal axis `axis`, as two matrix products with constant cosine and
+/// sine tables; the result's last axis always holds both parts.
+Value dftAlong(NodeContext &ctx, Value x, int64_t axis, bool inverse,
+               bool onesided) {
   OpBuilder &b = ctx.builder;
-  RankedTensorType type = ctx.inputType(0);
+  auto type = cast<RankedTensorType>(x.getType());
   int64_t rank = type.getRank();
   Type element = type.getElementType();
-  if (!isa<FloatType>(element) || rank < 3 ||
-      (type.getShape().back() != 1 && type.getShape().back() != 2))
-    return ctx.error() << "expects a float tensor [batch, ..., 1 or 2]";
-  if (ctx.input(1))
-    return ctx.error() << "dft_length is not supported (the signal's own "
-                          "length is used)";
-  auto axis = normalizeAxis(ctx.intAttr("axis", 1), rank - 1);
-  if (!axis || *axis == 0)
-    return ctx.error() << "axis must name a signal axis (not the batch or the "
-                          "complex axis)";
-  bool inverse = ctx.intAttr("inverse", 0) != 0;
-  bool onesided = ctx.intAttr("onesided", 0) != 0;
-  if (inverse && onesided)
-    return ctx.error() << "an inverse one-sided DFT is not supported";
-  int64_t n = type.getDimSize(*axis);
+  int64_t n = type.getDimSize(axis);
   int64_t m = onesided ? n / 2 + 1 : n;
   // Signal axis last: [..., n] for the real and imaginary parts.
   SmallVector<int64_t> perm;
   for (int64_t d = 0; d < rank - 1; ++d)
-    if (d != *axis)
+    if (d != axis)
       perm.push_back(d);
-  perm.push_back(*axis);
+  perm.push_back(axis);
   auto part = [&](int64_t index) {
     Value slice = b.createOrFold<SliceOp>(
-        ctx.loc, ctx.input(0), b.getDenseI64ArrayAttr({index}),
+        ctx.loc, x, b.getDenseI64ArrayAttr({index}),
         b.getDenseI64ArrayAttr({index + 1}), b.getDenseI64ArrayAttr({rank - 1}),
         b.getDenseI64ArrayAttr({1}));
     Value squeezed = b.createOrFold<SqueezeOp>(ctx.loc, slice,
@@ -364,9 +353,83 @@ LogicalResult convertDFT(NodeContext &ctx, SmallVectorImpl<Value> &results) {
                                              b.getDenseI64ArrayAttr(inverseOrder));
     return b.createOrFold<UnsqueezeOp>(ctx.loc, back, b.getDenseI64ArrayAttr({rank - 1}));
   };
-  results.push_back(b.createOrFold<ConcatOp>(
-      ctx.loc, ValueRange{restore(outReal), restore(outImag)},
-      b.getI64IntegerAttr(rank - 1)));
+  return b.createOrFold<ConcatOp>(ctx.loc,
+                                  ValueRange{restore(outReal), restore(outImag)},
+                                  b.getI64IntegerAttr(rank - 1));
+}
+
+bool isSignal(RankedTensorType type) {
+  return isa<FloatType>(type.getElementType()) && type.getRank() >= 3 &&
+         (type.getShape().back() == 1 || type.getShape().back() == 2);
+}
+
+} // namespace
+
+/// DFT (opset 17) along `axis`: forward or inverse (scaled by 1/n), and
+/// one-sided (n/2 + 1 bins) for the forward transform.
+LogicalResult convertDFT(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  RankedTensorType type = ctx.inputType(0);
+  if (!isSignal(type))
+    return ctx.error() << "expects a float tensor [batch, ..., 1 or 2]";
+  if (ctx.input(1))
+    return ctx.error() << "dft_length is not supported (the signal's own "
+                          "length is used)";
+  auto axis = normalizeAxis(ctx.intAttr("axis", 1), type.getRank() - 1);
+  if (!axis || *axis == 0)
+    return ctx.error() << "axis must name a signal axis (not the batch or the "
+                          "complex axis)";
+  bool inverse = ctx.intAttr("inverse", 0) != 0;
+  bool onesided = ctx.intAttr("onesided", 0) != 0;
+  if (inverse && onesided)
+    return ctx.error() << "an inverse one-sided DFT is not supported";
+  results.push_back(dftAlong(ctx, ctx.input(0), *axis, inverse, onesided));
+  return success();
+}
+
+/// STFT (opset 17): frames of `frame_length` every `frame_step` samples (a
+/// Gather of a constant index table), times the window, then a DFT of each
+/// frame: [batch, frames, bins, 2].
+LogicalResult convertSTFT(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  OpBuilder &b = ctx.builder;
+  RankedTensorType type = ctx.inputType(0);
+  if (!isSignal(type) || type.getRank() != 3)
+    return ctx.error() << "expects a float signal [batch, length, 1 or 2]";
+  auto step = requireConstantInts(ctx, 1, "frame_step");
+  if (failed(step))
+    return failure();
+  int64_t frameLength = 0;
+  if (ctx.input(2))
+    frameLength = ctx.inputType(2).getNumElements();
+  if (ctx.input(3)) {
+    auto length = requireConstantInts(ctx, 3, "frame_length");
+    if (failed(length))
+      return failure();
+    if (frameLength && length->front() != frameLength)
+      return ctx.error() << "frame_length differs from the window's length";
+    frameLength = length->front();
+  }
+  int64_t length = type.getDimSize(1), hop = step->front();
+  if (frameLength <= 0 || frameLength > length || hop <= 0)
+    return ctx.error() << "needs a frame length in [1, " << length
+                       << "] and a positive frame_step";
+  int64_t frames = (length - frameLength) / hop + 1;
+  SmallVector<double> positions;
+  for (int64_t f = 0; f < frames; ++f)
+    for (int64_t j = 0; j < frameLength; ++j)
+      positions.push_back(f * hop + j);
+  Value framed = b.createOrFold<GatherOp>(
+      ctx.loc, ctx.input(0),
+      constantTensor(ctx, {frames, frameLength}, b.getI64Type(), positions),
+      b.getI64IntegerAttr(1));
+  if (Value window = ctx.input(2)) {
+    auto windowType = ctx.inputType(2);
+    framed = b.createOrFold<MulOp>(
+        ctx.loc, framed,
+        b.createOrFold<ReshapeOp>(ctx.loc, windowType.clone({frameLength, 1}),
+                                  window));
+  }
+  results.push_back(dftAlong(ctx, framed, 2, /*inverse=*/false,
+                             ctx.intAttr("onesided", 1) != 0));
   return success();
 }
 

@@ -70,6 +70,7 @@ ConverterFn convertResize;
 ConverterFn convertUpsample;
 ConverterFn convertCumSum;
 ConverterFn convertDFT;
+ConverterFn convertSTFT;
 ConverterFn convertMaxUnpool;
 ConverterFn convertTopK;
 ConverterFn convertHardmax;

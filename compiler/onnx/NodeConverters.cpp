@@ -1127,7 +1127,7 @@ bool computesOwnResultType(StringRef opType) {
       {"Reshape", "Expand", "ConstantOfShape", "Concat", "ReduceSum", "Slice",
        "Squeeze", "Unsqueeze", "Identity", "NegativeLogLikelihoodLoss",
        "SoftmaxCrossEntropyLoss", "Range", "Tile", "DepthToSpace",
-       "SpaceToDepth", "Resize", "Upsample", "OneHot", "Einsum", "MaxUnpool", "DFT",
+       "SpaceToDepth", "Resize", "Upsample", "OneHot", "Einsum", "MaxUnpool", "DFT", "STFT",
        "BlackmanWindow",
        "HammingWindow", "HannWindow"},
       opType);
@@ -1174,6 +1174,7 @@ const llvm::StringMap<NodeConverter> &nodeConverters() {
       {"Mod", convertMod},
       {"Round", convertUnary<RoundOp>},
       {"Shrink", convertActivation<ShrinkOp>},
+      {"STFT", convertSTFT},
       {"Sign", convertUnary<SignOp>},
       {"Sinh", convertUnary<SinhOp>},
       {"Tan", convertUnary<TanOp>},

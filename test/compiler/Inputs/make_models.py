@@ -383,8 +383,27 @@ def dft_reference(x):
     return np.stack([spectrum.real, spectrum.imag], axis=-1).astype(np.float32)
 
 
+def stft():
+    """STFT (opset 17): frames of 8 every 4 samples of a [1, 32, 1] signal,
+    a Hann window, 5 one-sided bins per frame."""
+    window = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(8) / 8)).astype(np.float32)
+    return model(
+        [helper.make_node("STFT", ["x", "step", "window"], ["y"], name="stft")],
+        [tensor("x", TensorProto.FLOAT, [1, 32, 1])],
+        [tensor("y", TensorProto.FLOAT, [1, 7, 5, 2])],
+        [numpy_helper.from_array(np.array(4, np.int64), "step"),
+         numpy_helper.from_array(window, "window")], opset=17)
+
+
+def stft_reference(x):
+    window = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(8) / 8)
+    frames = np.stack([x[0, f * 4:f * 4 + 8, 0] * window for f in range(7)])
+    spectrum = np.fft.rfft(frames, axis=1)[None]
+    return np.stack([spectrum.real, spectrum.imag], axis=-1).astype(np.float32)
+
+
 MODELS = {f.__name__: f for f in [layer_norm, resize_cumsum, conv_transpose, qlinear_matmul,
-                                  einsum_batch_matmul, max_unpool, dft, split_prelu, reshape_shape_input,
+                                  einsum_batch_matmul, max_unpool, dft, stft, split_prelu, reshape_shape_input,
                                   depth_to_space_tile,
                                   softmax_cross_entropy,
                                   opset6_legacy_broadcast, opset1_concat,
