@@ -120,23 +120,22 @@ struct RecurrentLayer {
 };
 
 /// x W^T plus the input bias for every step at once: [seq, batch, gates *
-/// hidden]. The recurrent bias is added too when `foldRecurrentBias`,
-/// otherwise returned in `recurrentBias` (GRU places part of it inside the
-/// reset gate).
+/// hidden]. The recurrent bias is added too, unless the caller asks for it
+/// back through `recurrentBias` (GRU places part of it inside the reset gate;
+/// it stays null when the layer has no bias).
 Value projectInput(GraphBuilder &g, const RecurrentLayer &layer, int64_t d,
-                   Value &recurrentBias, bool foldRecurrentBias = true) {
+                   Value *recurrentBias = nullptr) {
   int64_t width = layer.gates * layer.hidden;
   Value wT = g.transpose2d(RecurrentLayer::direction(g, layer.w, d, layer.directions));
   Value projected = g.matmul(layer.x, wT);
-  recurrentBias = Value();
   if (!layer.b)
     return projected;
   Value flat = RecurrentLayer::direction(g, layer.b, d, layer.directions);
   Value inputBias = g.slice(flat, 0, 0, width);
   Value hiddenBias = g.slice(flat, 0, width, 2 * width);
-  if (foldRecurrentBias)
+  if (!recurrentBias)
     return g.binary<AddOp>(projected, g.binary<AddOp>(inputBias, hiddenBias));
-  recurrentBias = hiddenBias;
+  *recurrentBias = hiddenBias;
   return g.binary<AddOp>(projected, inputBias);
 }
 
@@ -155,16 +154,9 @@ struct DecomposeLSTMPattern : OpRewritePattern<LSTMOp> {
     int64_t hidden = layer.hidden;
     SmallVector<Value> ys, hs, cs;
     for (int64_t d = 0; d < layer.directions; ++d) {
-      // W and R transposed before the projection (Wb + Rb both add linearly).
-      Value wT = g.transpose2d(RecurrentLayer::direction(g, layer.w, d, layer.directions));
+      // Wb + Rb both add linearly: the whole bias goes into the projection.
+      Value projected = projectInput(g, layer, d);
       Value rT = g.transpose2d(RecurrentLayer::direction(g, layer.r, d, layer.directions));
-      Value projected = g.matmul(layer.x, wT);
-      if (layer.b) {
-        Value flat = RecurrentLayer::direction(g, layer.b, d, layer.directions);
-        Value sum = g.binary<AddOp>(g.slice(flat, 0, 0, 4 * hidden),
-                                    g.slice(flat, 0, 4 * hidden, 8 * hidden));
-        projected = g.binary<AddOp>(projected, sum);
-      }
       Value h = layer.initialState(g, op.getInitialH(), d);
       Value c = layer.initialState(g, op.getInitialC(), d);
       // Peepholes P_i, P_o, P_f: the input and forget gates see the previous
@@ -225,8 +217,7 @@ struct DecomposeGRUPattern : OpRewritePattern<GRUOp> {
     SmallVector<Value> ys, hs;
     for (int64_t d = 0; d < layer.directions; ++d) {
       Value recurrentBias;
-      Value projected = projectInput(g, layer, d, recurrentBias,
-                                     /*foldRecurrentBias=*/false);
+      Value projected = projectInput(g, layer, d, &recurrentBias);
       // The z and r recurrent biases add linearly; the hidden gate's only
       // when the reset gate comes first.
       Value hiddenGateBias;
@@ -286,8 +277,7 @@ struct DecomposeRNNPattern : OpRewritePattern<RNNOp> {
     RecurrentLayer layer = RecurrentLayer::of(op, 1);
     SmallVector<Value> ys, hs;
     for (int64_t d = 0; d < layer.directions; ++d) {
-      Value unused;
-      Value projected = projectInput(g, layer, d, unused);
+      Value projected = projectInput(g, layer, d);
       Value rT = g.transpose2d(RecurrentLayer::direction(g, layer.r, d, layer.directions));
       Value h = layer.initialState(g, op.getInitialH(), d);
       SmallVector<Value> byTime(layer.seq);
