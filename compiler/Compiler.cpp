@@ -14,6 +14,7 @@
 #include "dialects/Graph/GraphDialect.h"
 #include "targets/Target.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Verifier.h"
@@ -21,10 +22,13 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVM/NVVM/Target.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/SHA256.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -126,11 +130,46 @@ std::string sha256Of(llvm::StringRef path) {
   return llvm::toHex(digest, /*LowerCase=*/true);
 }
 
+/// The CUDA toolkit whose bin/ptxas can make cubins: $CUDA_HOME,
+/// $CUDA_PATH, the parent of a ptxas on PATH, or /usr/local/cuda; "" when
+/// none has one.
+std::string findCudaToolkit() {
+  auto hasPtxas = [](llvm::StringRef root) {
+    llvm::SmallString<256> path(root);
+    llvm::sys::path::append(path, "bin", "ptxas");
+    return !root.empty() && llvm::sys::fs::can_execute(path);
+  };
+  for (const char *variable : {"CUDA_HOME", "CUDA_PATH"})
+    if (const char *root = std::getenv(variable); root && hasPtxas(root))
+      return root;
+  if (auto ptxas = llvm::sys::findProgramByName("ptxas")) {
+    llvm::SmallString<256> root(*ptxas);
+    llvm::sys::fs::real_path(*ptxas, root);
+    llvm::sys::path::remove_filename(root); // bin/
+    llvm::sys::path::remove_filename(root);
+    if (hasPtxas(root))
+      return root.str().str();
+  }
+  return hasPtxas("/usr/local/cuda") ? "/usr/local/cuda" : "";
+}
+
+/// The PTX of the model's kernels (the one gpu.binary, compiled to "isa").
+FailureOr<std::string> kernelAssembly(ModuleOp module) {
+  SmallVector<gpu::BinaryOp> binaries(module.getOps<gpu::BinaryOp>());
+  if (binaries.size() != 1 || binaries.front().getObjects().size() != 1)
+    return module.emitError("internal error: expected one GPU binary");
+  auto object = cast<gpu::ObjectAttr>(binaries.front().getObjects()[0]);
+  return object.getObject().getValue().str();
+}
+
 } // namespace
 
 void registerCompilerDialects(DialectRegistry &registry) {
   registerAllDialects(registry);
   registerAllExtensions(registry);
+  // gpu-module-to-binary: the NVVM target and the translations it runs.
+  NVVM::registerNVVMTargetInterfaceExternalModels(registry);
+  registerAllGPUToLLVMIRTranslations(registry);
   registry.insert<graph::GraphDialect>();
 }
 
@@ -154,6 +193,27 @@ LogicalResult compileModel(MLIRContext &context, const CompileOptions &options) 
                               << target->name << " artifacts link into "
                               << "firmware (use the object)";
   pipeline.entryName = options.import.entryName;
+  bool cubin = false;
+  if (target->isGpu()) {
+    pipeline.gpuChip = target->gpuChip;
+    pipeline.gpuFeatures = target->gpuFeatures;
+    if (options.gpuBinary != "auto" && options.gpuBinary != "cubin" &&
+        options.gpuBinary != "ptx")
+      return emitError(fileLoc) << "--gpu-binary must be auto, cubin or ptx, "
+                                << "not '" << options.gpuBinary << "'";
+    if (options.emit != EmitStage::PTX && options.gpuBinary != "ptx") {
+      pipeline.gpuToolkit = findCudaToolkit();
+      cubin = !pipeline.gpuToolkit.empty();
+      if (!cubin && options.gpuBinary == "cubin")
+        return emitError(fileLoc)
+               << "--gpu-binary=cubin needs ptxas, found in none of "
+               << "$CUDA_HOME/bin, $CUDA_PATH/bin, PATH, /usr/local/cuda/bin";
+    }
+    pipeline.gpuBinaryFormat = cubin ? "bin" : "isa";
+  } else if (options.emit == EmitStage::PTX) {
+    return emitError(fileLoc) << "--emit=ptx applies to GPU targets (sm_80, "
+                              << "sm_90), not " << target->name;
+  }
 
   std::vector<std::string> dependencies;
   OnnxImportOptions importOptions = options.import;
@@ -197,7 +257,8 @@ LogicalResult compileModel(MLIRContext &context, const CompileOptions &options) 
     return finish();
   }
   if (failed(runPipeline(*module, [&](OpPassManager &pm) {
-        return buildLinalgToLLVMPipeline(pm, pipeline);
+        return target->isGpu() ? buildLinalgToGpuPipeline(pm, pipeline)
+                               : buildLinalgToLLVMPipeline(pm, pipeline);
       })))
     return failure();
   auto lowered = module->lookupSymbol<LLVM::LLVMFuncOp>(options.import.entryName);
@@ -208,6 +269,28 @@ LogicalResult compileModel(MLIRContext &context, const CompileOptions &options) 
   signature->arenaBytes = arenaBytes.getInt();
   if (auto bound = lowered->getAttrOfType<IntegerAttr>("strata.arena_lower_bound"))
     signature->arenaLowerBound = bound.getInt();
+  if (target->isGpu()) {
+    // The device workspace is the weights followed by the arena.
+    auto constants =
+        lowered->getAttrOfType<IntegerAttr>("strata.constants_bytes");
+    if (!constants)
+      return emitError(fileLoc) << "internal error: the weights are missing";
+    ModelSignature::Gpu gpu;
+    gpu.constantsBytes = constants.getInt();
+    llvm::StringRef(target->gpuChip).drop_front(3).getAsInteger(10,
+                                                               gpu.smVersion);
+    gpu.cubin = cubin;
+    signature->gpu = gpu;
+    signature->arenaBytes += gpu.constantsBytes;
+    signature->arenaLowerBound += gpu.constantsBytes;
+  }
+  if (options.emit == EmitStage::PTX) {
+    auto assembly = kernelAssembly(*module);
+    if (failed(assembly))
+      return failure();
+    files.add(name + ".ptx", std::move(*assembly));
+    return finish();
+  }
   if (options.emit == EmitStage::LLVMMLIR) {
     files.add(name + ".llvm.mlir", printModule(*module));
     return finish();
@@ -251,7 +334,14 @@ LogicalResult compileModel(MLIRContext &context, const CompileOptions &options) 
   files.add(name + ".o", std::move(*code));
   files.add(name + ".h", writeHeader(*signature));
   files.add(name + ".json", writeManifest(*signature, *target, facts));
-  if (options.report)
+  if (options.report && target->isGpu())
+    llvm::outs() << "model " << name << " (" << target->name << ", "
+                 << (cubin ? "cubin" : "PTX") << "): host code "
+                 << facts.codeBytes << " B, weights "
+                 << signature->gpu->constantsBytes << " B, device workspace "
+                 << signature->arenaBytes << " B (lower bound "
+                 << signature->arenaLowerBound << " B)\n";
+  else if (options.report)
     llvm::outs() << "model " << name << " (" << target->name << "): flash "
                  << facts.codeBytes + facts.weightBytes << " B (code "
                  << facts.codeBytes << " B, weights " << facts.weightBytes

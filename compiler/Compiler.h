@@ -18,7 +18,16 @@
 namespace strata {
 
 /// Where compilation stops, and so which files it writes.
-enum class EmitStage { Graph, Linalg, LLVMMLIR, LLVMIR, Assembly, Object, Shared };
+enum class EmitStage {
+  Graph,
+  Linalg,
+  LLVMMLIR,
+  LLVMIR,
+  PTX, // GPU targets: the kernels
+  Assembly,
+  Object,
+  Shared
+};
 
 struct CompileOptions {
   std::string modelPath;
@@ -36,6 +45,9 @@ struct CompileOptions {
   /// Write a Makefile dependency file here (target: the object): the files
   /// the compile read, for build systems to re-run it only when they change.
   std::string depfile;
+  /// GPU targets: what the object embeds, "cubin" (needs ptxas), "ptx" (the
+  /// driver compiles it at load), or "auto" (cubin when ptxas is found).
+  std::string gpuBinary = "auto";
 };
 
 /// Runs the compile. Errors are emitted on `context`'s diagnostic engine.

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/EntryPointEmitter.h"
 
+#include "strata/cuda.h"
 #include "strata/runtime.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/IRBuilder.h"
@@ -70,7 +71,8 @@ llvm::Error emitEntryPoint(llvm::Module &module, llvm::StringRef implName,
                            const ModelSignature &signature) {
   llvm::LLVMContext &context = module.getContext();
   llvm::Function *impl = module.getFunction(implName);
-  size_t arity = signature.inputs.size() + signature.outputs.size() + 1;
+  const bool gpu = signature.gpu.has_value();
+  size_t arity = signature.inputs.size() + signature.outputs.size() + 1 + gpu;
   if (!impl || impl->arg_size() != arity)
     return llvm::createStringError(
         "lowered model function '" + implName.str() + "' is missing or takes " +
@@ -81,6 +83,7 @@ llvm::Error emitEntryPoint(llvm::Module &module, llvm::StringRef implName,
 
   auto *ptr = llvm::PointerType::getUnqual(context);
   auto *voidType = llvm::Type::getVoidTy(context);
+  auto *i8 = llvm::Type::getInt8Ty(context);
   auto *entryType = llvm::FunctionType::get(voidType, {ptr, ptr, ptr}, false);
   auto *entry = llvm::Function::Create(entryType, llvm::GlobalValue::ExternalLinkage,
                                        signature.name + "_entry", module);
@@ -94,7 +97,15 @@ llvm::Error emitEntryPoint(llvm::Module &module, llvm::StringRef implName,
   };
   loadPointers(entry->getArg(0), signature.inputs.size());
   loadPointers(entry->getArg(1), signature.outputs.size());
-  args.push_back(entry->getArg(2));
+  if (gpu) {
+    // The device workspace: weights first, then the arena.
+    llvm::Value *workspace = entry->getArg(2);
+    args.push_back(b.CreateConstInBoundsGEP1_64(
+        i8, workspace, signature.gpu->constantsBytes));
+    args.push_back(workspace);
+  } else {
+    args.push_back(entry->getArg(2));
+  }
   b.CreateCall(impl, args);
   b.CreateRetVoid();
 
@@ -108,13 +119,33 @@ llvm::Error emitEntryPoint(llvm::Module &module, llvm::StringRef implName,
       {llvm::ConstantInt::get(i32, STRATA_ABI_VERSION),
        llvm::ConstantInt::get(i32, signature.inputs.size()),
        llvm::ConstantInt::get(i32, signature.outputs.size()),
-       llvm::ConstantInt::get(i32, 0),
+       llvm::ConstantInt::get(i32, gpu ? STRATA_MODEL_FLAG_CUDA : 0),
        stringConstant(module, signature.name, prefix + ".name"),
        tensorTable(module, signature.inputs, prefix + ".inputs"),
        tensorTable(module, signature.outputs, prefix + ".outputs"),
        llvm::ConstantInt::get(i64, signature.arenaBytes),
        llvm::ConstantInt::get(i64, signature.arenaAlignment), entry});
-  new llvm::GlobalVariable(module, modelType, /*isConstant=*/true,
+  if (gpu) {
+    // strata_cuda_model_t {base, constants, constants_bytes, sm_version,
+    // binary_kind}.
+    llvm::GlobalVariable *constants =
+        module.getGlobalVariable("strata_constants");
+    if (!constants)
+      return llvm::createStringError("the GPU model's weights are missing");
+    constants->setName(signature.name + "_constants");
+    constants->setLinkage(llvm::GlobalValue::InternalLinkage);
+    auto *gpuModelType =
+        llvm::StructType::get(context, {modelType, ptr, i64, i32, i32});
+    descriptor = llvm::ConstantStruct::get(
+        gpuModelType,
+        {descriptor, constants,
+         llvm::ConstantInt::get(i64, signature.gpu->constantsBytes),
+         llvm::ConstantInt::get(i32, signature.gpu->smVersion),
+         llvm::ConstantInt::get(i32, signature.gpu->cubin
+                                         ? STRATA_CUDA_BINARY_CUBIN
+                                         : STRATA_CUDA_BINARY_PTX)});
+  }
+  new llvm::GlobalVariable(module, descriptor->getType(), /*isConstant=*/true,
                            llvm::GlobalValue::ExternalLinkage, descriptor,
                            signature.name + "_model");
   return llvm::Error::success();

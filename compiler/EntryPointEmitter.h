@@ -19,7 +19,9 @@ class Module;
 namespace strata {
 
 /// `implName` is the lowered model function taking one pointer per input,
-/// per output and the arena, in that order.
+/// per output and the arena, in that order; GPU models (signature.gpu) take
+/// the device weights last, and their descriptor is a strata_cuda_model_t
+/// pointing at the global `strata_constants`.
 llvm::Error emitEntryPoint(llvm::Module &module, llvm::StringRef implName,
                            const ModelSignature &signature);
 

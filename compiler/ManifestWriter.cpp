@@ -30,6 +30,21 @@ llvm::json::Array tensorsToJson(const std::vector<TensorSignature> &tensors) {
   return array;
 }
 
+llvm::json::Object targetToJson(const TargetDescription &target,
+                                const ModelSignature &signature) {
+  llvm::json::Object object{{"name", target.name},
+                            {"triple", target.triple},
+                            {"cpu", target.cpu}};
+  if (signature.gpu) {
+    object["gpu"] = llvm::json::Object{
+        {"triple", "nvptx64-nvidia-cuda"},
+        {"chip", target.gpuChip},
+        {"binary", signature.gpu->cubin ? "cubin" : "ptx"},
+        {"weights_bytes", signature.gpu->constantsBytes}};
+  }
+  return object;
+}
+
 } // namespace
 
 std::string writeManifest(const ModelSignature &signature,
@@ -44,9 +59,7 @@ std::string writeManifest(const ModelSignature &signature,
       {"name", signature.name},
       {"model", llvm::json::Object{{"file", facts.modelFile},
                                    {"sha256", facts.modelSha256}}},
-      {"target", llvm::json::Object{{"name", target.name},
-                                    {"triple", target.triple},
-                                    {"cpu", target.cpu}}},
+      {"target", targetToJson(target, signature)},
       {"inputs", tensorsToJson(signature.inputs)},
       {"outputs", tensorsToJson(signature.outputs)},
       {"arena", llvm::json::Object{{"bytes", signature.arenaBytes},

@@ -10,6 +10,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,15 @@ struct ModelSignature {
   int64_t arenaBytes = 0;
   int64_t arenaLowerBound = 0;
   int64_t arenaAlignment = 64;
+  /// GPU models: the weights uploaded to the front of the device workspace
+  /// (arenaBytes then counts them too), the least compute capability (90
+  /// for sm_90) and whether the kernels are a cubin or PTX.
+  struct Gpu {
+    int64_t constantsBytes = 0;
+    uint32_t smVersion = 0;
+    bool cubin = false;
+  };
+  std::optional<Gpu> gpu;
 };
 
 /// The dtype code of an MLIR element type, 0 when it has none.

@@ -48,6 +48,9 @@ createTargetMachine(const TargetDescription &target) {
   // Frame sizes for the manifest's stack estimate (a non-allocated section:
   // it takes no flash or memory on the device).
   options.EmitStackSizeSection = true;
+  // Static constructors (GPU models load their kernels from one) go in
+  // .init_array, which the dynamic loader and newlib's start code run.
+  options.UseInitArray = true;
   // Bare-metal objects state their float ABI (the EABI attributes the
   // linker checks against the firmware's other objects).
   if (target.bareMetal)

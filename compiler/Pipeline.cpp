@@ -71,6 +71,43 @@ LogicalResult buildLinalgToLLVMPipeline(OpPassManager &pm,
   return appendPipeline(pm, text);
 }
 
+LogicalResult buildLinalgToGpuPipeline(OpPassManager &pm,
+                                       const PipelineOptions &options) {
+  // Math is expanded before outlining and strata-gpu-to-nvvm sends the rest
+  // to LLVM intrinsics, not libdevice's __nv_* functions: kernels link
+  // nothing from the CUDA toolkit.
+  std::string text = llvm::formatv(
+      "canonicalize, cse, "
+      "one-shot-bufferize{{bufferize-function-boundaries "
+      "function-boundary-type-conversion=identity-layout-map}, "
+      "buffer-results-to-out-params{{hoist-static-allocs=true "
+      "modify-public-functions=true}, "
+      "canonicalize, cse, "
+      "strata-plan-memory{{entry={0}}, strata-pool-constants{{entry={0}}, "
+      "func.func(strata-lower-strided-copies{{all-copies=true}, "
+      "convert-linalg-to-parallel-loops, strata-expand-math, "
+      "strata-gpu-distribute-loops{{block-size={3}}, "
+      "convert-parallel-loops-to-gpu), "
+      "lower-affine, canonicalize, cse, "
+      "gpu-launch-sink-index-computations, gpu-kernel-outlining, "
+      "strata-gpu-merge-kernel-modules, canonicalize, "
+      "nvvm-attach-target{{chip={1} features={2} O=3}, "
+      "gpu.module(convert-scf-to-cf, strata-gpu-to-nvvm, canonicalize, cse, "
+      "reconcile-unrealized-casts), "
+      "gpu-to-llvm{{use-bare-pointers-for-kernels=1 "
+      "use-bare-pointers-for-host=1}, "
+      "convert-scf-to-cf, expand-strided-metadata, lower-affine, "
+      "finalize-memref-to-llvm, convert-math-to-llvm, convert-arith-to-llvm, "
+      "convert-cf-to-llvm, convert-ub-to-llvm, "
+      "convert-func-to-llvm{{use-bare-ptr-memref-call-conv=1}, "
+      "reconcile-unrealized-casts, canonicalize, "
+      "gpu-module-to-binary{{format={4}{5}}",
+      options.entryName, options.gpuChip, options.gpuFeatures,
+      options.gpuBlockSize, options.gpuBinaryFormat,
+      options.gpuToolkit.empty() ? "" : " toolkit=" + options.gpuToolkit);
+  return appendPipeline(pm, text);
+}
+
 void registerStrataPipelines() {
   static bool registered = false;
   if (registered)
@@ -85,6 +122,10 @@ void registerStrataPipelines() {
       "strata-linalg-to-llvm",
       "Linalg on tensors to the LLVM dialect, as stratac runs it",
       [](OpPassManager &pm) { (void)buildLinalgToLLVMPipeline(pm, {}); });
+  PassPipelineRegistration<>(
+      "strata-linalg-to-gpu",
+      "Linalg on tensors to host LLVM and sm_90 PTX, as stratac runs it",
+      [](OpPassManager &pm) { (void)buildLinalgToGpuPipeline(pm, {}); });
 }
 
 } // namespace strata

@@ -1,7 +1,8 @@
 //===- Pipeline.h - Strata's lowering pipelines -----------------*- C++ -*-===//
 //
 // The pipelines stratac runs, as named functions, so strata-opt registers the
-// very same ones (--strata-graph-to-linalg, --strata-linalg-to-llvm) and one
+// very same ones (--strata-graph-to-linalg, --strata-linalg-to-llvm,
+// --strata-linalg-to-gpu) and one
 // flag reproduces any stage of a compile.
 //
 //===----------------------------------------------------------------------===//
@@ -22,6 +23,16 @@ struct PipelineOptions {
   bool bareMetal = false;
   /// The function holding the model.
   std::string entryName = "main";
+  /// GPU targets: the chip and NVPTX features of the kernels.
+  std::string gpuChip = "sm_90";
+  std::string gpuFeatures = "+ptx78";
+  /// Threads per block of every kernel.
+  int64_t gpuBlockSize = 256;
+  /// What gpu.binary embeds: "isa" (PTX, compiled by the driver when the
+  /// module loads) or "bin" (a cubin; needs ptxas at compile time).
+  std::string gpuBinaryFormat = "isa";
+  /// The CUDA toolkit whose ptxas makes the cubin ("" for MLIR's default).
+  std::string gpuToolkit;
 };
 
 /// graph ops -> linalg/tensor/arith/math on tensors.
@@ -33,7 +44,13 @@ mlir::LogicalResult buildGraphToLinalgPipeline(mlir::OpPassManager &pm,
 mlir::LogicalResult buildLinalgToLLVMPipeline(mlir::OpPassManager &pm,
                                               const PipelineOptions &options);
 
-/// Registers both pipelines for strata-opt.
+/// linalg on tensors -> host LLVM dialect plus one gpu.binary of kernels:
+/// bufferize, plan the arena, pool the constants, map loop nests to blocks
+/// and threads, outline kernels and compile them through NVVM.
+mlir::LogicalResult buildLinalgToGpuPipeline(mlir::OpPassManager &pm,
+                                             const PipelineOptions &options);
+
+/// Registers the pipelines for strata-opt.
 void registerStrataPipelines();
 
 } // namespace strata

@@ -2,7 +2,7 @@
 //
 // Implements strata-lower-strided-copies: artifacts call nothing but
 // memcpy/memset, so copies that upstream would send to the C runner library
-// become linalg.copy loops.
+// become linalg.copy loops (all copies, with all-copies, for GPU kernels).
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
@@ -22,13 +22,16 @@ namespace {
 
 struct LowerStridedCopiesPass
     : strata::impl::LowerStridedCopiesBase<LowerStridedCopiesPass> {
+  using LowerStridedCopiesBase::LowerStridedCopiesBase;
+
   void runOnOperation() override {
-    getOperation()->walk([](memref::CopyOp copy) {
+    getOperation()->walk([&](memref::CopyOp copy) {
       auto isContiguous = [](Value buffer) {
         auto type = dyn_cast<MemRefType>(buffer.getType());
         return type && memref::isStaticShapeAndContiguousRowMajor(type);
       };
-      if (isContiguous(copy.getSource()) && isContiguous(copy.getTarget()))
+      if (!allCopies && isContiguous(copy.getSource()) &&
+          isContiguous(copy.getTarget()))
         return;
       OpBuilder builder(copy);
       linalg::CopyOp::create(builder, copy.getLoc(), copy.getSource(),

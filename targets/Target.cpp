@@ -11,7 +11,8 @@ namespace strata {
 
 llvm::ArrayRef<llvm::StringRef> supportedTargets() {
   static const llvm::StringRef names[] = {"x86_64", "aarch64", "cortex-m4",
-                                          "cortex-m7", "cortex-m55"};
+                                          "cortex-m7", "cortex-m55", "sm_80",
+                                          "sm_90"};
   return names;
 }
 
@@ -27,6 +28,8 @@ llvm::Expected<TargetDescription> resolveTarget(llvm::StringRef target,
     return resolveX86Target(cpu);
   if (target == "aarch64" || target == "arm64")
     return resolveAArch64Target(cpu);
+  if (target.starts_with("sm_"))
+    return resolveCudaTarget(target, cpu);
   return llvm::createStringError(
       "unknown target '" + target.str() + "' (supported: " +
       llvm::join(supportedTargets(), ", ") + ")");

@@ -33,6 +33,13 @@ struct TargetDescription {
   bool bareMetal = false;
   /// Soft-float ABI: no FPU instructions.
   bool softFloat = false;
+  /// NVIDIA GPU targets: the chip kernels are compiled for ("sm_90"), empty
+  /// for CPU targets. The fields above then describe the host code.
+  std::string gpuChip;
+  /// NVPTX features of the kernels ("+ptx78").
+  std::string gpuFeatures;
+
+  bool isGpu() const { return !gpuChip.empty(); }
 };
 
 /// The names accepted by --target, for help texts and errors.
@@ -54,6 +61,10 @@ llvm::Expected<TargetDescription> resolveAArch64Target(llvm::StringRef cpu);
 llvm::Expected<TargetDescription> resolveCortexMTarget(llvm::StringRef name,
                                                        llvm::StringRef cpu,
                                                        llvm::StringRef floatABI);
+
+/// NVIDIA sm_80 and sm_90 (targets/cuda).
+llvm::Expected<TargetDescription> resolveCudaTarget(llvm::StringRef name,
+                                                    llvm::StringRef cpu);
 
 } // namespace strata
 

@@ -40,3 +40,10 @@ if os.path.exists(os.path.join(config.strata_obj_root, "lib", "strata", "cortex-
                                "libstrata_runtime.a")) and shutil.which("arm-none-eabi-size"):
     config.available_features.add("cortex-m4-kit")
 config.substitutions.append(("%strata_obj_root", config.strata_obj_root))
+
+# ptxas validates the PTX of the GPU targets where a CUDA toolkit is found.
+ptxas = shutil.which("ptxas") or (
+    "/usr/local/cuda/bin/ptxas" if os.access("/usr/local/cuda/bin/ptxas", os.X_OK) else None)
+if ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))

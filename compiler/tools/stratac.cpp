@@ -40,12 +40,17 @@ cl::opt<std::string> floatABI(
     cl::init(""), cl::cat(category));
 cl::opt<std::string> target("target",
                             cl::desc("Target: x86_64, aarch64, cortex-m4, "
-                                     "cortex-m7, cortex-m55"),
+                                     "cortex-m7, cortex-m55, sm_80, sm_90"),
                             cl::init("x86_64"), cl::cat(category));
 cl::opt<std::string> cpu("cpu",
                          cl::desc("CPU: native, x86-64, x86-64-v2, x86-64-v3, "
                                   "x86-64-v4"),
                          cl::init("native"), cl::cat(category));
+cl::opt<std::string> gpuBinary(
+    "gpu-binary",
+    cl::desc("GPU targets: embed a cubin (needs ptxas), PTX (compiled by the "
+             "driver at load), or auto: a cubin when ptxas is found"),
+    cl::init("auto"), cl::value_desc("auto|cubin|ptx"), cl::cat(category));
 cl::opt<std::string> name("name",
                           cl::desc("Artifact name (default: the model file's "
                                    "stem); symbols are NAME_model, NAME_entry"),
@@ -68,6 +73,7 @@ cl::opt<strata::EmitStage> emit(
         clEnumValN(strata::EmitStage::Linalg, "linalg", "NAME.linalg.mlir: linalg on tensors"),
         clEnumValN(strata::EmitStage::LLVMMLIR, "llvm-mlir", "NAME.llvm.mlir: the LLVM dialect"),
         clEnumValN(strata::EmitStage::LLVMIR, "llvm-ir", "NAME.ll: optimized LLVM IR"),
+        clEnumValN(strata::EmitStage::PTX, "ptx", "NAME.ptx: the kernels (GPU targets)"),
         clEnumValN(strata::EmitStage::Assembly, "asm", "NAME.s: assembly"),
         clEnumValN(strata::EmitStage::Object, "obj", "NAME.o, NAME.h, NAME.json (default)"),
         clEnumValN(strata::EmitStage::Shared, "shared", "obj plus libNAME.so for strata-run")),
@@ -135,6 +141,7 @@ int main(int argc, char **argv) {
   options.emit = emit;
   options.report = report;
   options.depfile = depfile;
+  options.gpuBinary = gpuBinary;
   for (const std::string &binding : inputShapes) {
     auto [input, shapeText] = StringRef(binding).rsplit('=');
     std::vector<int64_t> shape;

@@ -273,7 +273,7 @@ int strata_runner_run(const strata_model_t *model,
                       const strata_runner_options_t *options) {
   strata_host_tensor_t *inputs, *outputs;
   const void **input_buffers;
-  void **output_buffers, *arena, *arena_block;
+  void **output_buffers, *arena, *arena_block, *gpu_state = NULL;
   size_t arena_bytes;
   uint32_t i;
 
@@ -282,9 +282,18 @@ int strata_runner_run(const strata_model_t *model,
     fail("model '%s' has %u output(s), got %d --output",
          model->name ? model->name : "?", (unsigned)model->num_outputs,
          options->output_count);
+  if ((model->flags & STRATA_MODEL_FLAG_CUDA) && options->gpu == NULL)
+    fail("model '%s' was compiled for a GPU; run it with strata-run on a "
+         "machine with one", model->name ? model->name : "?");
   inputs = read_inputs(model, options);
   outputs = allocate_outputs(model);
-  arena = allocate_arena(model, &arena_bytes, &arena_block);
+  if (model->flags & STRATA_MODEL_FLAG_CUDA) {
+    gpu_state = options->gpu->open(model);
+    arena = arena_block = NULL;
+    arena_bytes = 0;
+  } else {
+    arena = allocate_arena(model, &arena_bytes, &arena_block);
+  }
   input_buffers = strata_runner_malloc(sizeof *input_buffers * model->num_inputs);
   output_buffers = strata_runner_malloc(sizeof *output_buffers * model->num_outputs);
   for (i = 0; i < model->num_inputs; ++i)
@@ -293,15 +302,21 @@ int strata_runner_run(const strata_model_t *model,
     output_buffers[i] = outputs[i].data;
 
   /* The first run produces the outputs and doubles as the warm-up. */
-  run_once(model, input_buffers, output_buffers, arena, arena_bytes);
+  if (gpu_state != NULL)
+    options->gpu->run(gpu_state, input_buffers, output_buffers);
+  else
+    run_once(model, input_buffers, output_buffers, arena, arena_bytes);
   if (options->benchmark_runs > 0) {
     size_t runs = (size_t)options->benchmark_runs, r;
     double *times = strata_runner_malloc(sizeof *times * runs), median;
-    for (r = 0; r < runs; ++r) {
-      double start = now_ms();
-      run_once(model, input_buffers, output_buffers, arena, arena_bytes);
-      times[r] = now_ms() - start;
-    }
+    if (gpu_state != NULL) /* Device time, from CUDA events. */
+      options->gpu->time_runs(gpu_state, runs, times);
+    else
+      for (r = 0; r < runs; ++r) {
+        double start = now_ms();
+        run_once(model, input_buffers, output_buffers, arena, arena_bytes);
+        times[r] = now_ms() - start;
+      }
     qsort(times, runs, sizeof *times, compare_doubles);
     median = runs % 2 ? times[runs / 2]
                       : (times[runs / 2 - 1] + times[runs / 2]) / 2;
@@ -329,6 +344,8 @@ int strata_runner_run(const strata_model_t *model,
   free(input_buffers);
   free(output_buffers);
   free(arena_block);
+  if (gpu_state != NULL)
+    options->gpu->close(gpu_state);
   return 0;
 }
 

@@ -13,6 +13,15 @@
 
 #include <stdbool.h>
 
+/* How a GPU model runs (strata-run provides one; firmware has none). Each
+ * function fails the program on error. */
+typedef struct strata_runner_gpu {
+  void *(*open)(const strata_model_t *model);
+  void (*run)(void *state, const void **inputs, void **outputs);
+  void (*time_runs)(void *state, size_t runs, double *times_ms);
+  void (*close)(void *state);
+} strata_runner_gpu_t;
+
 typedef struct strata_runner_options {
   const char *out_dir; /* host only */
   const char *name;    /* host only */
@@ -21,6 +30,7 @@ typedef struct strata_runner_options {
   const char **outputs;
   int output_count;
   long benchmark_runs; /* 0: no benchmark */
+  const strata_runner_gpu_t *gpu; /* NULL: GPU models are refused */
 } strata_runner_options_t;
 
 #if defined(__GNUC__)

@@ -14,6 +14,7 @@
 #endif
 
 #include "emulated_run.h"
+#include "gpu_runner.h"
 #include "model_runner.h"
 #include "strata/runtime.h"
 
@@ -46,7 +47,9 @@ static const char usage_text[] =
     "                  then optional\n"
     "  --name NAME     load OUT_DIR/libNAME.so (for a directory with several)\n"
     "  --target NAME   the artifact's target; one other than this machine's\n"
-    "                  (aarch64) runs under QEMU with strata-run-NAME\n"
+    "                  (aarch64) runs under QEMU with strata-run-NAME;\n"
+    "                  sm_80/sm_90 run on GPU $STRATA_CUDA_DEVICE (default 0)\n"
+    "                  through libcuda.so.1, exit status 3 when none fits\n"
     "  --help          show this message\n";
 
 #define fail strata_runner_fail
@@ -159,13 +162,20 @@ int main(int argc, char **argv) {
   int status;
 
   target = strata_take_target_option(&argc, argv);
-  if (target != NULL && strcmp(target, strata_host_target()) != 0) {
+  /* GPU artifacts are host code that launches kernels: they run here. */
+  if (target != NULL && strncmp(target, "sm_", 3) != 0 &&
+      strcmp(target, strata_host_target()) != 0) {
     strata_exec_emulated(target, argc, argv);
     return 1;
   }
   strata_runner_parse(argc, argv, true, usage_text, &options);
   file = find_library(options.out_dir, options.name);
   model = load_model(options.out_dir, file);
+  options.gpu = &strata_run_cuda_backend;
+  if (target != NULL && strncmp(target, "sm_", 3) == 0 &&
+      !(model->flags & STRATA_MODEL_FLAG_CUDA))
+    fail("--target %s: %s/%s is not a GPU model", target, options.out_dir,
+         file);
   status = strata_runner_run(model, &options);
   free(file);
   strata_runner_free_options(&options);

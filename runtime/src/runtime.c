@@ -29,6 +29,12 @@ const char *strata_strerror(strata_status_t status) {
     return "unknown element type";
   case STRATA_ERROR_INDEX_OUT_OF_RANGE:
     return "index out of range";
+  case STRATA_ERROR_WRONG_DEVICE:
+    return "the model was compiled for another kind of device";
+  case STRATA_ERROR_NO_GPU:
+    return "no CUDA driver or no GPU the model can run on";
+  case STRATA_ERROR_GPU:
+    return "a CUDA driver call failed";
   }
   return "unknown status";
 }
@@ -145,6 +151,8 @@ strata_status_t strata_run(const strata_model_t *model,
     return STRATA_ERROR_NULL_ARGUMENT;
   if (model->abi_version != STRATA_ABI_VERSION)
     return STRATA_ERROR_ABI_MISMATCH;
+  if (model->flags & STRATA_MODEL_FLAG_CUDA) /* strata_cuda_run's */
+    return STRATA_ERROR_WRONG_DEVICE;
   if (model->entry == NULL)
     return STRATA_ERROR_NULL_ARGUMENT;
   if (model->num_inputs > 0 && inputs == NULL)

@@ -48,8 +48,14 @@ typedef enum strata_status {
   STRATA_ERROR_ARENA_TOO_SMALL = 3,
   STRATA_ERROR_ARENA_MISALIGNED = 4,
   STRATA_ERROR_UNKNOWN_DTYPE = 5,
-  STRATA_ERROR_INDEX_OUT_OF_RANGE = 6
+  STRATA_ERROR_INDEX_OUT_OF_RANGE = 6,
+  STRATA_ERROR_WRONG_DEVICE = 7, /* a GPU model given to strata_run, ... */
+  STRATA_ERROR_NO_GPU = 8,       /* no CUDA driver, or no fitting GPU */
+  STRATA_ERROR_GPU = 9           /* a CUDA driver call failed */
 } strata_status_t;
+
+/* strata_model_t.flags */
+#define STRATA_MODEL_FLAG_CUDA 1u /* a strata_cuda_model_t (strata/cuda.h) */
 
 /* One input or output of a model. `shape` points at `rank` extents. Bool
  * tensors hold one byte per element. */
@@ -72,7 +78,7 @@ typedef struct strata_model {
   uint32_t abi_version;
   uint32_t num_inputs;
   uint32_t num_outputs;
-  uint32_t flags; /* reserved, 0 */
+  uint32_t flags; /* STRATA_MODEL_FLAG_*; 0 for CPU models */
   const char *name;
   const strata_tensor_desc_t *inputs;
   const strata_tensor_desc_t *outputs;
