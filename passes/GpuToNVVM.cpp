@@ -74,6 +74,24 @@ struct GpuToNVVMPass : strata::impl::GpuToNVVMBase<GpuToNVVMPass> {
     if (failed(applyPartialConversion(module, target, std::move(patterns))))
       return signalPassFailure();
 
+    // NVPTX has no float64 transcendental instructions: those need
+    // libdevice too. The location names the ONNX node.
+    WalkResult unsupported = module.walk([](Operation *op) {
+      if (!isa<LLVM::ExpOp, LLVM::Exp2Op, LLVM::LogOp, LLVM::Log2Op,
+               LLVM::Log10Op, LLVM::PowOp, LLVM::SinOp, LLVM::CosOp>(op))
+        return WalkResult::advance();
+      Type type = getElementTypeOrSelf(op->getResult(0).getType());
+      if (type.isF32())
+        return WalkResult::advance();
+      op->emitError("strata-gpu-to-nvvm: ")
+          << op->getName().stripDialect() << " on " << type
+          << " has no NVPTX instruction (GPU targets compute it in f32 "
+          << "only; libdevice is not linked)";
+      return WalkResult::interrupt();
+    });
+    if (unsupported.wasInterrupted())
+      return signalPassFailure();
+
     // Nothing may be left that needs libdevice.
     for (auto function : module.getOps<LLVM::LLVMFuncOp>())
       if (function.isExternal() && function.getName().starts_with("__nv_")) {

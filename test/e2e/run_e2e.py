@@ -6,7 +6,8 @@ exactly as a user would (stratac --emit=shared, then strata-run on .npy files)
 and judges the result against the outputs export_models.py recorded. An output
 passes when its largest absolute error is within `tolerance` of its scale,
 max|expected| (1.0 when the output is all zeros), so one threshold suits logits
-of 0.2 and activations of 10 alike. Prints one line; exits 0 on PASS, 1 on FAIL.
+of 0.2 and activations of 10 alike. Prints one line; exits 0 on PASS, 1 on FAIL,
+77 when a GPU model finds no GPU to run on.
 
     run_e2e.py --stratac BIN --strata-run BIN --models-dir DIR --work DIR --model NAME
 """
@@ -28,12 +29,21 @@ def fail(name, detail, log=None):
     return 1
 
 
-def run(cmd):
-    """Run a tool; returns (ok, text to show on failure)."""
+# strata-run's exit status when no GPU can run the model, and ctest's
+# SKIP_RETURN_CODE for the GPU tests.
+EXIT_NO_GPU = 3
+EXIT_SKIPPED = 77
+
+
+def run(cmd, returncode=None):
+    """Run a tool; returns (ok, text to show on failure), and the exit status
+    into returncode[0] when given."""
     try:
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as err:
         return False, f"cannot run {cmd[0]}: {err}"
+    if returncode is not None:
+        returncode[0] = proc.returncode
     if proc.returncode == 0:
         return True, ""
     return False, (f"$ {' '.join(cmd)}\nexit status {proc.returncode}\n"
@@ -62,6 +72,31 @@ def compare(expected, actual, tolerance):
     return err <= tolerance * scale, err, scale, note
 
 
+def check_fake_driver_run(label, cmd, driver):
+    """Runs a GPU model against the fake driver and checks its trace."""
+    env = dict(os.environ, STRATA_CUDA_DRIVER=os.path.abspath(driver))
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, env=env)
+    log = f"$ {' '.join(cmd)}\nexit status {proc.returncode}\n{proc.stderr}{proc.stdout}"
+    if proc.returncode != 0:
+        return fail(label, "strata-run failed against the fake driver", log)
+    trace = proc.stderr.splitlines()
+    errors = [line for line in trace if "ERROR" in line]
+    direct = sum(1 for line in trace if "cuLaunchKernel" in line and "captured" not in line)
+    captured = sum(1 for line in trace if "cuLaunchKernel" in line and "captured" in line)
+    loads = sum(1 for line in trace if "cuModuleLoadData" in line)
+    replays = sum(1 for line in trace if "cuGraphLaunch" in line)
+    if errors:
+        return fail(label, errors[0], log)
+    if direct == 0 or captured != direct or loads != 1 or replays != 4:
+        return fail(label, f"expected one module load, as many captured launches as direct "
+                           f"ones and 4 graph replays; got {loads} loads, {direct} direct, "
+                           f"{captured} captured, {replays} replays", log)
+    print(f"e2e {label} (fake driver): PASS {direct} kernels, every pointer in device "
+          f"memory, one module load, one graph replayed {replays} times")
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--stratac", required=True)
@@ -71,7 +106,12 @@ def main(argv=None):
     parser.add_argument("--model", required=True)
     parser.add_argument("--target", default="x86_64",
                         help="stratac/strata-run --target (aarch64 and cortex-m4/m7 "
-                             "run under QEMU)")
+                             "run under QEMU; sm_80/sm_90 on a GPU, and exit "
+                             f"{EXIT_SKIPPED}, skipped, where there is none)")
+    parser.add_argument("--fake-cuda-driver", metavar="LIB",
+                        help="GPU targets: run against this fake libcuda (no kernel "
+                             "runs) and check its trace instead of the outputs: every "
+                             "kernel pointer in device memory, the graph replayed")
     parser.add_argument("--tolerance", type=float, default=1e-4,
                         help="largest error allowed, as a fraction of max|expected| (default 1e-4)")
     args = parser.parse_args(argv)
@@ -93,8 +133,10 @@ def main(argv=None):
     # Linux targets run a shared library; microcontrollers link the object
     # into a firmware (strata-run does that).
     emit = "obj" if args.target.startswith("cortex-m") else "shared"
+    # The fake driver reads kernel signatures from PTX.
+    binary = ["--gpu-binary=ptx"] if args.fake_cuda_driver else []
     ok, log = run([args.stratac, onnx_path, f"--target={args.target}", "--name", name,
-                   f"--emit={emit}", "-o", compiled])
+                   f"--emit={emit}", "-o", compiled] + binary)
     if not ok:
         return fail(label, "stratac failed", log)
 
@@ -104,7 +146,15 @@ def main(argv=None):
         cmd += ["--input", path]
     for path in outputs:
         cmd += ["--output", path]
-    ok, log = run(cmd)
+    if args.fake_cuda_driver:
+        return check_fake_driver_run(label, cmd + ["--benchmark", "2"], args.fake_cuda_driver)
+    status = [None]
+    ok, log = run(cmd, status)
+    if not ok and args.target.startswith("sm_") and status[0] == EXIT_NO_GPU:
+        # Compiled, but nothing here can run it: say so, visibly.
+        reason = log.strip().splitlines()[-1] if log.strip() else ""
+        print(f"e2e {label}: skipped: no GPU ({reason})")
+        return EXIT_SKIPPED
     if not ok:
         return fail(label, "strata-run failed", log)
 

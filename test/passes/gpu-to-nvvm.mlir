@@ -1,4 +1,4 @@
-// RUN: strata-opt %s -split-input-file -pass-pipeline="builtin.module(gpu.module(strata-gpu-to-nvvm))" | FileCheck %s
+// RUN: strata-opt %s -split-input-file -pass-pipeline="builtin.module(gpu.module(strata-gpu-to-nvvm))" -verify-diagnostics | FileCheck %s
 
 //===- gpu-to-nvvm.mlir - Kernels to NVVM without libdevice ---------------===//
 //
@@ -28,6 +28,20 @@ gpu.module @kernels {
     %f = math.floor %r : f32
     %m = arith.remf %f, %v : f32
     memref.store %m, %y[%i] : memref<4xf32>
+    gpu.return
+  }
+}
+
+// -----
+
+// float64 transcendental functions have no NVPTX instruction.
+gpu.module @f64 {
+  gpu.func @k(%x: memref<4xf64>) kernel {
+    %i = gpu.thread_id x
+    %v = memref.load %x[%i] : memref<4xf64>
+    // expected-error @+1 {{strata-gpu-to-nvvm: intr.exp on 'f64' has no NVPTX instruction (GPU targets compute it in f32 only; libdevice is not linked)}}
+    %e = math.exp %v : f64
+    memref.store %e, %x[%i] : memref<4xf64>
     gpu.return
   }
 }

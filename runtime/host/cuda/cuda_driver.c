@@ -44,6 +44,11 @@ strata_status_t strata_cuda_check(CUresult result, const char *call) {
     driver.cuGetErrorName(result, &name);
   if (driver.cuGetErrorString)
     driver.cuGetErrorString(result, &text);
+  /* Stubs (the toolkit's libcuda.so for linking) name nothing. */
+  if (name == NULL && result == 34)
+    name = "CUDA_ERROR_STUB_LIBRARY";
+  if (name == NULL && result == 100)
+    name = "CUDA_ERROR_NO_DEVICE";
   strata_cuda_set_error("%s failed: %s (%d)%s%s", call,
                         name ? name : "CUDA error", result,
                         text ? ": " : "", text ? text : "");
