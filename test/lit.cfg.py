@@ -28,6 +28,11 @@ config.substitutions.append(("%cc", config.strata_c_compiler))
 config.substitutions.append(("%strata_runtime", config.strata_runtime_library))
 config.substitutions.append(
     ("%strata_source", os.path.dirname(config.test_source_root)))
+# mlir-runner's support libraries (printMemrefF32) for execution tests.
+config.substitutions.append(
+    ("%mlir_runner_libs", ",".join(
+        os.path.join(os.path.dirname(config.llvm_tools_dir), "lib", name)
+        for name in ("libmlir_runner_utils.so", "libmlir_c_runner_utils.so"))))
 config.substitutions.append(
     ("%llvm_include", os.path.join(os.path.dirname(config.llvm_tools_dir), "include")))
 config.substitutions.append(
