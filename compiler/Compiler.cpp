@@ -194,7 +194,12 @@ LogicalResult compileModel(MLIRContext &context, const CompileOptions &options) 
                               << "firmware (use the object)";
   pipeline.entryName = options.import.entryName;
   bool cubin = false;
-  if (target->isGpu()) {
+  const bool loopsOnHost = options.gpuLoopsOnHost;
+  if (loopsOnHost && (!target->isGpu() || options.emit == EmitStage::PTX))
+    return emitError(fileLoc) << "--gpu-loops-on-host applies to GPU targets "
+                              << "and makes no kernels (no --emit=ptx)";
+  pipeline.gpuLoopsOnHost = loopsOnHost;
+  if (target->isGpu() && !loopsOnHost) {
     pipeline.gpuChip = target->gpuChip;
     pipeline.gpuFeatures = target->gpuFeatures;
     if (options.gpuBinary != "auto" && options.gpuBinary != "cubin" &&
@@ -210,7 +215,7 @@ LogicalResult compileModel(MLIRContext &context, const CompileOptions &options) 
                << "$CUDA_HOME/bin, $CUDA_PATH/bin, PATH, /usr/local/cuda/bin";
     }
     pipeline.gpuBinaryFormat = cubin ? "bin" : "isa";
-  } else if (options.emit == EmitStage::PTX) {
+  } else if (options.emit == EmitStage::PTX && !loopsOnHost) {
     return emitError(fileLoc) << "--emit=ptx applies to GPU targets (sm_80, "
                               << "sm_90), not " << target->name;
   }
@@ -269,7 +274,17 @@ LogicalResult compileModel(MLIRContext &context, const CompileOptions &options) 
   signature->arenaBytes = arenaBytes.getInt();
   if (auto bound = lowered->getAttrOfType<IntegerAttr>("strata.arena_lower_bound"))
     signature->arenaLowerBound = bound.getInt();
-  if (target->isGpu()) {
+  if (loopsOnHost) {
+    // A CPU artifact for this machine (whose float16 conversions are
+    // instructions, not compiler-rt calls); the entry passes its own copy
+    // of the weights.
+    auto host = resolveX86Target("native");
+    if (!host)
+      return emitError(fileLoc) << llvm::toString(host.takeError());
+    host->name = target->name + "-loops-on-host";
+    *target = *host;
+    signature->hostPooledConstants = true;
+  } else if (target->isGpu()) {
     // The device workspace is the weights followed by the arena.
     auto constants =
         lowered->getAttrOfType<IntegerAttr>("strata.constants_bytes");

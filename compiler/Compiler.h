@@ -48,6 +48,9 @@ struct CompileOptions {
   /// GPU targets: what the object embeds, "cubin" (needs ptxas), "ptx" (the
   /// driver compiles it at load), or "auto" (cubin when ptxas is found).
   std::string gpuBinary = "auto";
+  /// GPU targets: compile the distributed loop nests for the host CPU
+  /// instead of kernels (a CPU artifact), to check numbers without a GPU.
+  bool gpuLoopsOnHost = false;
 };
 
 /// Runs the compile. Errors are emitted on `context`'s diagnostic engine.

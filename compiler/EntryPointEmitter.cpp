@@ -72,7 +72,8 @@ llvm::Error emitEntryPoint(llvm::Module &module, llvm::StringRef implName,
   llvm::LLVMContext &context = module.getContext();
   llvm::Function *impl = module.getFunction(implName);
   const bool gpu = signature.gpu.has_value();
-  size_t arity = signature.inputs.size() + signature.outputs.size() + 1 + gpu;
+  const bool pooled = gpu || signature.hostPooledConstants;
+  size_t arity = signature.inputs.size() + signature.outputs.size() + 1 + pooled;
   if (!impl || impl->arg_size() != arity)
     return llvm::createStringError(
         "lowered model function '" + implName.str() + "' is missing or takes " +
@@ -106,6 +107,16 @@ llvm::Error emitEntryPoint(llvm::Module &module, llvm::StringRef implName,
   } else {
     args.push_back(entry->getArg(2));
   }
+  llvm::GlobalVariable *constants = nullptr;
+  if (pooled) {
+    constants = module.getGlobalVariable("strata_constants");
+    if (!constants)
+      return llvm::createStringError("the model's pooled weights are missing");
+    constants->setName(signature.name + "_constants");
+    constants->setLinkage(llvm::GlobalValue::InternalLinkage);
+    if (!gpu) // On the host the weights are read where they are.
+      args.push_back(constants);
+  }
   b.CreateCall(impl, args);
   b.CreateRetVoid();
 
@@ -128,12 +139,6 @@ llvm::Error emitEntryPoint(llvm::Module &module, llvm::StringRef implName,
   if (gpu) {
     // strata_cuda_model_t {base, constants, constants_bytes, sm_version,
     // binary_kind}.
-    llvm::GlobalVariable *constants =
-        module.getGlobalVariable("strata_constants");
-    if (!constants)
-      return llvm::createStringError("the GPU model's weights are missing");
-    constants->setName(signature.name + "_constants");
-    constants->setLinkage(llvm::GlobalValue::InternalLinkage);
     auto *gpuModelType =
         llvm::StructType::get(context, {modelType, ptr, i64, i32, i32});
     descriptor = llvm::ConstantStruct::get(

@@ -40,6 +40,9 @@ struct ModelSignature {
     bool cubin = false;
   };
   std::optional<Gpu> gpu;
+  /// The GPU lowering emulated on the host (--gpu-loops-on-host): a CPU
+  /// model whose entry also takes the pooled weights, `strata_constants`.
+  bool hostPooledConstants = false;
 };
 
 /// The dtype code of an MLIR element type, 0 when it has none.

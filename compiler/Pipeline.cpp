@@ -73,10 +73,9 @@ LogicalResult buildLinalgToLLVMPipeline(OpPassManager &pm,
 
 LogicalResult buildLinalgToGpuPipeline(OpPassManager &pm,
                                        const PipelineOptions &options) {
-  // Math is expanded before outlining and strata-gpu-to-nvvm sends the rest
-  // to LLVM intrinsics, not libdevice's __nv_* functions: kernels link
-  // nothing from the CUDA toolkit.
-  std::string text = llvm::formatv(
+  // Up to here the GPU and its host emulation agree: weights pooled, every
+  // loop nest distributed onto blocks and threads.
+  std::string loops = llvm::formatv(
       "canonicalize, cse, "
       "one-shot-bufferize{{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map}, "
@@ -86,26 +85,36 @@ LogicalResult buildLinalgToGpuPipeline(OpPassManager &pm,
       "strata-plan-memory{{entry={0}}, strata-pool-constants{{entry={0}}, "
       "func.func(strata-lower-strided-copies{{all-copies=true}, "
       "convert-linalg-to-parallel-loops, strata-expand-math, "
-      "strata-gpu-distribute-loops{{block-size={3}}, "
-      "convert-parallel-loops-to-gpu), "
-      "lower-affine, canonicalize, cse, "
-      "gpu-launch-sink-index-computations, gpu-kernel-outlining, "
-      "strata-gpu-merge-kernel-modules, canonicalize, "
-      "nvvm-attach-target{{chip={1} features={2} O=3}, "
-      "gpu.module(convert-scf-to-cf, strata-gpu-to-nvvm, canonicalize, cse, "
-      "reconcile-unrealized-casts), "
-      "gpu-to-llvm{{use-bare-pointers-for-kernels=1 "
-      "use-bare-pointers-for-host=1}, "
+      "strata-gpu-distribute-loops{{block-size={1}}",
+      options.entryName, options.gpuBlockSize);
+  // Host code (and, on the host, the loops themselves) to LLVM.
+  const char *hostToLLVM =
       "convert-scf-to-cf, expand-strided-metadata, lower-affine, "
       "finalize-memref-to-llvm, convert-math-to-llvm, convert-arith-to-llvm, "
       "convert-cf-to-llvm, convert-ub-to-llvm, "
-      "convert-func-to-llvm{{use-bare-ptr-memref-call-conv=1}, "
-      "reconcile-unrealized-casts, canonicalize, "
-      "gpu-module-to-binary{{format={4}{5}}",
-      options.entryName, options.gpuChip, options.gpuFeatures,
-      options.gpuBlockSize, options.gpuBinaryFormat,
+      "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1}, "
+      "reconcile-unrealized-casts, canonicalize";
+  if (options.gpuLoopsOnHost)
+    return appendPipeline(pm, loops + "), lower-affine, " + hostToLLVM);
+
+  // Math is expanded before outlining and strata-gpu-to-nvvm sends the rest
+  // to LLVM intrinsics, not libdevice's __nv_* functions: kernels link
+  // nothing from the CUDA toolkit.
+  std::string kernels = llvm::formatv(
+      ", convert-parallel-loops-to-gpu), "
+      "lower-affine, canonicalize, cse, "
+      "gpu-launch-sink-index-computations, gpu-kernel-outlining, "
+      "strata-gpu-merge-kernel-modules, canonicalize, "
+      "nvvm-attach-target{{chip={0} features={1} O=3}, "
+      "gpu.module(convert-scf-to-cf, strata-gpu-to-nvvm, canonicalize, cse, "
+      "reconcile-unrealized-casts), "
+      "gpu-to-llvm{{use-bare-pointers-for-kernels=1 "
+      "use-bare-pointers-for-host=1}, ",
+      options.gpuChip, options.gpuFeatures);
+  std::string binary = llvm::formatv(
+      ", gpu-module-to-binary{{format={0}{1}}", options.gpuBinaryFormat,
       options.gpuToolkit.empty() ? "" : " toolkit=" + options.gpuToolkit);
-  return appendPipeline(pm, text);
+  return appendPipeline(pm, loops + kernels + hostToLLVM + binary);
 }
 
 void registerStrataPipelines() {

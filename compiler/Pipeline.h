@@ -33,6 +33,9 @@ struct PipelineOptions {
   std::string gpuBinaryFormat = "isa";
   /// The CUDA toolkit whose ptxas makes the cubin ("" for MLIR's default).
   std::string gpuToolkit;
+  /// Stop short of kernels: the distributed loop nests run on the host CPU
+  /// (weights still pooled), to check the GPU lowering's numbers anywhere.
+  bool gpuLoopsOnHost = false;
 };
 
 /// graph ops -> linalg/tensor/arith/math on tensors.

@@ -51,6 +51,12 @@ cl::opt<std::string> gpuBinary(
     cl::desc("GPU targets: embed a cubin (needs ptxas), PTX (compiled by the "
              "driver at load), or auto: a cubin when ptxas is found"),
     cl::init("auto"), cl::value_desc("auto|cubin|ptx"), cl::cat(category));
+cl::opt<bool> gpuLoopsOnHost(
+    "gpu-loops-on-host",
+    cl::desc("GPU targets: compile the loop nests as distributed onto blocks "
+             "and threads for this CPU instead of kernels, to check the GPU "
+             "lowering's numbers without a GPU (a host artifact)"),
+    cl::init(false), cl::cat(category));
 cl::opt<std::string> name("name",
                           cl::desc("Artifact name (default: the model file's "
                                    "stem); symbols are NAME_model, NAME_entry"),
@@ -142,6 +148,7 @@ int main(int argc, char **argv) {
   options.report = report;
   options.depfile = depfile;
   options.gpuBinary = gpuBinary;
+  options.gpuLoopsOnHost = gpuLoopsOnHost;
   for (const std::string &binding : inputShapes) {
     auto [input, shapeText] = StringRef(binding).rsplit('=');
     std::vector<int64_t> shape;

@@ -112,6 +112,9 @@ def main(argv=None):
                         help="GPU targets: run against this fake libcuda (no kernel "
                              "runs) and check its trace instead of the outputs: every "
                              "kernel pointer in device memory, the graph replayed")
+    parser.add_argument("--gpu-loops-on-host", action="store_true",
+                        help="GPU targets: stratac --gpu-loops-on-host, run on this CPU "
+                             "and compare as usual (the GPU lowering's numbers without a GPU)")
     parser.add_argument("--tolerance", type=float, default=1e-4,
                         help="largest error allowed, as a fraction of max|expected| (default 1e-4)")
     args = parser.parse_args(argv)
@@ -126,6 +129,9 @@ def main(argv=None):
 
     label = name if args.target == "x86_64" else f"{name} on {args.target}"
     work = os.path.join(args.work, name if args.target == "x86_64" else f"{name}.{args.target}")
+    if args.gpu_loops_on_host:
+        label += " (loops on the host)"
+        work += "-loops-on-host"
     compiled = os.path.join(work, "compiled")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
@@ -135,13 +141,16 @@ def main(argv=None):
     emit = "obj" if args.target.startswith("cortex-m") else "shared"
     # The fake driver reads kernel signatures from PTX.
     binary = ["--gpu-binary=ptx"] if args.fake_cuda_driver else []
+    if args.gpu_loops_on_host:
+        binary = ["--gpu-loops-on-host"]
     ok, log = run([args.stratac, onnx_path, f"--target={args.target}", "--name", name,
                    f"--emit={emit}", "-o", compiled] + binary)
     if not ok:
         return fail(label, "stratac failed", log)
 
     outputs = [os.path.join(work, f"output_{k}.npy") for k in range(len(expected_paths))]
-    cmd = [args.strata_run, compiled, f"--target={args.target}"]
+    run_target = "x86_64" if args.gpu_loops_on_host else args.target
+    cmd = [args.strata_run, compiled, f"--target={run_target}"]
     for path in inputs:
         cmd += ["--input", path]
     for path in outputs:

@@ -136,9 +136,11 @@ def freezable_inputs(directory):
     return frozen
 
 
-def compile_model(stratac, directory, out, timeout, frozen, target):
+def compile_model(stratac, directory, out, timeout, frozen, target, loops_on_host=False):
     command = [stratac, os.path.join(directory, "model.onnx"), "--emit=shared",
                f"--target={target}", "--name", "model", "-o", out]
+    if loops_on_host:
+        command.append("--gpu-loops-on-host")
     for name, path in frozen.values():
         command.append(f"--freeze-input={name}={path}")
     subprocess.run(["rm", "-rf", out])
@@ -150,7 +152,7 @@ def needs_frozen_inputs(stderr):
         "no static shape after ONNX shape inference" in stderr
 
 
-def run_test(test, stratac, strata_run, work, timeout, target="x86_64"):
+def run_test(test, stratac, strata_run, work, timeout, target="x86_64", loops_on_host=False):
     folder, name, directory = test
     reason = out_of_scope_reason(name)
     if reason:
@@ -158,11 +160,13 @@ def run_test(test, stratac, strata_run, work, timeout, target="x86_64"):
     out = os.path.join(work, folder, name)
     frozen = {}
     try:
-        compiled = compile_model(stratac, directory, out, timeout, frozen, target)
+        compiled = compile_model(stratac, directory, out, timeout, frozen, target,
+                                     loops_on_host)
         if compiled.returncode == 2 and needs_frozen_inputs(compiled.stderr):
             frozen = freezable_inputs(directory)
             if frozen:
-                retry = compile_model(stratac, directory, out, timeout, frozen, target)
+                retry = compile_model(stratac, directory, out, timeout, frozen, target,
+                                     loops_on_host)
                 if retry.returncode == 0:
                     compiled = retry
                 else:
@@ -183,7 +187,7 @@ def run_test(test, stratac, strata_run, work, timeout, target="x86_64"):
         expected = numbered(glob.glob(os.path.join(data_set, "output_*.pb")))
         outputs = [os.path.join(out, f"{os.path.basename(data_set)}_out{i}.npy")
                    for i in range(len(expected))]
-        command = [strata_run, out, f"--target={target}"]
+        command = [strata_run, out, f"--target={'x86_64' if loops_on_host else target}"]
         for path in inputs:
             command += ["--input", path]
         for path in outputs:
@@ -301,6 +305,9 @@ def main():
     parser.add_argument("--table", help="write the markdown table here")
     parser.add_argument("--baseline", help="file of folder/test names that must pass")
     parser.add_argument("--update-baseline", action="store_true")
+    parser.add_argument("--gpu-loops-on-host", action="store_true",
+                        help="with a GPU --target: stratac --gpu-loops-on-host, run on "
+                             "this CPU (the GPU lowering's numbers without a GPU)")
     parser.add_argument("--target", default="x86_64",
                         help="compile and run for this target (aarch64 runs under QEMU)")
     parser.add_argument("--sample", type=int, default=0,
@@ -329,7 +336,7 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         results = list(pool.map(
             lambda t: run_test(t, args.stratac, args.strata_run, args.work, args.timeout,
-                               args.target),
+                               args.target, args.gpu_loops_on_host),
             tests))
     elapsed = time.time() - start
     # Reasons name files: keep this machine's scratch directory out of them.
