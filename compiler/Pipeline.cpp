@@ -74,7 +74,9 @@ LogicalResult buildLinalgToLLVMPipeline(OpPassManager &pm,
 LogicalResult buildLinalgToGpuPipeline(OpPassManager &pm,
                                        const PipelineOptions &options) {
   // Up to here the GPU and its host emulation agree: weights pooled, every
-  // loop nest distributed onto blocks and threads.
+  // loop nest distributed onto blocks and threads. Loop fusion runs while
+  // buffers are still distinct allocations; once the arena is planned they
+  // are views of one block, which alias analysis cannot tell apart.
   std::string loops = llvm::formatv(
       "canonicalize, cse, "
       "one-shot-bufferize{{bufferize-function-boundaries "
@@ -82,9 +84,10 @@ LogicalResult buildLinalgToGpuPipeline(OpPassManager &pm,
       "buffer-results-to-out-params{{hoist-static-allocs=true "
       "modify-public-functions=true}, "
       "canonicalize, cse, "
-      "strata-plan-memory{{entry={0}}, strata-pool-constants{{entry={0}}, "
       "func.func(strata-lower-strided-copies{{all-copies=true}, "
-      "convert-linalg-to-parallel-loops, strata-expand-math, "
+      "convert-linalg-to-parallel-loops, scf-parallel-loop-fusion), "
+      "strata-plan-memory{{entry={0}}, strata-pool-constants{{entry={0}}, "
+      "func.func(strata-expand-math, "
       "strata-gpu-distribute-loops{{block-size={1}}",
       options.entryName, options.gpuBlockSize);
   // Host code (and, on the host, the loops themselves) to LLVM.
