@@ -27,6 +27,28 @@ LogicalResult appendPipeline(OpPassManager &pm, llvm::StringRef text) {
   return success();
 }
 
+/// Tensors to buffers, results to caller-provided out-parameters: the start
+/// of every linalg-to-LLVM pipeline.
+constexpr const char *kBufferize =
+    "one-shot-bufferize{bufferize-function-boundaries "
+    "function-boundary-type-conversion=identity-layout-map}, "
+    "buffer-results-to-out-params{hoist-static-allocs=true "
+    "modify-public-functions=true}, ";
+
+/// Loops, memrefs and scalars to the LLVM dialect with bare-pointer calls;
+/// `index` is a pass option ("index-bitwidth=32") or "" for the data
+/// layout's width.
+std::string convertToLLVMDialect(llvm::StringRef index) {
+  return llvm::formatv(
+      "expand-strided-metadata, lower-affine, finalize-memref-to-llvm{{{0}}, "
+      "convert-math-to-llvm, "
+      "convert-arith-to-llvm{{{0}}, convert-cf-to-llvm{{{0}}, "
+      "convert-ub-to-llvm{{{0}}, "
+      "convert-func-to-llvm{{use-bare-ptr-memref-call-conv=1 {0}}, "
+      "reconcile-unrealized-casts, canonicalize",
+      index);
+}
+
 } // namespace
 
 LogicalResult buildGraphToLinalgPipeline(OpPassManager &pm,
@@ -48,27 +70,16 @@ LogicalResult buildLinalgToLLVMPipeline(OpPassManager &pm,
           : "";
   std::string index = llvm::formatv("index-bitwidth={0}", options.indexBits).str();
   std::string text = llvm::formatv(
-      "{1}canonicalize, cse, "
-      "one-shot-bufferize{{bufferize-function-boundaries "
-      "function-boundary-type-conversion=identity-layout-map}, "
-      "buffer-results-to-out-params{{hoist-static-allocs=true "
-      "modify-public-functions=true}, "
-      "canonicalize, cse, "
+      "{1}canonicalize, cse, {2}canonicalize, cse, "
       "strata-plan-memory{{entry={0}}, "
       "func.func(strata-lower-strided-copies, convert-linalg-to-loops, "
       "strata-expand-math, {3}lower-vector-multi-reduction, "
       "convert-vector-to-scf{{full-unroll=true}), "
       "lower-affine, convert-scf-to-cf, canonicalize, cse, "
-      "convert-vector-to-llvm{{vector-contract-lowering=outerproduct}, "
-      "expand-strided-metadata, lower-affine, finalize-memref-to-llvm{{{2}}, "
-      "convert-math-to-llvm, "
-      "convert-arith-to-llvm{{{2}}, convert-cf-to-llvm{{{2}}, "
-      "convert-ub-to-llvm{{{2}}, "
-      "convert-func-to-llvm{{use-bare-ptr-memref-call-conv=1 {2}}, "
-      "reconcile-unrealized-casts, canonicalize",
-      options.entryName, vectorize, index,
+      "convert-vector-to-llvm{{vector-contract-lowering=outerproduct}, ",
+      options.entryName, vectorize, kBufferize,
       options.bareMetal ? "arith-expand, " : "");
-  return appendPipeline(pm, text);
+  return appendPipeline(pm, text + convertToLLVMDialect(index));
 }
 
 LogicalResult buildLinalgToGpuPipeline(OpPassManager &pm,
@@ -78,25 +89,15 @@ LogicalResult buildLinalgToGpuPipeline(OpPassManager &pm,
   // buffers are still distinct allocations; once the arena is planned they
   // are views of one block, which alias analysis cannot tell apart.
   std::string loops = llvm::formatv(
-      "canonicalize, cse, "
-      "one-shot-bufferize{{bufferize-function-boundaries "
-      "function-boundary-type-conversion=identity-layout-map}, "
-      "buffer-results-to-out-params{{hoist-static-allocs=true "
-      "modify-public-functions=true}, "
-      "canonicalize, cse, "
+      "canonicalize, cse, {2}canonicalize, cse, "
       "func.func(strata-lower-strided-copies{{all-copies=true}, "
       "convert-linalg-to-parallel-loops, scf-parallel-loop-fusion), "
       "strata-plan-memory{{entry={0}}, strata-pool-constants{{entry={0}}, "
       "func.func(strata-expand-math, "
       "strata-gpu-distribute-loops{{block-size={1}}",
-      options.entryName, options.gpuBlockSize);
+      options.entryName, options.gpuBlockSize, kBufferize);
   // Host code (and, on the host, the loops themselves) to LLVM.
-  const char *hostToLLVM =
-      "convert-scf-to-cf, expand-strided-metadata, lower-affine, "
-      "finalize-memref-to-llvm, convert-math-to-llvm, convert-arith-to-llvm, "
-      "convert-cf-to-llvm, convert-ub-to-llvm, "
-      "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1}, "
-      "reconcile-unrealized-casts, canonicalize";
+  std::string hostToLLVM = "convert-scf-to-cf, " + convertToLLVMDialect("");
   if (options.gpuLoopsOnHost)
     return appendPipeline(pm, loops + "), lower-affine, " + hostToLLVM);
 
