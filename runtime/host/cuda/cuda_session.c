@@ -32,12 +32,17 @@ struct strata_cuda_session {
   CUcontext context;
   CUstream stream;
   CUdeviceptr workspace;
-  CUdeviceptr *buffers; /* device inputs then outputs, for strata_cuda_run */
+  void **buffers;     /* the session's device inputs then outputs */
+  void **run_buffers; /* scratch: the buffers of the run being enqueued */
   strata_cuda_graph_t graphs[STRATA_CUDA_MAX_GRAPHS];
   unsigned graph_count, next_eviction;
   unsigned long replays;
   char device_name[128];
 };
+
+static CUdeviceptr device_address(const void *pointer) {
+  return (CUdeviceptr)(uintptr_t)pointer;
+}
 
 static size_t buffer_count(const strata_cuda_session_t *session) {
   return session->model->base.num_inputs + session->model->base.num_outputs;
@@ -99,16 +104,18 @@ static strata_status_t allocate_buffers(strata_cuda_session_t *session) {
         "cuMemcpyHtoDAsync");
   if (status != STRATA_OK)
     return status;
-  session->buffers = calloc(count ? count : 1, sizeof *session->buffers);
-  if (session->buffers == NULL) {
+  session->buffers = calloc(count + 1, sizeof *session->buffers);
+  session->run_buffers = calloc(count + 1, sizeof *session->run_buffers);
+  if (session->buffers == NULL || session->run_buffers == NULL) {
     strata_cuda_set_error("out of host memory");
     return STRATA_ERROR_GPU;
   }
   for (i = 0; i < count && status == STRATA_OK; ++i) {
     size_t bytes = strata_tensor_bytes(buffer_desc(session, i));
-    status = strata_cuda_check(
-        driver->cuMemAlloc(&session->buffers[i], bytes ? bytes : 1),
-        "cuMemAlloc");
+    CUdeviceptr buffer = 0;
+    status = strata_cuda_check(driver->cuMemAlloc(&buffer, bytes ? bytes : 1),
+                               "cuMemAlloc");
+    session->buffers[i] = (void *)(uintptr_t)buffer;
   }
   if (status == STRATA_OK)
     status = strata_cuda_check(driver->cuStreamSynchronize(session->stream),
@@ -288,20 +295,14 @@ strata_status_t strata_cuda_run_device(strata_cuda_session_t *session,
   if ((base->num_inputs > 0 && device_inputs == NULL) ||
       (base->num_outputs > 0 && device_outputs == NULL))
     return STRATA_ERROR_NULL_ARGUMENT;
-  buffers = malloc((buffer_count(session) + 1) * sizeof *buffers);
-  if (buffers == NULL) {
-    strata_cuda_set_error("out of host memory");
-    return STRATA_ERROR_GPU;
-  }
+  buffers = session->run_buffers;
   for (i = 0; i < base->num_inputs; ++i)
     buffers[i] = (void *)(uintptr_t)device_inputs[i];
   for (i = 0; i < base->num_outputs; ++i)
     buffers[base->num_inputs + i] = device_outputs[i];
   for (i = 0; i < buffer_count(session); ++i)
-    if (buffers[i] == NULL) {
-      free(buffers);
+    if (buffers[i] == NULL)
       return STRATA_ERROR_NULL_ARGUMENT;
-    }
   stream = stream_handle != NULL ? (CUstream)stream_handle : session->stream;
   status = strata_cuda_check(session->driver->cuCtxSetCurrent(session->context),
                              "cuCtxSetCurrent");
@@ -324,7 +325,6 @@ strata_status_t strata_cuda_run_device(strata_cuda_session_t *session,
       }
     }
   }
-  free(buffers);
   return status;
 }
 
@@ -334,7 +334,6 @@ strata_status_t strata_cuda_run(strata_cuda_session_t *session,
   const strata_cuda_driver_t *driver;
   const strata_model_t *base;
   strata_status_t status = STRATA_OK;
-  void **device;
   uint32_t i;
   if (session == NULL)
     return STRATA_ERROR_NULL_ARGUMENT;
@@ -350,31 +349,25 @@ strata_status_t strata_cuda_run(strata_cuda_session_t *session,
                  ? STRATA_ERROR_NULL_ARGUMENT
                  : strata_cuda_check(
                        driver->cuMemcpyHtoDAsync(
-                           session->buffers[i], inputs[i],
+                           device_address(session->buffers[i]), inputs[i],
                            strata_tensor_bytes(&base->inputs[i]),
                            session->stream),
                        "cuMemcpyHtoDAsync");
-  device = malloc((buffer_count(session) + 1) * sizeof *device);
-  if (device == NULL && status == STRATA_OK) {
-    strata_cuda_set_error("out of host memory");
-    status = STRATA_ERROR_GPU;
-  }
-  if (status == STRATA_OK) {
-    for (i = 0; i < buffer_count(session); ++i)
-      device[i] = (void *)(uintptr_t)session->buffers[i];
-    status = strata_cuda_run_device(session, (const void *const *)device,
-                                    device + base->num_inputs, NULL);
-  }
-  free(device);
-  for (i = 0; i < base->num_outputs && status == STRATA_OK; ++i)
+  if (status == STRATA_OK)
+    status = strata_cuda_run_device(session,
+                                    (const void *const *)session->buffers,
+                                    session->buffers + base->num_inputs, NULL);
+  for (i = 0; i < base->num_outputs && status == STRATA_OK; ++i) {
+    CUdeviceptr output = device_address(session->buffers[base->num_inputs + i]);
     status = outputs[i] == NULL
                  ? STRATA_ERROR_NULL_ARGUMENT
                  : strata_cuda_check(
                        driver->cuMemcpyDtoHAsync(
-                           outputs[i], session->buffers[base->num_inputs + i],
+                           outputs[i], output,
                            strata_tensor_bytes(&base->outputs[i]),
                            session->stream),
                        "cuMemcpyDtoHAsync");
+  }
   if (status == STRATA_OK)
     status = strata_cuda_check(driver->cuStreamSynchronize(session->stream),
                                "cuStreamSynchronize");
@@ -386,20 +379,16 @@ strata_status_t strata_cuda_time_runs(strata_cuda_session_t *session,
   const strata_cuda_driver_t *driver;
   const strata_model_t *base;
   CUevent start = NULL, stop = NULL;
+  const void *const *inputs;
+  void *const *outputs;
   strata_status_t status;
-  void **device;
-  size_t r, i;
+  size_t r;
   if (session == NULL || (runs > 0 && times_ms == NULL))
     return STRATA_ERROR_NULL_ARGUMENT;
   driver = session->driver;
   base = &session->model->base;
-  device = malloc((buffer_count(session) + 1) * sizeof *device);
-  if (device == NULL) {
-    strata_cuda_set_error("out of host memory");
-    return STRATA_ERROR_GPU;
-  }
-  for (i = 0; i < buffer_count(session); ++i)
-    device[i] = (void *)(uintptr_t)session->buffers[i];
+  inputs = (const void *const *)session->buffers;
+  outputs = session->buffers + base->num_inputs;
   status = strata_cuda_check(driver->cuCtxSetCurrent(session->context),
                              "cuCtxSetCurrent");
   if (status == STRATA_OK)
@@ -408,15 +397,13 @@ strata_status_t strata_cuda_time_runs(strata_cuda_session_t *session,
     status = strata_cuda_check(driver->cuEventCreate(&stop, 0), "cuEventCreate");
   /* Two warm-up runs: the direct one and the one that records the graph. */
   for (r = 0; r < 2 && status == STRATA_OK; ++r)
-    status = strata_cuda_run_device(session, (const void *const *)device,
-                                    device + base->num_inputs, NULL);
+    status = strata_cuda_run_device(session, inputs, outputs, NULL);
   for (r = 0; r < runs && status == STRATA_OK; ++r) {
     float ms = 0;
     status = strata_cuda_check(driver->cuEventRecord(start, session->stream),
                                "cuEventRecord");
     if (status == STRATA_OK)
-      status = strata_cuda_run_device(session, (const void *const *)device,
-                                      device + base->num_inputs, NULL);
+      status = strata_cuda_run_device(session, inputs, outputs, NULL);
     if (status == STRATA_OK)
       status = strata_cuda_check(driver->cuEventRecord(stop, session->stream),
                                  "cuEventRecord");
@@ -432,7 +419,6 @@ strata_status_t strata_cuda_time_runs(strata_cuda_session_t *session,
     driver->cuEventDestroy(start);
   if (stop != NULL)
     driver->cuEventDestroy(stop);
-  free(device);
   return status;
 }
 
@@ -467,8 +453,8 @@ void strata_cuda_close(strata_cuda_session_t *session) {
       release_graph(session, &session->graphs[g]);
     if (session->buffers != NULL)
       for (i = 0; i < buffer_count(session); ++i)
-        if (session->buffers[i] != 0)
-          driver->cuMemFree(session->buffers[i]);
+        if (session->buffers[i] != NULL)
+          driver->cuMemFree(device_address(session->buffers[i]));
     if (session->workspace != 0)
       driver->cuMemFree(session->workspace);
     if (session->stream != NULL)
@@ -476,5 +462,6 @@ void strata_cuda_close(strata_cuda_session_t *session) {
     driver->cuDevicePrimaryCtxRelease(session->device);
   }
   free(session->buffers);
+  free(session->run_buffers);
   free(session);
 }

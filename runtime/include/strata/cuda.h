@@ -48,7 +48,7 @@ strata_status_t strata_cuda_open(const strata_model_t *model, int device,
  * with device input and output buffers, and returns without waiting. The
  * first run with a set of buffers launches the kernels one by one; the
  * second records them as a CUDA graph, which later runs with the same
- * buffers replay in one launch. */
+ * buffers replay in one launch. A session serves one thread at a time. */
 strata_status_t strata_cuda_run_device(strata_cuda_session_t *session,
                                        const void *const *device_inputs,
                                        void *const *device_outputs,
