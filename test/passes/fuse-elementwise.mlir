@@ -5,12 +5,16 @@
 #rhs = affine_map<(d0, d1, d2) -> (d2, d1)>
 #out = affine_map<(d0, d1, d2) -> (d0, d1)>
 
-// Two elementwise ops become one loop nest.
+// Two elementwise ops become one loop nest: one generic whose body computes
+// the tanh and the product (the unfused input has a generic between them).
 // CHECK-LABEL: func.func @chain
 // CHECK: linalg.generic
+// CHECK-NOT: linalg.generic
 // CHECK: math.tanh
+// CHECK-NOT: linalg.generic
 // CHECK: arith.mulf
 // CHECK-NOT: linalg.generic
+// CHECK: return
 func.func @chain(%x: tensor<4x8xf32>, %o: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %e = tensor.empty() : tensor<4x8xf32>
   %t = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
