@@ -454,8 +454,59 @@ LogicalResult convertSplit(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   return success();
 }
 
+/// Fails, naming the node, when input `i` holds constant indices with an
+/// entry outside [-extent, extent): ONNX calls such a model invalid (at run
+/// time gathers clamp and scatters drop such an index instead).
+/// `extentOf(k)` is the length of the axis the k-th entry, row-major, picks
+/// along.
+LogicalResult checkConstantIndices(NodeContext &ctx, size_t i,
+                                   function_ref<int64_t(int64_t)> extentOf) {
+  std::optional<SmallVector<int64_t>> indices = ctx.constantInts(i);
+  if (!indices)
+    return success();
+  for (auto [k, index] : llvm::enumerate(*indices)) {
+    int64_t extent = extentOf(k);
+    if (index < -extent || index >= extent)
+      return ctx.error() << "index " << index
+                         << " (entry " << k
+                         << " of the indices) is out of range for an axis of "
+                         << extent;
+  }
+  return success();
+}
+
+/// checkConstantIndices for ops whose indices all pick along attribute
+/// `axis` of input 0 (a bad axis is left to the op's verifier).
+LogicalResult checkConstantIndicesAlongAxis(NodeContext &ctx, size_t i) {
+  RankedTensorType data = ctx.inputType(0);
+  int64_t rank = data.getRank(), axis = ctx.intAttr("axis", 0);
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis >= rank)
+    return success();
+  return checkConstantIndices(
+      ctx, i, [&](int64_t) { return data.getDimSize(axis); });
+}
+
+/// checkConstantIndices for GatherND and ScatterND: the last axis of the
+/// indices holds coordinates into input 0's axes from `batchDims` on.
+LogicalResult checkConstantCoordinates(NodeContext &ctx, size_t i,
+                                       int64_t batchDims) {
+  RankedTensorType data = ctx.inputType(0), indices = ctx.inputType(i);
+  if (indices.getRank() == 0)
+    return success();
+  int64_t depth = indices.getShape().back();
+  if (depth < 1 || batchDims < 0 || batchDims + depth > data.getRank())
+    return success();
+  return checkConstantIndices(ctx, i, [&](int64_t k) {
+    return data.getDimSize(batchDims + k % depth);
+  });
+}
+
 LogicalResult convertGatherElements(NodeContext &ctx,
                                     SmallVectorImpl<Value> &results) {
+  if (failed(checkConstantIndicesAlongAxis(ctx, 1)))
+    return failure();
   results.push_back(GatherElementsOp::create(
       ctx.builder, ctx.loc, ctx.resultType(), ctx.input(0), ctx.input(1),
       ctx.builder.getI64IntegerAttr(ctx.intAttr("axis", 0))));
@@ -997,6 +1048,8 @@ LogicalResult convertSlice(NodeContext &ctx, SmallVectorImpl<Value> &results) {
 }
 
 LogicalResult convertGather(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  if (failed(checkConstantIndicesAlongAxis(ctx, 1)))
+    return failure();
   results.push_back(ctx.builder.createOrFold<GatherOp>(
       ctx.loc, ctx.resultType(), ctx.input(0), ctx.input(1),
       ctx.builder.getI64IntegerAttr(ctx.intAttr("axis", 0))));
@@ -1004,6 +1057,8 @@ LogicalResult convertGather(NodeContext &ctx, SmallVectorImpl<Value> &results) {
 }
 
 LogicalResult convertGatherND(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  if (failed(checkConstantCoordinates(ctx, 1, ctx.intAttr("batch_dims", 0))))
+    return failure();
   auto result = ctx.buildTyped<GatherNDOp>(
       0, ctx.input(0), ctx.input(1),
       ctx.builder.getI64IntegerAttr(ctx.intAttr("batch_dims", 0)));
@@ -1016,6 +1071,8 @@ LogicalResult convertGatherND(NodeContext &ctx, SmallVectorImpl<Value> &results)
 /// ScatterElements, and the deprecated Scatter it replaced.
 LogicalResult convertScatterElements(NodeContext &ctx,
                                      SmallVectorImpl<Value> &results) {
+  if (failed(checkConstantIndicesAlongAxis(ctx, 1)))
+    return failure();
   auto result = ctx.buildTyped<ScatterElementsOp>(
       0, ctx.input(0), ctx.input(1), ctx.input(2),
       ctx.builder.getI64IntegerAttr(ctx.intAttr("axis", 0)),
@@ -1027,6 +1084,8 @@ LogicalResult convertScatterElements(NodeContext &ctx,
 }
 
 LogicalResult convertScatterND(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  if (failed(checkConstantCoordinates(ctx, 1, /*batchDims=*/0)))
+    return failure();
   auto result = ctx.buildTyped<ScatterNDOp>(
       0, ctx.input(0), ctx.input(1), ctx.input(2),
       ctx.builder.getStringAttr(ctx.stringAttr("reduction", "none")));

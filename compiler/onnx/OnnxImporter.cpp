@@ -111,8 +111,18 @@ private:
   }
 
   LogicalResult load();
+  /// Calls `visit` on every tensor the file stores: initializers and
+  /// tensor-valued node attributes.
+  void forEachStoredTensor(
+      llvm::function_ref<void(const onnx::TensorProto &)> visit) const;
+  /// Refuses external data outside the model's folder before anything
+  /// (the ONNX checker included) opens those files.
+  LogicalResult checkExternalDataLocations();
   LogicalResult freezeInputs();
   LogicalResult bindInputShapes();
+  /// Rejects attribute values that ONNX's own shape inference divides by
+  /// (a zero stride, group or block size kills the process with SIGFPE).
+  LogicalResult checkCountAttributes();
   LogicalResult inferShapes();
   LogicalResult checkOperatorsSupported();
   /// Fills options.dependencies from the loaded model.
@@ -152,6 +162,8 @@ LogicalResult Importer::load() {
                "truncated)";
     return failure();
   }
+  if (failed(checkExternalDataLocations()))
+    return failure();
   try {
     onnx::checker::check_model(path);
   } catch (const std::exception &e) {
@@ -169,6 +181,30 @@ LogicalResult Importer::load() {
     return failure();
   }
   return success();
+}
+
+void Importer::forEachStoredTensor(
+    llvm::function_ref<void(const onnx::TensorProto &)> visit) const {
+  for (const auto &init : model.graph().initializer())
+    visit(init);
+  for (const auto &node : model.graph().node())
+    for (const auto &attr : node.attribute())
+      if (attr.has_t())
+        visit(attr.t());
+}
+
+LogicalResult Importer::checkExternalDataLocations() {
+  std::string directory = llvm::sys::path::parent_path(path).str();
+  std::string problem;
+  forEachStoredTensor([&](const onnx::TensorProto &tensor) {
+    if (problem.empty() &&
+        tensor.data_location() == onnx::TensorProto::EXTERNAL)
+      (void)onnx_import::resolveExternalDataFile(tensor, directory, problem);
+  });
+  if (problem.empty())
+    return success();
+  error() << problem;
+  return failure();
 }
 
 LogicalResult Importer::freezeInputs() {
@@ -225,7 +261,9 @@ LogicalResult Importer::bindInputShapes() {
       }
       for (int i = 0; i < shape->dim_size(); ++i) {
         auto *dim = shape->mutable_dim(i);
-        if (dim->has_dim_value() && dim->dim_value() != bound->second[i]) {
+        // A negative extent is no extent: the binding replaces it.
+        if (dim->has_dim_value() && dim->dim_value() >= 0 &&
+            dim->dim_value() != bound->second[i]) {
           error() << "--input-shape for '" << input.name() << "' sets dimension "
                   << i << " to " << bound->second[i]
                   << " but the model fixes it at " << dim->dim_value();
@@ -237,6 +275,12 @@ LogicalResult Importer::bindInputShapes() {
     }
     for (int i = 0; i < shape->dim_size(); ++i) {
       auto *dim = shape->mutable_dim(i);
+      if (dim->has_dim_value() && dim->dim_value() < 0) {
+        error() << "input '" << input.name() << "' has a negative dimension "
+                << i << " (" << dim->dim_value()
+                << "); bind it with --input-shape " << input.name() << "=...";
+        return failure();
+      }
       if (dim->has_dim_value())
         continue;
       if (i == 0) { // A symbolic leading batch dimension defaults to 1.
@@ -249,6 +293,29 @@ LogicalResult Importer::bindInputShapes() {
       return failure();
     }
   }
+  return success();
+}
+
+LogicalResult Importer::checkCountAttributes() {
+  // Attributes that count or step in every operator that has them; ONNX
+  // defines none of them as zero or negative.
+  static const llvm::StringLiteral positive[] = {
+      "strides", "dilations", "kernel_shape", "group", "blocksize"};
+  for (const auto &[index, node] : llvm::enumerate(model.graph().node()))
+    for (const auto &attr : node.attribute()) {
+      if (!llvm::is_contained(positive, attr.name()))
+        continue;
+      SmallVector<int64_t> values(attr.ints().begin(), attr.ints().end());
+      if (attr.has_i())
+        values.push_back(attr.i());
+      for (int64_t value : values)
+        if (value < 1) {
+          emitError(nodeLoc(node, index))
+              << node.op_type() << " attribute '" << attr.name()
+              << "' must be positive, got " << value;
+          return failure();
+        }
+    }
   return success();
 }
 
@@ -500,12 +567,7 @@ void Importer::recordDependencies() {
         files.push_back(file.str().str());
       }
   };
-  for (const auto &init : model.graph().initializer())
-    addExternal(init);
-  for (const auto &node : model.graph().node())
-    for (const auto &attr : node.attribute())
-      if (attr.has_t())
-        addExternal(attr.t());
+  forEachStoredTensor(addExternal);
   for (const auto &[name, file] : options.frozenInputs)
     files.push_back(file);
   llvm::sort(files);
@@ -519,7 +581,7 @@ OwningOpRef<ModuleOp> Importer::run() {
     return {};
   if (failed(checkOperatorsSupported()) ||
       failed(freezeInputs()) || failed(bindInputShapes()) ||
-      failed(inferShapes()))
+      failed(checkCountAttributes()) || failed(inferShapes()))
     return {};
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   if (failed(buildFunction(*module)))

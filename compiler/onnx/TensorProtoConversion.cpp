@@ -9,6 +9,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
@@ -38,6 +39,44 @@ Type elementTypeFor(MLIRContext &context, int32_t dataType) {
   }
 }
 
+FailureOr<std::string>
+resolveExternalDataFile(const onnx::TensorProto &tensor,
+                        StringRef modelDirectory, std::string &error) {
+  // The checks guard the build machine: a model must not be able to copy an
+  // arbitrary file (a CI runner's secrets) into a device artifact's weights.
+  std::string location;
+  for (const auto &entry : tensor.external_data())
+    if (entry.key() == "location")
+      location = entry.value();
+  auto fail = [&](const Twine &message) -> FailureOr<std::string> {
+    error = ("tensor '" + tensor.name() + "': " + message).str();
+    return failure();
+  };
+  if (location.empty())
+    return fail("external data has no location");
+  if (llvm::sys::path::is_absolute(location) ||
+      llvm::sys::path::has_root_name(location))
+    return fail("external data location '" + location +
+                "' is an absolute path; it must be relative to the model's "
+                "folder");
+  SmallString<256> folder, file;
+  StringRef directory = modelDirectory.empty() ? "." : modelDirectory;
+  if (std::error_code ec = llvm::sys::fs::real_path(directory, folder))
+    return fail("cannot resolve the model's folder '" + directory +
+                "': " + ec.message());
+  SmallString<256> joined(directory);
+  llvm::sys::path::append(joined, location);
+  if (std::error_code ec = llvm::sys::fs::real_path(joined, file))
+    return fail("cannot read external data file '" + joined +
+                "': " + ec.message());
+  StringRef inside = file.str();
+  if (!inside.consume_front(folder) || inside.empty() ||
+      !llvm::sys::path::is_separator(inside.front()))
+    return fail("external data location '" + location + "' resolves to '" +
+                file + "', outside the model's folder '" + folder + "'");
+  return file.str().str();
+}
+
 FailureOr<DenseElementsAttr>
 convertTensorProto(MLIRContext &context, const onnx::TensorProto &tensor,
                    StringRef modelDirectory, std::string &error) {
@@ -56,28 +95,27 @@ convertTensorProto(MLIRContext &context, const onnx::TensorProto &tensor,
 
   std::string raw;
   if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
-    std::string location;
     int64_t offset = 0, length = -1;
     for (const auto &entry : tensor.external_data()) {
       StringRef value = entry.value();
-      if (entry.key() == "location")
-        location = entry.value();
-      else if ((entry.key() == "offset" && value.getAsInteger(10, offset)) ||
+      if ((entry.key() == "offset" && value.getAsInteger(10, offset)) ||
                (entry.key() == "length" && value.getAsInteger(10, length)))
         return fail(": external data " + entry.key() + " '" + value +
                     "' is not an integer");
     }
-    SmallString<256> file(modelDirectory);
-    llvm::sys::path::append(file, location);
-    auto buffer = llvm::MemoryBuffer::getFile(file, false, false);
+    FailureOr<std::string> file =
+        resolveExternalDataFile(tensor, modelDirectory, error);
+    if (failed(file))
+      return failure();
+    auto buffer = llvm::MemoryBuffer::getFile(*file, false, false);
     if (!buffer)
-      return fail(": cannot read external data file '" + file + "': " +
+      return fail(": cannot read external data file '" + *file + "': " +
                   buffer.getError().message());
     if (length < 0)
       length = count * width;
-    if (offset < 0 ||
-        offset + length > static_cast<int64_t>((*buffer)->getBufferSize()))
-      return fail(": external data range is outside '" + file + "'");
+    int64_t size = static_cast<int64_t>((*buffer)->getBufferSize());
+    if (offset < 0 || offset > size || length > size - offset)
+      return fail(": external data range is outside '" + *file + "'");
     raw.assign((*buffer)->getBufferStart() + offset, length);
   } else if (tensor.has_raw_data()) {
     raw = tensor.raw_data();

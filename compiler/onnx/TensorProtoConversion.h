@@ -28,6 +28,13 @@ mlir::FailureOr<mlir::DenseElementsAttr>
 convertTensorProto(mlir::MLIRContext &context, const onnx::TensorProto &tensor,
                    llvm::StringRef modelDirectory, std::string &error);
 
+/// For a tensor stored as external data: the file its `location` names,
+/// which must be relative and, with symbolic links and `..` resolved, lie
+/// inside `modelDirectory`. On failure `error` says why, naming the tensor.
+mlir::FailureOr<std::string>
+resolveExternalDataFile(const onnx::TensorProto &tensor,
+                        llvm::StringRef modelDirectory, std::string &error);
+
 } // namespace strata::onnx_import
 
 #endif // STRATA_COMPILER_ONNX_TENSORPROTOCONVERSION_H

@@ -259,8 +259,21 @@ Value wrappedIndex(OpBuilder &b, Location loc, Value index, int64_t extent) {
   return arith::SelectOp::create(b, loc, negative, wrapped, pick);
 }
 
+/// wrappedIndex clamped to [0, extent - 1]: gathers read inside their input
+/// whatever indices arrive at run time (constant ones out of range are an
+/// import error). Scatters compare with wrappedIndex instead, so an update
+/// whose index is out of range lands nowhere.
+Value clampedIndex(OpBuilder &b, Location loc, Value index, int64_t extent) {
+  Value wrapped = wrappedIndex(b, loc, index, extent);
+  Value last = arith::ConstantIndexOp::create(b, loc, std::max<int64_t>(extent - 1, 0));
+  Value below = arith::MinSIOp::create(b, loc, wrapped, last);
+  return arith::MaxSIOp::create(b, loc, below,
+                                arith::ConstantIndexOp::create(b, loc, 0));
+}
+
 /// Gather: a generic over the result reading the index tensor and then the
-/// input at that index (negative indices count from the end).
+/// input at that index (negative indices count from the end; out-of-range
+/// ones are clamped).
 struct GatherOpLowering : GraphLoweringPattern<graph::GatherOp> {
   using GraphLoweringPattern::GraphLoweringPattern;
   LogicalResult
@@ -282,7 +295,7 @@ struct GatherOpLowering : GraphLoweringPattern<graph::GatherOp> {
     Value result = buildParallelGeneric(
         rewriter, loc, type, adaptor.getIndices(), indexMap,
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-          Value pick = wrappedIndex(b, l, args[0], extent);
+          Value pick = clampedIndex(b, l, args[0], extent);
           SmallVector<Value> indices;
           for (int64_t d = 0; d < axis; ++d)
             indices.push_back(linalg::IndexOp::create(b, l, d));
@@ -297,7 +310,8 @@ struct GatherOpLowering : GraphLoweringPattern<graph::GatherOp> {
 };
 
 /// GatherElements: a generic over the indices reading the input at each
-/// index along `axis` (negative indices count from the end).
+/// index along `axis` (negative indices count from the end; out-of-range
+/// ones are clamped).
 struct GatherElementsOpLowering : GraphLoweringPattern<graph::GatherElementsOp> {
   using GraphLoweringPattern::GraphLoweringPattern;
   LogicalResult
@@ -312,7 +326,7 @@ struct GatherElementsOpLowering : GraphLoweringPattern<graph::GatherElementsOp> 
         rewriter, op.getLoc(), this->convertedType(op.getResult()), adaptor.getIndices(),
         rewriter.getMultiDimIdentityMap(rank),
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-          Value pick = wrappedIndex(b, l, args[0], extent);
+          Value pick = clampedIndex(b, l, args[0], extent);
           SmallVector<Value> indices;
           for (int64_t d = 0; d < rank; ++d)
             indices.push_back(d == axis ? pick
@@ -325,7 +339,7 @@ struct GatherElementsOpLowering : GraphLoweringPattern<graph::GatherElementsOp> 
 };
 
 /// GatherND: a generic over the result reading the k coordinates of each
-/// tuple from `indices`, then the input there.
+/// tuple from `indices` (each clamped to its axis), then the input there.
 struct GatherNDOpLowering : GraphLoweringPattern<graph::GatherNDOp> {
   using GraphLoweringPattern::GraphLoweringPattern;
   LogicalResult
@@ -348,7 +362,7 @@ struct GatherNDOpLowering : GraphLoweringPattern<graph::GatherNDOp> {
             SmallVector<Value> at(position);
             at.push_back(arith::ConstantIndexOp::create(b, l, c));
             Value coordinate = tensor::ExtractOp::create(b, l, indices, at);
-            source.push_back(wrappedIndex(b, l, coordinate,
+            source.push_back(clampedIndex(b, l, coordinate,
                                           inType.getDimSize(batch + c)));
           }
           for (int64_t d = batch + k; d < inType.getRank(); ++d)

@@ -137,7 +137,8 @@ func.func @slice_negative_step(%y: tensor<2x5x4xf32>) -> tensor<2x3x2xf32> {
 }
 
 // Gather reads the index tensor along the gathered loop axis, wraps negative
-// indices by the axis extent (3) and extracts from the input.
+// indices by the axis extent (3), clamps the index to [0, 2] so no index
+// read at run time leaves the input, and extracts from the input.
 // CHECK-LABEL: func.func @gather
 // CHECK-SAME: (%[[X:.+]]: tensor<2x3x4xf32>, %[[I:.+]]: tensor<5xi64>)
 // CHECK: %[[E:.+]] = tensor.empty() : tensor<2x5x4xf32>
@@ -149,9 +150,13 @@ func.func @slice_negative_step(%y: tensor<2x5x4xf32>) -> tensor<2x3x2xf32> {
 // CHECK-NEXT: %[[EXT:.+]] = arith.constant 3 : index
 // CHECK-NEXT: %[[WRAP:.+]] = arith.addi %[[P]], %[[EXT]] : index
 // CHECK-NEXT: %[[SEL:.+]] = arith.select %[[NEG]], %[[WRAP]], %[[P]] : index
+// CHECK-NEXT: %[[LAST:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[BELOW:.+]] = arith.minsi %[[SEL]], %[[LAST]] : index
+// CHECK-NEXT: %[[FIRST:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[PICK:.+]] = arith.maxsi %[[BELOW]], %[[FIRST]] : index
 // CHECK-NEXT: %[[D0:.+]] = linalg.index 0 : index
 // CHECK-NEXT: %[[D2:.+]] = linalg.index 2 : index
-// CHECK-NEXT: %[[V:.+]] = tensor.extract %[[X]][%[[D0]], %[[SEL]], %[[D2]]] : tensor<2x3x4xf32>
+// CHECK-NEXT: %[[V:.+]] = tensor.extract %[[X]][%[[D0]], %[[PICK]], %[[D2]]] : tensor<2x3x4xf32>
 // CHECK-NEXT: linalg.yield %[[V]] : f32
 // CHECK: return %[[G]]
 func.func @gather(%x: tensor<2x3x4xf32>, %i: tensor<5xi64>) -> tensor<2x5x4xf32> {
@@ -197,12 +202,14 @@ func.func @constant() -> tensor<2x2xi32> {
 }
 
 // GatherElements reads the input at (index along the axis, own position
-// elsewhere), wrapping negative indices.
+// elsewhere), wrapping negative indices and clamping to the axis.
 // CHECK-LABEL: func.func @gather_elements
 // CHECK: linalg.generic {{.*}} ins(%arg1 : tensor<3x2xi64>) outs(%{{.*}} : tensor<3x2xf32>)
-// CHECK: %[[PICK:.+]] = arith.index_cast %{{.*}} : i64 to index
+// CHECK: arith.index_cast %{{.*}} : i64 to index
+// CHECK: arith.minsi
+// CHECK: %[[PICK:.+]] = arith.maxsi
 // CHECK: %[[ROW:.+]] = linalg.index 0 : index
-// CHECK: tensor.extract %arg0[%[[ROW]], %{{.*}}] : tensor<3x4xf32>
+// CHECK: tensor.extract %arg0[%[[ROW]], %[[PICK]]] : tensor<3x4xf32>
 func.func @gather_elements(%x: tensor<3x4xf32>, %i: tensor<3x2xi64>) -> tensor<3x2xf32> {
   %0 = graph.gather_elements %x, %i {axis = 1 : i64} : (tensor<3x4xf32>, tensor<3x2xi64>) -> tensor<3x2xf32>
   return %0 : tensor<3x2xf32>
@@ -241,12 +248,16 @@ func.func @pad_modes(%x: tensor<3x4xf32>, %v: tensor<f32>) -> (tensor<3x7xf32>, 
 }
 
 // GatherND reads each tuple's coordinates from the indices, wrapping
-// negative ones, then the input there.
+// negative ones and clamping each to its axis, then the input there.
 // CHECK-LABEL: func.func @gather_nd
 // CHECK: linalg.generic
 // CHECK: tensor.extract %{{.+}}[%{{.+}}, %{{.+}}] : tensor<3x2xi64>
+// CHECK: arith.minsi
+// CHECK: %[[C0:.+]] = arith.maxsi
 // CHECK: tensor.extract %{{.+}}[%{{.+}}, %{{.+}}] : tensor<3x2xi64>
-// CHECK: tensor.extract %{{.+}}[%{{.+}}, %{{.+}}, %{{.+}}] : tensor<2x2x5xf32>
+// CHECK: arith.minsi
+// CHECK: %[[C1:.+]] = arith.maxsi
+// CHECK: tensor.extract %{{.+}}[%[[C0]], %[[C1]], %{{.+}}] : tensor<2x2x5xf32>
 func.func @gather_nd(%x: tensor<2x2x5xf32>, %i: tensor<3x2xi64>) -> tensor<3x5xf32> {
   %0 = graph.gather_nd %x, %i : (tensor<2x2x5xf32>, tensor<3x2xi64>) -> tensor<3x5xf32>
   return %0 : tensor<3x5xf32>

@@ -40,6 +40,16 @@ def tiny_mlp():
         [weights("w", [3, 4], 1), weights("b", [3], 2)])
 
 
+def wide_mlp():
+    """tiny_mlp 64 wide: loops long enough for a target's vectorizer."""
+    return model(
+        [helper.make_node("Gemm", ["x", "w", "b"], ["h"], name="fc", transB=1),
+         helper.make_node("Relu", ["h"], ["y"], name="act")],
+        [tensor("x", TensorProto.FLOAT, [1, 64])],
+        [tensor("y", TensorProto.FLOAT, [1, 32])],
+        [weights("w", [32, 64], 1), weights("b", [32], 2)])
+
+
 def symbolic_batch():
     """A leading symbolic dimension ('N') that defaults to 1."""
     return model(
@@ -402,13 +412,85 @@ def stft_reference(x):
     return np.stack([spectrum.real, spectrum.imag], axis=-1).astype(np.float32)
 
 
-MODELS = {f.__name__: f for f in [layer_norm, resize_cumsum, conv_transpose, qlinear_matmul,
+def conv_zero_strides():
+    """Conv with strides [0, 0]: ONNX's own shape inference divides by them."""
+    return model(
+        [helper.make_node("Conv", ["x", "w"], ["y"], name="conv0", strides=[0, 0])],
+        [tensor("x", TensorProto.FLOAT, [1, 1, 4, 4])],
+        [tensor("y", TensorProto.FLOAT, [1, 1, 3, 3])],
+        [weights("w", [1, 1, 2, 2], 3)])
+
+
+def depth_to_space_zero_block():
+    """DepthToSpace with blocksize 0 (ONNX's inference divides by it too)."""
+    return model(
+        [helper.make_node("DepthToSpace", ["x"], ["y"], name="d2s", blocksize=0)],
+        [tensor("x", TensorProto.FLOAT, [1, 4, 2, 2])],
+        [tensor("y", TensorProto.FLOAT, [1, 1, 4, 4])])
+
+
+def gather_out_of_range():
+    """Gather of constant index 99 on an axis of 3."""
+    return model(
+        [helper.make_node("Gather", ["x", "i"], ["y"], name="pick", axis=1)],
+        [tensor("x", TensorProto.FLOAT, [2, 3])],
+        [tensor("y", TensorProto.FLOAT, [2, 2])],
+        [numpy_helper.from_array(np.array([1, 99], np.int64), "i")])
+
+
+def gather_nd_out_of_range():
+    """GatherND whose second coordinate (5) is outside an axis of 4."""
+    return model(
+        [helper.make_node("GatherND", ["x", "i"], ["y"], name="pick_nd")],
+        [tensor("x", TensorProto.FLOAT, [3, 4])],
+        [tensor("y", TensorProto.FLOAT, [2])],
+        [numpy_helper.from_array(np.array([[0, 1], [2, 5]], np.int64), "i")])
+
+
+def scatter_out_of_range():
+    """ScatterElements writing at constant index -4 of an axis of 3."""
+    return model(
+        [helper.make_node("ScatterElements", ["x", "i", "u"], ["y"], name="put", axis=0)],
+        [tensor("x", TensorProto.FLOAT, [3]), tensor("u", TensorProto.FLOAT, [1])],
+        [tensor("y", TensorProto.FLOAT, [3])],
+        [numpy_helper.from_array(np.array([-4], np.int64), "i")])
+
+
+def gather_runtime_indices():
+    """Gather whose indices arrive at run time (clamped to the axis)."""
+    return model(
+        [helper.make_node("Gather", ["x", "i"], ["y"], name="pick", axis=0)],
+        [tensor("x", TensorProto.FLOAT, [3]), tensor("i", TensorProto.INT64, [4])],
+        [tensor("y", TensorProto.FLOAT, [4])])
+
+
+def scatter_runtime_indices():
+    """ScatterElements whose indices arrive at run time (out of range: dropped)."""
+    return model(
+        [helper.make_node("ScatterElements", ["x", "i", "u"], ["y"], name="put", axis=0)],
+        [tensor("x", TensorProto.FLOAT, [3]), tensor("i", TensorProto.INT64, [2]),
+         tensor("u", TensorProto.FLOAT, [2])],
+        [tensor("y", TensorProto.FLOAT, [3])])
+
+
+def negative_input_dim():
+    """An input whose second dimension is -3."""
+    return model(
+        [helper.make_node("Relu", ["x"], ["y"], name="act")],
+        [tensor("x", TensorProto.FLOAT, [1, -3])],
+        [tensor("y", TensorProto.FLOAT, [1, -3])])
+
+
+MODELS = {f.__name__: f for f in [conv_zero_strides, depth_to_space_zero_block,
+                                  gather_out_of_range, gather_nd_out_of_range,
+                                  scatter_out_of_range, gather_runtime_indices, scatter_runtime_indices,
+                                  negative_input_dim, layer_norm, resize_cumsum, conv_transpose, qlinear_matmul,
                                   einsum_batch_matmul, max_unpool, dft, stft, split_prelu, reshape_shape_input,
                                   depth_to_space_tile,
                                   softmax_cross_entropy,
                                   opset6_legacy_broadcast, opset1_concat,
                                   opset9_forms, opset7_broadcast,
-                                  constant_of_shape_int, tiny_mlp, symbolic_batch, symbolic_inner,
+                                  constant_of_shape_int, tiny_mlp, wide_mlp, symbolic_batch, symbolic_inner,
                                   unsupported, unsupported_attributes, conv_same_upper, shape_arithmetic,
                                   clip11, softmax_opset11, two_outputs]}
 
@@ -438,6 +520,27 @@ def main():
             m = onnx.load(path, load_external_data=False)
             for t in m.graph.initializer:
                 t.external_data.add(key="offset", value="12abc")
+            onnx.save(m, path)
+        elif name in ("external_traversal", "external_absolute", "external_symlink"):
+            # External data that points outside the model's folder: through
+            # '..', by an absolute path, or through a symbolic link in the
+            # folder. The compiler must refuse to read any of them.
+            onnx.save_model(tiny_mlp(), path, save_as_external_data=True,
+                            all_tensors_to_one_file=True,
+                            location=name + ".weights", size_threshold=0)
+            m = onnx.load(path, load_external_data=False)
+            target = {"external_traversal": "../../../../../../../../etc/passwd",
+                      "external_absolute": "/etc/passwd",
+                      "external_symlink": name + ".link"}[name]
+            if name == "external_symlink":
+                link = os.path.join(out, target)
+                if os.path.lexists(link):
+                    os.remove(link)
+                os.symlink("/etc/passwd", link)
+            for t in m.graph.initializer:
+                for entry in t.external_data:
+                    if entry.key == "location":
+                        entry.value = target
             onnx.save(m, path)
         elif name == "truncated":
             data = tiny_mlp().SerializeToString()
