@@ -22,13 +22,23 @@ namespace {
 
 struct FuseElementwisePass
     : strata::impl::FuseElementwiseBase<FuseElementwisePass> {
+  using FuseElementwiseBase::FuseElementwiseBase;
+
   void runOnOperation() override {
     MLIRContext *context = &getContext();
     RewritePatternSet patterns(context);
-    linalg::ControlFusionFn intoParallelConsumers = [](OpOperand *fused) {
+    unsigned limit = maxBodyOps;
+    linalg::ControlFusionFn intoParallelConsumers = [limit](OpOperand *fused) {
       auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
-      return consumer &&
-             consumer.getNumLoops() == consumer.getNumParallelLoops();
+      auto producer = fused->get().getDefiningOp<linalg::LinalgOp>();
+      if (!consumer || !producer ||
+          consumer.getNumLoops() != consumer.getNumParallelLoops())
+        return false;
+      // The fused body holds both bodies (less one yield).
+      auto bodySize = [](linalg::LinalgOp op) {
+        return op.getBlock()->getOperations().size();
+      };
+      return bodySize(producer) + bodySize(consumer) <= limit + 1;
     };
     linalg::populateElementwiseOpsFusionPatterns(patterns, intoParallelConsumers);
     linalg::populateEraseUnusedOperandsAndResultsPatterns(patterns);

@@ -97,7 +97,16 @@ def FuseElementwise : Pass<"strata-fuse-elementwise", "::mlir::func::FuncOp"> {
       math.tanh; arith.mulf }
     %y = linalg.matmul ins(%h, %w) ...
     ```
+
+    A fused body is capped at `max-body-ops` operations: each fusion copies
+    the producer's body into the consumer's, so an unbounded chain of n ops
+    costs O(n^2) copies at compile time, and past a few dozen ops one loop
+    nest gains nothing but register pressure.
   }];
+  let options = [
+    Option<"maxBodyOps", "max-body-ops", "unsigned", /*default=*/"64",
+           "Largest number of operations a fused body may have">
+  ];
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
