@@ -42,6 +42,11 @@ docs:
 	$(LLVM_BIN)/mlir-tblgen -gen-dialect-doc -dialect=graph -I $(LLVM_INCLUDE) -I . \
 	  dialects/Graph/GraphOps.td > docs/dialects/graph.md
 	$(LLVM_BIN)/mlir-tblgen -gen-pass-doc -I $(LLVM_INCLUDE) -I . passes/Passes.td > docs/passes.md
+	mkdir -p docs/target-passes
+	for td in targets/*/Passes.td; do \
+	  target=$$(basename $$(dirname $$td)); \
+	  $(LLVM_BIN)/mlir-tblgen -gen-pass-doc -I $(LLVM_INCLUDE) -I . $$td > docs/target-passes/$$target.md; \
+	done
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -204,9 +204,11 @@ def render(doc):
         w(wrap("Models compiled for a microcontroller run under QEMU's system emulator "
                "with `-icount shift=0`, where each instruction advances emulated time "
                "by one nanosecond: the firmware times the inference with SysTick on the "
-               "25 MHz processor clock, so the count is exact to one tick (40 "
-               "instructions). Emulated instruction counts are not cycles on silicon, "
-               "but they compare builds of the same model deterministically."))
+               "processor clock (25 MHz on MPS2, 32 MHz on MPS3), so the count is exact "
+               "to one tick (40 or 31.25 instructions). Emulated instruction counts are "
+               "not cycles on silicon (an MVE instruction on the Cortex-M55 does four "
+               "lanes' work), but they compare builds of the same model "
+               "deterministically."))
         w("")
         w("| model | target (board) | instructions | code B | weights B | arena B (bound) | stack B | max error / scale |")
         w("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")

@@ -150,13 +150,16 @@ for m in $MODELS; do
     --models-dir "$MODELS_DIR" --runs "$n" --max-seconds $MAX_SECONDS --out "$RAW/$m.torch.json"
 done
 
-# --- 3b. Terminals: the keyword spotter on an emulated Cortex-M4 --------------------
+# --- 3b. Terminals: the keyword spotter on an emulated Cortex-M4 and M55 -------------
 # Instructions come from SysTick under QEMU's -icount shift=0 (examples/kws-cortex-m).
-if grep -q "kws-cortex-m-run" "$BUILD/build.ninja" 2>/dev/null; then
-  log "kws: cortex-m4 under qemu-system-arm -icount"
-  run_logged "$RAW/kws.cortex-m4.log" cmake --build "$BUILD" --target kws-cortex-m-run
-fi
-export BENCH_KWS_MANIFEST=$BUILD/examples/kws-cortex-m/model/kws.json
+for core in cortex-m4 cortex-m55; do
+  run_target=kws-${core/cortex-m4/cortex-m}-run
+  if grep -q "$run_target" "$BUILD/build.ninja" 2>/dev/null; then
+    log "kws: $core under qemu-system-arm -icount"
+    run_logged "$RAW/kws.$core.log" cmake --build "$BUILD" --target "$run_target"
+  fi
+done
+export BENCH_KWS_DIR=$BUILD/examples/kws-cortex-m
 
 # --- 4. Results and report ------------------------------------------------------------
 export BENCH_RAW=$RAW BENCH_MODELS_DIR=$MODELS_DIR BENCH_MODELS_LIST=$MODELS BENCH_THREADS=$THREADS BENCH_ELAPSED=$((SECONDS - START))
@@ -225,19 +228,22 @@ doc = {
                for m in os.environ["BENCH_MODELS_LIST"].split()],
     "terminals": [],
 }
-kws_log = os.path.join(raw, "kws.cortex-m4.log")
-if os.path.exists(kws_log) and os.path.exists(os.environ["BENCH_KWS_MANIFEST"]):
+for core, board in (("cortex-m4", "mps2-an386"), ("cortex-m55", "mps3-an547")):
+    kws_log = os.path.join(raw, f"kws.{core}.log")
+    kws_manifest = os.path.join(os.environ["BENCH_KWS_DIR"], core, "model", "kws.json")
+    if not (os.path.exists(kws_log) and os.path.exists(kws_manifest)):
+        continue
     import re
     with open(kws_log, errors="replace") as f:
         text = f.read()
-    with open(os.environ["BENCH_KWS_MANIFEST"]) as f:
+    with open(kws_manifest) as f:
         manifest = json.load(f)
     found = re.search(r"inference: (\d+) SysTick ticks at (\d+) Hz \(= (\d+) instructions", text)
     error = re.search(r"max \|strata - pytorch\| = (\S+) \(scale (\S+)\)", text)
     doc["terminals"].append({
-        "model": "kws", "target": "cortex-m4", "board": "mps2-an386",
+        "model": "kws", "target": core, "board": board,
         "instructions": int(found.group(3)) if found else None,
-        "instruction_resolution": 1000000000 // int(found.group(2)) if found else None,
+        "instruction_resolution": 1000000000 / int(found.group(2)) if found else None,
         "max_rel_err": float(error.group(1)) / float(error.group(2)) if error else None,
         "code_bytes": manifest["code_bytes"], "weight_bytes": manifest["weight_bytes"],
         "arena_bytes": manifest["arena"]["bytes"],

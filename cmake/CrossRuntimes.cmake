@@ -48,18 +48,18 @@ function(strata_add_cross_runtime target toolchain compiler)
     BUILD_BYPRODUCTS ${products})
   set(STRATA_CROSS_TARGETS ${STRATA_CROSS_TARGETS} ${target} PARENT_SCOPE)
   # What strata-run can execute here: Linux targets under qemu-TARGET, the
-  # Cortex-M targets with a board under qemu-system-arm.
+  # Cortex-M targets (mps2-an386, mps2-an500, mps3-an547) under qemu-system-arm.
   if(toolchain MATCHES "^cortex-m")
     set(emulator qemu-system-arm)
   else()
     set(emulator qemu-${target})
   endif()
   find_program(STRATA_EMULATOR_${target} ${emulator})
-  if(STRATA_EMULATOR_${target} AND NOT target STREQUAL "cortex-m55")
+  if(STRATA_EMULATOR_${target})
     set(STRATA_RUNNABLE_TARGETS ${STRATA_RUNNABLE_TARGETS} ${target} PARENT_SCOPE)
   else()
     message(STATUS "Strata: ${target} artifacts cannot run here (no ${emulator} "
-                   "or no emulated board); their end-to-end tests are skipped")
+                   "); their end-to-end tests are skipped")
   endif()
 endfunction()
 

@@ -8,6 +8,7 @@
 #include "compiler/Pipeline.h"
 
 #include "passes/Passes.h"
+#include "targets/cortexm/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -75,10 +76,13 @@ LogicalResult buildLinalgToLLVMPipeline(OpPassManager &pm,
       "func.func(strata-lower-strided-copies, convert-linalg-to-loops, "
       "strata-expand-math, {3}lower-vector-multi-reduction, "
       "convert-vector-to-scf{{full-unroll=true}), "
-      "lower-affine, convert-scf-to-cf, canonicalize, cse, "
-      "convert-vector-to-llvm{{vector-contract-lowering=outerproduct}, ",
+      "lower-affine, convert-scf-to-cf, canonicalize, cse, {4}",
       options.entryName, vectorize, kBufferize,
-      options.bareMetal ? "arith-expand, " : "");
+      options.bareMetal ? "arith-expand, " : "",
+      // Upstream's vector conversion hard-wires a 64-bit index.
+      options.indexBits == 64
+          ? "convert-vector-to-llvm{vector-contract-lowering=outerproduct}, "
+          : "strata-cortexm-vector-to-llvm{" + index + "}, ");
   return appendPipeline(pm, text + convertToLLVMDialect(index));
 }
 
@@ -127,6 +131,7 @@ void registerStrataPipelines() {
     return;
   registered = true;
   registerStrataPasses();
+  cortexm::registerStrataCortexMPasses();
   PassPipelineRegistration<>(
       "strata-graph-to-linalg",
       "The graph dialect to linalg on tensors, as stratac runs it",

@@ -57,7 +57,7 @@ llvm::Expected<TargetDescription> resolveX86Target(llvm::StringRef cpu);
 /// AArch64 Linux (targets/aarch64).
 llvm::Expected<TargetDescription> resolveAArch64Target(llvm::StringRef cpu);
 
-/// Cortex-M4, M7 and M55, bare metal (targets/arm).
+/// Cortex-M4, M7 and M55, bare metal (targets/cortexm).
 llvm::Expected<TargetDescription> resolveCortexMTarget(llvm::StringRef name,
                                                        llvm::StringRef cpu,
                                                        llvm::StringRef floatABI);

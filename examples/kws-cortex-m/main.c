@@ -1,4 +1,4 @@
-/*===- main.c - Keyword spotting on a Cortex-M4 ------------------*- C -*-===//
+/*===- main.c - Keyword spotting on a Cortex-M -------------------*- C -*-===//
  *
  * The whole application a terminal needs: the compiled model (kws.o), the
  * runtime, one static arena sized by the header's macro, and a loop over the
@@ -7,9 +7,10 @@
  * PyTorch's scores, and exits non-zero when that difference is too large.
  *
  * It also times the inference with SysTick, the core's 24-bit down-counter
- * on the processor clock (25 MHz on the MPS2 boards). Under QEMU with
- * `-icount shift=0` every instruction advances emulated time by 1 ns, so one
- * tick is 40 instructions: the count printed is exact to that resolution.
+ * on the processor clock (KWS_CPU_HZ: 25 MHz on the MPS2 boards, 32 MHz on
+ * MPS3 AN547). Under QEMU with `-icount shift=0` every instruction advances
+ * emulated time by 1 ns, so one tick is 40 (or 31.25) instructions: the count
+ * printed is exact to that resolution.
  *
  *===----------------------------------------------------------------------===*/
 #include "kws.h"
@@ -19,11 +20,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* SysTick registers (Armv7-M System Control Space). */
+/* SysTick registers (System Control Space, the same on Armv7-M and v8-M). */
 #define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
 #define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
 #define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
+#ifndef KWS_CPU_HZ
 #define KWS_CPU_HZ 25000000u /* MPS2 AN386 processor clock */
+#endif
 
 /* Every activation lives here; nothing is allocated. */
 static unsigned char arena[KWS_ARENA_BYTES] __attribute__((aligned(KWS_ARENA_ALIGNMENT)));
@@ -59,8 +62,8 @@ int main(void) {
   printf("inference: %lu SysTick ticks at %lu Hz (= %lu instructions under "
          "QEMU -icount shift=0, +-%lu)\n",
          (unsigned long)ticks, (unsigned long)KWS_CPU_HZ,
-         (unsigned long)ticks * (1000000000u / KWS_CPU_HZ),
-         (unsigned long)(1000000000u / KWS_CPU_HZ));
+         (unsigned long)((uint64_t)ticks * 1000000000u / KWS_CPU_HZ),
+         (unsigned long)((1000000000u + KWS_CPU_HZ - 1) / KWS_CPU_HZ));
   printf("max |strata - pytorch| = %.3g (scale %.3g)\n", (double)worst,
          (double)scale);
   return worst <= 1e-4f * scale ? 0 : 1;

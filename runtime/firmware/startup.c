@@ -7,6 +7,13 @@
  * through semihosting and stops the emulator with a failure, so a bad model
  * never hangs a test.
  *
+ * STRATA_FIRMWARE_OWN_START (boards whose QEMU answers SYS_HEAPINFO with a
+ * region the firmware does not use: mps3-an547 reports its 512 KB ITCM, so
+ * rdimon's _start would move the stack there and cap the heap below `end`):
+ * the reset handler does _start's work itself, keeping the stack at
+ * __stack_top and the heap between `end` and the stack, as the board's
+ * linker script lays them out.
+ *
  *===----------------------------------------------------------------------===*/
 #include <stdint.h>
 
@@ -34,13 +41,77 @@ void strata_fault_handler(void) {
   semihosting_fail();
 }
 
+#if defined(STRATA_FIRMWARE_OWN_START)
+#include <stdlib.h>
+#include <string.h>
+
+extern char __bss_start__[], __bss_end__[];
+extern void initialise_monitor_handles(void);
+extern void __libc_init_array(void);
+extern void __libc_fini_array(void);
+extern int main(int argc, char **argv);
+
+static char command_line[4096];
+static char *arguments[256];
+
+/* argc/argv from SYS_GET_CMDLINE, split at spaces with '...' and "..."
+ * grouping, as rdimon's _start does. */
+static int get_arguments(void) {
+  struct {
+    char *buffer;
+    uint32_t length;
+  } block = {command_line, sizeof command_line - 1};
+  register uint32_t operation __asm__("r0") = 0x15;    /* SYS_GET_CMDLINE */
+  register void *argument __asm__("r1") = &block;
+  char *p = command_line;
+  int argc = 0;
+  __asm__ volatile("bkpt 0xab" : "+r"(operation) : "r"(argument) : "memory");
+  if (operation != 0) {
+    semihosting_write0("strata-run: error: the firmware's command line is too long\n");
+    semihosting_fail();
+  }
+  command_line[block.length] = '\0';
+  while (argc < 255) {
+    char delimiter = ' ';
+    while (*p == ' ')
+      ++p;
+    if (*p == '\0')
+      break;
+    if (*p == '"' || *p == '\'')
+      delimiter = *p++;
+    arguments[argc++] = p;
+    while (*p != '\0' && *p != delimiter)
+      ++p;
+    if (*p == '\0')
+      break;
+    *p++ = '\0';
+  }
+  arguments[argc] = NULL;
+  return argc;
+}
+#endif
+
 void strata_reset_handler(void) {
-#if defined(__ARM_FP)
-  /* CPACR: full access to CP10 and CP11, the FPU. */
+#if defined(__ARM_FP) || defined(__ARM_FEATURE_MVE)
+  /* CPACR: full access to CP10 and CP11, the FPU (and MVE on Armv8.1-M;
+   * the core starts in Secure state, so NSACR does not matter). */
   *(volatile uint32_t *)0xE000ED88u |= 0xFu << 20;
   __asm__ volatile("dsb\n\tisb" ::: "memory");
 #endif
+#if defined(STRATA_FIRMWARE_OWN_START)
+  {
+    int argc;
+    /* QEMU loaded .data; the stack is the vector table's __stack_top. */
+    memset(__bss_start__, 0, (size_t)(__bss_end__ - __bss_start__));
+    initialise_monitor_handles();
+    argc = get_arguments();
+    atexit(__libc_fini_array);
+    __libc_init_array();
+    exit(main(argc, arguments));
+  }
+#else
   _start();
+#endif
   semihosting_fail();
 }
 

@@ -191,7 +191,8 @@ static void exec_firmware(const char *target, int argc, char **argv) {
     return;
   if (strcmp(board, "none") == 0) {
     fprintf(stderr, "strata-run: error: no emulated board runs %s firmware "
-                    "yet (cortex-m4 and cortex-m7 run on mps2 boards)\n",
+                    "yet (cortex-m4/m7 run on mps2 boards, cortex-m55 on "
+                    "mps3-an547)\n",
             target);
     return;
   }
