@@ -40,16 +40,6 @@ def tiny_mlp():
         [weights("w", [3, 4], 1), weights("b", [3], 2)])
 
 
-def wide_mlp():
-    """tiny_mlp 64 wide: loops long enough for a target's vectorizer."""
-    return model(
-        [helper.make_node("Gemm", ["x", "w", "b"], ["h"], name="fc", transB=1),
-         helper.make_node("Relu", ["h"], ["y"], name="act")],
-        [tensor("x", TensorProto.FLOAT, [1, 64])],
-        [tensor("y", TensorProto.FLOAT, [1, 32])],
-        [weights("w", [32, 64], 1), weights("b", [32], 2)])
-
-
 def symbolic_batch():
     """A leading symbolic dimension ('N') that defaults to 1."""
     return model(
@@ -490,7 +480,7 @@ MODELS = {f.__name__: f for f in [conv_zero_strides, depth_to_space_zero_block,
                                   softmax_cross_entropy,
                                   opset6_legacy_broadcast, opset1_concat,
                                   opset9_forms, opset7_broadcast,
-                                  constant_of_shape_int, tiny_mlp, wide_mlp, symbolic_batch, symbolic_inner,
+                                  constant_of_shape_int, tiny_mlp, symbolic_batch, symbolic_inner,
                                   unsupported, unsupported_attributes, conv_same_upper, shape_arithmetic,
                                   clip11, softmax_opset11, two_outputs]}
 
