@@ -9,6 +9,8 @@
 
 #include "passes/Passes.h"
 #include "targets/cortexm/Passes.h"
+#include "targets/cpu/Passes.h"
+#include "targets/cuda/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -54,8 +56,8 @@ std::string convertToLLVMDialect(llvm::StringRef index) {
 
 LogicalResult buildGraphToLinalgPipeline(OpPassManager &pm,
                                          const PipelineOptions &options) {
-  return appendPipeline(pm, "func.func(graph-decompose-recurrent, canonicalize, "
-                            "convert-graph-to-linalg, canonicalize, cse, "
+  return appendPipeline(pm, "func.func(strata-graph-decompose-recurrent, canonicalize, "
+                            "strata-convert-graph-to-linalg, canonicalize, cse, "
                             "strata-fuse-elementwise, canonicalize, cse)");
 }
 
@@ -131,7 +133,9 @@ void registerStrataPipelines() {
     return;
   registered = true;
   registerStrataPasses();
+  cpu::registerStrataCpuPasses();
   cortexm::registerStrataCortexMPasses();
+  cuda::registerStrataCudaPasses();
   PassPipelineRegistration<>(
       "strata-graph-to-linalg",
       "The graph dialect to linalg on tensors, as stratac runs it",

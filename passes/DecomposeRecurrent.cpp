@@ -1,6 +1,6 @@
 //===- DecomposeRecurrent.cpp - Unroll LSTM, GRU and RNN into graph ops ---===//
 //
-// Implements graph-decompose-recurrent. With static sequence lengths a
+// Implements strata-graph-decompose-recurrent. With static sequence lengths a
 // recurrent layer is a fixed chain of matmuls and elementwise ops; unrolling
 // it at the graph level means the cells need no code generation of their
 // own and every later pass (fusion, quantization, placement) sees ordinary

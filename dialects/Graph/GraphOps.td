@@ -643,7 +643,7 @@ def Graph_LSTMOp : Graph_Op<"lstm",
     3 x hidden] (P_i, P_o, P_f) add the cell state to the gates. `direction`
     is forward, reverse or bidirectional (then W, R, B and the initial states
     carry two leading entries). Results: Y [seq, directions, batch, hidden], Y_h and Y_c
-    [directions, batch, hidden]. The graph-decompose-recurrent pass unrolls it
+    [directions, batch, hidden]. The strata-graph-decompose-recurrent pass unrolls it
     over the (static) sequence into matmuls and elementwise ops.
   }];
   let arguments = (ins AnyRankedTensor:$x, AnyRankedTensor:$w, AnyRankedTensor:$r,
@@ -669,7 +669,7 @@ def Graph_GRUOp : Graph_Op<"gru",
     Gate order z, r, h as in ONNX; `linear_before_reset` applies the reset
     gate after the recurrent matmul of the hidden gate. Results: Y [seq,
     directions, batch, hidden] and Y_h [directions, batch, hidden]; unrolled
-    by graph-decompose-recurrent.
+    by strata-graph-decompose-recurrent.
   }];
   let arguments = (ins AnyRankedTensor:$x, AnyRankedTensor:$w, AnyRankedTensor:$r,
                        Optional<AnyRankedTensor>:$b,
@@ -690,7 +690,7 @@ def Graph_RNNOp : Graph_Op<"rnn",
   let description = [{
     h' = tanh(x W^T + h R^T + Wb + Rb). Results: Y [seq, directions, batch,
     hidden] and Y_h [directions, batch, hidden]; unrolled by
-    graph-decompose-recurrent.
+    strata-graph-decompose-recurrent.
   }];
   let arguments = (ins AnyRankedTensor:$x, AnyRankedTensor:$w, AnyRankedTensor:$r,
                        Optional<AnyRankedTensor>:$b,

@@ -1,9 +1,9 @@
-// RUN: strata-opt %s -graph-decompose-recurrent | FileCheck %s
-// RUN: strata-opt %s -graph-decompose-recurrent | FileCheck %s --check-prefix=COUNT
+// RUN: strata-opt %s -strata-graph-decompose-recurrent | FileCheck %s
+// RUN: strata-opt %s -strata-graph-decompose-recurrent | FileCheck %s --check-prefix=COUNT
 
 //===- decompose-recurrent.mlir - Unrolling LSTM, GRU and RNN -------------===//
 //
-// graph-decompose-recurrent unrolls a forward LSTM over its static sequence: one
+// strata-graph-decompose-recurrent unrolls a forward LSTM over its static sequence: one
 // input projection for every step, one recurrent matmul per step, the gates
 // sliced in ONNX order (i, o, f, c), and
 //   c' = f * c + i * tanh(g),  h' = o * tanh(c').

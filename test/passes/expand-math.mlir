@@ -59,7 +59,7 @@ func.func @vector_ops(%x: vector<4xf32>) -> vector<4xf32> {
   return %4 : vector<4xf32>
 }
 
-// Bodies of linalg ops (where convert-graph-to-linalg leaves sigmoid's exp and
+// Bodies of linalg ops (where strata-convert-graph-to-linalg leaves sigmoid's exp and
 // tanh) are rewritten in place.
 // CHECK-LABEL: func.func @in_generic
 // CHECK: linalg.generic

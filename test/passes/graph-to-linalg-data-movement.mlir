@@ -1,4 +1,4 @@
-// RUN: strata-opt %s -convert-graph-to-linalg | FileCheck %s
+// RUN: strata-opt %s -strata-convert-graph-to-linalg | FileCheck %s
 
 //===- graph-to-linalg-data-movement.mlir - Shape and copy ops to tensor --===//
 //

@@ -1,4 +1,4 @@
-// RUN: strata-opt %s -convert-graph-to-linalg -split-input-file -verify-diagnostics
+// RUN: strata-opt %s -strata-convert-graph-to-linalg -split-input-file -verify-diagnostics
 
 // An op whose element type has no lowering is left illegal and reported at
 // its location (the importer rejects this case earlier with a clearer

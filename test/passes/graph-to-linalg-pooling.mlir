@@ -1,4 +1,4 @@
-// RUN: strata-opt %s -convert-graph-to-linalg | FileCheck %s
+// RUN: strata-opt %s -strata-convert-graph-to-linalg | FileCheck %s
 
 //===- graph-to-linalg-pooling.mlir - Pooling graph ops to linalg ---------===//
 //

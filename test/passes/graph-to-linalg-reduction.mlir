@@ -1,4 +1,4 @@
-// RUN: strata-opt %s -convert-graph-to-linalg | FileCheck %s
+// RUN: strata-opt %s -strata-convert-graph-to-linalg | FileCheck %s
 
 // ReduceMean: a sum over the reduced axes, a division by their element
 // count, and a reshape that keeps the axis with extent 1.

@@ -6,17 +6,17 @@
 // of one more argument, as strata-plan-memory does for intermediates.
 //
 //===----------------------------------------------------------------------===//
-#include "passes/Passes.h"
+#include "targets/cuda/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
-namespace strata {
+namespace strata::cuda {
 #define GEN_PASS_DEF_POOLCONSTANTS
-#include "passes/Passes.h.inc"
-} // namespace strata
+#include "targets/cuda/Passes.h.inc"
+} // namespace strata::cuda
 
 using namespace mlir;
 
@@ -62,7 +62,7 @@ LogicalResult appendBytes(memref::GlobalOp global, std::vector<char> &bytes) {
   return success();
 }
 
-struct PoolConstantsPass : strata::impl::PoolConstantsBase<PoolConstantsPass> {
+struct PoolConstantsPass : strata::cuda::impl::PoolConstantsBase<PoolConstantsPass> {
   using PoolConstantsBase::PoolConstantsBase;
 
   void runOnOperation() override {

@@ -8,7 +8,7 @@
 // columns) for convolution.
 //
 //===----------------------------------------------------------------------===//
-#include "passes/Passes.h"
+#include "targets/cpu/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -19,10 +19,10 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
-namespace strata {
+namespace strata::cpu {
 #define GEN_PASS_DEF_TILEANDVECTORIZE
-#include "passes/Passes.h.inc"
-} // namespace strata
+#include "targets/cpu/Passes.h.inc"
+} // namespace strata::cpu
 
 using namespace mlir;
 
@@ -95,7 +95,7 @@ SmallVector<int64_t> preferredTiles(linalg::LinalgOp op, int64_t lanes) {
 }
 
 struct TileAndVectorizePass
-    : strata::impl::TileAndVectorizeBase<TileAndVectorizePass> {
+    : strata::cpu::impl::TileAndVectorizeBase<TileAndVectorizePass> {
   using TileAndVectorizeBase::TileAndVectorizeBase;
 
   void runOnOperation() override {

@@ -9,7 +9,7 @@
 // never touches device memory.
 //
 //===----------------------------------------------------------------------===//
-#include "passes/Passes.h"
+#include "targets/cuda/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -22,10 +22,10 @@
 
 #include <numeric>
 
-namespace strata {
+namespace strata::cuda {
 #define GEN_PASS_DEF_GPUDISTRIBUTELOOPS
-#include "passes/Passes.h.inc"
-} // namespace strata
+#include "targets/cuda/Passes.h.inc"
+} // namespace strata::cuda
 
 using namespace mlir;
 
@@ -106,7 +106,7 @@ FailureOr<SmallVector<int64_t>> tripCounts(scf::ParallelOp loop) {
 }
 
 struct GpuDistributeLoopsPass
-    : strata::impl::GpuDistributeLoopsBase<GpuDistributeLoopsPass> {
+    : strata::cuda::impl::GpuDistributeLoopsBase<GpuDistributeLoopsPass> {
   using GpuDistributeLoopsBase::GpuDistributeLoopsBase;
 
   void runOnOperation() override {

@@ -1,4 +1,4 @@
-//===- GraphToLinalg.cpp - The convert-graph-to-linalg pass -----*- C++ -*-===//
+//===- GraphToLinalg.cpp - The strata-convert-graph-to-linalg pass -----*- C++ -*-===//
 //
 // Collects every op family's lowering patterns and applies them as a partial
 // conversion in which the whole graph dialect is illegal: an op left over is

@@ -4,22 +4,22 @@
 // unit, one cubin and one module load at run time instead of one per kernel.
 //
 //===----------------------------------------------------------------------===//
-#include "passes/Passes.h"
+#include "targets/cuda/Passes.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/SymbolTable.h"
 
-namespace strata {
+namespace strata::cuda {
 #define GEN_PASS_DEF_GPUMERGEKERNELMODULES
-#include "passes/Passes.h.inc"
-} // namespace strata
+#include "targets/cuda/Passes.h.inc"
+} // namespace strata::cuda
 
 using namespace mlir;
 
 namespace {
 
 struct GpuMergeKernelModulesPass
-    : strata::impl::GpuMergeKernelModulesBase<GpuMergeKernelModulesPass> {
+    : strata::cuda::impl::GpuMergeKernelModulesBase<GpuMergeKernelModulesPass> {
   void runOnOperation() override {
     ModuleOp top = getOperation();
     SmallVector<gpu::GPUModuleOp> modules(top.getOps<gpu::GPUModuleOp>());

@@ -5,7 +5,7 @@
 // a GPU needs no CUDA toolkit and kernels link nothing.
 //
 //===----------------------------------------------------------------------===//
-#include "passes/Passes.h"
+#include "targets/cuda/Passes.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
@@ -21,16 +21,16 @@
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
-namespace strata {
+namespace strata::cuda {
 #define GEN_PASS_DEF_GPUTONVVM
-#include "passes/Passes.h.inc"
-} // namespace strata
+#include "targets/cuda/Passes.h.inc"
+} // namespace strata::cuda
 
 using namespace mlir;
 
 namespace {
 
-struct GpuToNVVMPass : strata::impl::GpuToNVVMBase<GpuToNVVMPass> {
+struct GpuToNVVMPass : strata::cuda::impl::GpuToNVVMBase<GpuToNVVMPass> {
   void runOnOperation() override {
     gpu::GPUModuleOp module = getOperation();
     MLIRContext *context = module.getContext();
