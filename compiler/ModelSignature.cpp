@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/ModelSignature.h"
+#include "passes/EntryAttributes.h"
 
 #include "strata/runtime.h"
 #include "llvm/ADT/StringExtras.h"
@@ -45,16 +46,15 @@ FailureOr<ModelSignature> readSignature(func::FuncOp entry, StringRef name) {
   signature.name = name.str();
   auto collect = [&](TypeRange types, StringRef namesAttr,
                      std::vector<TensorSignature> &into) -> LogicalResult {
-    auto names = entry->getAttrOfType<ArrayAttr>(namesAttr);
     for (auto [index, type] : llvm::enumerate(types)) {
       auto tensor = dyn_cast<RankedTensorType>(type);
       if (!tensor || !tensor.hasStaticShape())
         return entry.emitError("model interface needs static tensor types, got ")
                << type;
       TensorSignature t;
-      t.name = names && index < names.size()
-                   ? cast<StringAttr>(names[index]).str()
-                   : "t" + std::to_string(index);
+      t.name = strata::entry::getName(entry, namesAttr, index);
+      if (t.name.empty())
+        t.name = "t" + std::to_string(index);
       t.dtype = dtypeOf(tensor.getElementType());
       if (!t.dtype)
         return entry.emitError("no runtime dtype for ") << tensor.getElementType();
@@ -63,9 +63,9 @@ FailureOr<ModelSignature> readSignature(func::FuncOp entry, StringRef name) {
     }
     return success();
   };
-  if (failed(collect(entry.getArgumentTypes(), "strata.input_names",
+  if (failed(collect(entry.getArgumentTypes(), strata::entry::kInputNames,
                      signature.inputs)) ||
-      failed(collect(entry.getResultTypes(), "strata.output_names",
+      failed(collect(entry.getResultTypes(), strata::entry::kOutputNames,
                      signature.outputs)))
     return failure();
   return signature;

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "passes/ArenaPlanner.h"
+#include "passes/EntryAttributes.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -114,9 +115,8 @@ struct PlanMemoryPass : strata::impl::PlanMemoryBase<PlanMemoryPass> {
     int64_t arenaBytes = plan.arenaBytes;
     int64_t lowerBound = strata::arenaLowerBound(intervals);
     rewriteAllocations(entry, buffers, arenaBytes);
-    Builder b(module.getContext());
-    entry->setAttr("strata.arena_bytes", b.getI64IntegerAttr(arenaBytes));
-    entry->setAttr("strata.arena_lower_bound", b.getI64IntegerAttr(lowerBound));
+    strata::entry::setInt(entry, strata::entry::kArenaBytes, arenaBytes);
+    strata::entry::setInt(entry, strata::entry::kArenaLowerBound, lowerBound);
   }
 
   void rewriteAllocations(func::FuncOp entry, MutableArrayRef<Buffer> buffers,

@@ -13,6 +13,7 @@
 #include "compiler/onnx/TensorProtoConversion.h"
 
 #include "dialects/Graph/GraphOps.h"
+#include "passes/EntryAttributes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -444,8 +445,8 @@ LogicalResult Importer::buildFunction(ModuleOp module) {
   auto function = func::FuncOp::create(
       builder, fileLoc, options.entryName,
       builder.getFunctionType(inputTypes, {}));
-  function->setAttr("strata.input_names", builder.getArrayAttr(inputNames));
-  function->setAttr("strata.output_names", builder.getArrayAttr(outputNames));
+  function->setAttr(strata::entry::kInputNames, builder.getArrayAttr(inputNames));
+  function->setAttr(strata::entry::kOutputNames, builder.getArrayAttr(outputNames));
   Block *body = function.addEntryBlock();
   builder.setInsertionPointToStart(body);
   for (auto [name, argument] : llvm::zip(inputNames, body->getArguments()))

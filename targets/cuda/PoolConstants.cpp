@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "targets/cuda/Passes.h"
+#include "passes/EntryAttributes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -140,7 +141,7 @@ struct PoolConstantsPass : strata::cuda::impl::PoolConstantsBase<PoolConstantsPa
     for (auto &[global, offset] : offsets)
       if (SymbolTable::symbolKnownUseEmpty(global, module))
         global.erase();
-    entry->setAttr("strata.constants_bytes", b.getI64IntegerAttr(size));
+    strata::entry::setInt(entry, strata::entry::kConstantsBytes, size);
   }
 };
 

@@ -1,0 +1,58 @@
+//===- EntryAttributes.h - Facts recorded on the model's entry --*- C++ -*-===//
+//
+// The importer and some passes leave facts on the model's entry function
+// that later stages read back: the ONNX tensor names, the arena the memory
+// plan chose and, on GPUs, the size of the pooled weights. Each attribute is
+// named here once, with typed accessors, so the stage that writes a fact and
+// the stage that reads it cannot disagree on its spelling or type. They are
+// discardable attributes: upstream passes carry them through to the LLVM
+// dialect's function.
+//
+//===----------------------------------------------------------------------===//
+#ifndef STRATA_PASSES_ENTRYATTRIBUTES_H
+#define STRATA_PASSES_ENTRYATTRIBUTES_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Operation.h"
+
+#include <optional>
+
+namespace strata::entry {
+
+/// ONNX names of the model's inputs and outputs, in order (ArrayAttr of
+/// StringAttr), set by the importer.
+inline constexpr llvm::StringLiteral kInputNames = "strata.input_names";
+inline constexpr llvm::StringLiteral kOutputNames = "strata.output_names";
+/// The arena strata-plan-memory laid out, and the lower bound it is
+/// measured against (the most bytes live at once), in bytes.
+inline constexpr llvm::StringLiteral kArenaBytes = "strata.arena_bytes";
+inline constexpr llvm::StringLiteral kArenaLowerBound = "strata.arena_lower_bound";
+/// Bytes of the weights strata-pool-constants pooled into one block (GPUs).
+inline constexpr llvm::StringLiteral kConstantsBytes = "strata.constants_bytes";
+
+inline void setInt(mlir::Operation *entry, llvm::StringRef name, int64_t value) {
+  entry->setAttr(name, mlir::Builder(entry->getContext()).getI64IntegerAttr(value));
+}
+
+/// The fact `name`, when the stage that records it has run.
+inline std::optional<int64_t> getInt(mlir::Operation *entry,
+                                     llvm::StringRef name) {
+  if (auto value = entry->getAttrOfType<mlir::IntegerAttr>(name))
+    return value.getInt();
+  return std::nullopt;
+}
+
+/// Name `index` of the list `name`, or "" when there is none.
+inline std::string getName(mlir::Operation *entry, llvm::StringRef name,
+                           size_t index) {
+  auto names = entry->getAttrOfType<mlir::ArrayAttr>(name);
+  if (!names || index >= names.size())
+    return "";
+  auto text = llvm::dyn_cast<mlir::StringAttr>(names[index]);
+  return text ? text.str() : "";
+}
+
+} // namespace strata::entry
+
+#endif // STRATA_PASSES_ENTRYATTRIBUTES_H
