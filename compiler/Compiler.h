@@ -1,15 +1,17 @@
 //===- Compiler.h - From an ONNX file to artifacts --------------*- C++ -*-===//
 //
-// The one entry point stratac (and later the CMake function and CI recipes
-// through stratac) uses: import, lower, generate code, and write the
-// artifacts of the requested stage. Nothing is written unless every stage
-// succeeded.
+// The one entry point stratac (and through it the CMake function and CI
+// recipes) uses. A straight line of stages with typed results
+// (compiler/Stages.h): import, graph passes, partitioning, each partition's
+// lowering by its target, emission of one artifact per partition. Nothing is
+// written unless every stage succeeded.
 //
 //===----------------------------------------------------------------------===//
 #ifndef STRATA_COMPILER_COMPILER_H
 #define STRATA_COMPILER_COMPILER_H
 
 #include "compiler/onnx/OnnxImporter.h"
+#include "targets/Target.h"
 
 #include "mlir/IR/MLIRContext.h"
 
@@ -34,23 +36,20 @@ struct CompileOptions {
   std::string outputDir;
   /// Artifact name; defaults to the model file's stem.
   std::string name;
-  std::string target = "x86_64";
-  std::string cpu = "native";
-  /// --float-abi for the Cortex-M targets ("" for hard).
-  std::string floatABI;
+  /// --target, and the choices (--cpu, --float-abi, --gpu-binary,
+  /// --gpu-loops-on-host) the target resolves.
+  std::string target = STRATA_HOST_TARGET;
+  TargetChoices targetChoices;
   EmitStage emit = EmitStage::Object;
   OnnxImportOptions import;
   /// Print a size and memory summary to stdout.
   bool report = false;
+  /// Print each stage's pass pipeline to stderr before running it, as
+  /// strata-opt --dump-pass-pipeline prints its own.
+  bool dumpPassPipeline = false;
   /// Write a Makefile dependency file here (target: the object): the files
   /// the compile read, for build systems to re-run it only when they change.
   std::string depfile;
-  /// GPU targets: what the object embeds, "cubin" (needs ptxas), "ptx" (the
-  /// driver compiles it at load), or "auto" (cubin when ptxas is found).
-  std::string gpuBinary = "auto";
-  /// GPU targets: compile the distributed loop nests for the host CPU
-  /// instead of kernels (a CPU artifact), to check numbers without a GPU.
-  bool gpuLoopsOnHost = false;
 };
 
 /// Runs the compile. Errors are emitted on `context`'s diagnostic engine.

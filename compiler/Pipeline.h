@@ -1,59 +1,54 @@
-//===- Pipeline.h - Strata's lowering pipelines -----------------*- C++ -*-===//
+//===- Pipeline.h - Strata's pipelines, as stratac runs them ----*- C++ -*-===//
 //
 // The pipelines stratac runs, as named functions, so strata-opt registers the
-// very same ones (--strata-graph-to-linalg, --strata-linalg-to-llvm,
-// --strata-linalg-to-gpu) and one
-// flag reproduces any stage of a compile.
+// very same ones and one flag reproduces any stage of a compile for any
+// target: --strata-graph-to-linalg, then
+// --strata-lower{target=... cpu=... float-abi=... index-bitwidth=...}, whose
+// options are stratac's target flags.
 //
 //===----------------------------------------------------------------------===//
 #ifndef STRATA_COMPILER_PIPELINE_H
 #define STRATA_COMPILER_PIPELINE_H
 
+#include "targets/Target.h"
+
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
 
 namespace strata {
 
-struct PipelineOptions {
-  /// The widest vector the target has, in bits; 0 leaves loops scalar.
-  unsigned vectorBits = 256;
-  /// Width of `index` in the LLVM dialect.
-  unsigned indexBits = 64;
-  /// No C library beyond memcpy/memset: float min/max become compare and
-  /// select (llvm.maximum would be a call to fmaximumf without an FPU).
-  bool bareMetal = false;
-  /// The function holding the model.
-  std::string entryName = "main";
-  /// GPU targets: the chip and NVPTX features of the kernels.
-  std::string gpuChip = "sm_90";
-  std::string gpuFeatures = "+ptx78";
-  /// Threads per block of every kernel.
-  int64_t gpuBlockSize = 256;
-  /// What gpu.binary embeds: "isa" (PTX, compiled by the driver when the
-  /// module loads) or "bin" (a cubin; needs ptxas at compile time).
-  std::string gpuBinaryFormat = "isa";
-  /// The CUDA toolkit whose ptxas makes the cubin ("" for MLIR's default).
-  std::string gpuToolkit;
-  /// Stop short of kernels: the distributed loop nests run on the host CPU
-  /// (weights still pooled), to check the GPU lowering's numbers anywhere.
-  bool gpuLoopsOnHost = false;
+/// graph ops -> linalg/tensor/arith/math on tensors (every target).
+mlir::LogicalResult buildGraphToLinalgPipeline(mlir::OpPassManager &pm);
+
+/// The options of --strata-lower: the target and stratac's flags for it.
+struct LoweringPipelineOptions
+    : mlir::PassPipelineOptions<LoweringPipelineOptions> {
+  Option<std::string> target{*this, "target",
+                             llvm::cl::desc("The --target to lower for"),
+                             llvm::cl::init("x86_64")};
+  Option<std::string> cpu{*this, "cpu", llvm::cl::desc("As stratac's --cpu"),
+                          llvm::cl::init("native")};
+  Option<std::string> floatABI{*this, "float-abi",
+                               llvm::cl::desc("As stratac's --float-abi")};
+  Option<unsigned> indexBitwidth{
+      *this, "index-bitwidth",
+      llvm::cl::desc("Width of index in the LLVM dialect (0: the target's)"),
+      llvm::cl::init(0)};
+  Option<std::string> gpuBinary{*this, "gpu-binary",
+                                llvm::cl::desc("As stratac's --gpu-binary")};
+  Option<bool> gpuLoopsOnHost{
+      *this, "gpu-loops-on-host",
+      llvm::cl::desc("As stratac's --gpu-loops-on-host"),
+      llvm::cl::init(false)};
+  Option<std::string> entry{*this, "entry",
+                            llvm::cl::desc("The function holding the model"),
+                            llvm::cl::init("main")};
+
+  TargetChoices choices() const;
 };
 
-/// graph ops -> linalg/tensor/arith/math on tensors.
-mlir::LogicalResult buildGraphToLinalgPipeline(mlir::OpPassManager &pm,
-                                               const PipelineOptions &options);
-
-/// linalg on tensors -> LLVM dialect: bufferize, plan the arena, lower loops
-/// and math, convert to LLVM with bare-pointer calling conventions.
-mlir::LogicalResult buildLinalgToLLVMPipeline(mlir::OpPassManager &pm,
-                                              const PipelineOptions &options);
-
-/// linalg on tensors -> host LLVM dialect plus one gpu.binary of kernels:
-/// bufferize, plan the arena, pool the constants, map loop nests to blocks
-/// and threads, outline kernels and compile them through NVVM.
-mlir::LogicalResult buildLinalgToGpuPipeline(mlir::OpPassManager &pm,
-                                             const PipelineOptions &options);
-
-/// Registers the pipelines for strata-opt.
+/// Registers the pipelines and every pass they use, for strata-opt and for
+/// pipelines parsed from text.
 void registerStrataPipelines();
 
 } // namespace strata

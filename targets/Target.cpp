@@ -1,38 +1,113 @@
-//===- Target.cpp - Target lookup by name -----------------------*- C++ -*-===//
+//===- Target.cpp - The target table and registry ---------------*- C++ -*-===//
 //
-// Maps --target names to the target folders' resolvers.
+// Turns the C table of runtime/include/strata/targets.h into entries, and
+// fills the registry from each target folder's registration function.
 //
 //===----------------------------------------------------------------------===//
 #include "targets/Target.h"
+
+#include "targets/cortexm/Passes.h"
+#include "targets/cpu/Passes.h"
+#include "targets/cuda/Passes.h"
 
 #include "llvm/ADT/StringExtras.h"
 
 namespace strata {
 
-llvm::ArrayRef<llvm::StringRef> supportedTargets() {
-  static const llvm::StringRef names[] = {"x86_64", "aarch64", "cortex-m4",
-                                          "cortex-m7", "cortex-m55", "sm_80",
-                                          "sm_90"};
-  return names;
+Target::~Target() = default;
+
+llvm::Expected<TargetDescription>
+Target::describe(const TargetChoices &choices) const {
+  llvm::Expected<TargetDescription> target = resolve(choices);
+  if (target && choices.indexBits) {
+    if (choices.indexBits != 32 && choices.indexBits != 64)
+      return llvm::createStringError("index width " +
+                                     llvm::Twine(choices.indexBits) +
+                                     " is not supported (32 or 64)");
+    target->indexBits = choices.indexBits;
+  }
+  return target;
 }
 
-llvm::Expected<TargetDescription> resolveTarget(llvm::StringRef target,
-                                                llvm::StringRef cpu,
-                                                llvm::StringRef floatABI) {
-  if (target.starts_with("cortex-m"))
-    return resolveCortexMTarget(target, cpu, floatABI);
-  if (!floatABI.empty())
+llvm::Error Target::rejectGpuChoices(const TargetChoices &choices) {
+  if (choices.gpuLoopsOnHost)
+    return llvm::createStringError("--gpu-loops-on-host applies to GPU "
+                                   "targets only");
+  if (!choices.gpuBinary.empty())
+    return llvm::createStringError("--gpu-binary applies to GPU targets only");
+  return llvm::Error::success();
+}
+
+llvm::Error Target::rejectFloatABI(const TargetChoices &choices) {
+  if (!choices.floatABI.empty())
     return llvm::createStringError("--float-abi applies to the Cortex-M "
                                    "targets only");
-  if (target == "x86_64" || target == "x86-64")
-    return resolveX86Target(cpu);
-  if (target == "aarch64" || target == "arm64")
-    return resolveAArch64Target(cpu);
-  if (target.starts_with("sm_"))
-    return resolveCudaTarget(target, cpu);
-  return llvm::createStringError(
-      "unknown target '" + target.str() + "' (supported: " +
-      llvm::join(supportedTargets(), ", ") + ")");
+  return llvm::Error::success();
+}
+
+llvm::ArrayRef<TargetTableEntry> targetTable() {
+#define STRATA_TABLE_ENTRY(name, family, runner, gnuTriple, summary)           \
+  TargetTableEntry{name, #family, STRATA_RUNNER_##runner, gnuTriple, summary},
+  static const TargetTableEntry table[] = {STRATA_TARGETS(STRATA_TABLE_ENTRY)};
+#undef STRATA_TABLE_ENTRY
+  return table;
+}
+
+std::string supportedTargetNames() {
+  llvm::SmallVector<llvm::StringRef> names;
+  for (const TargetTableEntry &entry : targetTable())
+    names.push_back(entry.name);
+  return llvm::join(names, ", ");
+}
+
+const TargetRegistry &TargetRegistry::get() {
+  static const TargetRegistry registry = [] {
+    TargetRegistry registry;
+    registerX86Targets(registry);
+    registerAArch64Targets(registry);
+    registerCortexMTargets(registry);
+    registerCudaTargets(registry);
+    return registry;
+  }();
+  return registry;
+}
+
+void TargetRegistry::add(std::unique_ptr<Target> target) {
+  all.push_back(std::move(target));
+}
+
+llvm::Expected<const Target &>
+TargetRegistry::lookup(llvm::StringRef name) const {
+#define STRATA_TABLE_ALIAS(alias, canonical)                                   \
+  if (name == alias)                                                           \
+    name = canonical;
+  STRATA_TARGET_ALIASES(STRATA_TABLE_ALIAS)
+#undef STRATA_TABLE_ALIAS
+  for (const std::unique_ptr<Target> &target : all)
+    if (target->getName() == name)
+      return *target;
+  return llvm::createStringError("unknown target '" + name.str() +
+                                 "' (supported: " + supportedTargetNames() +
+                                 ")");
+}
+
+void registerTargetPasses() {
+  static bool registered = false;
+  if (registered)
+    return;
+  registered = true;
+  cpu::registerStrataCpuPasses();
+  cortexm::registerStrataCortexMPasses();
+  cuda::registerStrataCudaPasses();
+}
+
+llvm::Expected<TargetDescription> resolveHostTarget() {
+  auto host = TargetRegistry::get().lookup(STRATA_HOST_TARGET);
+  if (!host)
+    return host.takeError();
+  TargetChoices choices;
+  choices.cpu = "native";
+  return host->describe(choices);
 }
 
 } // namespace strata

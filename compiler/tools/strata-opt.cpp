@@ -1,7 +1,7 @@
 //===- strata-opt.cpp - The mlir-opt of Strata ------------------*- C++ -*-===//
 //
 // Runs any Strata or upstream pass, and the compiler's named pipelines
-// (--strata-graph-to-linalg, --strata-linalg-to-llvm), on textual IR: the
+// (--strata-graph-to-linalg, --strata-lower{target=...}), on textual IR: the
 // tool behind every lit test.
 //
 //===----------------------------------------------------------------------===//

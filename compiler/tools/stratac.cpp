@@ -14,6 +14,7 @@
 #include "mlir/InitAllPasses.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -38,25 +39,34 @@ cl::opt<bool> listOps("list-ops",
 cl::opt<std::string> floatABI(
     "float-abi", cl::desc("Cortex-M float ABI: hard (default) or soft (no FPU)"),
     cl::init(""), cl::cat(category));
-cl::opt<std::string> target("target",
-                            cl::desc("Target: x86_64, aarch64, cortex-m4, "
-                                     "cortex-m7, cortex-m55, sm_80, sm_90"),
-                            cl::init("x86_64"), cl::cat(category));
+cl::opt<std::string> target(
+    "target",
+    cl::desc("Target (default: this machine's); `stratac --list-targets` "
+             "describes each"),
+    cl::init(STRATA_HOST_TARGET), cl::cat(category));
+cl::opt<bool> listTargets("list-targets",
+                          cl::desc("Print the supported targets and exit"),
+                          cl::cat(category));
 cl::opt<std::string> cpu("cpu",
                          cl::desc("CPU: native, x86-64, x86-64-v2, x86-64-v3, "
-                                  "x86-64-v4"),
+                                  "x86-64-v4; the core on aarch64"),
                          cl::init("native"), cl::cat(category));
 cl::opt<std::string> gpuBinary(
     "gpu-binary",
     cl::desc("GPU targets: embed a cubin (needs ptxas), PTX (compiled by the "
-             "driver at load), or auto: a cubin when ptxas is found"),
-    cl::init("auto"), cl::value_desc("auto|cubin|ptx"), cl::cat(category));
+             "driver at load), or auto (default): a cubin when ptxas is found"),
+    cl::init(""), cl::value_desc("auto|cubin|ptx"), cl::cat(category));
 cl::opt<bool> gpuLoopsOnHost(
     "gpu-loops-on-host",
     cl::desc("GPU targets: compile the loop nests as distributed onto blocks "
              "and threads for this CPU instead of kernels, to check the GPU "
              "lowering's numbers without a GPU (a host artifact)"),
     cl::init(false), cl::cat(category));
+cl::opt<bool> dumpPassPipeline(
+    "dump-pass-pipeline",
+    cl::desc("Print each stage's pass pipeline to stderr before running it "
+             "(as strata-opt --dump-pass-pipeline does)"),
+    cl::cat(category));
 cl::opt<std::string> name("name",
                           cl::desc("Artifact name (default: the model file's "
                                    "stem); symbols are NAME_model, NAME_entry"),
@@ -127,6 +137,11 @@ int main(int argc, char **argv) {
                               "stratac: compile an ONNX model to a native "
                               "object, C header and manifest\n");
 
+  if (listTargets) {
+    for (const strata::TargetTableEntry &entry : strata::targetTable())
+      outs() << left_justify(entry.name, 12) << entry.summary << "\n";
+    return 0;
+  }
   if (listOps) {
     for (const std::string &op : strata::supportedOnnxOperators())
       outs() << op << "\n";
@@ -141,14 +156,15 @@ int main(int argc, char **argv) {
   options.modelPath = modelPath;
   options.outputDir = outputDir;
   options.target = target;
-  options.cpu = cpu;
-  options.floatABI = floatABI;
+  options.targetChoices.cpu = cpu;
+  options.targetChoices.floatABI = floatABI;
+  options.targetChoices.gpuBinary = gpuBinary;
+  options.targetChoices.gpuLoopsOnHost = gpuLoopsOnHost;
+  options.dumpPassPipeline = dumpPassPipeline;
   options.name = name;
   options.emit = emit;
   options.report = report;
   options.depfile = depfile;
-  options.gpuBinary = gpuBinary;
-  options.gpuLoopsOnHost = gpuLoopsOnHost;
   for (const std::string &binding : inputShapes) {
     auto [input, shapeText] = StringRef(binding).rsplit('=');
     std::vector<int64_t> shape;

@@ -4,33 +4,62 @@
 // AArch64). --cpu picks the core LLVM schedules for and with it the optional
 // extensions LLVM knows the core has (dot product on cortex-a55/a76 and the
 // Neoverse cores); the default, generic, runs on every AArch64 Linux board.
+// Lowers with the shared CPU strategy.
 //
 //===----------------------------------------------------------------------===//
 #include "targets/Target.h"
+#include "targets/cpu/CpuLowering.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 
 namespace strata {
+namespace {
 
-llvm::Expected<TargetDescription> resolveAArch64Target(llvm::StringRef cpu) {
-  static const llvm::StringRef cpus[] = {
-      "generic",    "cortex-a53", "cortex-a55",  "cortex-a57",  "cortex-a72",
-      "cortex-a73", "cortex-a76", "cortex-a78",  "neoverse-n1", "neoverse-n2",
-      "neoverse-v1"};
-  if (cpu.empty() || cpu == "native")
-    cpu = "generic";
-  if (!llvm::is_contained(cpus, cpu))
-    return llvm::createStringError("unknown --cpu '" + cpu.str() +
-                                   "' for aarch64 (supported: " +
-                                   llvm::join(llvm::ArrayRef(cpus), ", ") + ")");
-  TargetDescription target;
-  target.name = "aarch64";
-  target.triple = "aarch64-unknown-linux-gnu";
-  target.cpu = cpu.str();
-  target.features = "+neon";
-  target.vectorBits = 128;
-  return target;
+class AArch64Target : public Target {
+public:
+  using Target::Target;
+
+  mlir::LogicalResult buildLowering(mlir::OpPassManager &pm,
+                                    const TargetDescription &target,
+                                    llvm::StringRef entryName) const override {
+    return cpu::buildCpuLowering(pm, target, entryName, cpu::kVectorToLLVM);
+  }
+
+protected:
+  llvm::Expected<TargetDescription>
+  resolve(const TargetChoices &choices) const override {
+    static const llvm::StringRef cpus[] = {
+        "generic",    "cortex-a53", "cortex-a55",  "cortex-a57",  "cortex-a72",
+        "cortex-a73", "cortex-a76", "cortex-a78",  "neoverse-n1", "neoverse-n2",
+        "neoverse-v1"};
+    if (llvm::Error error = rejectFloatABI(choices))
+      return std::move(error);
+    if (llvm::Error error = rejectGpuChoices(choices))
+      return std::move(error);
+    llvm::StringRef cpu = choices.cpu;
+    if (cpu.empty() || cpu == "native")
+      cpu = "generic";
+    if (!llvm::is_contained(cpus, cpu))
+      return llvm::createStringError(
+          "unknown --cpu '" + cpu.str() + "' for " + getName().str() +
+          " (supported: " + llvm::join(llvm::ArrayRef(cpus), ", ") + ")");
+    TargetDescription target;
+    target.name = getName().str();
+    target.triple = "aarch64-unknown-linux-gnu";
+    target.cpu = cpu.str();
+    target.features = "+neon";
+    target.vectorBits = 128;
+    return target;
+  }
+};
+
+} // namespace
+
+void registerAArch64Targets(TargetRegistry &registry) {
+  for (const TargetTableEntry &entry : targetTable())
+    if (entry.family == "aarch64")
+      registry.add(std::make_unique<AArch64Target>(entry));
 }
 
 } // namespace strata

@@ -10,40 +10,82 @@
 //
 //===----------------------------------------------------------------------===//
 #include "targets/Target.h"
+#include "targets/cpu/CpuLowering.h"
+
+#include "llvm/Support/FormatVariadic.h"
 
 namespace strata {
+namespace {
 
-llvm::Expected<TargetDescription>
-resolveCortexMTarget(llvm::StringRef name, llvm::StringRef cpu,
-                     llvm::StringRef floatABI) {
-  if (!cpu.empty() && cpu != "native" && cpu != name)
-    return llvm::createStringError("--cpu '" + cpu.str() + "' does not apply to --target=" +
-                                   name.str() + " (the target names the core)");
-  if (!floatABI.empty() && floatABI != "hard" && floatABI != "soft")
-    return llvm::createStringError("unknown --float-abi '" + floatABI.str() +
-                                   "' (supported: hard, soft)");
-  bool soft = floatABI == "soft";
-  TargetDescription target;
-  target.name = name.str();
-  target.cpu = name.str();
-  target.bareMetal = true;
-  target.indexBits = 32;
-  target.vectorBits = 0;
-  target.softFloat = soft;
-  std::string suffix = soft ? "-none-eabi" : "-none-eabihf";
-  if (name == "cortex-m4" || name == "cortex-m7")
-    target.triple = "thumbv7em" + suffix;
-  else if (name == "cortex-m55") {
-    target.triple = "thumbv8.1m.main" + suffix;
-    // MVE (Helium): 128-bit vectors of f32 when the FPU is used.
-    if (!soft)
-      target.vectorBits = 128;
+/// What distinguishes the cores: the Thumb architecture of their triple and
+/// the vector width with the FPU on (MVE on the M55).
+struct CortexMCore {
+  llvm::StringRef name;
+  llvm::StringRef arch;
+  unsigned vectorBits;
+};
+
+constexpr CortexMCore kCores[] = {
+    {"cortex-m4", "thumbv7em", 0},
+    {"cortex-m7", "thumbv7em", 0},
+    {"cortex-m55", "thumbv8.1m.main", 128},
+};
+
+class CortexMTarget : public Target {
+public:
+  CortexMTarget(const TargetTableEntry &entry, const CortexMCore &core)
+      : Target(entry), core(core) {}
+
+  mlir::LogicalResult buildLowering(mlir::OpPassManager &pm,
+                                    const TargetDescription &target,
+                                    llvm::StringRef entryName) const override {
+    // Upstream's vector conversion hard-wires a 64-bit index.
+    std::string vectorToLLVM = llvm::formatv(
+        "strata-cortexm-vector-to-llvm{{index-bitwidth={0}}", target.indexBits);
+    return cpu::buildCpuLowering(pm, target, entryName, vectorToLLVM);
   }
-  else
-    return llvm::createStringError("unknown Cortex-M target '" + name.str() + "'");
-  if (soft)
-    target.features = "-fpregs";
-  return target;
+
+protected:
+  llvm::Expected<TargetDescription>
+  resolve(const TargetChoices &choices) const override {
+    if (llvm::Error error = rejectGpuChoices(choices))
+      return std::move(error);
+    llvm::StringRef name = getName(), cpu = choices.cpu;
+    if (!cpu.empty() && cpu != "native" && cpu != name)
+      return llvm::createStringError("--cpu '" + cpu.str() +
+                                     "' does not apply to --target=" +
+                                     name.str() + " (the target names the core)");
+    llvm::StringRef floatABI = choices.floatABI;
+    if (!floatABI.empty() && floatABI != "hard" && floatABI != "soft")
+      return llvm::createStringError("unknown --float-abi '" + floatABI.str() +
+                                     "' (supported: hard, soft)");
+    bool soft = floatABI == "soft";
+    TargetDescription target;
+    target.name = name.str();
+    target.cpu = name.str();
+    target.triple = (core.arch + (soft ? "-none-eabi" : "-none-eabihf")).str();
+    target.bareMetal = true;
+    target.indexBits = 32;
+    target.softFloat = soft;
+    // Without FPU registers there are no MVE float registers either.
+    target.vectorBits = soft ? 0 : core.vectorBits;
+    if (soft)
+      target.features = "-fpregs";
+    return target;
+  }
+
+private:
+  CortexMCore core;
+};
+
+} // namespace
+
+void registerCortexMTargets(TargetRegistry &registry) {
+  for (const TargetTableEntry &entry : targetTable())
+    if (entry.family == "cortexm")
+      for (const CortexMCore &core : kCores)
+        if (core.name == entry.name)
+          registry.add(std::make_unique<CortexMTarget>(entry, core));
 }
 
 } // namespace strata

@@ -2,51 +2,77 @@
 //
 // x86-64 Linux: --cpu=native (the build machine's CPU and features),
 // x86-64-v3 (AVX2, FMA) or x86-64-v4 (AVX-512). Objects are position
-// independent so the same object serves static and shared linking.
+// independent so the same object serves static and shared linking. Lowers
+// with the shared CPU strategy at the CPU's vector width.
 //
 //===----------------------------------------------------------------------===//
 #include "targets/Target.h"
+#include "targets/cpu/CpuLowering.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/TargetParser/Host.h"
 
 namespace strata {
+namespace {
 
-llvm::Expected<TargetDescription> resolveX86Target(llvm::StringRef cpu) {
-  TargetDescription target;
-  target.name = "x86_64";
-  target.triple = "x86_64-unknown-linux-gnu";
-  if (cpu.empty() || cpu == "native") {
-    target.cpu = llvm::sys::getHostCPUName().str();
-    llvm::SmallVector<std::string> features;
-    for (const auto &[feature, enabled] : llvm::sys::getHostCPUFeatures())
-      features.push_back((enabled ? "+" : "-") + feature.str());
-    llvm::sort(features); // StringMap order is unspecified.
-    target.features = llvm::join(features, ",");
-    const auto hostFeatures = llvm::sys::getHostCPUFeatures();
-    target.vectorBits = hostFeatures.lookup("avx512f")  ? 512
-                        : hostFeatures.lookup("avx2") ? 256
-                                                      : 128;
-    return target;
+class X86Target : public Target {
+public:
+  using Target::Target;
+
+  mlir::LogicalResult buildLowering(mlir::OpPassManager &pm,
+                                    const TargetDescription &target,
+                                    llvm::StringRef entryName) const override {
+    return cpu::buildCpuLowering(pm, target, entryName, cpu::kVectorToLLVM);
   }
-  if (cpu == "x86-64-v3") {
-    target.cpu = "x86-64-v3";
-    target.vectorBits = 256;
-    return target;
+
+protected:
+  llvm::Expected<TargetDescription>
+  resolve(const TargetChoices &choices) const override {
+    if (llvm::Error error = rejectFloatABI(choices))
+      return std::move(error);
+    if (llvm::Error error = rejectGpuChoices(choices))
+      return std::move(error);
+    TargetDescription target;
+    target.name = getName().str();
+    target.triple = "x86_64-unknown-linux-gnu";
+    llvm::StringRef cpu = choices.cpu;
+    if (cpu.empty() || cpu == "native") {
+      target.cpu = llvm::sys::getHostCPUName().str();
+      const llvm::StringMap<bool> hostFeatures = llvm::sys::getHostCPUFeatures();
+      llvm::SmallVector<std::string> features;
+      for (const auto &[feature, enabled] : hostFeatures)
+        features.push_back((enabled ? "+" : "-") + feature.str());
+      llvm::sort(features); // StringMap order is unspecified.
+      target.features = llvm::join(features, ",");
+      target.vectorBits = hostFeatures.lookup("avx512f") ? 512
+                          : hostFeatures.lookup("avx2")  ? 256
+                                                         : 128;
+      return target;
+    }
+    // ISA levels and the widest vectors they guarantee.
+    static const std::pair<llvm::StringRef, unsigned> levels[] = {
+        {"x86-64", 128}, {"x86-64-v2", 128}, {"x86-64-v3", 256},
+        {"x86-64-v4", 512}};
+    for (const auto &[level, bits] : levels)
+      if (cpu == level) {
+        target.cpu = level.str();
+        target.vectorBits = bits;
+        return target;
+      }
+    return llvm::createStringError("unknown --cpu '" + cpu.str() +
+                                   "' for x86_64 (supported: native, x86-64, "
+                                   "x86-64-v2, x86-64-v3, x86-64-v4)");
   }
-  if (cpu == "x86-64-v4") {
-    target.cpu = "x86-64-v4";
-    target.vectorBits = 512;
-    return target;
-  }
-  if (cpu == "x86-64" || cpu == "x86-64-v2") {
-    target.cpu = cpu.str();
-    return target;
-  }
-  return llvm::createStringError("unknown --cpu '" + cpu.str() +
-                                 "' for x86_64 (supported: native, x86-64, "
-                                 "x86-64-v2, x86-64-v3, x86-64-v4)");
+};
+
+} // namespace
+
+void registerX86Targets(TargetRegistry &registry) {
+  for (const TargetTableEntry &entry : targetTable())
+    if (entry.family == "x86")
+      registry.add(std::make_unique<X86Target>(entry));
 }
 
 } // namespace strata

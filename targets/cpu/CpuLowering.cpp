@@ -1,0 +1,45 @@
+//===- CpuLowering.cpp - The lowering the CPU targets share ------*- C++ -*-===//
+//
+// Implements CpuLowering.h.
+//
+//===----------------------------------------------------------------------===//
+#include "targets/cpu/CpuLowering.h"
+
+#include "targets/LoweringSupport.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+
+namespace strata::cpu {
+
+const char *const kVectorToLLVM =
+    "convert-vector-to-llvm{vector-contract-lowering=outerproduct}";
+
+LogicalResult buildCpuLowering(OpPassManager &pm,
+                               const TargetDescription &target,
+                               llvm::StringRef entryName,
+                               llvm::StringRef vectorToLLVM) {
+  // Targets without vectors (Cortex-M4/M7) keep scalar loops; 32-bit
+  // targets lower index arithmetic to i32; bare-metal ones expand the float
+  // min/max that would otherwise call libm.
+  std::string vectorize =
+      target.vectorBits
+          ? llvm::formatv("func.func(strata-tile-and-vectorize{{vector-bits={0}}), ",
+                          target.vectorBits)
+                .str()
+          : "";
+  std::string index = llvm::formatv("index-bitwidth={0}", target.indexBits).str();
+  std::string text = llvm::formatv(
+      "{1}canonicalize, cse, {2}canonicalize, cse, "
+      "strata-plan-memory{{entry={0}}, "
+      "func.func(strata-lower-strided-copies, convert-linalg-to-loops, "
+      "strata-expand-math, {3}lower-vector-multi-reduction, "
+      "convert-vector-to-scf{{full-unroll=true}), "
+      "lower-affine, convert-scf-to-cf, canonicalize, cse, {4}, ",
+      entryName, vectorize, kBufferizePipeline,
+      target.bareMetal ? "arith-expand, " : "", vectorToLLVM);
+  return appendPipeline(pm, text + convertToLLVMDialect(index));
+}
+
+} // namespace strata::cpu
