@@ -1,17 +1,24 @@
 # CrossRuntimes.cmake - the runtime and strata-run built for other targets.
 #
 # Artifacts for an edge board or a microcontroller are checked here under
-# QEMU: for each cross toolchain found, runtime/ is configured on its own (it
-# needs neither LLVM nor MLIR) with the toolchain file. Linux targets give a
-# strata-run-TARGET next to the host one, which the host strata-run starts
-# under qemu-TARGET; Cortex-M targets give a firmware kit that the host
-# strata-run links a model into and boots under qemu-system-arm.
+# QEMU: for each target of the table (runtime/include/strata/targets.h) that
+# runs under QEMU and whose cross compiler is found, runtime/ is configured on
+# its own (it needs neither LLVM nor MLIR) with the target's toolchain file.
+# QEMU_USER targets give a strata-run-TARGET next to the host one, which the
+# host strata-run starts under qemu-ARCH; QEMU_SYSTEM targets give a firmware
+# kit that the host strata-run links a model into and boots under
+# qemu-system-arm.
 include(ExternalProject)
+include(${CMAKE_CURRENT_LIST_DIR}/TargetTable.cmake)
 
-function(strata_add_cross_runtime target toolchain compiler)
+function(strata_add_cross_runtime target toolchain runner)
+  # The compiler the toolchain file sets.
+  file(READ ${PROJECT_SOURCE_DIR}/cmake/toolchains/${toolchain}.cmake toolchain_text)
+  string(REGEX MATCH "set\\(CMAKE_C_COMPILER ([^)]+)\\)" _ "${toolchain_text}")
+  set(compiler ${CMAKE_MATCH_1})
   # Linux targets install a strata-run-TARGET; bare-metal ones a firmware
   # kit (libraries, start code, board scripts, flags) in lib/strata/TARGET.
-  if(toolchain MATCHES "^cortex-m")
+  if(runner STREQUAL "QEMU_SYSTEM")
     set(build_type MinSizeRel) # Flash is what a microcontroller lacks.
     set(install_command ${CMAKE_COMMAND} -E copy_directory
         <BINARY_DIR>/kit ${CMAKE_BINARY_DIR}/lib/strata/${target})
@@ -47,12 +54,13 @@ function(strata_add_cross_runtime target toolchain compiler)
     INSTALL_COMMAND ${install_command}
     BUILD_BYPRODUCTS ${products})
   set(STRATA_CROSS_TARGETS ${STRATA_CROSS_TARGETS} ${target} PARENT_SCOPE)
-  # What strata-run can execute here: Linux targets under qemu-TARGET, the
-  # Cortex-M targets (mps2-an386, mps2-an500, mps3-an547) under qemu-system-arm.
-  if(toolchain MATCHES "^cortex-m")
+  # What strata-run can execute here: Linux targets under qemu-ARCH, the
+  # microcontrollers on their boards under qemu-system-arm.
+  if(runner STREQUAL "QEMU_SYSTEM")
     set(emulator qemu-system-arm)
   else()
-    set(emulator qemu-${target})
+    string(REGEX REPLACE "-.*" "" arch "${toolchain}")
+    set(emulator qemu-${arch})
   endif()
   find_program(STRATA_EMULATOR_${target} ${emulator})
   if(STRATA_EMULATOR_${target})
@@ -63,16 +71,24 @@ function(strata_add_cross_runtime target toolchain compiler)
   endif()
 endfunction()
 
+# QEMU_USER targets use the Debian cross toolchain of their GNU triple
+# (cmake/toolchains/TRIPLE.cmake), QEMU_SYSTEM ones their own
+# (cmake/toolchains/TARGET.cmake, which also names the board).
+strata_read_target_table(${PROJECT_SOURCE_DIR}/runtime/include/strata/targets.h)
 set(STRATA_CROSS_TARGETS)
 set(STRATA_RUNNABLE_TARGETS)
-strata_add_cross_runtime(aarch64 aarch64-linux-gnu aarch64-linux-gnu-gcc)
-foreach(core m4 m7 m55)
-  strata_add_cross_runtime(cortex-${core} cortex-${core} arm-none-eabi-gcc)
+foreach(target IN LISTS STRATA_TARGET_NAMES)
+  set(runner ${STRATA_TARGET_${target}_RUNNER})
+  if(runner STREQUAL "QEMU_USER")
+    strata_add_cross_runtime(${target} ${STRATA_TARGET_${target}_GNU_TRIPLE} ${runner})
+  elseif(runner STREQUAL "QEMU_SYSTEM")
+    strata_add_cross_runtime(${target} ${target} ${runner})
+  endif()
 endforeach()
 
 # Installed with the rest: the cross runners and every target's kit.
 foreach(target IN LISTS STRATA_CROSS_TARGETS)
-  if(NOT target MATCHES "^cortex-m")
+  if(STRATA_TARGET_${target}_RUNNER STREQUAL "QEMU_USER")
     install(PROGRAMS ${CMAKE_BINARY_DIR}/bin/strata-run-${target} DESTINATION bin)
   endif()
   install(DIRECTORY ${CMAKE_BINARY_DIR}/lib/strata/${target}

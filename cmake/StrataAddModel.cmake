@@ -42,7 +42,12 @@ function(strata_add_model name)
   endforeach()
   list(APPEND flags ${ARG_OPTIONS})
 
-  if(ARG_TARGET STREQUAL "x86_64")
+  if(NOT ARG_TARGET IN_LIST STRATA_TARGET_NAMES)
+    list(JOIN STRATA_TARGET_NAMES ", " supported)
+    message(FATAL_ERROR "strata_add_model(${name}): unknown TARGET "
+                        "${ARG_TARGET} (supported: ${supported})")
+  endif()
+  if(ARG_TARGET STREQUAL STRATA_HOST_TARGET)
     set(runtime Strata::runtime)
   elseif(TARGET Strata::runtime-${ARG_TARGET})
     set(runtime Strata::runtime-${ARG_TARGET})

@@ -212,8 +212,7 @@ LogicalResult emitPartition(Partition &partition, const MemoryPlan &plan,
     // The device workspace is the weights followed by the arena.
     ModelSignature::Gpu gpu;
     gpu.constantsBytes = *plan.pooledWeightsBytes;
-    llvm::StringRef(target.gpuChip).drop_front(3).getAsInteger(10,
-                                                              gpu.smVersion);
+    gpu.smVersion = target.gpuComputeCapability;
     gpu.cubin = target.gpuBinaryFormat == "bin";
     signature.gpu = gpu;
     signature.arenaBytes += gpu.constantsBytes;

@@ -15,23 +15,17 @@
 namespace strata {
 namespace {
 
+/// The runtime header's enumerator for `dtype` (the table STRATA_DTYPES).
 const char *dtypeMacro(int32_t dtype) {
+#define STRATA_DTYPE_MACRO_CASE(name, code, bytes, text)                       \
+  case code:                                                                   \
+    return "STRATA_DTYPE_" #name;
   switch (dtype) {
-  case STRATA_DTYPE_FLOAT32: return "STRATA_DTYPE_FLOAT32";
-  case STRATA_DTYPE_UINT8: return "STRATA_DTYPE_UINT8";
-  case STRATA_DTYPE_INT8: return "STRATA_DTYPE_INT8";
-  case STRATA_DTYPE_UINT16: return "STRATA_DTYPE_UINT16";
-  case STRATA_DTYPE_INT16: return "STRATA_DTYPE_INT16";
-  case STRATA_DTYPE_INT32: return "STRATA_DTYPE_INT32";
-  case STRATA_DTYPE_INT64: return "STRATA_DTYPE_INT64";
-  case STRATA_DTYPE_BOOL: return "STRATA_DTYPE_BOOL";
-  case STRATA_DTYPE_FLOAT16: return "STRATA_DTYPE_FLOAT16";
-  case STRATA_DTYPE_FLOAT64: return "STRATA_DTYPE_FLOAT64";
-  case STRATA_DTYPE_UINT32: return "STRATA_DTYPE_UINT32";
-  case STRATA_DTYPE_UINT64: return "STRATA_DTYPE_UINT64";
-  case STRATA_DTYPE_BFLOAT16: return "STRATA_DTYPE_BFLOAT16";
-  default: return "STRATA_DTYPE_UNDEFINED";
+    STRATA_DTYPES(STRATA_DTYPE_MACRO_CASE)
+  default:
+    return "STRATA_DTYPE_UNDEFINED";
   }
+#undef STRATA_DTYPE_MACRO_CASE
 }
 
 /// Escapes a tensor name for a C string literal.

@@ -33,7 +33,7 @@ struct ModelSignature {
   int64_t arenaAlignment = 64;
   /// GPU models: the weights uploaded to the front of the device workspace
   /// (arenaBytes then counts them too), the least compute capability (90
-  /// for sm_90) and whether the kernels are a cubin or PTX.
+  /// for Hopper) and whether the kernels are a cubin or PTX.
   struct Gpu {
     int64_t constantsBytes = 0;
     uint32_t smVersion = 0;

@@ -25,7 +25,7 @@ struct LoweringPipelineOptions
     : mlir::PassPipelineOptions<LoweringPipelineOptions> {
   Option<std::string> target{*this, "target",
                              llvm::cl::desc("The --target to lower for"),
-                             llvm::cl::init("x86_64")};
+                             llvm::cl::init(STRATA_HOST_TARGET)};
   Option<std::string> cpu{*this, "cpu", llvm::cl::desc("As stratac's --cpu"),
                           llvm::cl::init("native")};
   Option<std::string> floatABI{*this, "float-abi",

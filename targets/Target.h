@@ -65,6 +65,8 @@ struct TargetDescription {
   std::string gpuChip;
   /// NVPTX features of the kernels ("+ptx78").
   std::string gpuFeatures;
+  /// The chip's compute capability as major * 10 + minor (90).
+  unsigned gpuComputeCapability = 0;
   /// What the object embeds: "isa" (PTX) or "bin" (a cubin, made by the
   /// toolkit's ptxas).
   std::string gpuBinaryFormat = "isa";

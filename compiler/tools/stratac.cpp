@@ -48,8 +48,8 @@ cl::opt<bool> listTargets("list-targets",
                           cl::desc("Print the supported targets and exit"),
                           cl::cat(category));
 cl::opt<std::string> cpu("cpu",
-                         cl::desc("CPU: native, x86-64, x86-64-v2, x86-64-v3, "
-                                  "x86-64-v4; the core on aarch64"),
+                         cl::desc("CPU or ISA level (default: native); each "
+                                  "target's error lists what it accepts"),
                          cl::init("native"), cl::cat(category));
 cl::opt<std::string> gpuBinary(
     "gpu-binary",

@@ -1,7 +1,7 @@
 /*===- firmware_runner.c - strata-run's main inside a firmware image -*- C -*-===//
  *
- * strata-run --target=cortex-m* links this with the model's object into a
- * firmware for an MPS2/MPS3 board under QEMU. The model is reached through
+ * strata-run --target=CORE (a Cortex-M core) links this with the model's
+ * object into a firmware for an MPS2/MPS3 board under QEMU. The model is reached through
  * `strata_firmware_model`, which the link defines as NAME_model; arguments
  * (--input, --output, --benchmark) and the tensor files come from the host
  * through semihosting, and the model runs exactly as on a device.

@@ -26,14 +26,47 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-const char *strata_host_target(void) {
-#if defined(__x86_64__)
-  return "x86_64";
-#elif defined(__aarch64__)
-  return "aarch64";
-#else
-  return "unknown";
-#endif
+#define STRATA_TARGET_ROW(name, family, runner, gnu_triple, summary)           \
+  {name, STRATA_RUNNER_##runner, gnu_triple, summary},
+static const strata_target_info_t targets[] = {STRATA_TARGETS(STRATA_TARGET_ROW)};
+#undef STRATA_TARGET_ROW
+
+const strata_target_info_t *strata_find_target(const char *name) {
+  size_t i;
+#define STRATA_TARGET_ALIAS(alias, canonical)                                  \
+  if (strcmp(name, alias) == 0)                                                \
+    name = canonical;
+  STRATA_TARGET_ALIASES(STRATA_TARGET_ALIAS)
+#undef STRATA_TARGET_ALIAS
+  for (i = 0; i < sizeof targets / sizeof targets[0]; ++i)
+    if (strcmp(targets[i].name, name) == 0)
+      return &targets[i];
+  return NULL;
+}
+
+void strata_describe_targets(char *text, size_t size) {
+  size_t i, used = 0;
+  text[0] = '\0';
+  for (i = 0; i < sizeof targets / sizeof targets[0] && used < size; ++i) {
+    const strata_target_info_t *target = &targets[i];
+    const char *how = "";
+    int written;
+    if (strcmp(target->name, STRATA_HOST_TARGET) == 0)
+      how = "runs here";
+    else if (target->runner == STRATA_RUNNER_QEMU_USER)
+      how = "under qemu-user with strata-run-NAME";
+    else if (target->runner == STRATA_RUNNER_QEMU_SYSTEM)
+      how = "as firmware on its qemu-system-arm board";
+    else if (target->runner == STRATA_RUNNER_GPU)
+      how = "on GPU $STRATA_CUDA_DEVICE (default 0); exit 3 without one";
+    else
+      how = "not here";
+    written = snprintf(text + used, size - used, "    %-11s %s; %s\n",
+                       target->name, target->summary, how);
+    if (written < 0)
+      return;
+    used += (size_t)written;
+  }
 }
 
 const char *strata_take_target_option(int *argc, char **argv) {
@@ -191,8 +224,7 @@ static void exec_firmware(const char *target, int argc, char **argv) {
     return;
   if (strcmp(board, "none") == 0) {
     fprintf(stderr, "strata-run: error: no emulated board runs %s firmware "
-                    "yet (cortex-m4/m7 run on mps2 boards, cortex-m55 on "
-                    "mps3-an547)\n",
+                    "yet (its toolchain file names none)\n",
             target);
     return;
   }
@@ -292,34 +324,35 @@ static void exec_firmware(const char *target, int argc, char **argv) {
  * Linux targets: strata-run-TARGET under qemu-TARGET
  *===----------------------------------------------------------------------===*/
 
-/* Debian's cross sysroot for a --target name. */
-static const char *default_sysroot(const char *target) {
-  if (strcmp(target, "aarch64") == 0)
-    return "/usr/aarch64-linux-gnu";
-  return NULL;
-}
-
-void strata_exec_emulated(const char *target, int argc, char **argv) {
+void strata_exec_emulated(const strata_target_info_t *info, int argc,
+                          char **argv) {
   char self[4096], runner[4200], emulator[64], library_flag[] = "-L";
   char library_path[4096];
   const char *sysroot = getenv("STRATA_QEMU_LD_PREFIX");
+  const char *target = info->name;
+  size_t arch_length;
   char **args;
   int i;
 
-  if (strncmp(target, "cortex-m", 8) == 0) {
+  if (info->runner == STRATA_RUNNER_QEMU_SYSTEM) {
     exec_firmware(target, argc, argv);
     return;
   }
-  if (sysroot == NULL)
-    sysroot = default_sysroot(target);
-  if (sysroot == NULL) {
+  if (info->runner != STRATA_RUNNER_QEMU_USER || info->gnu_triple[0] == '\0') {
     fprintf(stderr,
-            "strata-run: error: --target=%s cannot run here (supported: %s, "
-            "aarch64 under qemu-aarch64, cortex-m4/m7/m55 under "
-            "qemu-system-arm)\n",
-            target, strata_host_target());
+            "strata-run: error: --target=%s cannot run on this machine (a %s "
+            "machine; see --help for the targets that run here)\n",
+            target, STRATA_HOST_TARGET);
     return;
   }
+  /* Debian's cross sysroot is /usr/GNU_TRIPLE, its emulator qemu-ARCH. */
+  if (sysroot != NULL)
+    snprintf(library_path, sizeof library_path, "%s", sysroot);
+  else
+    snprintf(library_path, sizeof library_path, "/usr/%s", info->gnu_triple);
+  arch_length = strcspn(info->gnu_triple, "-");
+  snprintf(emulator, sizeof emulator, "qemu-%.*s", (int)arch_length,
+           info->gnu_triple);
   if (!self_directory(self, sizeof self))
     return;
   snprintf(runner, sizeof runner, "%sstrata-run-%s", self, target);
@@ -330,14 +363,12 @@ void strata_exec_emulated(const char *target, int argc, char **argv) {
             runner, target);
     return;
   }
-  snprintf(emulator, sizeof emulator, "qemu-%s", target);
   args = malloc(sizeof *args * (size_t)(argc + 4));
   if (args == NULL) {
     fputs("strata-run: error: out of memory\n", stderr);
     return;
   }
   args[0] = emulator;
-  snprintf(library_path, sizeof library_path, "%s", sysroot);
   args[1] = library_flag;
   args[2] = library_path;
   args[3] = runner;

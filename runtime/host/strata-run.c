@@ -46,11 +46,11 @@ static const char usage_text[] =
     "                  'benchmark: runs=N median_ms=X min_ms=Y'; --output is\n"
     "                  then optional\n"
     "  --name NAME     load OUT_DIR/libNAME.so (for a directory with several)\n"
-    "  --target NAME   the artifact's target; one other than this machine's\n"
-    "                  (aarch64) runs under QEMU with strata-run-NAME;\n"
-    "                  sm_80/sm_90 run on GPU $STRATA_CUDA_DEVICE (default 0)\n"
-    "                  through libcuda.so.1, exit status 3 when none fits\n"
-    "  --help          show this message\n";
+    "  --target NAME   the artifact's target (default: this machine's), one of\n"
+    "                  the targets below\n"
+    "  --help          show this message\n"
+    "\n"
+    "Targets (runtime/include/strata/targets.h):\n";
 
 #define fail strata_runner_fail
 #define checked_malloc strata_runner_malloc
@@ -157,22 +157,29 @@ static const strata_model_t *load_model(const char *dir, const char *file) {
 int main(int argc, char **argv) {
   strata_runner_options_t options;
   const strata_model_t *model;
+  const strata_target_info_t *info;
   const char *target;
+  static char usage[sizeof usage_text + 2048];
   char *file;
   int status;
 
   target = strata_take_target_option(&argc, argv);
+  info = target != NULL ? strata_find_target(target) : NULL;
+  if (target != NULL && info == NULL)
+    fail("unknown --target '%s' (see --help for the targets)", target);
   /* GPU artifacts are host code that launches kernels: they run here. */
-  if (target != NULL && strncmp(target, "sm_", 3) != 0 &&
-      strcmp(target, strata_host_target()) != 0) {
-    strata_exec_emulated(target, argc, argv);
+  if (info != NULL && info->runner != STRATA_RUNNER_GPU &&
+      strcmp(info->name, STRATA_HOST_TARGET) != 0) {
+    strata_exec_emulated(info, argc, argv);
     return 1;
   }
-  strata_runner_parse(argc, argv, true, usage_text, &options);
+  snprintf(usage, sizeof usage, "%s", usage_text);
+  strata_describe_targets(usage + strlen(usage), sizeof usage - strlen(usage));
+  strata_runner_parse(argc, argv, true, usage, &options);
   file = find_library(options.out_dir, options.name);
   model = load_model(options.out_dir, file);
   options.gpu = &strata_run_cuda_backend;
-  if (target != NULL && strncmp(target, "sm_", 3) == 0 &&
+  if (info != NULL && info->runner == STRATA_RUNNER_GPU &&
       !(model->flags & STRATA_MODEL_FLAG_CUDA))
     fail("--target %s: %s/%s is not a GPU model", target, options.out_dir,
          file);

@@ -40,60 +40,27 @@ const char *strata_strerror(strata_status_t status) {
 }
 
 size_t strata_dtype_size(int32_t dtype) {
+#define STRATA_DTYPE_SIZE_CASE(name, code, bytes, text)                        \
+  case code:                                                                   \
+    return bytes;
   switch (dtype) {
-  case STRATA_DTYPE_UINT8:
-  case STRATA_DTYPE_INT8:
-  case STRATA_DTYPE_BOOL:
-    return 1;
-  case STRATA_DTYPE_UINT16:
-  case STRATA_DTYPE_INT16:
-  case STRATA_DTYPE_FLOAT16:
-  case STRATA_DTYPE_BFLOAT16:
-    return 2;
-  case STRATA_DTYPE_FLOAT32:
-  case STRATA_DTYPE_INT32:
-  case STRATA_DTYPE_UINT32:
-    return 4;
-  case STRATA_DTYPE_INT64:
-  case STRATA_DTYPE_FLOAT64:
-  case STRATA_DTYPE_UINT64:
-    return 8;
+    STRATA_DTYPES(STRATA_DTYPE_SIZE_CASE)
   default:
     return 0;
   }
+#undef STRATA_DTYPE_SIZE_CASE
 }
 
 const char *strata_dtype_name(int32_t dtype) {
+#define STRATA_DTYPE_NAME_CASE(name, code, bytes, text)                        \
+  case code:                                                                   \
+    return text;
   switch (dtype) {
-  case STRATA_DTYPE_FLOAT32:
-    return "float32";
-  case STRATA_DTYPE_UINT8:
-    return "uint8";
-  case STRATA_DTYPE_INT8:
-    return "int8";
-  case STRATA_DTYPE_UINT16:
-    return "uint16";
-  case STRATA_DTYPE_INT16:
-    return "int16";
-  case STRATA_DTYPE_INT32:
-    return "int32";
-  case STRATA_DTYPE_INT64:
-    return "int64";
-  case STRATA_DTYPE_BOOL:
-    return "bool";
-  case STRATA_DTYPE_FLOAT16:
-    return "float16";
-  case STRATA_DTYPE_FLOAT64:
-    return "float64";
-  case STRATA_DTYPE_UINT32:
-    return "uint32";
-  case STRATA_DTYPE_UINT64:
-    return "uint64";
-  case STRATA_DTYPE_BFLOAT16:
-    return "bfloat16";
+    STRATA_DTYPES(STRATA_DTYPE_NAME_CASE)
   default:
     return "unknown";
   }
+#undef STRATA_DTYPE_NAME_CASE
 }
 
 /* Returns 0 for a malformed description (negative rank or extent, missing

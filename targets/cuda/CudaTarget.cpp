@@ -49,9 +49,10 @@ std::string findCudaToolkit() {
 struct CudaChip {
   llvm::StringRef name;
   llvm::StringRef ptxFeatures;
+  unsigned computeCapability;
 };
 
-constexpr CudaChip kChips[] = {{"sm_80", "+ptx70"}, {"sm_90", "+ptx78"}};
+constexpr CudaChip kChips[] = {{"sm_80", "+ptx70", 80}, {"sm_90", "+ptx78", 90}};
 
 class CudaTarget : public Target {
 public:
@@ -95,6 +96,7 @@ protected:
     target.vectorBits = 0; // Host code only launches kernels.
     target.gpuChip = chip.name.str();
     target.gpuFeatures = chip.ptxFeatures.str();
+    target.gpuComputeCapability = chip.computeCapability;
     if (binary != "ptx")
       target.gpuToolkit = findCudaToolkit();
     if (target.gpuToolkit.empty() && binary == "cubin")

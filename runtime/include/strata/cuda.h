@@ -1,6 +1,6 @@
 /*===- cuda.h - Running Strata's GPU artifacts ------------------*- C -*-===//
  *
- * A model compiled for sm_80 or sm_90 exports a strata_cuda_model_t: the
+ * A model compiled for an NVIDIA GPU exports a strata_cuda_model_t: the
  * usual descriptor (flags has STRATA_MODEL_FLAG_CUDA) whose entry launches
  * the model's kernels on device buffers, plus the weights, which a session
  * uploads once. A session is the model made ready on one GPU: the CUDA

@@ -23,23 +23,30 @@ extern "C" {
 
 #define STRATA_ABI_VERSION 1u
 
-/* Element types, numbered as ONNX's TensorProto.DataType. */
+/* The one table of element types, numbered as ONNX's TensorProto.DataType:
+ * X(NAME, CODE, BYTES, "name"). The enum, strata_dtype_size/name and the
+ * compiler's header writer all expand it. */
+#define STRATA_DTYPES(X)                                                       \
+  X(FLOAT32, 1, 4, "float32")                                                  \
+  X(UINT8, 2, 1, "uint8")                                                      \
+  X(INT8, 3, 1, "int8")                                                        \
+  X(UINT16, 4, 2, "uint16")                                                    \
+  X(INT16, 5, 2, "int16")                                                      \
+  X(INT32, 6, 4, "int32")                                                      \
+  X(INT64, 7, 8, "int64")                                                      \
+  X(BOOL, 9, 1, "bool")                                                        \
+  X(FLOAT16, 10, 2, "float16")                                                 \
+  X(FLOAT64, 11, 8, "float64")                                                 \
+  X(UINT32, 12, 4, "uint32")                                                   \
+  X(UINT64, 13, 8, "uint64")                                                   \
+  X(BFLOAT16, 16, 2, "bfloat16")
+
+#define STRATA_DTYPE_ENUMERATOR(name, code, bytes, text) STRATA_DTYPE_##name = code,
 typedef enum strata_dtype {
   STRATA_DTYPE_UNDEFINED = 0,
-  STRATA_DTYPE_FLOAT32 = 1,
-  STRATA_DTYPE_UINT8 = 2,
-  STRATA_DTYPE_INT8 = 3,
-  STRATA_DTYPE_UINT16 = 4,
-  STRATA_DTYPE_INT16 = 5,
-  STRATA_DTYPE_INT32 = 6,
-  STRATA_DTYPE_INT64 = 7,
-  STRATA_DTYPE_BOOL = 9,
-  STRATA_DTYPE_FLOAT16 = 10,
-  STRATA_DTYPE_FLOAT64 = 11,
-  STRATA_DTYPE_UINT32 = 12,
-  STRATA_DTYPE_UINT64 = 13,
-  STRATA_DTYPE_BFLOAT16 = 16
+  STRATA_DTYPES(STRATA_DTYPE_ENUMERATOR)
 } strata_dtype_t;
+#undef STRATA_DTYPE_ENUMERATOR
 
 typedef enum strata_status {
   STRATA_OK = 0,
