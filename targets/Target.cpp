@@ -76,6 +76,15 @@ void TargetRegistry::add(std::unique_ptr<Target> target) {
   all.push_back(std::move(target));
 }
 
+void registerFamily(
+    TargetRegistry &registry, llvm::StringRef family,
+    llvm::function_ref<std::unique_ptr<Target>(const TargetTableEntry &)> make) {
+  for (const TargetTableEntry &entry : targetTable())
+    if (entry.family == family)
+      if (std::unique_ptr<Target> target = make(entry))
+        registry.add(std::move(target));
+}
+
 llvm::Expected<const Target &>
 TargetRegistry::lookup(llvm::StringRef name) const {
 #define STRATA_TABLE_ALIAS(alias, canonical)                                   \

@@ -143,6 +143,12 @@ private:
   llvm::SmallVector<std::unique_ptr<Target>> all;
 };
 
+/// Adds one target per table row of `family`, as `make` builds it for that
+/// row (null for a row it has no code for: the registry test then fails).
+void registerFamily(
+    TargetRegistry &registry, llvm::StringRef family,
+    llvm::function_ref<std::unique_ptr<Target>(const TargetTableEntry &)> make);
+
 /// Each folder's registration (the table's FAMILY column names them).
 void registerX86Targets(TargetRegistry &registry);
 void registerAArch64Targets(TargetRegistry &registry);

@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace strata;
@@ -259,12 +260,33 @@ Value wrappedIndex(OpBuilder &b, Location loc, Value index, int64_t extent) {
   return arith::SelectOp::create(b, loc, negative, wrapped, pick);
 }
 
-/// wrappedIndex clamped to [0, extent - 1]: gathers read inside their input
-/// whatever indices arrive at run time (constant ones out of range are an
-/// import error). Scatters compare with wrappedIndex instead, so an update
-/// whose index is out of range lands nowhere.
-Value clampedIndex(OpBuilder &b, Location loc, Value index, int64_t extent) {
+/// Whether `indices` is a constant whose every entry lies in
+/// [-extent, extent), with `extentOf(k)` the extent the k-th entry
+/// (row-major) picks along: such indices need no clamp.
+bool constantIndicesInRange(Value indices,
+                            function_ref<int64_t(int64_t)> extentOf) {
+  DenseIntElementsAttr values;
+  if (!matchPattern(indices, m_Constant(&values)))
+    return false;
+  int64_t k = 0;
+  for (const APInt &value : values.getValues<APInt>()) {
+    int64_t index = value.getSExtValue(), extent = extentOf(k++);
+    if (index < -extent || index >= extent)
+      return false;
+  }
+  return true;
+}
+
+/// wrappedIndex clamped to [0, extent - 1] unless `inRange`: gathers read
+/// inside their input whatever indices arrive at run time (constant ones
+/// out of range are an import error, and constant ones in range need no
+/// clamp). Scatters compare with wrappedIndex instead, so an update whose
+/// index is out of range lands nowhere.
+Value clampedIndex(OpBuilder &b, Location loc, Value index, int64_t extent,
+                   bool inRange) {
   Value wrapped = wrappedIndex(b, loc, index, extent);
+  if (inRange)
+    return wrapped;
   Value last = arith::ConstantIndexOp::create(b, loc, std::max<int64_t>(extent - 1, 0));
   Value below = arith::MinSIOp::create(b, loc, wrapped, last);
   return arith::MaxSIOp::create(b, loc, below,
@@ -292,10 +314,12 @@ struct GatherOpLowering : GraphLoweringPattern<graph::GatherOp> {
     AffineMap indexMap = AffineMap::get(type.getRank(), 0, indexExprs, context);
     Value input = adaptor.getInput();
     int64_t extent = inType.getDimSize(axis);
+    bool inRange = constantIndicesInRange(op.getIndices(),
+                                          [&](int64_t) { return extent; });
     Value result = buildParallelGeneric(
         rewriter, loc, type, adaptor.getIndices(), indexMap,
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-          Value pick = clampedIndex(b, l, args[0], extent);
+          Value pick = clampedIndex(b, l, args[0], extent, inRange);
           SmallVector<Value> indices;
           for (int64_t d = 0; d < axis; ++d)
             indices.push_back(linalg::IndexOp::create(b, l, d));
@@ -321,12 +345,14 @@ struct GatherElementsOpLowering : GraphLoweringPattern<graph::GatherElementsOp> 
     int64_t rank = inType.getRank();
     int64_t axis = *graph::normalizeAxis(op.getAxis(), rank);
     int64_t extent = inType.getDimSize(axis);
+    bool inRange = constantIndicesInRange(op.getIndices(),
+                                          [&](int64_t) { return extent; });
     Value input = adaptor.getInput();
     Value result = buildParallelGeneric(
         rewriter, op.getLoc(), this->convertedType(op.getResult()), adaptor.getIndices(),
         rewriter.getMultiDimIdentityMap(rank),
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-          Value pick = clampedIndex(b, l, args[0], extent);
+          Value pick = clampedIndex(b, l, args[0], extent, inRange);
           SmallVector<Value> indices;
           for (int64_t d = 0; d < rank; ++d)
             indices.push_back(d == axis ? pick
@@ -350,6 +376,9 @@ struct GatherNDOpLowering : GraphLoweringPattern<graph::GatherNDOp> {
     int64_t batch = op.getBatchDims();
     int64_t tupleRank = indicesType.getRank() - 1; // Axes of indices[:-1].
     int64_t k = indicesType.getShape().back();
+    bool inRange = constantIndicesInRange(op.getIndices(), [&](int64_t entry) {
+      return inType.getDimSize(batch + entry % k);
+    });
     Value input = adaptor.getInput(), indices = adaptor.getIndices();
     Value result = buildParallelGeneric(
         rewriter, op.getLoc(), this->convertedType(op.getResult()), {}, {},
@@ -363,7 +392,7 @@ struct GatherNDOpLowering : GraphLoweringPattern<graph::GatherNDOp> {
             at.push_back(arith::ConstantIndexOp::create(b, l, c));
             Value coordinate = tensor::ExtractOp::create(b, l, indices, at);
             source.push_back(clampedIndex(b, l, coordinate,
-                                          inType.getDimSize(batch + c)));
+                                          inType.getDimSize(batch + c), inRange));
           }
           for (int64_t d = batch + k; d < inType.getRank(); ++d)
             source.push_back(

@@ -16,15 +16,9 @@
 namespace strata {
 namespace {
 
-class AArch64Target : public Target {
+class AArch64Target : public cpu::CpuTarget {
 public:
-  using Target::Target;
-
-  mlir::LogicalResult buildLowering(mlir::OpPassManager &pm,
-                                    const TargetDescription &target,
-                                    llvm::StringRef entryName) const override {
-    return cpu::buildCpuLowering(pm, target, entryName, cpu::kVectorToLLVM);
-  }
+  using CpuTarget::CpuTarget;
 
 protected:
   llvm::Expected<TargetDescription>
@@ -57,9 +51,9 @@ protected:
 } // namespace
 
 void registerAArch64Targets(TargetRegistry &registry) {
-  for (const TargetTableEntry &entry : targetTable())
-    if (entry.family == "aarch64")
-      registry.add(std::make_unique<AArch64Target>(entry));
+  registerFamily(registry, "aarch64", [](const TargetTableEntry &entry) {
+    return std::make_unique<AArch64Target>(entry);
+  });
 }
 
 } // namespace strata

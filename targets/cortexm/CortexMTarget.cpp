@@ -31,21 +31,18 @@ constexpr CortexMCore kCores[] = {
     {"cortex-m55", "thumbv8.1m.main", 128},
 };
 
-class CortexMTarget : public Target {
+class CortexMTarget : public cpu::CpuTarget {
 public:
   CortexMTarget(const TargetTableEntry &entry, const CortexMCore &core)
-      : Target(entry), core(core) {}
-
-  mlir::LogicalResult buildLowering(mlir::OpPassManager &pm,
-                                    const TargetDescription &target,
-                                    llvm::StringRef entryName) const override {
-    // Upstream's vector conversion hard-wires a 64-bit index.
-    std::string vectorToLLVM = llvm::formatv(
-        "strata-cortexm-vector-to-llvm{{index-bitwidth={0}}", target.indexBits);
-    return cpu::buildCpuLowering(pm, target, entryName, vectorToLLVM);
-  }
+      : CpuTarget(entry), core(core) {}
 
 protected:
+  // Upstream's vector conversion hard-wires a 64-bit index.
+  std::string vectorToLLVM(const TargetDescription &target) const override {
+    return llvm::formatv("strata-cortexm-vector-to-llvm{{index-bitwidth={0}}",
+                         target.indexBits);
+  }
+
   llvm::Expected<TargetDescription>
   resolve(const TargetChoices &choices) const override {
     if (llvm::Error error = rejectGpuChoices(choices))
@@ -81,11 +78,13 @@ private:
 } // namespace
 
 void registerCortexMTargets(TargetRegistry &registry) {
-  for (const TargetTableEntry &entry : targetTable())
-    if (entry.family == "cortexm")
-      for (const CortexMCore &core : kCores)
-        if (core.name == entry.name)
-          registry.add(std::make_unique<CortexMTarget>(entry, core));
+  registerFamily(registry, "cortexm",
+                 [](const TargetTableEntry &entry) -> std::unique_ptr<Target> {
+                   for (const CortexMCore &core : kCores)
+                     if (core.name == entry.name)
+                       return std::make_unique<CortexMTarget>(entry, core);
+                   return nullptr;
+                 });
 }
 
 } // namespace strata

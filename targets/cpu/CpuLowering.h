@@ -24,6 +24,24 @@ mlir::LogicalResult buildCpuLowering(mlir::OpPassManager &pm,
                                      llvm::StringRef entryName,
                                      llvm::StringRef vectorToLLVM);
 
+/// A target that lowers with the CPU strategy; it names its vector
+/// conversion (upstream's by default).
+class CpuTarget : public Target {
+public:
+  using Target::Target;
+
+  mlir::LogicalResult buildLowering(mlir::OpPassManager &pm,
+                                    const TargetDescription &target,
+                                    llvm::StringRef entryName) const override {
+    return buildCpuLowering(pm, target, entryName, vectorToLLVM(target));
+  }
+
+protected:
+  virtual std::string vectorToLLVM(const TargetDescription &) const {
+    return kVectorToLLVM;
+  }
+};
+
 } // namespace strata::cpu
 
 #endif // STRATA_TARGETS_CPU_CPULOWERING_H

@@ -114,11 +114,13 @@ private:
 } // namespace
 
 void registerCudaTargets(TargetRegistry &registry) {
-  for (const TargetTableEntry &entry : targetTable())
-    if (entry.family == "cuda")
-      for (const CudaChip &chip : kChips)
-        if (chip.name == entry.name)
-          registry.add(std::make_unique<CudaTarget>(entry, chip));
+  registerFamily(registry, "cuda",
+                 [](const TargetTableEntry &entry) -> std::unique_ptr<Target> {
+                   for (const CudaChip &chip : kChips)
+                     if (chip.name == entry.name)
+                       return std::make_unique<CudaTarget>(entry, chip);
+                   return nullptr;
+                 });
 }
 
 } // namespace strata

@@ -17,15 +17,9 @@
 namespace strata {
 namespace {
 
-class X86Target : public Target {
+class X86Target : public cpu::CpuTarget {
 public:
-  using Target::Target;
-
-  mlir::LogicalResult buildLowering(mlir::OpPassManager &pm,
-                                    const TargetDescription &target,
-                                    llvm::StringRef entryName) const override {
-    return cpu::buildCpuLowering(pm, target, entryName, cpu::kVectorToLLVM);
-  }
+  using CpuTarget::CpuTarget;
 
 protected:
   llvm::Expected<TargetDescription>
@@ -70,9 +64,9 @@ protected:
 } // namespace
 
 void registerX86Targets(TargetRegistry &registry) {
-  for (const TargetTableEntry &entry : targetTable())
-    if (entry.family == "x86")
-      registry.add(std::make_unique<X86Target>(entry));
+  registerFamily(registry, "x86", [](const TargetTableEntry &entry) {
+    return std::make_unique<X86Target>(entry);
+  });
 }
 
 } // namespace strata

@@ -278,3 +278,17 @@ func.func @scatters(%x: tensor<3x3xf32>, %i: tensor<2x3xi64>, %u: tensor<2x3xf32
   %1 = graph.scatter_nd %x, %t, %s {reduction = "add"} : (tensor<3x3xf32>, tensor<2x1xi64>, tensor<2x3xf32>) -> tensor<3x3xf32>
   return %0, %1 : tensor<3x3xf32>, tensor<3x3xf32>
 }
+
+// Constant indices already inside the axis (the importer rejects any that
+// are not) are only wrapped, not clamped.
+// CHECK-LABEL: func.func @gather_constant_indices
+// CHECK: linalg.generic
+// CHECK: arith.select
+// CHECK-NOT: arith.minsi
+// CHECK: tensor.extract
+// CHECK: return
+func.func @gather_constant_indices(%x: tensor<2x3x4xf32>) -> tensor<2x2x4xf32> {
+  %i = graph.constant dense<[2, -1]> : tensor<2xi64>
+  %0 = graph.gather %x, %i {axis = 1 : i64} : (tensor<2x3x4xf32>, tensor<2xi64>) -> tensor<2x2x4xf32>
+  return %0 : tensor<2x2x4xf32>
+}
