@@ -7,7 +7,7 @@
 #   STRATA_TARGET_<NAME>_FAMILY           the targets/ folder that compiles it
 #   STRATA_TARGET_<NAME>_RUNNER           NATIVE, QEMU_USER, QEMU_SYSTEM or GPU
 #   STRATA_TARGET_<NAME>_GNU_TRIPLE       the Debian cross triple, or empty
-# with <NAME> the name as written (cortex-m4, sm_90, ...).
+# with <NAME> the name exactly as the table writes it.
 include_guard(GLOBAL)
 
 function(strata_read_target_table header)
