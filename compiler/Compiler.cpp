@@ -52,9 +52,11 @@ std::string printModule(ModuleOp module) {
   return text;
 }
 
-/// Runs the passes `build` appends on `module`; with --dump-pass-pipeline
-/// prints them first, as strata-opt does.
+/// Runs the passes `build` appends on `module`, timing each under `timing`
+/// with --time-stages; with --dump-pass-pipeline prints them first, as
+/// strata-opt does.
 LogicalResult runPipeline(ModuleOp module, const CompileOptions &options,
+                          TimingScope &timing,
                           llvm::function_ref<LogicalResult(OpPassManager &)> build) {
   PassManager pm(module.getContext(), ModuleOp::getOperationName());
   if (failed(build(pm)))
@@ -63,6 +65,8 @@ LogicalResult runPipeline(ModuleOp module, const CompileOptions &options,
     pm.dump();
     llvm::errs() << "\n";
   }
+  if (options.timeStages)
+    pm.enableTiming(timing);
   return pm.run(module);
 }
 
@@ -132,8 +136,10 @@ FailureOr<ImportedModel> importModel(MLIRContext &context,
   return model;
 }
 
-LogicalResult runGraphPasses(ModuleOp module, const CompileOptions &options) {
-  return runPipeline(module, options, buildGraphToLinalgPipeline);
+LogicalResult runGraphPasses(ModuleOp module, const CompileOptions &options,
+                             TimingScope &timing) {
+  TimingScope scope = timing.nest("graph passes");
+  return runPipeline(module, options, scope, buildGraphToLinalgPipeline);
 }
 
 FailureOr<ResolvedTarget> resolveTarget(const CompileOptions &options,
@@ -176,9 +182,11 @@ std::vector<Partition> partitionModel(ImportedModel model,
 }
 
 FailureOr<MemoryPlan> lowerPartition(Partition &partition,
-                                     const CompileOptions &options) {
+                                     const CompileOptions &options,
+                                     TimingScope &timing) {
   ModuleOp module = *partition.module;
-  if (failed(runPipeline(module, options, [&](OpPassManager &pm) {
+  TimingScope scope = timing.nest("lowering for " + partition.description.name);
+  if (failed(runPipeline(module, options, scope, [&](OpPassManager &pm) {
         return partition.target->buildLowering(pm, partition.description,
                                                options.import.entryName);
       })))
@@ -199,7 +207,8 @@ FailureOr<MemoryPlan> lowerPartition(Partition &partition,
 }
 
 LogicalResult emitPartition(Partition &partition, const MemoryPlan &plan,
-                            const CompileOptions &options, PendingFiles &files) {
+                            const CompileOptions &options, PendingFiles &files,
+                            TimingScope &timing) {
   ModuleOp module = *partition.module;
   const TargetDescription &target = partition.description;
   ModelSignature &signature = partition.signature;
@@ -236,7 +245,7 @@ LogicalResult emitPartition(Partition &partition, const MemoryPlan &plan,
 
   llvm::LLVMContext llvmContext;
   auto llvmModule = translateToLLVMIR(module, llvmContext, target, signature,
-                                      options.import.entryName);
+                                      options.import.entryName, timing);
   if (!llvmModule)
     return emitError(loc) << llvm::toString(llvmModule.takeError());
   if (options.emit == EmitStage::LLVMIR) {
@@ -248,7 +257,7 @@ LogicalResult emitPartition(Partition &partition, const MemoryPlan &plan,
   }
   auto kind = options.emit == EmitStage::Assembly ? MachineCodeKind::Assembly
                                                   : MachineCodeKind::Object;
-  auto code = emitMachineCode(**llvmModule, target, kind);
+  auto code = emitMachineCode(**llvmModule, target, kind, timing);
   if (!code)
     return emitError(loc) << llvm::toString(code.takeError());
   if (options.emit == EmitStage::Assembly) {
@@ -308,7 +317,13 @@ LogicalResult compileModel(MLIRContext &context, const CompileOptions &options) 
     return writeDepfile(fileLoc, options.depfile, objectPath, dependencies);
   };
 
+  DefaultTimingManager timingManager;
+  timingManager.setEnabled(options.timeStages);
+  timingManager.setDisplayMode(DefaultTimingManager::DisplayMode::Tree);
+  TimingScope timing = timingManager.getRootScope();
+  TimingScope importTiming = timing.nest("import");
   FailureOr<ImportedModel> model = importModel(context, options, name);
+  importTiming.stop();
   if (failed(model))
     return failure();
   dependencies = model->dependencies;
@@ -316,7 +331,7 @@ LogicalResult compileModel(MLIRContext &context, const CompileOptions &options) 
     files.add(name + ".graph.mlir", printModule(*model->module));
     return finish();
   }
-  if (failed(runGraphPasses(*model->module, options)))
+  if (failed(runGraphPasses(*model->module, options, timing)))
     return failure();
   if (options.emit == EmitStage::Linalg) {
     files.add(name + ".linalg.mlir", printModule(*model->module));
@@ -325,8 +340,9 @@ LogicalResult compileModel(MLIRContext &context, const CompileOptions &options) 
   std::vector<Partition> partitions =
       partitionModel(std::move(*model), *target, name);
   for (Partition &partition : partitions) {
-    FailureOr<MemoryPlan> plan = lowerPartition(partition, options);
-    if (failed(plan) || failed(emitPartition(partition, *plan, options, files)))
+    FailureOr<MemoryPlan> plan = lowerPartition(partition, options, timing);
+    if (failed(plan) ||
+        failed(emitPartition(partition, *plan, options, files, timing)))
       return failure();
   }
   return finish();

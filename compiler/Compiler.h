@@ -47,6 +47,9 @@ struct CompileOptions {
   /// Print each stage's pass pipeline to stderr before running it, as
   /// strata-opt --dump-pass-pipeline prints its own.
   bool dumpPassPipeline = false;
+  /// Print to stderr how long each stage, and each pass within the
+  /// pipelines, took (a tree, as mlir-opt's -mlir-timing prints it).
+  bool timeStages = false;
   /// Write a Makefile dependency file here (target: the object): the files
   /// the compile read, for build systems to re-run it only when they change.
   std::string depfile;

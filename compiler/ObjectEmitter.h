@@ -12,6 +12,7 @@
 #include "targets/Target.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 
@@ -20,18 +21,20 @@
 namespace strata {
 
 /// The model's LLVM IR with the entry point and descriptor, optimized for
-/// `target`.
+/// `target`; the translation and the optimization are timed under `timing`.
 llvm::Expected<std::unique_ptr<llvm::Module>>
 translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context,
                   const TargetDescription &target,
-                  const ModelSignature &signature, llvm::StringRef implName);
+                  const ModelSignature &signature, llvm::StringRef implName,
+                  mlir::TimingScope &timing);
 
 enum class MachineCodeKind { Assembly, Object };
 
-/// Machine code for `module`.
+/// Machine code for `module`, timed under `timing`.
 llvm::Expected<std::string> emitMachineCode(llvm::Module &module,
                                             const TargetDescription &target,
-                                            MachineCodeKind kind);
+                                            MachineCodeKind kind,
+                                            mlir::TimingScope &timing);
 
 } // namespace strata
 

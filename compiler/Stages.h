@@ -17,6 +17,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "mlir/Support/Timing.h"
 
 #include <optional>
 #include <string>
@@ -56,9 +57,11 @@ mlir::FailureOr<ImportedModel> importModel(mlir::MLIRContext &context,
                                            const CompileOptions &options,
                                            llvm::StringRef name);
 
-/// Stage 2: the graph-level passes, down to linalg on tensors.
+/// Stage 2: the graph-level passes, down to linalg on tensors. Each stage
+/// from here on records its time, and its passes', under `timing`.
 mlir::LogicalResult runGraphPasses(mlir::ModuleOp module,
-                                   const CompileOptions &options);
+                                   const CompileOptions &options,
+                                   mlir::TimingScope &timing);
 
 /// Stage 0: --target and its choices, checked against the requested stage
 /// before anything is read.
@@ -77,13 +80,14 @@ std::vector<Partition> partitionModel(ImportedModel model,
 
 /// Stage 4: the partition's target lowers it to the LLVM dialect.
 mlir::FailureOr<MemoryPlan> lowerPartition(Partition &partition,
-                                           const CompileOptions &options);
+                                           const CompileOptions &options,
+                                           mlir::TimingScope &timing);
 
 /// Stage 5: the partition's artifact (up to the requested stage) into
 /// `files`.
 mlir::LogicalResult emitPartition(Partition &partition, const MemoryPlan &plan,
                                   const CompileOptions &options,
-                                  PendingFiles &files);
+                                  PendingFiles &files, mlir::TimingScope &timing);
 
 } // namespace strata
 

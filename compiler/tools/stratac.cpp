@@ -62,6 +62,10 @@ cl::opt<bool> gpuLoopsOnHost(
              "and threads for this CPU instead of kernels, to check the GPU "
              "lowering's numbers without a GPU (a host artifact)"),
     cl::init(false), cl::cat(category));
+cl::opt<bool> timeStages(
+    "time-stages",
+    cl::desc("Print to stderr how long each stage and pass took"),
+    cl::cat(category));
 cl::opt<bool> dumpPassPipeline(
     "dump-pass-pipeline",
     cl::desc("Print each stage's pass pipeline to stderr before running it "
@@ -161,6 +165,7 @@ int main(int argc, char **argv) {
   options.targetChoices.gpuBinary = gpuBinary;
   options.targetChoices.gpuLoopsOnHost = gpuLoopsOnHost;
   options.dumpPassPipeline = dumpPassPipeline;
+  options.timeStages = timeStages;
   options.name = name;
   options.emit = emit;
   options.report = report;
