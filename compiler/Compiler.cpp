@@ -26,6 +26,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVM/NVVM/Target.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -68,6 +69,15 @@ LogicalResult runPipeline(ModuleOp module, const CompileOptions &options,
   if (options.timeStages)
     pm.enableTiming(timing);
   return pm.run(module);
+}
+
+/// Enters stage `name`: the progress line shows it and its time is
+/// recorded under `timing`.
+TimingScope enterStage(const CompileOptions &options, TimingScope &timing,
+                       const std::string &name) {
+  if (options.progress)
+    options.progress->stage(name);
+  return timing.nest(name);
 }
 
 std::string sha256Of(llvm::StringRef path) {
@@ -138,7 +148,7 @@ FailureOr<ImportedModel> importModel(MLIRContext &context,
 
 LogicalResult runGraphPasses(ModuleOp module, const CompileOptions &options,
                              TimingScope &timing) {
-  TimingScope scope = timing.nest("graph passes");
+  TimingScope scope = enterStage(options, timing, "graph passes");
   return runPipeline(module, options, scope, buildGraphToLinalgPipeline);
 }
 
@@ -185,7 +195,8 @@ FailureOr<MemoryPlan> lowerPartition(Partition &partition,
                                      const CompileOptions &options,
                                      TimingScope &timing) {
   ModuleOp module = *partition.module;
-  TimingScope scope = timing.nest("lowering for " + partition.description.name);
+  TimingScope scope =
+      enterStage(options, timing, "lowering for " + partition.description.name);
   if (failed(runPipeline(module, options, scope, [&](OpPassManager &pm) {
         return partition.target->buildLowering(pm, partition.description,
                                                options.import.entryName);
@@ -243,6 +254,8 @@ LogicalResult emitPartition(Partition &partition, const MemoryPlan &plan,
     return success();
   }
 
+  if (options.progress)
+    options.progress->stage("LLVM optimization");
   llvm::LLVMContext llvmContext;
   auto llvmModule = translateToLLVMIR(module, llvmContext, target, signature,
                                       options.import.entryName, timing);
@@ -257,6 +270,8 @@ LogicalResult emitPartition(Partition &partition, const MemoryPlan &plan,
   }
   auto kind = options.emit == EmitStage::Assembly ? MachineCodeKind::Assembly
                                                   : MachineCodeKind::Object;
+  if (options.progress)
+    options.progress->stage("machine code");
   auto code = emitMachineCode(**llvmModule, target, kind, timing);
   if (!code)
     return emitError(loc) << llvm::toString(code.takeError());
@@ -281,8 +296,11 @@ LogicalResult emitPartition(Partition &partition, const MemoryPlan &plan,
   files.add(name + ".o", std::move(*code));
   files.add(name + ".h", writeHeader(signature));
   files.add(name + ".json", writeManifest(signature, target, facts));
-  if (options.report)
+  if (options.report) {
+    if (options.progress)
+      options.progress->stop();
     printReport(partition, facts);
+  }
   return success();
 }
 
@@ -321,7 +339,13 @@ LogicalResult compileModel(MLIRContext &context, const CompileOptions &options) 
   timingManager.setEnabled(options.timeStages);
   timingManager.setDisplayMode(DefaultTimingManager::DisplayMode::Tree);
   TimingScope timing = timingManager.getRootScope();
-  TimingScope importTiming = timing.nest("import");
+  // The progress line goes before anything else reaches the terminal: the
+  // report and the timing tree (printed when timingManager goes away).
+  llvm::scope_exit stopProgress([&] {
+    if (options.progress)
+      options.progress->stop();
+  });
+  TimingScope importTiming = enterStage(options, timing, "import");
   FailureOr<ImportedModel> model = importModel(context, options, name);
   importTiming.stop();
   if (failed(model))

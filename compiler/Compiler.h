@@ -10,6 +10,7 @@
 #ifndef STRATA_COMPILER_COMPILER_H
 #define STRATA_COMPILER_COMPILER_H
 
+#include "compiler/ProgressReporter.h"
 #include "compiler/onnx/OnnxImporter.h"
 #include "targets/Target.h"
 
@@ -50,6 +51,9 @@ struct CompileOptions {
   /// Print to stderr how long each stage, and each pass within the
   /// pipelines, took (a tree, as mlir-opt's -mlir-timing prints it).
   bool timeStages = false;
+  /// Told each stage as the compile enters it (stratac's progress line);
+  /// null for none.
+  ProgressReporter *progress = nullptr;
   /// Write a Makefile dependency file here (target: the object): the files
   /// the compile read, for build systems to re-run it only when they change.
   std::string depfile;

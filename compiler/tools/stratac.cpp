@@ -16,6 +16,8 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
@@ -62,6 +64,13 @@ cl::opt<bool> gpuLoopsOnHost(
              "and threads for this CPU instead of kernels, to check the GPU "
              "lowering's numbers without a GPU (a host artifact)"),
     cl::init(false), cl::cat(category));
+cl::opt<bool> quiet("quiet",
+                    cl::desc("Print no progress line (shown on a terminal "
+                             "for compiles longer than a second)"),
+                    cl::cat(category));
+cl::opt<unsigned> progressAfterMs(
+    "progress-after-ms", cl::Hidden, cl::init(1000),
+    cl::desc("Show the progress line once the compile has taken this long"));
 cl::opt<bool> timeStages(
     "time-stages",
     cl::desc("Print to stderr how long each stage and pass took"),
@@ -198,10 +207,17 @@ int main(int argc, char **argv) {
   mlir::MLIRContext context(registry);
   context.printOpOnDiagnostic(false);
   unsigned errors = 0;
+  strata::ProgressReporter progress(
+      !quiet && llvm::sys::Process::StandardErrIsDisplayed(),
+      llvm::sys::path::filename(modelPath),
+      std::chrono::milliseconds(progressAfterMs));
+  options.progress = &progress;
   mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
     if (diag.getSeverity() != mlir::DiagnosticSeverity::Error)
       return mlir::success();
-    // Only the first error is the cause; later ones are consequences.
+    // Only the first error is the cause; later ones are consequences. It
+    // goes on a line of its own, not after the progress line.
+    progress.stop();
     if (errors++ == 0)
       errs() << "stratac: error: " << describeLocation(diag.getLocation())
              << ": " << diag.str() << "\n";
