@@ -44,6 +44,8 @@ import shutil
 if os.path.exists(os.path.join(config.strata_obj_root, "lib", "strata", "cortex-m4",
                                "libstrata_runtime.a")) and shutil.which("arm-none-eabi-size"):
     config.available_features.add("cortex-m4-kit")
+if shutil.which("qemu-system-arm"):
+    config.available_features.add("qemu-system-arm")
 config.substitutions.append(("%strata_obj_root", config.strata_obj_root))
 
 # ptxas validates the PTX of the GPU targets where a CUDA toolkit is found.

@@ -14,7 +14,3 @@ set(CMAKE_C_FLAGS_INIT "${STRATA_CPU_FLAGS}")
 set(CMAKE_CXX_FLAGS_INIT "${STRATA_CPU_FLAGS}")
 set(STRATA_QEMU_MACHINE "-M mps3-an547 -cpu cortex-m55")
 set(STRATA_FIRMWARE_BOARD mps3-an547)
-# QEMU 7.2 answers SYS_HEAPINFO on this board with the ITCM (0..512 KB), so
-# rdimon's _start would move the stack there and cap the heap below `end`:
-# the firmware's start code does _start's work itself (runtime/firmware/startup.c).
-set(STRATA_FIRMWARE_OWN_START ON)

@@ -1,24 +1,27 @@
 /*===- startup.c - Reset and fault handling for the firmware runner -*- C -*-===//
  *
  * The smallest Cortex-M start that newlib's semihosting C library (rdimon)
- * can run on: a vector table whose reset handler turns on the FPU (when the
- * firmware uses one) and enters newlib's _start, which sets up .data/.bss,
- * fetches argc/argv from the host and calls main. A fault reports itself
- * through semihosting and stops the emulator with a failure, so a bad model
- * never hangs a test.
+ * can run on: a vector table whose reset handler turns on the FPU (and MVE)
+ * when the firmware uses one, clears .bss, opens the semihosted standard
+ * streams, fetches argc/argv from the host and calls main, keeping the
+ * stack at __stack_top and the heap between `end` and the stack, as the
+ * board's linker script lays them out. A fault reports itself through
+ * semihosting and stops the emulator with a failure, so a bad model never
+ * hangs a test.
  *
- * STRATA_FIRMWARE_OWN_START (boards whose QEMU answers SYS_HEAPINFO with a
- * region the firmware does not use: mps3-an547 reports its 512 KB ITCM, so
- * rdimon's _start would move the stack there and cap the heap below `end`):
- * the reset handler does _start's work itself, keeping the stack at
- * __stack_top and the heap between `end` and the stack, as the board's
- * linker script lays them out.
+ * It does this rather than enter newlib's _start, which asks QEMU for the
+ * heap and stack (SYS_HEAPINFO): QEMU answers with the largest RAM region,
+ * which on mps3-an547 is the 512 KB ITCM (the stack moved there and the
+ * heap capped below `end`) and on MPS2 a PSRAM the scripts do not use; and
+ * _start drops a command line longer than 255 characters (long tensor
+ * paths), where this start reads up to 4 KB.
  *
  *===----------------------------------------------------------------------===*/
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 extern uint32_t __stack_top;
-extern void _start(void);
 
 /* SYS_EXIT with a reason other than ADP_Stopped_ApplicationExit: QEMU then
  * exits with status 1. */
@@ -40,10 +43,6 @@ void strata_fault_handler(void) {
   semihosting_write0("strata-run: error: the firmware faulted (hard fault)\n");
   semihosting_fail();
 }
-
-#if defined(STRATA_FIRMWARE_OWN_START)
-#include <stdlib.h>
-#include <string.h>
 
 extern char __bss_start__[], __bss_end__[];
 extern void initialise_monitor_handles(void);
@@ -89,7 +88,6 @@ static int get_arguments(void) {
   arguments[argc] = NULL;
   return argc;
 }
-#endif
 
 void strata_reset_handler(void) {
 #if defined(__ARM_FP) || defined(__ARM_FEATURE_MVE)
@@ -98,7 +96,6 @@ void strata_reset_handler(void) {
   *(volatile uint32_t *)0xE000ED88u |= 0xFu << 20;
   __asm__ volatile("dsb\n\tisb" ::: "memory");
 #endif
-#if defined(STRATA_FIRMWARE_OWN_START)
   {
     int argc;
     /* QEMU loaded .data; the stack is the vector table's __stack_top. */
@@ -109,9 +106,6 @@ void strata_reset_handler(void) {
     __libc_init_array();
     exit(main(argc, arguments));
   }
-#else
-  _start();
-#endif
   semihosting_fail();
 }
 
