@@ -38,10 +38,6 @@ using namespace mlir;
 namespace strata {
 namespace {
 
-Location fileLocation(MLIRContext &context, const CompileOptions &options) {
-  return FileLineColLoc::get(&context, options.modelPath, 0, 0);
-}
-
 std::string printModule(ModuleOp module) {
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -305,7 +301,7 @@ LogicalResult emitPartition(Partition &partition, const MemoryPlan &plan,
 }
 
 LogicalResult compileModel(MLIRContext &context, const CompileOptions &options) {
-  Location fileLoc = fileLocation(context, options);
+  Location fileLoc = FileLineColLoc::get(&context, options.modelPath, 0, 0);
   std::string name = options.name.empty()
                          ? sanitizeIdentifier(llvm::sys::path::stem(options.modelPath))
                          : options.name;
