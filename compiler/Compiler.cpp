@@ -250,13 +250,17 @@ LogicalResult emitPartition(Partition &partition, const MemoryPlan &plan,
     return success();
   }
 
-  if (options.progress)
-    options.progress->stage("LLVM optimization");
   llvm::LLVMContext llvmContext;
+  TimingScope translation = enterStage(options, timing, "translation to LLVM IR");
   auto llvmModule = translateToLLVMIR(module, llvmContext, target, signature,
-                                      options.import.entryName, timing);
+                                      options.import.entryName);
+  translation.stop();
   if (!llvmModule)
     return emitError(loc) << llvm::toString(llvmModule.takeError());
+  TimingScope optimization = enterStage(options, timing, "LLVM optimization");
+  if (llvm::Error error = optimizeLLVMIR(**llvmModule, target))
+    return emitError(loc) << llvm::toString(std::move(error));
+  optimization.stop();
   if (options.emit == EmitStage::LLVMIR) {
     std::string text;
     llvm::raw_string_ostream os(text);
@@ -266,9 +270,9 @@ LogicalResult emitPartition(Partition &partition, const MemoryPlan &plan,
   }
   auto kind = options.emit == EmitStage::Assembly ? MachineCodeKind::Assembly
                                                   : MachineCodeKind::Object;
-  if (options.progress)
-    options.progress->stage("machine code");
-  auto code = emitMachineCode(**llvmModule, target, kind, timing);
+  TimingScope machineCode = enterStage(options, timing, "machine code");
+  auto code = emitMachineCode(**llvmModule, target, kind);
+  machineCode.stop();
   if (!code)
     return emitError(loc) << llvm::toString(code.takeError());
   if (options.emit == EmitStage::Assembly) {

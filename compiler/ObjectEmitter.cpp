@@ -91,9 +91,7 @@ void optimize(llvm::Module &module, llvm::TargetMachine &machine,
 llvm::Expected<std::unique_ptr<llvm::Module>>
 translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context,
                   const TargetDescription &target,
-                  const ModelSignature &signature, llvm::StringRef implName,
-                  mlir::TimingScope &timing) {
-  mlir::TimingScope translation = timing.nest("translation to LLVM IR");
+                  const ModelSignature &signature, llvm::StringRef implName) {
   mlir::registerBuiltinDialectTranslation(*module.getContext());
   mlir::registerLLVMDialectTranslation(*module.getContext());
   std::unique_ptr<llvm::Module> llvmModule =
@@ -113,17 +111,20 @@ translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context,
   llvm::raw_string_ostream problemStream(problems);
   if (llvm::verifyModule(*llvmModule, &problemStream))
     return llvm::createStringError("generated LLVM IR is invalid: " + problems);
-  translation.stop();
-  mlir::TimingScope optimization = timing.nest("LLVM optimization");
-  optimize(*llvmModule, **machine, target.bareMetal);
   return llvmModule;
+}
+
+llvm::Error optimizeLLVMIR(llvm::Module &module, const TargetDescription &target) {
+  auto machine = createTargetMachine(target);
+  if (!machine)
+    return machine.takeError();
+  optimize(module, **machine, target.bareMetal);
+  return llvm::Error::success();
 }
 
 llvm::Expected<std::string> emitMachineCode(llvm::Module &module,
                                             const TargetDescription &target,
-                                            MachineCodeKind kind,
-                                            mlir::TimingScope &timing) {
-  mlir::TimingScope scope = timing.nest("machine code");
+                                            MachineCodeKind kind) {
   auto machine = createTargetMachine(target);
   if (!machine)
     return machine.takeError();

@@ -12,7 +12,6 @@
 #include "targets/Target.h"
 
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/Support/Timing.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 
@@ -20,21 +19,22 @@
 
 namespace strata {
 
-/// The model's LLVM IR with the entry point and descriptor, optimized for
-/// `target`; the translation and the optimization are timed under `timing`.
+/// The model's LLVM IR for `target`, with the entry point and descriptor.
 llvm::Expected<std::unique_ptr<llvm::Module>>
 translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context,
                   const TargetDescription &target,
-                  const ModelSignature &signature, llvm::StringRef implName,
-                  mlir::TimingScope &timing);
+                  const ModelSignature &signature, llvm::StringRef implName);
+
+/// Runs LLVM's optimization pipeline for `target` on `module` (O3, or Os on
+/// bare-metal targets).
+llvm::Error optimizeLLVMIR(llvm::Module &module, const TargetDescription &target);
 
 enum class MachineCodeKind { Assembly, Object };
 
-/// Machine code for `module`, timed under `timing`.
+/// Machine code for `module`.
 llvm::Expected<std::string> emitMachineCode(llvm::Module &module,
                                             const TargetDescription &target,
-                                            MachineCodeKind kind,
-                                            mlir::TimingScope &timing);
+                                            MachineCodeKind kind);
 
 } // namespace strata
 
