@@ -19,6 +19,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -51,7 +52,9 @@ std::string printModule(ModuleOp module) {
 
 /// Runs the passes `build` appends on `module`, timing each under `timing`
 /// with --time-stages; with --dump-pass-pipeline prints them first, as
-/// strata-opt does.
+/// strata-opt does. An error diagnostic fails the stage even when its pass
+/// succeeds: upstream gpu-module-to-binary reports a toolkit without
+/// libdevice that way, and its output must not be written.
 LogicalResult runPipeline(ModuleOp module, const CompileOptions &options,
                           TimingScope &timing,
                           llvm::function_ref<LogicalResult(OpPassManager &)> build) {
@@ -64,7 +67,12 @@ LogicalResult runPipeline(ModuleOp module, const CompileOptions &options,
   }
   if (options.timeStages)
     pm.enableTiming(timing);
-  return pm.run(module);
+  bool errorReported = false;
+  ScopedDiagnosticHandler watchErrors(module.getContext(), [&](Diagnostic &d) {
+    errorReported |= d.getSeverity() == DiagnosticSeverity::Error;
+    return failure(); // Not handled: the caller's handler prints it.
+  });
+  return failure(failed(pm.run(module)) || errorReported);
 }
 
 /// Enters stage `name`: the progress line shows it and its time is

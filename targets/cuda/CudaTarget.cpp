@@ -21,27 +21,31 @@
 namespace strata {
 namespace {
 
-/// The CUDA toolkit whose bin/ptxas can make cubins: $CUDA_HOME,
-/// $CUDA_PATH, the parent of a ptxas on PATH, or /usr/local/cuda; "" when
-/// none has one.
+/// The CUDA toolkit that can make cubins: the first of $CUDA_HOME,
+/// $CUDA_PATH, the parent of a ptxas on PATH and /usr/local/cuda with both
+/// bin/ptxas and the libdevice that gpu-module-to-binary links
+/// (nvvm/libdevice/libdevice.10.bc); "" when none has. A ptxas alone is not
+/// a toolkit: /usr/local/bin/ptxas is often a wrapper script.
 std::string findCudaToolkit() {
-  auto hasPtxas = [](llvm::StringRef root) {
-    llvm::SmallString<256> path(root);
-    llvm::sys::path::append(path, "bin", "ptxas");
-    return !root.empty() && llvm::sys::fs::can_execute(path);
+  auto isToolkit = [](llvm::StringRef root) {
+    llvm::SmallString<256> ptxas(root), libdevice(root);
+    llvm::sys::path::append(ptxas, "bin", "ptxas");
+    llvm::sys::path::append(libdevice, "nvvm", "libdevice", "libdevice.10.bc");
+    return !root.empty() && llvm::sys::fs::can_execute(ptxas) &&
+           llvm::sys::fs::is_regular_file(libdevice);
   };
   for (const char *variable : {"CUDA_HOME", "CUDA_PATH"})
-    if (const char *root = std::getenv(variable); root && hasPtxas(root))
+    if (const char *root = std::getenv(variable); root && isToolkit(root))
       return root;
   if (auto ptxas = llvm::sys::findProgramByName("ptxas")) {
     llvm::SmallString<256> root(*ptxas);
     llvm::sys::fs::real_path(*ptxas, root);
     llvm::sys::path::remove_filename(root); // bin/
     llvm::sys::path::remove_filename(root);
-    if (hasPtxas(root))
+    if (isToolkit(root))
       return root.str().str();
   }
-  return hasPtxas("/usr/local/cuda") ? "/usr/local/cuda" : "";
+  return isToolkit("/usr/local/cuda") ? "/usr/local/cuda" : "";
 }
 
 /// The chips, each with the oldest PTX ISA it exists in, so older drivers
@@ -101,8 +105,9 @@ protected:
       target.gpuToolkit = findCudaToolkit();
     if (target.gpuToolkit.empty() && binary == "cubin")
       return llvm::createStringError(
-          "--gpu-binary=cubin needs ptxas, found in none of $CUDA_HOME/bin, "
-          "$CUDA_PATH/bin, PATH, /usr/local/cuda/bin");
+          "--gpu-binary=cubin needs a CUDA toolkit (bin/ptxas and "
+          "nvvm/libdevice), found in none of $CUDA_HOME, $CUDA_PATH, the "
+          "parent of a ptxas on PATH, /usr/local/cuda");
     target.gpuBinaryFormat = target.gpuToolkit.empty() ? "isa" : "bin";
     return target;
   }
