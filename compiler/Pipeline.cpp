@@ -20,6 +20,7 @@ namespace strata {
 LogicalResult buildGraphToLinalgPipeline(OpPassManager &pm) {
   return appendPipeline(pm, "func.func(strata-graph-decompose-recurrent, "
                             "canonicalize, strata-convert-graph-to-linalg, "
+                            "canonicalize, strata-propagate-layout, "
                             "canonicalize, cse, strata-fuse-elementwise, "
                             "canonicalize, cse)");
 }

@@ -112,6 +112,42 @@ def FuseElementwise : Pass<"strata-fuse-elementwise", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def PropagateLayout : Pass<"strata-propagate-layout", "::mlir::func::FuncOp"> {
+  let summary = "Keep activations in the convolutions' layout between convolutions";
+  let description = [{
+    The graph-to-linalg conversion computes each NCHW convolution in NHWC
+    between two transposes. This pass moves the transpose after a
+    convolution down through layout-agnostic ops until it cancels against
+    the next convolution's: an all-parallel `linalg.generic` runs in its
+    transposed input's layout (other operands read through permuted maps),
+    constant `tensor.pad` pads with permuted amounts, NCHW max and sum
+    pooling of an NHWC tensor becomes NHWC pooling, and two transposes in a
+    row compose (or vanish). Any other generic, such as a reduction, reads a
+    transposed input through a permuted map instead of a materialized copy.
+    A transpose that meets none of these stays, so results never change.
+
+    Before:
+    ```mlir
+    %a = linalg.conv_2d_nhwc_hwcf ins(%x, %w1 : ...) outs(...) -> tensor<1x8x8x16xf32>
+    %t = linalg.transpose ins(%a) outs(...) permutation = [0, 3, 1, 2]
+    %r = linalg.generic {iterator_types = ["parallel", ...]} ins(%t) { arith.maximumf }
+    %p = tensor.pad %r low[0, 0, 1, 1] high[0, 0, 1, 1] ...
+    %u = linalg.transpose ins(%p) outs(...) permutation = [0, 2, 3, 1]
+    %b = linalg.conv_2d_nhwc_hwcf ins(%u, %w2 : ...) ...
+    ```
+    After:
+    ```mlir
+    %a = linalg.conv_2d_nhwc_hwcf ins(%x, %w1 : ...) outs(...) -> tensor<1x8x8x16xf32>
+    %r = linalg.generic {iterator_types = ["parallel", ...]} ins(%a) { arith.maximumf }
+    %p = tensor.pad %r low[0, 1, 1, 0] high[0, 1, 1, 0] ...
+    %b = linalg.conv_2d_nhwc_hwcf ins(%p, %w2 : ...) ...
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def ExpandMath : Pass<"strata-expand-math"> {
   let summary = "Replace transcendental math ops with polynomial approximations";
   let description = [{

@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 
@@ -153,6 +154,11 @@ Value reshapeTo(OpBuilder &b, Location loc, Value value,
   auto sourceType = cast<RankedTensorType>(value.getType());
   if (sourceType == type)
     return value;
+  // A constant (a weight) is reshaped now, so that later re-layouts of it
+  // fold too (a depthwise filter's transpose).
+  DenseElementsAttr constant;
+  if (matchPattern(value, m_Constant(&constant)))
+    return arith::ConstantOp::create(b, loc, constant.reshape(type));
   if (sourceType.getRank() > type.getRank()) {
     if (auto reassociation = getReassociationIndicesForReshape(sourceType, type))
       return tensor::CollapseShapeOp::create(b, loc, type, value, *reassociation);
