@@ -18,6 +18,10 @@ def TileAndVectorize : Pass<"strata-tile-and-vectorize", "::mlir::func::FuncOp">
     2-D convolutions are decomposed into 1-D ones, and every small static
     linalg op is vectorized. Tile sizes divide the loop bounds exactly (the
     largest divisor not above the preferred size), so no masking is needed.
+    NHWC convolution tiles are one output row of 8 columns by two vectors of
+    output channels, over one filter tap and one vector of input channels,
+    with the output-channel loop outermost; depthwise tiles are 16 columns
+    by one vector of channels over one filter row.
 
     Before:
     ```mlir

@@ -68,13 +68,21 @@ func.func @elementwise(%big: tensor<4096xf32>, %small: tensor<4xf32>)
 }
 
 // The NHWC convolution stratac emits: tiles of one output row, 8 columns by
-// two vectors of output channels over one vector of input channels, each a
-// 1-D convolution vectorized into contractions along the channels.
+// two vectors of output channels over one filter tap and one vector of input
+// channels, each one contraction along the channels. The loops run over
+// output channels first (a block of filters stays in cache for every pixel),
+// then rows, filter rows, filter columns and input channels.
 // CHECK-LABEL: func.func @conv_nhwc
 // CHECK-NOT: linalg.conv_2d_nhwc_hwcf
 // CHECK-NOT: linalg.conv_1d_nwc_wcf
-// CHECK: scf.for
+// CHECK: scf.for %{{.+}} = %c0 to %c32 step %c16
+// CHECK-NEXT: scf.for %{{.+}} = %c0 to %c8 step %c1
+// CHECK-NEXT: scf.for %{{.+}} = %c0 to %c3 step %c1
+// CHECK-NEXT: scf.for %{{.+}} = %c0 to %c3 step %c1
+// CHECK-NEXT: scf.for %{{.+}} = %c0 to %c16 step %c8
 // CHECK: vector.contract {{.*}} : vector<1x8x8xf32>, vector<8x16xf32> into vector<1x8x16xf32>
+// CHECK-NOT: vector.contract
+// CHECK: return
 func.func @conv_nhwc(%x: tensor<1x10x10x16xf32>, %w: tensor<3x3x16x32xf32>,
                      %init: tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32> {
   %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>,
@@ -82,6 +90,25 @@ func.func @conv_nhwc(%x: tensor<1x10x10x16xf32>, %w: tensor<3x3x16x32xf32>,
        ins(%x, %w : tensor<1x10x10x16xf32>, tensor<3x3x16x32xf32>)
        outs(%init : tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32>
   return %0 : tensor<1x8x8x32xf32>
+}
+
+// A depthwise NHWC convolution: tiles of 16 columns by one vector of
+// channels over one filter row, whose three taps become three vector FMAs
+// of 16 columns by the channels.
+// CHECK-LABEL: func.func @depthwise_nhwc
+// CHECK-NOT: linalg.depthwise_conv
+// CHECK: scf.for %{{.+}} = %c0 to %c16 step %c1
+// CHECK-NEXT: scf.for %{{.+}} = %c0 to %c16 step %c8
+// CHECK-NEXT: scf.for %{{.+}} = %c0 to %c3 step %c1
+// CHECK: vector.fma {{.*}} : vector<1x16x8xf32>
+// CHECK: return
+func.func @depthwise_nhwc(%x: tensor<1x18x18x16xf32>, %w: tensor<3x3x16xf32>,
+                          %init: tensor<1x16x16x16xf32>) -> tensor<1x16x16x16xf32> {
+  %0 = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>,
+                                          strides = dense<1> : tensor<2xi64>}
+       ins(%x, %w : tensor<1x18x18x16xf32>, tensor<3x3x16xf32>)
+       outs(%init : tensor<1x16x16x16xf32>) -> tensor<1x16x16x16xf32>
+  return %0 : tensor<1x16x16x16xf32>
 }
 
 // Bool tensors are one byte per element in memory; vector<Nxi1> memory
