@@ -216,6 +216,7 @@ FailureOr<MemoryPlan> lowerPartition(Partition &partition,
   plan.arenaLowerBound =
       entry::getInt(lowered, entry::kArenaLowerBound).value_or(0);
   plan.pooledWeightsBytes = entry::getInt(lowered, entry::kConstantsBytes);
+  plan.parallelLoops = entry::getInt(lowered, entry::kParallelLoops);
   if (partition.description.isGpu() && !plan.pooledWeightsBytes)
     return module.emitError("internal error: the weights are missing");
   return plan;
@@ -232,6 +233,8 @@ LogicalResult emitPartition(Partition &partition, const MemoryPlan &plan,
 
   signature.arenaBytes = plan.arenaBytes;
   signature.arenaLowerBound = plan.arenaLowerBound;
+  signature.takesExecutor = plan.parallelLoops.has_value();
+  signature.parallelLoops = plan.parallelLoops.value_or(0);
   if (plan.pooledWeightsBytes && target.isGpu()) {
     // The device workspace is the weights followed by the arena.
     ModelSignature::Gpu gpu;

@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/EntryPointEmitter.h"
 
+#include "passes/EntryAttributes.h"
+
 #include "strata/cuda.h"
 #include "strata/runtime.h"
 #include "llvm/IR/Constants.h"
@@ -65,6 +67,93 @@ llvm::Constant *tensorTable(llvm::Module &module,
                                   prefix);
 }
 
+/// Defines parallel loop `loop`'s dispatch (declared by
+/// strata-outline-parallel-loops): `void dispatch(const strata_executor_t *,
+/// i64 n, ptr args...)` runs `task(args..., i)` for i in [0, n), through the
+/// executor's parallel_for with a closure of the arguments, or in order on
+/// this thread when there is no executor.
+llvm::Error defineDispatch(llvm::Module &module, llvm::StringRef entryName,
+                           int64_t loop) {
+  llvm::LLVMContext &context = module.getContext();
+  std::string dispatchName = entry::dispatchName(entryName, loop);
+  std::string taskName = entry::taskName(entryName, loop);
+  llvm::Function *dispatch = module.getFunction(dispatchName);
+  llvm::Function *task = module.getFunction(taskName);
+  if (!dispatch || !dispatch->isDeclaration() || !task || task->isDeclaration() ||
+      dispatch->arg_size() < 2 || task->arg_size() != dispatch->arg_size() - 1)
+    return llvm::createStringError("parallel loop " + std::to_string(loop) +
+                                   " is missing its task or dispatch");
+  auto *ptr = llvm::PointerType::getUnqual(context);
+  auto *i64 = llvm::Type::getInt64Ty(context);
+  auto *voidType = llvm::Type::getVoidTy(context);
+  unsigned forwarded = task->arg_size() - 1;
+  task->setLinkage(llvm::GlobalValue::InternalLinkage);
+  dispatch->setLinkage(llvm::GlobalValue::InternalLinkage);
+
+  // strata_task_fn: void (void *closure, int64_t index), the closure being
+  // the forwarded pointers.
+  auto *trampoline = llvm::Function::Create(
+      llvm::FunctionType::get(voidType, {ptr, i64}, false),
+      llvm::GlobalValue::InternalLinkage, taskName + ".task", module);
+  {
+    llvm::IRBuilder<> b(llvm::BasicBlock::Create(context, "entry", trampoline));
+    std::vector<llvm::Value *> args;
+    for (unsigned i = 0; i < forwarded; ++i)
+      args.push_back(b.CreateLoad(
+          ptr, b.CreateConstInBoundsGEP1_64(ptr, trampoline->getArg(0), i)));
+    args.push_back(trampoline->getArg(1));
+    b.CreateCall(task, args);
+    b.CreateRetVoid();
+  }
+
+  llvm::Value *executor = dispatch->getArg(0);
+  llvm::Value *trips = dispatch->getArg(1);
+  std::vector<llvm::Value *> forwardedArgs;
+  for (unsigned i = 0; i < forwarded; ++i)
+    forwardedArgs.push_back(dispatch->getArg(2 + i));
+  auto *start = llvm::BasicBlock::Create(context, "entry", dispatch);
+  auto *hasExecutor = llvm::BasicBlock::Create(context, "has_executor", dispatch);
+  auto *parallel = llvm::BasicBlock::Create(context, "parallel", dispatch);
+  auto *serial = llvm::BasicBlock::Create(context, "serial", dispatch);
+  auto *body = llvm::BasicBlock::Create(context, "body", dispatch);
+  auto *done = llvm::BasicBlock::Create(context, "done", dispatch);
+  // strata_executor_t {parallel_for, pool}.
+  auto *executorType = llvm::StructType::get(context, {ptr, ptr});
+  llvm::IRBuilder<> b(start);
+  b.CreateCondBr(b.CreateIsNull(executor), serial, hasExecutor);
+  b.SetInsertPoint(hasExecutor);
+  llvm::Value *parallelFor =
+      b.CreateLoad(ptr, b.CreateStructGEP(executorType, executor, 0));
+  b.CreateCondBr(b.CreateIsNull(parallelFor), serial, parallel);
+
+  b.SetInsertPoint(parallel);
+  llvm::Value *closure =
+      b.CreateAlloca(llvm::ArrayType::get(ptr, std::max(forwarded, 1u)));
+  for (unsigned i = 0; i < forwarded; ++i)
+    b.CreateStore(forwardedArgs[i], b.CreateConstInBoundsGEP1_64(ptr, closure, i));
+  llvm::Value *pool =
+      b.CreateLoad(ptr, b.CreateStructGEP(executorType, executor, 1));
+  b.CreateCall(llvm::FunctionType::get(voidType, {ptr, i64, ptr, ptr}, false),
+               parallelFor, {pool, trips, trampoline, closure});
+  b.CreateBr(done);
+
+  b.SetInsertPoint(serial);
+  b.CreateCondBr(b.CreateICmpSGT(trips, b.getInt64(0)), body, done);
+  b.SetInsertPoint(body);
+  llvm::PHINode *index = b.CreatePHI(i64, 2);
+  index->addIncoming(b.getInt64(0), serial);
+  std::vector<llvm::Value *> args = forwardedArgs;
+  args.push_back(index);
+  b.CreateCall(task, args);
+  llvm::Value *next = b.CreateAdd(index, b.getInt64(1));
+  index->addIncoming(next, body);
+  b.CreateCondBr(b.CreateICmpSLT(next, trips), body, done);
+
+  b.SetInsertPoint(done);
+  b.CreateRetVoid();
+  return llvm::Error::success();
+}
+
 } // namespace
 
 llvm::Error emitEntryPoint(llvm::Module &module, llvm::StringRef implName,
@@ -73,19 +162,25 @@ llvm::Error emitEntryPoint(llvm::Module &module, llvm::StringRef implName,
   llvm::Function *impl = module.getFunction(implName);
   const bool gpu = signature.gpu.has_value();
   const bool pooled = gpu || signature.hostPooledConstants;
-  size_t arity = signature.inputs.size() + signature.outputs.size() + 1 + pooled;
+  size_t arity = signature.inputs.size() + signature.outputs.size() + 1 +
+                 pooled + signature.takesExecutor;
   if (!impl || impl->arg_size() != arity)
     return llvm::createStringError(
         "lowered model function '" + implName.str() + "' is missing or takes " +
         (impl ? std::to_string(impl->arg_size()) : std::string("no")) +
         " arguments instead of " + std::to_string(arity));
+  for (int64_t loop = 0; loop < signature.parallelLoops; ++loop)
+    if (llvm::Error error = defineDispatch(module, implName, loop))
+      return error;
   impl->setName(signature.name + "_impl");
   impl->setLinkage(llvm::GlobalValue::InternalLinkage);
 
   auto *ptr = llvm::PointerType::getUnqual(context);
   auto *voidType = llvm::Type::getVoidTy(context);
   auto *i8 = llvm::Type::getInt8Ty(context);
-  auto *entryType = llvm::FunctionType::get(voidType, {ptr, ptr, ptr}, false);
+  // strata_entry_fn: inputs, outputs, arena, executor.
+  auto *entryType =
+      llvm::FunctionType::get(voidType, {ptr, ptr, ptr, ptr}, false);
   auto *entry = llvm::Function::Create(entryType, llvm::GlobalValue::ExternalLinkage,
                                        signature.name + "_entry", module);
   entry->addFnAttr(llvm::Attribute::NoUnwind);
@@ -117,6 +212,8 @@ llvm::Error emitEntryPoint(llvm::Module &module, llvm::StringRef implName,
     if (!gpu) // On the host the weights are read where they are.
       args.push_back(constants);
   }
+  if (signature.takesExecutor)
+    args.push_back(entry->getArg(3));
   b.CreateCall(impl, args);
   b.CreateRetVoid();
 
@@ -130,7 +227,9 @@ llvm::Error emitEntryPoint(llvm::Module &module, llvm::StringRef implName,
       {llvm::ConstantInt::get(i32, STRATA_ABI_VERSION),
        llvm::ConstantInt::get(i32, signature.inputs.size()),
        llvm::ConstantInt::get(i32, signature.outputs.size()),
-       llvm::ConstantInt::get(i32, gpu ? STRATA_MODEL_FLAG_CUDA : 0),
+       llvm::ConstantInt::get(
+           i32, (gpu ? STRATA_MODEL_FLAG_CUDA : 0) |
+                    (signature.parallelLoops ? STRATA_MODEL_FLAG_PARALLEL : 0)),
        stringConstant(module, signature.name, prefix + ".name"),
        tensorTable(module, signature.inputs, prefix + ".inputs"),
        tensorTable(module, signature.outputs, prefix + ".outputs"),

@@ -120,7 +120,11 @@ std::string writeHeader(const ModelSignature &signature) {
      << "\n";
   os << "#define " << prefix << "_NUM_INPUTS " << signature.inputs.size() << "\n";
   os << "#define " << prefix << "_NUM_OUTPUTS " << signature.outputs.size()
-     << "\n\n";
+     << "\n";
+  if (!gpu)
+    os << "#define " << prefix << "_PARALLEL_LOOPS " << signature.parallelLoops
+       << "\n";
+  os << "\n";
   for (auto [index, tensor] : llvm::enumerate(signature.inputs))
     writeTensorMacros(os, prefix, "INPUT", index, tensor);
   for (auto [index, tensor] : llvm::enumerate(signature.outputs))
@@ -131,12 +135,22 @@ std::string writeHeader(const ModelSignature &signature) {
   } else {
     os << "extern const strata_model_t " << name << "_model;\n";
     os << "void " << name
-       << "_entry(const void *const *inputs, void *const *outputs, void *arena);\n\n";
+       << "_entry(const void *const *inputs, void *const *outputs, void *arena,\n"
+       << "    const strata_executor_t *executor);\n\n";
     os << "static inline strata_status_t " << name
        << "_run(const void *const *inputs, void *const *outputs,\n"
        << "    void *arena, size_t arena_bytes) {\n"
        << "  return strata_run(&" << name
        << "_model, inputs, outputs, arena, arena_bytes);\n}\n";
+    os << "\n/* " << prefix << "_PARALLEL_LOOPS of its loops run on the "
+       << "executor's threads\n * (strata/threads.h); each index writes its "
+       << "own part of the outputs, so\n * results are the same bit for bit "
+       << "for every thread count. */\n";
+    os << "static inline strata_status_t " << name
+       << "_run_with(const void *const *inputs, void *const *outputs,\n"
+       << "    void *arena, size_t arena_bytes, const strata_executor_t *executor) {\n"
+       << "  return strata_run_with(&" << name
+       << "_model, inputs, outputs, arena, arena_bytes, executor);\n}\n";
   }
   os << "\n#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n";
   os << "#endif /* STRATA_MODEL_" << prefix << "_H */\n";

@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/ArtifactWriters.h"
 
+#include "strata/runtime.h"
+
 #include "llvm/Object/ObjectFile.h"
 #include "llvm/Support/DataExtractor.h"
 #include "llvm/Support/JSON.h"
@@ -65,6 +67,8 @@ std::string writeManifest(const ModelSignature &signature,
       {"arena", llvm::json::Object{{"bytes", signature.arenaBytes},
                                    {"lower_bound_bytes", signature.arenaLowerBound},
                                    {"alignment", signature.arenaAlignment}}},
+      {"abi_version", STRATA_ABI_VERSION},
+      {"parallel_loops", signature.parallelLoops},
       {"code_bytes", facts.codeBytes},
       {"weight_bytes", facts.weightBytes},
       {"stack_bytes_estimate", facts.stackBytes},

@@ -43,6 +43,10 @@ struct ModelSignature {
   /// The GPU lowering emulated on the host (--gpu-loops-on-host): a CPU
   /// model whose entry also takes the pooled weights, `strata_constants`.
   bool hostPooledConstants = false;
+  /// Hosted CPU models: the entry takes an executor (ABI 2), and this many
+  /// of its loops run on it (strata-outline-parallel-loops).
+  bool takesExecutor = false;
+  int64_t parallelLoops = 0;
 };
 
 /// The dtype code of an MLIR element type, 0 when it has none.

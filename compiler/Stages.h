@@ -50,6 +50,8 @@ struct MemoryPlan {
   int64_t arenaLowerBound = 0;
   /// The weights pooled into one block (GPU lowerings), in bytes.
   std::optional<int64_t> pooledWeightsBytes;
+  /// Loops made tasks for an executor; none when the entry takes none.
+  std::optional<int64_t> parallelLoops;
 };
 
 /// Stage 1. Errors are emitted on `context`.

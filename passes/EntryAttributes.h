@@ -30,6 +30,16 @@ inline constexpr llvm::StringLiteral kArenaBytes = "strata.arena_bytes";
 inline constexpr llvm::StringLiteral kArenaLowerBound = "strata.arena_lower_bound";
 /// Bytes of the weights strata-pool-constants pooled into one block (GPUs).
 inline constexpr llvm::StringLiteral kConstantsBytes = "strata.constants_bytes";
+/// How many parallel loops strata-outline-parallel-loops made tasks of
+/// (hosted CPUs); loop k is dispatchName(entry, k) calling taskName(entry, k).
+inline constexpr llvm::StringLiteral kParallelLoops = "strata.parallel_loops";
+
+inline std::string taskName(llvm::StringRef entryName, int64_t loop) {
+  return (entryName + ".parallel." + llvm::Twine(loop)).str();
+}
+inline std::string dispatchName(llvm::StringRef entryName, int64_t loop) {
+  return (entryName + ".dispatch." + llvm::Twine(loop)).str();
+}
 
 inline void setInt(mlir::Operation *entry, llvm::StringRef name, int64_t value) {
   entry->setAttr(name, mlir::Builder(entry->getContext()).getI64IntegerAttr(value));

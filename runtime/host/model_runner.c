@@ -64,6 +64,7 @@ void strata_runner_parse(int argc, char **argv, bool with_out_dir,
   int i;
   const char *value;
   memset(options, 0, sizeof *options);
+  options->threads = 1;
   options->inputs = strata_runner_malloc(sizeof(char *) * (size_t)argc);
   options->outputs = strata_runner_malloc(sizeof(char *) * (size_t)argc);
   for (i = 1; i < argc; ++i) {
@@ -87,6 +88,14 @@ void strata_runner_parse(int argc, char **argv, bool with_out_dir,
       if (errno != 0 || *value == '\0' || *end != '\0' ||
           options->benchmark_runs < 1 || options->benchmark_runs > 100000000)
         fail("--benchmark needs a positive number of runs, got '%s'", value);
+    } else if ((value = option_value(argc, argv, &i, "--threads")) != NULL) {
+      char *end;
+      errno = 0;
+      options->threads = strtol(value, &end, 10);
+      if (errno != 0 || *value == '\0' || *end != '\0' || options->threads < 1 ||
+          options->threads > 1024)
+        fail("--threads needs a number of threads from 1 to 1024, got '%s'",
+             value);
     } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
       fail("unknown option '%s' (see --help)", argv[i]);
     } else if (with_out_dir && options->out_dir == NULL) {
@@ -262,9 +271,10 @@ static int compare_doubles(const void *a, const void *b) {
 }
 
 static void run_once(const strata_model_t *model, const void **inputs,
-                     void **outputs, void *arena, size_t arena_bytes) {
+                     void **outputs, void *arena, size_t arena_bytes,
+                     const strata_executor_t *executor) {
   strata_status_t status =
-      strata_run(model, inputs, outputs, arena, arena_bytes);
+      strata_run_with(model, inputs, outputs, arena, arena_bytes, executor);
   if (status != STRATA_OK)
     fail("strata_run refused the model: %s", strata_strerror(status));
 }
@@ -282,6 +292,9 @@ int strata_runner_run(const strata_model_t *model,
     fail("model '%s' has %u output(s), got %d --output",
          model->name ? model->name : "?", (unsigned)model->num_outputs,
          options->output_count);
+  if (options->threads > 1 && options->executor == NULL)
+    fail("--threads %ld: this runner has no threads (models for terminals "
+         "run on one)", options->threads);
   if ((model->flags & STRATA_MODEL_FLAG_CUDA) && options->gpu == NULL)
     fail("model '%s' was compiled for a GPU; run it with strata-run on a "
          "machine with one", model->name ? model->name : "?");
@@ -305,7 +318,8 @@ int strata_runner_run(const strata_model_t *model,
   if (gpu_state != NULL)
     options->gpu->run(gpu_state, input_buffers, output_buffers);
   else
-    run_once(model, input_buffers, output_buffers, arena, arena_bytes);
+    run_once(model, input_buffers, output_buffers, arena, arena_bytes,
+             options->executor);
   if (options->benchmark_runs > 0) {
     size_t runs = (size_t)options->benchmark_runs, r;
     double *times = strata_runner_malloc(sizeof *times * runs), median;
@@ -314,7 +328,8 @@ int strata_runner_run(const strata_model_t *model,
     else
       for (r = 0; r < runs; ++r) {
         double start = now_ms();
-        run_once(model, input_buffers, output_buffers, arena, arena_bytes);
+        run_once(model, input_buffers, output_buffers, arena, arena_bytes,
+                 options->executor);
         times[r] = now_ms() - start;
       }
     qsort(times, runs, sizeof *times, compare_doubles);

@@ -30,7 +30,11 @@ typedef struct strata_runner_options {
   const char **outputs;
   int output_count;
   long benchmark_runs; /* 0: no benchmark */
+  long threads;        /* --threads, 1 unless given */
   const strata_runner_gpu_t *gpu; /* NULL: GPU models are refused */
+  /* Runs CPU models' parallel loops; NULL: the calling thread, and
+   * --threads above 1 is refused. */
+  const strata_executor_t *executor;
 } strata_runner_options_t;
 
 #if defined(__GNUC__)

@@ -17,6 +17,7 @@
 #include "gpu_runner.h"
 #include "model_runner.h"
 #include "strata/runtime.h"
+#include "strata/threads.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -31,7 +32,7 @@
 static const char usage_text[] =
     "usage: strata-run OUT_DIR --input FILE [--input FILE ...]\n"
     "                  --output FILE [--output FILE ...] [--benchmark N]\n"
-    "                  [--name NAME] [--target NAME]\n"
+    "                  [--threads N] [--name NAME] [--target NAME]\n"
     "\n"
     "Runs the model stratac compiled into OUT_DIR (the one lib*.so there) on\n"
     "tensors read from .npy or ONNX TensorProto .pb files and writes each\n"
@@ -45,6 +46,8 @@ static const char usage_text[] =
     "  --benchmark N   after one warm-up run, time N runs and print\n"
     "                  'benchmark: runs=N median_ms=X min_ms=Y'; --output is\n"
     "                  then optional\n"
+    "  --threads N     run the model's parallel loops on N threads (default\n"
+    "                  1); outputs are the same bit for bit for every N\n"
     "  --name NAME     load OUT_DIR/libNAME.so (for a directory with several)\n"
     "  --target NAME   the artifact's target (default: this machine's), one of\n"
     "                  the targets below\n"
@@ -162,6 +165,8 @@ int main(int argc, char **argv) {
   static char usage[sizeof usage_text + 2048];
   char *file;
   int status;
+  strata_thread_pool_t *pool = NULL;
+  strata_executor_t executor;
 
   target = strata_take_target_option(&argc, argv);
   info = target != NULL ? strata_find_target(target) : NULL;
@@ -183,7 +188,15 @@ int main(int argc, char **argv) {
       !(model->flags & STRATA_MODEL_FLAG_CUDA))
     fail("--target %s: %s/%s is not a GPU model", target, options.out_dir,
          file);
+  if (options.threads > 1) {
+    pool = strata_thread_pool_create((int)options.threads);
+    if (pool == NULL)
+      fail("cannot start %ld threads", options.threads);
+    executor = strata_thread_pool_executor(pool);
+    options.executor = &executor;
+  }
   status = strata_runner_run(model, &options);
+  strata_thread_pool_destroy(pool);
   free(file);
   strata_runner_free_options(&options);
   return status;

@@ -113,6 +113,14 @@ static int strata_is_aligned(const void *pointer, uint64_t alignment) {
 strata_status_t strata_run(const strata_model_t *model,
                            const void *const *inputs, void *const *outputs,
                            void *arena, size_t arena_bytes) {
+  return strata_run_with(model, inputs, outputs, arena, arena_bytes, NULL);
+}
+
+strata_status_t strata_run_with(const strata_model_t *model,
+                                const void *const *inputs,
+                                void *const *outputs, void *arena,
+                                size_t arena_bytes,
+                                const strata_executor_t *executor) {
   uint32_t i;
   if (model == NULL)
     return STRATA_ERROR_NULL_ARGUMENT;
@@ -138,6 +146,6 @@ strata_status_t strata_run(const strata_model_t *model,
     return STRATA_ERROR_ARENA_TOO_SMALL;
   if (!strata_is_aligned(arena, model->arena_alignment))
     return STRATA_ERROR_ARENA_MISALIGNED;
-  model->entry(inputs, outputs, arena);
+  model->entry(inputs, outputs, arena, executor);
   return STRATA_OK;
 }

@@ -23,22 +23,30 @@ LogicalResult buildCpuLowering(OpPassManager &pm,
   // Targets without vectors (Cortex-M4/M7) keep scalar loops; 32-bit
   // targets lower index arithmetic to i32; bare-metal ones expand the float
   // min/max that would otherwise call libm.
+  // Hosted targets spread large ops over the run's executor's threads.
   std::string vectorize =
       target.vectorBits
-          ? llvm::formatv("func.func(strata-tile-and-vectorize{{vector-bits={0}}), ",
-                          target.vectorBits)
+          ? llvm::formatv("func.func(strata-tile-and-vectorize{{vector-bits={0} "
+                          "parallel-loops={1}}), ",
+                          target.vectorBits, !target.bareMetal)
                 .str()
           : "";
+  std::string outline =
+      target.bareMetal
+          ? ""
+          : llvm::formatv("strata-outline-parallel-loops{{entry={0}}, ", entryName)
+                .str();
   std::string index = llvm::formatv("index-bitwidth={0}", target.indexBits).str();
   std::string text = llvm::formatv(
       "{1}canonicalize, cse, {2}canonicalize, cse, "
-      "strata-plan-memory{{entry={0}}, "
-      "func.func(strata-lower-strided-copies, convert-linalg-to-loops, "
+      "strata-plan-memory{{entry={0}}, {5}"
+      "func.func(scf-forall-to-for, strata-lower-strided-copies, "
+      "convert-linalg-to-loops, "
       "strata-expand-math, {3}lower-vector-multi-reduction, "
       "convert-vector-to-scf{{full-unroll=true}), "
       "lower-affine, convert-scf-to-cf, canonicalize, cse, {4}, ",
       entryName, vectorize, kBufferizePipeline,
-      target.bareMetal ? "arith-expand, " : "", vectorToLLVM);
+      target.bareMetal ? "arith-expand, " : "", vectorToLLVM, outline);
   return appendPipeline(pm, text + convertToLLVMDialect(index));
 }
 

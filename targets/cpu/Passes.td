@@ -16,7 +16,11 @@ def TileAndVectorize : Pass<"strata-tile-and-vectorize", "::mlir::func::FuncOp">
     NCHW convolutions and poolings are tiled (scf.for on tensors) so that each
     tile is a small static op sized to the target's vector registers, tiled
     2-D convolutions are decomposed into 1-D ones, and every small static
-    linalg op is vectorized. Tile sizes divide the loop bounds exactly (the
+    linalg op is vectorized. With `parallel-loops`, the outermost tile loop
+    over a parallel dimension of each op of at least
+    `min-parallel-iterations` iterations is an `scf.forall` (threads split
+    it; every index writes its own tile, so results do not depend on how).
+    Tile sizes divide the loop bounds exactly (the
     largest divisor not above the preferred size), so no masking is needed.
     NHWC convolution tiles are one output row of 8 columns by two vectors of
     output channels, over one filter tap and one vector of input channels,
@@ -44,11 +48,70 @@ def TileAndVectorize : Pass<"strata-tile-and-vectorize", "::mlir::func::FuncOp">
            "Width of the target's vector registers in bits">,
     Option<"maxVectorElements", "max-vector-elements", "int64_t",
            /*default=*/"256",
-           "Largest untiled static iteration space that is vectorized whole">
+           "Largest untiled static iteration space that is vectorized whole">,
+    Option<"parallelLoops", "parallel-loops", "bool", /*default=*/"false",
+           "Make the outermost parallel tile loop of each large op an "
+           "scf.forall (for strata-outline-parallel-loops)">,
+    Option<"minParallelIterations", "min-parallel-iterations", "int64_t",
+           /*default=*/"1048576",
+           "Smallest iteration space (multiply-adds, for a convolution) "
+           "worth spreading over threads">
   ];
   let dependentDialects = [
     "::mlir::linalg::LinalgDialect", "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect", "::mlir::vector::VectorDialect"
+  ];
+}
+
+def OutlineParallelLoops : Pass<"strata-outline-parallel-loops", "::mlir::ModuleOp"> {
+  let summary = "Turn the entry's parallel loops into tasks for the run's executor";
+  let description = [{
+    Hosted CPUs run a model's large convolutions and matmuls on several
+    threads. strata-tile-and-vectorize makes their outermost parallel tile
+    loop an `scf.forall`; after bufferization this pass moves the body of
+    each top-level `scf.forall` of the entry into a task function (the
+    entry's arguments and one index; arena views, weights and constants it
+    uses are recomputed inside) and replaces the loop by a call to a
+    dispatch function the entry-point emitter defines: it gives the task to
+    the `strata_executor_t` of the run, or runs the indices in order when
+    there is none. The entry gains that executor as its last argument, with
+    or without loops, and `strata.parallel_loops` says how many there are.
+    A loop whose body allocates or uses a value that cannot be recomputed
+    (a scalar loaded earlier) stays a loop.
+
+    Before:
+    ```mlir
+    func.func @main(%x: memref<8x64xf32>, %y: memref<8x64xf32>, %arena: memref<0xi8>) {
+      scf.forall (%i) in (4) {
+        %o = memref.subview %y[0, %i] ...
+        ...
+      }
+      return
+    }
+    ```
+    After:
+    ```mlir
+    func.func @main(%x: memref<8x64xf32>, %y: memref<8x64xf32>, %arena: memref<0xi8>,
+                    %executor: !llvm.ptr) attributes {strata.parallel_loops = 1 : i64} {
+      %c4 = arith.constant 4 : index
+      call @main.dispatch.0(%executor, %c4, %x, %y, %arena) : (...) -> ()
+      return
+    }
+    func.func private @main.dispatch.0(!llvm.ptr, index, memref<8x64xf32>, ...)
+    func.func private @main.parallel.0(%x: memref<8x64xf32>, %y: memref<8x64xf32>,
+                                       %arena: memref<0xi8>, %index: index) {
+      %o = memref.subview %y[0, %index] ...
+      ...
+    }
+    ```
+  }];
+  let options = [
+    Option<"entryName", "entry", "std::string", /*default=*/"\"main\"",
+           "The model's entry function">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::LLVM::LLVMDialect",
+    "::mlir::func::FuncDialect"
   ];
 }
 

@@ -96,6 +96,41 @@ SmallVector<int64_t> preferredTiles(linalg::LinalgOp op, int64_t lanes) {
   return {};
 }
 
+int64_t iterationCount(linalg::LinalgOp op) {
+  int64_t iterations = 1;
+  for (int64_t bound : op.getStaticLoopRanges())
+    iterations *= bound;
+  return iterations;
+}
+
+/// Tiles the first parallel dimension in `order` that `tiles` tiles as an
+/// scf.forall of the same tile size, and returns the op inside, whose tiling
+/// then goes on with that dimension done (its entry in `tiles` becomes 0).
+FailureOr<linalg::LinalgOp> tileOutermostAsForall(RewriterBase &rewriter,
+                                                  linalg::LinalgOp op,
+                                                  SmallVectorImpl<int64_t> &tiles,
+                                                  ArrayRef<int64_t> order) {
+  auto iterators = op.getIteratorTypesArray();
+  const int64_t *dim = llvm::find_if(order, [&](int64_t d) {
+    return tiles[d] != 0 && linalg::isParallelIterator(iterators[d]);
+  });
+  if (dim == order.end())
+    return failure();
+  SmallVector<int64_t> outer(tiles.size(), 0);
+  outer[*dim] = tiles[*dim];
+  scf::SCFTilingOptions options;
+  options.setTileSizes(getAsIndexOpFoldResult(op.getContext(), outer));
+  options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+  rewriter.setInsertionPoint(op);
+  auto tiled =
+      scf::tileUsingSCF(rewriter, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(tiled) || tiled->tiledOps.size() != 1)
+    return failure();
+  rewriter.replaceOp(op, tiled->replacements);
+  tiles[*dim] = 0;
+  return cast<linalg::LinalgOp>(tiled->tiledOps.front());
+}
+
 struct TileAndVectorizePass
     : strata::cpu::impl::TileAndVectorizeBase<TileAndVectorizePass> {
   using TileAndVectorizeBase::TileAndVectorizeBase;
@@ -121,13 +156,26 @@ struct TileAndVectorizePass
         tiles.push_back(exactTile(bound, want));
       if (llvm::all_of(tiles, [](int64_t t) { return t == 0; }))
         continue;
-      scf::SCFTilingOptions options;
-      options.setTileSizes(getAsIndexOpFoldResult(context, tiles));
       // Output channels outermost: one block of filters stays in cache while
       // every output pixel uses it, instead of all filters streaming through
       // once per output row (deep layers' filters are megabytes).
+      SmallVector<int64_t> order =
+          llvm::to_vector(llvm::seq<int64_t>(0, tiles.size()));
       if (isa<linalg::Conv2DNhwcHwcfOp>(op))
-        options.setInterchange({3, 0, 1, 2, 4, 5, 6});
+        order = {3, 0, 1, 2, 4, 5, 6};
+      if (parallelLoops && iterationCount(op) >= minParallelIterations) {
+        FailureOr<linalg::LinalgOp> inner = tileOutermostAsForall(
+            rewriter, op, tiles, order);
+        if (succeeded(inner))
+          op = *inner;
+        if (llvm::all_of(tiles, [](int64_t t) { return t == 0; })) {
+          op->setAttr(kVectorizeMarker, rewriter.getUnitAttr());
+          continue; // The forall's body is one tile.
+        }
+      }
+      scf::SCFTilingOptions options;
+      options.setTileSizes(getAsIndexOpFoldResult(context, tiles));
+      options.setInterchange(order);
       rewriter.setInsertionPoint(op);
       auto tiled = scf::tileUsingSCF(
           rewriter, cast<TilingInterface>(op.getOperation()), options);
@@ -160,10 +208,7 @@ struct TileAndVectorizePass
                         linalg::Conv1DNwcWcfOp, linalg::DepthwiseConv1DNwcWcOp,
                         linalg::PoolingNcwMaxOp, linalg::PoolingNcwSumOp>(op);
       op->removeAttr(kVectorizeMarker);
-      int64_t iterations = 1;
-      for (int64_t bound : op.getStaticLoopRanges())
-        iterations *= bound;
-      if (isTile || iterations <= maxVectorElements)
+      if (isTile || iterationCount(op) <= maxVectorElements)
         small.push_back(op);
     });
     for (linalg::LinalgOp op : small) {

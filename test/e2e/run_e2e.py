@@ -13,6 +13,7 @@ of 0.2 and activations of 10 alike. Prints one line; exits 0 on PASS, 1 on FAIL,
 """
 
 import argparse
+import json
 import glob
 import os
 import shutil
@@ -179,7 +180,30 @@ def main(argv=None):
             worst = (err / scale, k, err, scale)
     _, k, err, scale = worst
     where = f" (output {k})" if len(outputs) > 1 else ""
-    print(f"e2e {label}: PASS max_abs_err={err:.3g} scale={scale:.6g}{where}")
+    threads = ""
+    if not args.target.startswith(("cortex-m", "sm_")) and not args.gpu_loops_on_host:
+        # Hosted CPUs: the same bits for every thread count (2, and 3 for
+        # ranges of unequal sizes) as for one.
+        for count in (2, 3):
+            spread = [path[:-len(".npy")] + f".threads{count}.npy" for path in outputs]
+            threaded = [args.strata_run, compiled, f"--target={run_target}",
+                        f"--threads={count}"]
+            for path in inputs:
+                threaded += ["--input", path]
+            for path in spread:
+                threaded += ["--output", path]
+            ok, log = run(threaded)
+            if not ok:
+                return fail(label, f"strata-run --threads={count} failed", log)
+            for one, many in zip(outputs, spread):
+                with open(one, "rb") as a, open(many, "rb") as b:
+                    if a.read() != b.read():
+                        return fail(label, f"{os.path.basename(many)} differs from the "
+                                           f"single-threaded {os.path.basename(one)}")
+        with open(os.path.join(compiled, f"{name}.json")) as f:
+            loops = json.load(f)["parallel_loops"]
+        threads = f"; bit-identical on 1, 2 and 3 threads ({loops} parallel loops)"
+    print(f"e2e {label}: PASS max_abs_err={err:.3g} scale={scale:.6g}{where}{threads}")
     return 0
 
 

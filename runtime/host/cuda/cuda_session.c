@@ -210,7 +210,7 @@ static strata_status_t launch_model(strata_cuda_session_t *session,
   launch.launches = 0;
   strata_cuda_set_launch_context(&launch);
   base->entry((const void *const *)buffers, buffers + base->num_inputs,
-              (void *)(uintptr_t)session->workspace);
+              (void *)(uintptr_t)session->workspace, NULL);
   strata_cuda_set_launch_context(NULL);
   return launch.status;
 }

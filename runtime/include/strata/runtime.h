@@ -21,7 +21,8 @@
 extern "C" {
 #endif
 
-#define STRATA_ABI_VERSION 1u
+/* 2: the entry point takes a strata_executor_t for its parallel loops. */
+#define STRATA_ABI_VERSION 2u
 
 /* The one table of element types, numbered as ONNX's TensorProto.DataType:
  * X(NAME, CODE, BYTES, "name"). The enum, strata_dtype_size/name and the
@@ -62,7 +63,8 @@ typedef enum strata_status {
 } strata_status_t;
 
 /* strata_model_t.flags */
-#define STRATA_MODEL_FLAG_CUDA 1u /* a strata_cuda_model_t (strata/cuda.h) */
+#define STRATA_MODEL_FLAG_CUDA 1u     /* a strata_cuda_model_t (strata/cuda.h) */
+#define STRATA_MODEL_FLAG_PARALLEL 2u /* has loops an executor can spread */
 
 /* One input or output of a model. `shape` points at `rank` extents. Bool
  * tensors hold one byte per element. */
@@ -73,11 +75,27 @@ typedef struct strata_tensor_desc {
   const int64_t *shape;
 } strata_tensor_desc_t;
 
+/* One index of a parallel loop: what generated code hands an executor. */
+typedef void (*strata_task_fn)(void *closure, int64_t index);
+
+/* How a model's parallel loops run. parallel_for must call
+ * body(closure, i) exactly once for every i in [0, n), on any threads, and
+ * return when all calls have returned. Each index writes its own part of
+ * the results, so outputs are the same bit for bit whichever thread runs
+ * which index. A NULL executor (or parallel_for) runs the loops in order on
+ * the calling thread; strata/threads.h has a pthread pool for hosted
+ * systems. */
+typedef struct strata_executor {
+  void (*parallel_for)(void *pool, int64_t n, strata_task_fn body,
+                       void *closure);
+  void *pool;
+} strata_executor_t;
+
 /* The generated entry point. Inputs and outputs are dense, row-major buffers
  * in model order; the arena holds every intermediate tensor. Generated code
  * neither allocates nor checks: call it through strata_run. */
 typedef void (*strata_entry_fn)(const void *const *inputs, void *const *outputs,
-                                void *arena);
+                                void *arena, const strata_executor_t *executor);
 
 /* The descriptor a compiled model exports as `NAME_model`. The field order
  * and widths are fixed by the ABI (see the file comment). */
@@ -108,10 +126,19 @@ size_t strata_tensor_elements(const strata_tensor_desc_t *desc);
 size_t strata_tensor_bytes(const strata_tensor_desc_t *desc);
 
 /* Checks the descriptor, every buffer pointer and the arena (size and
- * alignment), then runs the model once. On error nothing is written. */
+ * alignment), then runs the model once on the calling thread. On error
+ * nothing is written. */
 strata_status_t strata_run(const strata_model_t *model,
                            const void *const *inputs, void *const *outputs,
                            void *arena, size_t arena_bytes);
+
+/* strata_run with the model's parallel loops on `executor` (NULL: on the
+ * calling thread). */
+strata_status_t strata_run_with(const strata_model_t *model,
+                                const void *const *inputs,
+                                void *const *outputs, void *arena,
+                                size_t arena_bytes,
+                                const strata_executor_t *executor);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -46,6 +46,11 @@ TEST(HeaderWriterTest, MacrosAndEscapedNames) {
   EXPECT_NE(header.find(R"("mfcc \"frames\"\\x")"), std::string::npos);
   EXPECT_NE(header.find("extern const strata_model_t kws_model;"), std::string::npos);
   EXPECT_NE(header.find("static inline strata_status_t kws_run("), std::string::npos);
+  // The executor: in the entry, a run_with helper and the loop count.
+  EXPECT_NE(header.find("    const strata_executor_t *executor);"), std::string::npos);
+  EXPECT_NE(header.find("static inline strata_status_t kws_run_with("),
+            std::string::npos);
+  EXPECT_NE(header.find("#define KWS_PARALLEL_LOOPS 0\n"), std::string::npos);
 }
 
 // The manifest is what CI pipelines diff: its exact text is pinned.
@@ -60,7 +65,10 @@ TEST(ManifestWriterTest, MatchesTheGoldenText) {
   facts.codeBytes = 100;
   facts.weightBytes = 200;
   facts.artifacts = {"kws.o", "kws.h", "kws.json"};
-  std::string first = writeManifest(exampleSignature(), target, facts);
+  ModelSignature signature = exampleSignature();
+  signature.takesExecutor = true;
+  signature.parallelLoops = 3;
+  std::string first = writeManifest(signature, target, facts);
   // Byte for byte, so nothing that varies between processes (map order,
   // addresses, timestamps, paths) can enter; only the version is masked.
   std::string masked = first;
@@ -70,6 +78,7 @@ TEST(ManifestWriterTest, MatchesTheGoldenText) {
   version += versionKey.size();
   masked.replace(version, masked.find('"', version) - version, "VERSION");
   EXPECT_EQ(masked, R"({
+  "abi_version": 2,
   "arena": {
     "alignment": 64,
     "bytes": 4096,
@@ -113,6 +122,7 @@ TEST(ManifestWriterTest, MatchesTheGoldenText) {
       ]
     }
   ],
+  "parallel_loops": 3,
   "stack_bytes_estimate": -1,
   "target": {
     "cpu": "x86-64-v3",

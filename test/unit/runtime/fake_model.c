@@ -47,11 +47,12 @@ static void spin_if_asked(void) {
 }
 
 static void fake_entry(const void *const *inputs, void *const *outputs,
-                       void *arena) {
+                       void *arena, const strata_executor_t *executor) {
   const float *x = (const float *)inputs[0];
   float *y = (float *)outputs[0];
   float *scratch = (float *)arena; /* 6 of the 16 floats the arena holds */
   int i;
+  (void)executor;
   for (i = 0; i < 6; ++i)
     scratch[i] = 2.0f * x[i];
   for (i = 0; i < 6; ++i)

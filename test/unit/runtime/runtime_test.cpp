@@ -21,16 +21,18 @@ struct EntryCall {
   const void *const *inputs = nullptr;
   void *const *outputs = nullptr;
   void *arena = nullptr;
+  const strata_executor_t *executor = nullptr;
 };
 
 EntryCall lastCall;
 
 void recordingEntry(const void *const *inputs, void *const *outputs,
-                    void *arena) {
+                    void *arena, const strata_executor_t *executor) {
   ++lastCall.count;
   lastCall.inputs = inputs;
   lastCall.outputs = outputs;
   lastCall.arena = arena;
+  lastCall.executor = executor;
 }
 
 const int64_t kShape[2] = {2, 3};
@@ -65,6 +67,21 @@ TEST_F(StrataRunTest, GoodCallRunsTheEntryWithTheCallersBuffers) {
   EXPECT_EQ(lastCall.inputs, inputs);
   EXPECT_EQ(lastCall.outputs, outputs);
   EXPECT_EQ(lastCall.arena, arena);
+  EXPECT_EQ(lastCall.executor, nullptr); // strata_run: the calling thread
+}
+
+// strata_run_with hands the entry the caller's executor, after the same
+// checks.
+TEST_F(StrataRunTest, RunWithPassesTheExecutor) {
+  strata_model_t model = makeModel();
+  strata_executor_t executor = {nullptr, nullptr};
+  EXPECT_EQ(strata_run_with(&model, inputs, outputs, arena, 64, &executor),
+            STRATA_OK);
+  EXPECT_EQ(lastCall.count, 1);
+  EXPECT_EQ(lastCall.executor, &executor);
+  EXPECT_EQ(strata_run_with(&model, inputs, outputs, arena, 63, &executor),
+            STRATA_ERROR_ARENA_TOO_SMALL);
+  EXPECT_EQ(lastCall.count, 1);
 }
 
 // A model without an arena accepts a NULL arena of size 0.

@@ -1,0 +1,45 @@
+// RUN: strata-opt %s "--strata-tile-and-vectorize=vector-bits=256 parallel-loops=1 min-parallel-iterations=100000" --canonicalize | FileCheck %s
+// RUN: strata-opt %s "--strata-tile-and-vectorize=vector-bits=256" --canonicalize | FileCheck %s --check-prefix=SERIAL
+
+// With parallel-loops, the outermost parallel tile loop of an op of at
+// least min-parallel-iterations iterations is an scf.forall: rows of a
+// matmul (64x64x64 = 262144 iterations), in blocks of 8; inside, the usual
+// tile loops. Without the option there is no forall.
+// CHECK-LABEL: func.func @matmul
+// CHECK: scf.forall (%{{.+}}) = (0) to (64) step (8)
+// CHECK: scf.for
+// CHECK: vector.contract
+// CHECK: scf.forall.in_parallel
+// SERIAL-LABEL: func.func @matmul
+// SERIAL-NOT: scf.forall
+func.func @matmul(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>,
+                  %c: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<64x64xf32>, tensor<64x64xf32>)
+                     outs(%c : tensor<64x64xf32>) -> tensor<64x64xf32>
+  return %0 : tensor<64x64xf32>
+}
+
+// A convolution spreads its output channels (its outermost tile loop).
+// CHECK-LABEL: func.func @conv_nhwc
+// CHECK: scf.forall (%{{.+}}) = (0) to (64) step (16)
+// CHECK-NEXT: tensor.extract_slice
+// CHECK: scf.for %{{.+}} = %c0 to %c16 step %c1
+func.func @conv_nhwc(%x: tensor<1x18x18x16xf32>, %w: tensor<3x3x16x64xf32>,
+                     %init: tensor<1x16x16x64xf32>) -> tensor<1x16x16x64xf32> {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>,
+                                 strides = dense<1> : tensor<2xi64>}
+       ins(%x, %w : tensor<1x18x18x16xf32>, tensor<3x3x16x64xf32>)
+       outs(%init : tensor<1x16x16x64xf32>) -> tensor<1x16x16x64xf32>
+  return %0 : tensor<1x16x16x64xf32>
+}
+
+// Below the threshold (16x16x16 = 4096 iterations) the loops stay serial.
+// CHECK-LABEL: func.func @small_matmul
+// CHECK-NOT: scf.forall
+// CHECK: return
+func.func @small_matmul(%a: tensor<16x16xf32>, %b: tensor<16x16xf32>,
+                        %c: tensor<16x16xf32>) -> tensor<16x16xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<16x16xf32>, tensor<16x16xf32>)
+                     outs(%c : tensor<16x16xf32>) -> tensor<16x16xf32>
+  return %0 : tensor<16x16xf32>
+}
