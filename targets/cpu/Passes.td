@@ -16,10 +16,11 @@ def TileAndVectorize : Pass<"strata-tile-and-vectorize", "::mlir::func::FuncOp">
     NCHW convolutions and poolings are tiled (scf.for on tensors) so that each
     tile is a small static op sized to the target's vector registers, tiled
     2-D convolutions are decomposed into 1-D ones, and every small static
-    linalg op is vectorized. With `parallel-loops`, the outermost tile loop
-    over a parallel dimension of each op of at least
-    `min-parallel-iterations` iterations is an `scf.forall` (threads split
-    it; every index writes its own tile, so results do not depend on how).
+    linalg op is vectorized. With `parallel-loops`, one tile loop over a
+    parallel dimension of each op of at least `min-parallel-iterations`
+    iterations is an `scf.forall` (threads split it; every index writes its
+    own tile, so results do not depend on how): the outermost with at least
+    8 tiles, else the one with the most.
     Tile sizes divide the loop bounds exactly (the
     largest divisor not above the preferred size), so no masking is needed.
     NHWC convolution tiles are one output row of 8 columns by two vectors of

@@ -103,17 +103,36 @@ int64_t iterationCount(linalg::LinalgOp op) {
   return iterations;
 }
 
-/// Tiles the first parallel dimension in `order` that `tiles` tiles as an
-/// scf.forall of the same tile size, and returns the op inside, whose tiling
-/// then goes on with that dimension done (its entry in `tiles` becomes 0).
+/// Tiles that split evenly over a few threads: a loop of 3 tiles on 2
+/// threads would leave one thread idle a third of the time.
+constexpr int64_t kMinParallelTiles = 8;
+
+/// Tiles one parallel dimension that `tiles` tiles as an scf.forall of the
+/// same tile size, and returns the op inside, whose tiling then goes on with
+/// that dimension done (its entry in `tiles` becomes 0). The dimension is
+/// the first in `order` with at least kMinParallelTiles tiles (the loop
+/// order's cache reuse stays), else the one with the most.
 FailureOr<linalg::LinalgOp> tileOutermostAsForall(RewriterBase &rewriter,
                                                   linalg::LinalgOp op,
                                                   SmallVectorImpl<int64_t> &tiles,
                                                   ArrayRef<int64_t> order) {
   auto iterators = op.getIteratorTypesArray();
-  const int64_t *dim = llvm::find_if(order, [&](int64_t d) {
-    return tiles[d] != 0 && linalg::isParallelIterator(iterators[d]);
-  });
+  SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+  const int64_t *dim = order.end();
+  int64_t mostTiles = 0;
+  for (const int64_t *d = order.begin(); d != order.end(); ++d) {
+    if (tiles[*d] == 0 || !linalg::isParallelIterator(iterators[*d]))
+      continue;
+    int64_t count = bounds[*d] / tiles[*d];
+    if (count >= kMinParallelTiles) {
+      dim = d;
+      break;
+    }
+    if (count > mostTiles) {
+      mostTiles = count;
+      dim = d;
+    }
+  }
   if (dim == order.end())
     return failure();
   SmallVector<int64_t> outer(tiles.size(), 0);

@@ -19,13 +19,28 @@ func.func @matmul(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>,
   return %0 : tensor<64x64xf32>
 }
 
-// A convolution spreads its output channels (its outermost tile loop).
+// A convolution spreads its output channels (its outermost tile loop) when
+// they make at least 8 tiles, 128 channels in blocks of 16 ...
 // CHECK-LABEL: func.func @conv_nhwc
-// CHECK: scf.forall (%{{.+}}) = (0) to (64) step (16)
+// CHECK: scf.forall (%{{.+}}) = (0) to (128) step (16)
 // CHECK-NEXT: tensor.extract_slice
 // CHECK: scf.for %{{.+}} = %c0 to %c16 step %c1
-func.func @conv_nhwc(%x: tensor<1x18x18x16xf32>, %w: tensor<3x3x16x64xf32>,
-                     %init: tensor<1x16x16x64xf32>) -> tensor<1x16x16x64xf32> {
+func.func @conv_nhwc(%x: tensor<1x18x18x16xf32>, %w: tensor<3x3x16x128xf32>,
+                     %init: tensor<1x16x16x128xf32>) -> tensor<1x16x16x128xf32> {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>,
+                                 strides = dense<1> : tensor<2xi64>}
+       ins(%x, %w : tensor<1x18x18x16xf32>, tensor<3x3x16x128xf32>)
+       outs(%init : tensor<1x16x16x128xf32>) -> tensor<1x16x16x128xf32>
+  return %0 : tensor<1x16x16x128xf32>
+}
+
+// ... and its output rows when the channels make fewer (64 channels: 4
+// blocks, which split unevenly over 3 threads; 16 rows do better).
+// CHECK-LABEL: func.func @conv_few_channels
+// CHECK: scf.forall (%{{.+}}) in (16)
+// CHECK: scf.for %{{.+}} = %c0 to %c64 step %c16
+func.func @conv_few_channels(%x: tensor<1x18x18x16xf32>, %w: tensor<3x3x16x64xf32>,
+                             %init: tensor<1x16x16x64xf32>) -> tensor<1x16x16x64xf32> {
   %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>,
                                  strides = dense<1> : tensor<2xi64>}
        ins(%x, %w : tensor<1x18x18x16xf32>, tensor<3x3x16x64xf32>)
