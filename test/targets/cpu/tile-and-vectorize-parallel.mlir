@@ -58,3 +58,24 @@ func.func @small_matmul(%a: tensor<16x16xf32>, %b: tensor<16x16xf32>,
                      outs(%c : tensor<16x16xf32>) -> tensor<16x16xf32>
   return %0 : tensor<16x16xf32>
 }
+
+// A large elementwise op (a ReLU over 64x128x16 = 131072 elements, which
+// weigh 8 multiply-adds each) is spread over its first long dimension, one
+// slice per index; its body stays a linalg.generic for LLVM to vectorize.
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-LABEL: func.func @relu
+// CHECK: scf.forall (%{{.+}}) in (64)
+// CHECK: linalg.generic
+// CHECK-SAME: outs(%{{.+}} : tensor<1x128x16xf32>)
+// SERIAL-LABEL: func.func @relu
+// SERIAL-NOT: scf.forall
+func.func @relu(%x: tensor<64x128x16xf32>, %init: tensor<64x128x16xf32>) -> tensor<64x128x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %0 = linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+       ins(%x : tensor<64x128x16xf32>) outs(%init : tensor<64x128x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<64x128x16xf32>
+  return %0 : tensor<64x128x16xf32>
+}
