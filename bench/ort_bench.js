@@ -3,7 +3,7 @@
 // The ONNX Runtime column of docs/performance.md. It loads the same model.onnx
 // Strata compiles, feeds it the same .npy inputs, runs a few warm-up inferences
 // and then times RUNS calls of `await session.run(feeds)` one after another on
-// one intra-op and one inter-op thread. Each timed call includes the Node
+// THREADS intra-op threads (default 1) and one inter-op thread. Each timed call includes the Node
 // binding's per-call cost (tensor wrapping, the promise round trip); run.sh
 // measures that cost once on an Identity model and reports it instead of
 // subtracting it. Writes one JSON object:
@@ -11,7 +11,7 @@
 //
 //   NODE_PATH=BUILD/bench/node/node_modules node bench/ort_bench.js \
 //       --model model.onnx --input input_0.npy [--expected expected_0.npy] \
-//       --runs N [--max-seconds S] --out result.json
+//       --runs N [--max-seconds S] [--threads T] --out result.json
 
 'use strict';
 
@@ -19,7 +19,8 @@ const fs = require('fs');
 const ort = require('onnxruntime-node');
 
 function parseArgs(argv) {
-  const args = { inputs: [], runs: 100, maxSeconds: 10, expected: null, out: null, model: null };
+  const args = { inputs: [], runs: 100, maxSeconds: 10, expected: null, out: null, model: null,
+                 threads: 1 };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[++i];
@@ -30,6 +31,7 @@ function parseArgs(argv) {
     else if (flag === '--runs') args.runs = parseInt(value, 10);
     else if (flag === '--max-seconds') args.maxSeconds = parseFloat(value);
     else if (flag === '--out') args.out = value;
+    else if (flag === '--threads') args.threads = parseInt(value, 10);
     else throw new Error(`unknown flag ${flag}`);
   }
   if (!args.model || !args.out || args.inputs.length === 0 || !(args.runs > 0)) {
@@ -66,7 +68,7 @@ function median(sorted) {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const session = await ort.InferenceSession.create(args.model, {
-    intraOpNumThreads: 1,
+    intraOpNumThreads: args.threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',

@@ -46,10 +46,26 @@ def fmt_ratio(value):
     return f"{value:.0f}x" if value >= 100 else f"{value:.3g}x"
 
 
-def ratio(model, peer):
-    if ok(model["strata"]) and ok(model[peer]) and model[peer]["median_ms"] > 0:
-        return model["strata"]["median_ms"] / model[peer]["median_ms"]
+def ratio(model, peer, suffix=""):
+    """Strata's median over the peer's, on the same threads (suffix ".t2": 2)."""
+    mine, theirs = model.get("strata" + suffix), model.get(peer + suffix)
+    if ok(mine) and ok(theirs) and theirs["median_ms"] > 0:
+        return mine["median_ms"] / theirs["median_ms"]
     return None
+
+
+def worst_ratio(model, suffixes):
+    """The largest of Strata / ONNX Runtime over the thread counts measured."""
+    found = [r for r in (ratio(model, "ort", s) for s in suffixes) if r is not None]
+    return max(found) if found else None
+
+
+def peak_fraction(model, doc, suffix, threads):
+    """Conv/Gemm/MatMul FLOPs per second over `threads` cores' measured peak."""
+    result, peak = model.get("strata" + suffix), doc.get("peak_gflops_per_core")
+    if not (ok(result) and peak and model.get("flops")):
+        return None
+    return model["flops"] / (result["median_ms"] * 1e-3) / (peak * 1e9 * threads)
 
 
 def render(doc):
@@ -83,17 +99,25 @@ def render(doc):
       f"`torch.no_grad()` (torch {versions.get('torch')}, `bench/torch_bench.py`, up to "
       "three warm-up runs). Python dispatch per op is part of its time.")
     w("")
-    threads = f"{doc['threads']} thread" + ("" if doc["threads"] == 1 else "s")
-    w(f"All three run on **{threads}** (Strata is single-threaded today; "
-      "ONNX Runtime `intraOpNumThreads=1, interOpNumThreads=1`; "
-      "`torch.set_num_threads(1)`). A time is the **median of N runs** after warm-up, "
+    counts = doc.get("thread_counts", [1])
+    extra = [t for t in counts if t != 1]
+    suffixes = [""] + [f".t{t}" for t in extra]
+    w("Strata and ONNX Runtime run on **" + " and ".join(map(str, counts)) + " threads** "
+      "(`strata-run --threads T`; ONNX Runtime `intraOpNumThreads=T, "
+      "interOpNumThreads=1`), PyTorch on 1 (`torch.set_num_threads(1)`); a ratio "
+      "compares the same thread count. A time is the **median of N runs** after warm-up, "
       "with N chosen per model so Strata's runs take about two seconds (5 to 2000 runs; "
       "a peer stops early after 10 s). The ratio is Strata's median over the peer's: "
-      "**below 1 means Strata is faster**.")
+      "**below 1 means Strata is faster**. *Compile* is the wall time of the `stratac` "
+      "command; *% peak* is the model's Conv, Gemm and MatMul FLOPs per second "
+      "(`bench/model_flops.py`) over the measured peak of the cores used "
+      "(`bench/peak_flops.c`: independent 16-lane float32 FMA chains).")
     w("")
     w(f"- Date: {doc['date']}")
     isa = f" ({doc['cpu_isa']})" if doc.get("cpu_isa") else ""
-    w(f"- CPU: {doc['cpu']}{isa}, {doc['cores']} cores; {threads} used")
+    peak = doc.get("peak_gflops_per_core")
+    peak_text = f"; measured peak {peak:.0f} GFLOP/s per core" if peak else ""
+    w(f"- CPU: {doc['cpu']}{isa}, {doc['cores']} cores{peak_text}")
     w(f"- Strata {versions.get('strata') or 'unknown'}, Node {versions.get('node') or '-'}, "
       f"whole run {doc['elapsed_s']} s")
     load = doc.get("load_average_1min")
@@ -113,13 +137,22 @@ def render(doc):
     if doc.get("ort_unavailable"):
         notes.append(f"ONNX Runtime unavailable: {doc['ort_unavailable']}")
 
-    w("| model | N | Strata ms | ONNX Runtime ms | PyTorch ms | Strata / ORT | Strata / PyTorch |")
-    w("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    header = ["model", "N", "compile s", "Strata ms", "ORT ms", "Strata / ORT"]
+    for t in extra:
+        header += [f"Strata {t}T ms", f"ORT {t}T ms", f"Strata / ORT {t}T"]
+    header += ["PyTorch ms", "Strata / PyTorch", "GFLOP", "% peak " + ", ".join(f"{t}T" for t in counts)]
+    w("| " + " | ".join(header) + " |")
+    w("| --- | " + " | ".join("---:" for _ in header[1:]) + " |")
+    columns = [("strata", "Strata"), ("ort", "ONNX Runtime")]
+    for t in extra:
+        columns += [(f"strata.t{t}", f"Strata on {t} threads"), (f"ort.t{t}", f"ONNX Runtime on {t} threads")]
+    columns += [("torch", "PyTorch")]
     for model in doc["models"]:
         name = model["name"]
-        cells = [f"`{name}`", str(model["strata"]["runs"]) if ok(model["strata"]) else "-"]
-        for key, label in [("strata", "Strata")] + PEERS:
-            result = model[key]
+        cells = [f"`{name}`", str(model["strata"]["runs"]) if ok(model["strata"]) else "-",
+                 f"{model['compile_s']:.1f}" if model.get("compile_s") is not None else "-"]
+        for key, label in columns:
+            result = model.get(key)
             if ok(result):
                 cell = fmt_ms(result["median_ms"])
                 if key == "ort" and overhead_ms and result["median_ms"] < OVERHEAD_FACTOR * overhead_ms:
@@ -129,16 +162,21 @@ def render(doc):
                     notes.append(f"`{name}`, {label}: output differs from PyTorch's by "
                                  f"{result['max_rel_err']:.3g} of its scale")
                 planned = model["strata"]["runs"] if ok(model["strata"]) else 0
-                if key != "strata" and result["runs"] < planned:
+                if not key.startswith("strata") and result["runs"] < planned:
                     notes.append(f"`{name}`, {label}: stopped after {result['runs']} runs (10 s cap)")
                 cells.append(cell)
             else:
                 cells.append("-")
                 if result and "error" in result:
                     notes.append(f"`{name}`, {label} failed: `{result['error']}`")
-        for key, _ in PEERS:
-            r = ratio(model, key)
-            cells.append(fmt_ratio(r) if r is not None else "-")
+            if key.startswith("ort"):  # Its ratio follows it.
+                r = ratio(model, "ort", key[len("ort"):])
+                cells.append(fmt_ratio(r) if r is not None else "-")
+        r = ratio(model, "torch")
+        cells.append(fmt_ratio(r) if r is not None else "-")
+        cells.append(f"{model['flops'] / 1e9:.3g}" if model.get("flops") else "-")
+        fractions = [peak_fraction(model, doc, s, t) for s, t in zip(suffixes, counts)]
+        cells.append(", ".join(f"{100 * f:.0f}%" if f is not None else "-" for f in fractions))
         w("| " + " | ".join(cells) + " |")
     w("")
     if overhead_ms is not None:
@@ -155,43 +193,49 @@ def render(doc):
 
     w("## Largest gaps")
     w("")
-    ranked = sorted((m for m in doc["models"] if ratio(m, "ort") is not None),
-                    key=lambda m: ratio(m, "ort"), reverse=True)
+    ranked = sorted((m for m in doc["models"] if worst_ratio(m, suffixes) is not None),
+                    key=lambda m: worst_ratio(m, suffixes), reverse=True)
     if not ranked:
         w("No model has both a Strata and an ONNX Runtime time, so there is nothing to rank.")
         w("")
         return "\n".join(out)
-    slower = [m for m in ranked if ratio(m, "ort") > 1]
+    slower = [m for m in ranked if worst_ratio(m, suffixes) > 1]
     if slower:
-        w(f"Strata is slower than ONNX Runtime on {len(slower)} of {len(ranked)} models. "
-          "Worst first:")
+        w(f"Strata is slower than ONNX Runtime on {len(slower)} of {len(ranked)} models "
+          "on at least one thread count. Worst first:")
         w("")
         for m in slower[:3]:
-            r = ratio(m, "ort")
-            line = (f"- **`{m['name']}`**: {fmt_ms(m['strata']['median_ms'])} ms against "
-                    f"{fmt_ms(m['ort']['median_ms'])} ms, {fmt_ratio(r)} ONNX Runtime's time")
+            parts = []
+            for s, t in zip(suffixes, counts):
+                r = ratio(m, "ort", s)
+                if r is not None:
+                    parts.append(f"{fmt_ms(m['strata' + s]['median_ms'])} ms against "
+                                 f"{fmt_ms(m['ort' + s]['median_ms'])} ms on {t} "
+                                 f"thread{'s' if t > 1 else ''} ({fmt_ratio(r)})")
+            line = f"- **`{m['name']}`**: " + "; ".join(parts)
             rt = ratio(m, "torch")
             if rt is not None:
-                line += f" ({fmt_ratio(rt)} PyTorch eager's)"
+                line += f"; {fmt_ratio(rt)} PyTorch eager's time on 1 thread"
             w(line + ".")
         w("")
     else:
         w(f"Strata is at least as fast as ONNX Runtime on every model measured ({len(ranked)}).")
         w("")
-    unranked = [m["name"] for m in doc["models"] if ratio(m, "ort") is None]
+    unranked = [m["name"] for m in doc["models"] if worst_ratio(m, suffixes) is None]
     if unranked:
         w("Not ranked, for want of a Strata or an ONNX Runtime time: "
           + ", ".join(f"`{n}`" for n in unranked) + " (see the notes under the table).")
         w("")
-    faster = [m for m in ranked if ratio(m, "ort") <= 1]
+    faster = [m for m in ranked if worst_ratio(m, suffixes) <= 1]
     if faster:
         parts = []
         for m in reversed(faster):
-            part = f"`{m['name']}` ({fmt_ratio(ratio(m, 'ort'))})"
+            part = f"`{m['name']}` ({fmt_ratio(worst_ratio(m, suffixes))})"
             if overhead_ms and m["ort"]["median_ms"] < OVERHEAD_FACTOR * overhead_ms:
                 part += " †"
             parts.append(part)
-        text = "Strata is faster than ONNX Runtime on " + ", ".join(parts) + "."
+        text = ("Strata is at least as fast as ONNX Runtime on every thread count on "
+                + ", ".join(parts) + " (the larger of the ratios).")
         if any(overhead_ms and m["ort"]["median_ms"] < OVERHEAD_FACTOR * overhead_ms for m in faster):
             text += (" Those marked † take ONNX Runtime less than ten Node calls' worth of "
                      "time, so that lead says more about the binding than about the kernels.")

@@ -3,8 +3,10 @@
 #
 # `make bench` calls this with the build directory. In one run it installs the
 # ONNX Runtime Node binding into BUILD/bench/node (once; outside the source
-# tree), exports the end-to-end models, compiles each with stratac, times all
-# three runtimes on one thread, writes BUILD/bench/results.json and renders it
+# tree), exports the end-to-end models, compiles each with stratac (timing the
+# compile), times Strata and ONNX Runtime on 1 and 2 threads and PyTorch on 1,
+# measures this core's peak FLOP rate (bench/peak_flops.c) and each model's
+# FLOPs (bench/model_flops.py), writes BUILD/bench/results.json and renders it
 # with bench/report.py. A peer that cannot be installed or fails on a model is
 # recorded as such and the rest still runs: the document says what is missing.
 #
@@ -32,7 +34,7 @@ COMPILED=$BENCH/compiled
 RAW=$BENCH/raw               # one JSON (or .log on failure) per model and runtime
 ORT_PREFIX=$BENCH/node
 ORT_VERSION=1.30.0
-MODELS=${BENCH_MODELS:-"mlp cnn mobilenet_block traffic_lstm resnet18 mobilenet_v2"}
+MODELS=${BENCH_MODELS:-"mlp cnn kws mobilenet_block traffic_lstm transformer_encoder resnet18 mobilenet_v2"}
 
 # Runs per model: enough for ~TARGET_MS of Strata time, within [MIN_RUNS, MAX_RUNS];
 # the peers use the same count but stop after MAX_SECONDS (keeping at least 3).
@@ -40,8 +42,8 @@ TARGET_MS=2000
 MIN_RUNS=5
 MAX_RUNS=2000
 MAX_SECONDS=10
-THREADS=1
-export OMP_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=$THREADS
+THREAD_COUNTS="1 2"   # Strata and ONNX Runtime; PyTorch runs on 1
+export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 
 START=$SECONDS
 LOAD_START=$(cut -d' ' -f1 /proc/loadavg)   # other work on the machine skews every column
@@ -105,8 +107,13 @@ declare -A RUNS
 for m in $MODELS; do
   rm -rf "${COMPILED:?}/$m"
   log "stratac $m"
+  compile_start=$(date +%s.%N)
   run_logged "$RAW/$m.strata.log" "$STRATAC" "$MODELS_DIR/$m/model.onnx" --emit=shared \
     --name "$m" -o "$COMPILED/$m" || continue
+  awk -v a="$compile_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f\n", b - a }' \
+    >"$RAW/$m.compile_s"
+  "$PY" "$REPO/bench/model_flops.py" "$MODELS_DIR/$m/model.onnx" >"$RAW/$m.flops" 2>/dev/null ||
+    rm -f "$RAW/$m.flops"
   mapfile -t ins < <(inputs_of "$m")
   # Calibrate: strata-run warms up once, then times one run.
   if ! run_logged "$RAW/$m.strata.log" "$STRATA_RUN" "$COMPILED/$m" "${ins[@]}" --benchmark 1; then
@@ -118,6 +125,12 @@ for m in $MODELS; do
 done
 
 # --- 3. Measure ---------------------------------------------------------------------
+log "peak FLOP rate of one core (bench/peak_flops.c)"
+if clang-22 -O2 -march=native -ffp-contract=fast "$REPO/bench/peak_flops.c" \
+     -o "$BENCH/peak_flops" 2>"$RAW/peak.log"; then
+  "$BENCH/peak_flops" >"$RAW/peak.txt" 2>>"$RAW/peak.log"
+fi
+
 if [[ $ort_ok == 1 ]]; then
   log "ONNX Runtime call overhead (Identity model)"
   "$PY" "$REPO/bench/identity_model.py" "$BENCH/identity" &&
@@ -129,22 +142,26 @@ fi
 for m in $MODELS; do
   n=${RUNS[$m]:-20}   # Strata failed: the peers still run, 20 times
   mapfile -t ins < <(inputs_of "$m")
-  if [[ -n ${RUNS[$m]:-} ]]; then
-    log "$m: strata-run x$n"
-    # --output too: the assembly step checks the timed code still computes the right answer.
-    if run_logged "$RAW/$m.strata.log" "$STRATA_RUN" "$COMPILED/$m" "${ins[@]}" --benchmark "$n" \
-        --output "$RAW/$m.strata_output_0.npy"; then
-      sed -n 's/^benchmark: runs=\([0-9]*\) median_ms=\([0-9.eE+-]*\) min_ms=\([0-9.eE+-]*\).*/{"median_ms": \2, "min_ms": \3, "runs": \1, "warmup": 1}/p' \
-        "$RAW/$m.strata.log" >"$RAW/$m.strata.json"
-      [[ -s $RAW/$m.strata.json ]] || { rm -f "$RAW/$m.strata.json"; log "$m: no benchmark line from strata-run"; }
+  for t in $THREAD_COUNTS; do
+    suffix=$([[ $t == 1 ]] || echo ".t$t")   # 1 thread: $m.strata.json, 2: $m.strata.t2.json
+    if [[ -n ${RUNS[$m]:-} ]]; then
+      log "$m: strata-run x$n, $t thread(s)"
+      # --output too: the assembly step checks the timed code still computes the right answer.
+      if run_logged "$RAW/$m.strata$suffix.log" "$STRATA_RUN" "$COMPILED/$m" "${ins[@]}" \
+          --benchmark "$n" --threads "$t" --output "$RAW/$m.strata${suffix}_output_0.npy"; then
+        sed -n 's/^benchmark: runs=\([0-9]*\) median_ms=\([0-9.eE+-]*\) min_ms=\([0-9.eE+-]*\).*/{"median_ms": \2, "min_ms": \3, "runs": \1, "warmup": 1}/p' \
+          "$RAW/$m.strata$suffix.log" >"$RAW/$m.strata$suffix.json"
+        [[ -s $RAW/$m.strata$suffix.json ]] ||
+          { rm -f "$RAW/$m.strata$suffix.json"; log "$m: no benchmark line from strata-run"; }
+      fi
     fi
-  fi
-  if [[ $ort_ok == 1 ]]; then
-    log "$m: onnxruntime x$n"
-    run_logged "$RAW/$m.ort.log" node "$REPO/bench/ort_bench.js" --model "$MODELS_DIR/$m/model.onnx" \
-      "${ins[@]}" --expected "$MODELS_DIR/$m/expected_0.npy" --runs "$n" \
-      --max-seconds $MAX_SECONDS --out "$RAW/$m.ort.json"
-  fi
+    if [[ $ort_ok == 1 ]]; then
+      log "$m: onnxruntime x$n, $t thread(s)"
+      run_logged "$RAW/$m.ort$suffix.log" node "$REPO/bench/ort_bench.js" \
+        --model "$MODELS_DIR/$m/model.onnx" "${ins[@]}" --expected "$MODELS_DIR/$m/expected_0.npy" \
+        --runs "$n" --threads "$t" --max-seconds $MAX_SECONDS --out "$RAW/$m.ort$suffix.json"
+    fi
+  done
   log "$m: torch x$n"
   run_logged "$RAW/$m.torch.log" "$PY" "$REPO/bench/torch_bench.py" --model "$m" \
     --models-dir "$MODELS_DIR" --runs "$n" --max-seconds $MAX_SECONDS --out "$RAW/$m.torch.json"
@@ -162,7 +179,7 @@ done
 export BENCH_KWS_DIR=$BUILD/examples/kws-cortex-m
 
 # --- 4. Results and report ------------------------------------------------------------
-export BENCH_RAW=$RAW BENCH_MODELS_DIR=$MODELS_DIR BENCH_MODELS_LIST=$MODELS BENCH_THREADS=$THREADS BENCH_ELAPSED=$((SECONDS - START))
+export BENCH_RAW=$RAW BENCH_MODELS_DIR=$MODELS_DIR BENCH_MODELS_LIST=$MODELS BENCH_THREAD_COUNTS=$THREAD_COUNTS BENCH_ELAPSED=$((SECONDS - START))
 export BENCH_LOAD="$LOAD_START $(cut -d' ' -f1 /proc/loadavg)"
 export BENCH_DATE=$(date -u +%Y-%m-%d)
 export BENCH_CPU=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
@@ -193,10 +210,19 @@ def result(stem):
         return {"error": error.replace(os.environ["BENCH_MODELS_DIR"] + "/", "")}
     return None
 
-def strata_result(model):
+def number(stem):
+    """The one number in RAW/stem, or None."""
+    path = os.path.join(raw, stem)
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        text = f.read().split()
+    return float(text[-1]) if text else None
+
+def strata_result(model, suffix=""):
     """strata-run's timing plus how far its output is from PyTorch's, as ort/torch report."""
-    found = result(model + ".strata")
-    output = os.path.join(raw, model + ".strata_output_0.npy")
+    found = result(model + ".strata" + suffix)
+    output = os.path.join(raw, model + ".strata" + suffix + "_output_0.npy")
     if found and "median_ms" in found and os.path.exists(output):
         got = np.load(output)
         want = np.load(os.path.join(os.environ["BENCH_MODELS_DIR"], model, "expected_0.npy"))
@@ -214,7 +240,8 @@ doc = {
     "cpu": os.environ["BENCH_CPU"],
     "cpu_isa": os.environ["BENCH_ISA"],
     "cores": int(os.environ["BENCH_CORES"]),
-    "threads": int(os.environ["BENCH_THREADS"]),
+    "thread_counts": [int(t) for t in os.environ["BENCH_THREAD_COUNTS"].split()],
+    "peak_gflops_per_core": number("peak.txt"),
     "elapsed_s": int(os.environ["BENCH_ELAPSED"]),
     "load_average_1min": dict(zip(("start", "end"), map(float, os.environ["BENCH_LOAD"].split()))),
     "versions": {"strata": os.environ["BENCH_STRATA_COMMIT"],
@@ -223,8 +250,14 @@ doc = {
                  "torch": torch.__version__},
     "ort_unavailable": ort_error["error"] if ort_error else None,
     "ort_call_overhead": result("identity.ort"),
-    "models": [{"name": m, "strata": strata_result(m), "ort": result(m + ".ort"),
-                "torch": result(m + ".torch")}
+    # "strata"/"ort" on 1 thread; "strata.t2"/"ort.t2" on 2.
+    "models": [dict({"name": m, "strata": strata_result(m), "ort": result(m + ".ort"),
+                     "torch": result(m + ".torch"), "compile_s": number(m + ".compile_s"),
+                     "flops": number(m + ".flops")},
+                    **{f"{runtime}.t{t}": (strata_result(m, f".t{t}") if runtime == "strata"
+                                           else result(f"{m}.{runtime}.t{t}"))
+                       for t in os.environ["BENCH_THREAD_COUNTS"].split() if t != "1"
+                       for runtime in ("strata", "ort")})
                for m in os.environ["BENCH_MODELS_LIST"].split()],
     "terminals": [],
 }

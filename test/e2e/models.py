@@ -22,17 +22,19 @@ from torch import nn
 
 _REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TRAFFIC_SCRIPT = os.path.join(_REPO_ROOT, "examples", "traffic", "export_traffic.py")
+KWS_SCRIPT = os.path.join(_REPO_ROOT, "examples", "kws-cortex-m", "export_kws.py")
 
 
-def _load_traffic():
-    """The traffic example's module: the seq2seq model is defined once, there."""
-    spec = importlib.util.spec_from_file_location("export_traffic", TRAFFIC_SCRIPT)
+def _load_example(name, path):
+    """An example's module: its model is defined once, there."""
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-traffic = _load_traffic()
+traffic = _load_example("export_traffic", TRAFFIC_SCRIPT)
+kws = _load_example("export_kws", KWS_SCRIPT)
 
 
 @dataclass(frozen=True)
@@ -231,6 +233,9 @@ MODELS = [
     ModelSpec("gru", _seeded("gru", gru), [(1, 16, 8)], opset=14),
     ModelSpec("bidirectional_lstm", _seeded("bidirectional_lstm", bidirectional_lstm),
               [(1, 16, 8)], opset=14),
+    # The keyword spotter of examples/kws-cortex-m, here on the host.
+    ModelSpec("kws", kws.build_model, [(1, 1, kws.FRAMES, kws.COEFFICIENTS)],
+              keep_batchnorm=True),
 ]
 
 BY_NAME = {spec.name: spec for spec in MODELS}
