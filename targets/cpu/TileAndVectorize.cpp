@@ -56,9 +56,35 @@ bool touchesBoolMemory(linalg::LinalgOp op) {
   });
 }
 
+/// Tiles for a generic that reduces its innermost loops (softmax's sums,
+/// normalizations' means): up to 8 rows of the last parallel loop, 1 of the
+/// others and the reduction whole, at most `maxElements` elements, so that a
+/// tile is one vector.multi_reduction. LLVM would leave these scalar: it may
+/// not reorder a float sum.
+SmallVector<int64_t> reductionTiles(linalg::LinalgOp op, int64_t maxElements) {
+  auto iterators = op.getIteratorTypesArray();
+  SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+  int64_t parallel = op.getNumParallelLoops();
+  int64_t reduced = 1;
+  for (auto [index, iterator] : llvm::enumerate(iterators)) {
+    if (linalg::isReductionIterator(iterator) != (int64_t(index) >= parallel))
+      return {}; // A reduction between parallel loops.
+    if (linalg::isReductionIterator(iterator))
+      reduced *= bounds[index];
+  }
+  if (parallel == 0 || reduced > maxElements)
+    return {};
+  SmallVector<int64_t> tiles(bounds.size(), 0);
+  for (int64_t index = 0; index < parallel; ++index)
+    tiles[index] = 1;
+  tiles[parallel - 1] = std::clamp<int64_t>(maxElements / reduced, 1, 8);
+  return tiles;
+}
+
 /// Preferred tile sizes per loop of `op`, or empty when `op` is not one the
 /// strategy tiles.
-SmallVector<int64_t> preferredTiles(linalg::LinalgOp op, int64_t lanes) {
+SmallVector<int64_t> preferredTiles(linalg::LinalgOp op, int64_t lanes,
+                                    int64_t maxElements) {
   if (isa<linalg::MatmulOp>(op))
     return {8, 2 * lanes, lanes};
   if (isa<linalg::BatchMatmulOp>(op))
@@ -82,6 +108,9 @@ SmallVector<int64_t> preferredTiles(linalg::LinalgOp op, int64_t lanes) {
     return {1, 8, 1, lanes, 1, 0};
   if (isa<linalg::PoolingNchwMaxOp, linalg::PoolingNchwSumOp>(op))
     return {1, 8, 1, lanes, 1, 0};
+  if (isa<linalg::GenericOp>(op) && !linalg::isaContractionOpInterface(op) &&
+      op.getNumReductionLoops() > 0)
+    return reductionTiles(op, maxElements);
   if (isa<linalg::GenericOp>(op) && linalg::isaContractionOpInterface(op)) {
     // Parallel loops get a vector's worth at the innermost, 1 elsewhere;
     // reductions a few vectors.
@@ -168,13 +197,13 @@ struct TileAndVectorizePass
     SmallVector<linalg::LinalgOp> candidates;
     function.walk([&](linalg::LinalgOp op) {
       if (op.hasPureTensorSemantics() && hasStaticLoops(op) &&
-          !preferredTiles(op, lanes).empty())
+          !preferredTiles(op, lanes, maxVectorElements).empty())
         candidates.push_back(op);
     });
     IRRewriter rewriter(context);
     for (linalg::LinalgOp op : candidates) {
       SmallVector<int64_t> bounds = op.getStaticLoopRanges();
-      SmallVector<int64_t> preferred = preferredTiles(op, lanes);
+      SmallVector<int64_t> preferred = preferredTiles(op, lanes, maxVectorElements);
       SmallVector<int64_t> tiles;
       for (auto [bound, want] : llvm::zip(bounds, preferred))
         tiles.push_back(exactTile(bound, want));

@@ -125,3 +125,23 @@ func.func @bool_stays_scalar(%a: tensor<4xi1>, %b: tensor<4xi1>) -> tensor<4xi1>
   } -> tensor<4xi1>
   return %0 : tensor<4xi1>
 }
+
+// A sum over the innermost loop (softmax's denominator) is tiled to 8 rows
+// by the whole reduction and vectorized: LLVM would leave it scalar, since
+// it may not reorder a float sum.
+#rows3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#sums3 = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func.func @row_sums
+// CHECK: scf.for %{{.+}} = %c0 to %c4 step %c1
+// CHECK: scf.for %{{.+}} = %c0 to %c32 step %c8
+// CHECK: vector.multi_reduction <add>, %{{.+}}, %{{.+}} [2] : vector<1x8x32xf32> to vector<1x8xf32>
+func.func @row_sums(%x: tensor<4x32x32xf32>, %init: tensor<4x32xf32>) -> tensor<4x32xf32> {
+  %0 = linalg.generic {indexing_maps = [#rows3, #sums3],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+       ins(%x : tensor<4x32x32xf32>) outs(%init : tensor<4x32xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %s = arith.addf %acc, %in : f32
+    linalg.yield %s : f32
+  } -> tensor<4x32xf32>
+  return %0 : tensor<4x32xf32>
+}
