@@ -146,7 +146,7 @@ constexpr int64_t kMinParallelTiles = 8;
 /// that dimension done (its entry in `tiles` becomes 0). The dimension is
 /// the first in `order` with at least kMinParallelTiles tiles (the loop
 /// order's cache reuse stays), else the one with the most.
-FailureOr<linalg::LinalgOp> tileOutermostAsForall(RewriterBase &rewriter,
+FailureOr<linalg::LinalgOp> tileParallelLoopAsForall(RewriterBase &rewriter,
                                                   linalg::LinalgOp op,
                                                   SmallVectorImpl<int64_t> &tiles,
                                                   ArrayRef<int64_t> order) {
@@ -217,7 +217,7 @@ struct TileAndVectorizePass
       if (isa<linalg::Conv2DNhwcHwcfOp>(op))
         order = {3, 0, 1, 2, 4, 5, 6};
       if (parallelLoops && iterationCount(op) >= minParallelIterations) {
-        FailureOr<linalg::LinalgOp> inner = tileOutermostAsForall(
+        FailureOr<linalg::LinalgOp> inner = tileParallelLoopAsForall(
             rewriter, op, tiles, order);
         if (succeeded(inner))
           op = *inner;
@@ -262,7 +262,7 @@ struct TileAndVectorizePass
         tiles[longDim - bounds.begin()] = 1;
         SmallVector<int64_t> order =
             llvm::to_vector(llvm::seq<int64_t>(0, tiles.size()));
-        (void)tileOutermostAsForall(rewriter, op, tiles, order);
+        (void)tileParallelLoopAsForall(rewriter, op, tiles, order);
       }
     }
 
