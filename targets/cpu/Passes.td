@@ -24,7 +24,8 @@ def TileAndVectorize : Pass<"strata-tile-and-vectorize", "::mlir::func::FuncOp">
     elements, weighing 8 iterations each, reach the threshold are spread
     one slice of their first dimension of 8 or more at a time.
     Tile sizes divide the loop bounds exactly (the
-    largest divisor not above the preferred size), so no masking is needed.
+    largest divisor not above the preferred size, a multiple of the vector
+    width where one divides), so no masking is needed.
     NHWC convolution tiles are one output row of 8 columns by two vectors of
     output channels, over one filter tap and one vector of input channels,
     with the output-channel loop outermost; depthwise tiles are 16 columns

@@ -145,3 +145,18 @@ func.func @row_sums(%x: tensor<4x32x32xf32>, %init: tensor<4x32xf32>) -> tensor<
   } -> tensor<4x32xf32>
   return %0 : tensor<4x32xf32>
 }
+
+// Tiles of a vector dimension are whole vectors when some multiple of the
+// vector divides the extent: 72 output channels go in tiles of 8 (one
+// 256-bit vector), not 12 (exactTile's largest divisor up to 16).
+// CHECK-LABEL: func.func @conv_72_channels
+// CHECK: scf.for %{{.+}} = %c0 to %c72 step %c8
+// CHECK: vector.contract {{.*}} into vector<1x8x8xf32>
+func.func @conv_72_channels(%x: tensor<1x8x8x16xf32>, %w: tensor<1x1x16x72xf32>,
+                            %init: tensor<1x8x8x72xf32>) -> tensor<1x8x8x72xf32> {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>,
+                                 strides = dense<1> : tensor<2xi64>}
+       ins(%x, %w : tensor<1x8x8x16xf32>, tensor<1x1x16x72xf32>)
+       outs(%init : tensor<1x8x8x72xf32>) -> tensor<1x8x8x72xf32>
+  return %0 : tensor<1x8x8x72xf32>
+}
