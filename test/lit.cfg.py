@@ -25,6 +25,7 @@ config.substitutions.append(("%python", config.strata_python))
 config.substitutions.append(
     ("%inputs", os.path.join(config.test_source_root, "compiler", "Inputs")))
 config.substitutions.append(("%cc", config.strata_c_compiler))
+config.substitutions.append(("%strata_threads", config.strata_threads_library))
 config.substitutions.append(("%strata_runtime", config.strata_runtime_library))
 config.substitutions.append(
     ("%strata_source", os.path.dirname(config.test_source_root)))

@@ -40,6 +40,17 @@ def tiny_mlp():
         [weights("w", [3, 4], 1), weights("b", [3], 2)])
 
 
+def wide_matmul():
+    """y = relu(x W): 64x256 by 256x256, 4M multiply-adds, so hosted targets
+    spread it over threads."""
+    return model(
+        [helper.make_node("MatMul", ["x", "w"], ["h"], name="matmul"),
+         helper.make_node("Relu", ["h"], ["y"], name="act")],
+        [tensor("x", TensorProto.FLOAT, [64, 256])],
+        [tensor("y", TensorProto.FLOAT, [64, 256])],
+        [weights("w", [256, 256], 3)])
+
+
 def symbolic_batch():
     """A leading symbolic dimension ('N') that defaults to 1."""
     return model(
@@ -480,7 +491,7 @@ MODELS = {f.__name__: f for f in [conv_zero_strides, depth_to_space_zero_block,
                                   softmax_cross_entropy,
                                   opset6_legacy_broadcast, opset1_concat,
                                   opset9_forms, opset7_broadcast,
-                                  constant_of_shape_int, tiny_mlp, symbolic_batch, symbolic_inner,
+                                  constant_of_shape_int, tiny_mlp, wide_matmul, symbolic_batch, symbolic_inner,
                                   unsupported, unsupported_attributes, conv_same_upper, shape_arithmetic,
                                   clip11, softmax_opset11, two_outputs]}
 
