@@ -151,11 +151,17 @@ def main(argv=None):
 
     outputs = [os.path.join(work, f"output_{k}.npy") for k in range(len(expected_paths))]
     run_target = "x86_64" if args.gpu_loops_on_host else args.target
-    cmd = [args.strata_run, compiled, f"--target={run_target}"]
-    for path in inputs:
-        cmd += ["--input", path]
-    for path in outputs:
-        cmd += ["--output", path]
+
+    def strata_run(output_paths, *flags):
+        """strata-run on the compiled model: the inputs, then `output_paths`."""
+        command = [args.strata_run, compiled, f"--target={run_target}", *flags]
+        for path in inputs:
+            command += ["--input", path]
+        for path in output_paths:
+            command += ["--output", path]
+        return command
+
+    cmd = strata_run(outputs)
     if args.fake_cuda_driver:
         return check_fake_driver_run(label, cmd + ["--benchmark", "2"], args.fake_cuda_driver)
     status = [None]
@@ -186,13 +192,7 @@ def main(argv=None):
         # ranges of unequal sizes) as for one.
         for count in (2, 3):
             spread = [path[:-len(".npy")] + f".threads{count}.npy" for path in outputs]
-            threaded = [args.strata_run, compiled, f"--target={run_target}",
-                        f"--threads={count}"]
-            for path in inputs:
-                threaded += ["--input", path]
-            for path in spread:
-                threaded += ["--output", path]
-            ok, log = run(threaded)
+            ok, log = run(strata_run(spread, f"--threads={count}"))
             if not ok:
                 return fail(label, f"strata-run --threads={count} failed", log)
             for one, many in zip(outputs, spread):
