@@ -10,7 +10,7 @@ packages=(
   cmake ninja-build ccache make
   clang-22 lld-22 llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   libonnx-dev libprotobuf-dev protobuf-compiler
-  libgtest-dev
+  libgtest-dev libhalide14-0-dev
   python3-onnx python3-numpy python3-torch python3-torchvision
   libonnx-testdata
   qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross

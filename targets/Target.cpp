@@ -9,6 +9,7 @@
 #include "targets/cortexm/Passes.h"
 #include "targets/cpu/Passes.h"
 #include "targets/cuda/Passes.h"
+#include "targets/halide/Passes.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -108,6 +109,7 @@ void registerTargetPasses() {
   cpu::registerStrataCpuPasses();
   cortexm::registerStrataCortexMPasses();
   cuda::registerStrataCudaPasses();
+  halide::registerStrataHalidePasses();
 }
 
 llvm::Expected<TargetDescription> resolveHostTarget() {

@@ -20,7 +20,8 @@ config.test_exec_root = os.path.join(config.strata_obj_root, "test")
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
-    ["stratac", "strata-opt", "strata-run"], [config.strata_tools_dir])
+    ["stratac", "strata-opt", "strata-run", "strata-halide-gen"],
+    [config.strata_tools_dir])
 config.substitutions.append(("%python", config.strata_python))
 config.substitutions.append(
     ("%inputs", os.path.join(config.test_source_root, "compiler", "Inputs")))

@@ -31,10 +31,14 @@ LogicalResult buildCpuLowering(OpPassManager &pm,
                           target.vectorBits, !target.bareMetal)
                 .str()
           : "";
+  // Hosted targets also call the Halide pipelines the compiler chose for
+  // some fused groups (targets/halide).
   std::string outline =
       target.bareMetal
           ? ""
-          : llvm::formatv("strata-outline-parallel-loops{{entry={0}}, ", entryName)
+          : llvm::formatv("strata-call-halide-groups, "
+                          "strata-outline-parallel-loops{{entry={0}}, ",
+                          entryName)
                 .str();
   std::string index = llvm::formatv("index-bitwidth={0}", target.indexBits).str();
   std::string text = llvm::formatv(

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "targets/cpu/Passes.h"
+#include "targets/halide/HalideGroups.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -211,6 +212,7 @@ struct TileAndVectorizePass
     SmallVector<linalg::LinalgOp> candidates;
     function.walk([&](linalg::LinalgOp op) {
       if (op.hasPureTensorSemantics() && hasStaticLoops(op) &&
+          !strata::halide::isHalideGroup(op) &&
           !preferredTiles(op, lanes, maxVectorElements).empty())
         candidates.push_back(op);
     });
@@ -261,6 +263,7 @@ struct TileAndVectorizePass
       SmallVector<linalg::GenericOp> elementwise;
       function.walk([&](linalg::GenericOp op) {
         if (op.hasPureTensorSemantics() && hasStaticLoops(op) &&
+            !strata::halide::isHalideGroup(op) &&
             op.getNumLoops() == op.getNumParallelLoops() &&
             !op->getParentOfType<scf::ForallOp>() &&
             iterationCount(op) * kElementwiseWeight >= minParallelIterations)
@@ -295,7 +298,7 @@ struct TileAndVectorizePass
     SmallVector<linalg::LinalgOp> small;
     function.walk([&](linalg::LinalgOp op) {
       if (!op.hasPureTensorSemantics() || !hasStaticLoops(op) ||
-          touchesBoolMemory(op))
+          strata::halide::isHalideGroup(op) || touchesBoolMemory(op))
         return;
       bool isTile = op->hasAttr(kVectorizeMarker) ||
                     isa<linalg::Conv1DNcwFcwOp, linalg::DepthwiseConv1DNcwCwOp,
