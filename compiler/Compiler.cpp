@@ -10,6 +10,7 @@
 #include "compiler/Compiler.h"
 
 #include "compiler/ArtifactWriters.h"
+#include "compiler/HalidePath.h"
 #include "compiler/ObjectEmitter.h"
 #include "compiler/Pipeline.h"
 #include "compiler/Stages.h"
@@ -29,6 +30,7 @@
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SHA256.h"
@@ -120,6 +122,23 @@ void printReport(const Partition &partition, const ManifestFacts &facts) {
                << facts.weightBytes << " B), arena " << signature.arenaBytes
                << " B (lower bound " << signature.arenaLowerBound
                << " B), stack ~" << facts.stackBytes << " B\n";
+}
+
+/// --report's lines on the Halide path: each group considered, what was
+/// chosen and why (with --autotune, both measured times).
+void printHalideReport(const HalideGroups &groups) {
+  for (const HalideDecision &decision : groups.decisions) {
+    llvm::outs() << "halide group " << decision.function;
+    if (!decision.node.empty())
+      llvm::outs() << " (node '" << decision.node << "')";
+    llvm::outs() << ": " << (decision.halide ? "Halide" : "MLIR") << ", "
+                 << decision.reason;
+    if (decision.mlirMicros && decision.halideMicros)
+      llvm::outs() << llvm::formatv(" (Halide {0:f3} us, MLIR {1:f3} us{2})",
+                                    *decision.halideMicros, *decision.mlirMicros,
+                                    decision.cached ? ", cached" : "");
+    llvm::outs() << "\n";
+  }
 }
 
 } // namespace
@@ -223,6 +242,7 @@ FailureOr<MemoryPlan> lowerPartition(Partition &partition,
 }
 
 LogicalResult emitPartition(Partition &partition, const MemoryPlan &plan,
+                            const HalideGroups &halideGroups,
                             const CompileOptions &options, PendingFiles &files,
                             TimingScope &timing) {
   ModuleOp module = *partition.module;
@@ -286,6 +306,13 @@ LogicalResult emitPartition(Partition &partition, const MemoryPlan &plan,
   machineCode.stop();
   if (!code)
     return emitError(loc) << llvm::toString(code.takeError());
+  if (kind == MachineCodeKind::Object) {
+    auto merged = mergeHalideObjects(module, target, halideGroups,
+                                     std::move(*code), name);
+    if (!merged)
+      return emitError(loc) << llvm::toString(merged.takeError());
+    code = std::move(*merged);
+  }
   if (options.emit == EmitStage::Assembly) {
     files.add(name + ".s", *code);
     return success();
@@ -311,6 +338,7 @@ LogicalResult emitPartition(Partition &partition, const MemoryPlan &plan,
     if (options.progress)
       options.progress->stop();
     printReport(partition, facts);
+    printHalideReport(halideGroups);
   }
   return success();
 }
@@ -375,9 +403,13 @@ LogicalResult compileModel(MLIRContext &context, const CompileOptions &options) 
   std::vector<Partition> partitions =
       partitionModel(std::move(*model), *target, name);
   for (Partition &partition : partitions) {
+    FailureOr<HalideGroups> halideGroups =
+        chooseHalideGroups(partition, options, timing);
+    if (failed(halideGroups))
+      return failure();
     FailureOr<MemoryPlan> plan = lowerPartition(partition, options, timing);
-    if (failed(plan) ||
-        failed(emitPartition(partition, *plan, options, files, timing)))
+    if (failed(plan) || failed(emitPartition(partition, *plan, *halideGroups,
+                                             options, files, timing)))
       return failure();
   }
   return finish();

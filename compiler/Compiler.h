@@ -32,6 +32,13 @@ enum class EmitStage {
   Shared
 };
 
+/// Which fused groups the Halide path implements (--halide).
+enum class HalideMode {
+  None, // all by the MLIR codegen
+  Auto, // the cost model chooses (the default)
+  All   // every group Halide can express
+};
+
 struct CompileOptions {
   std::string modelPath;
   std::string outputDir;
@@ -57,6 +64,15 @@ struct CompileOptions {
   /// Write a Makefile dependency file here (target: the object): the files
   /// the compile read, for build systems to re-run it only when they change.
   std::string depfile;
+  /// The Halide path (hosted CPU targets): see HalidePath.h.
+  HalideMode halide = HalideMode::Auto;
+  /// Time each group's MLIR and Halide implementations on this machine and
+  /// keep the faster (overrides --halide).
+  bool autotune = false;
+  /// Where --autotune keeps its timings, by group hash ("" for
+  /// $XDG_CACHE_HOME/strata/autotune or ~/.cache/strata/autotune).
+  std::string autotuneCache;
+  std::string halideAutoscheduler = "Mullapudi2016";
 };
 
 /// Runs the compile. Errors are emitted on `context`'s diagnostic engine.

@@ -1,9 +1,10 @@
-//===- SharedLibraryLinker.cpp - libNAME.so for strata-run ------*- C++ -*-===//
+//===- SharedLibraryLinker.cpp - Linking objects with ld.lld -----*- C++ -*-===//
 //
 // strata-run loads models with dlopen, so --emit=shared links the object
 // with LLVM's ld.lld (found next to the LLVM this compiler was built with, or
 // on PATH). Generated code calls nothing but memcpy/memset, which the loading
-// process provides.
+// process provides. The same linker merges a model's object with the objects
+// of its Halide groups into the one relocatable NAME.o (ld.lld -r).
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/ArtifactWriters.h"
@@ -36,35 +37,43 @@ llvm::Expected<std::string> findLinker() {
     if (auto found = llvm::sys::findProgramByName(candidate))
       return *found;
   }
-  return llvm::createStringError("cannot find ld.lld to link a shared "
-                                 "library (install lld-22)");
+  return llvm::createStringError("cannot find ld.lld (install lld-22)");
 }
 
-} // namespace
+/// Writes `bytes` to a new temporary file.
+llvm::Error writeTemporary(const llvm::Twine &prefix, llvm::StringRef suffix,
+                           llvm::StringRef bytes, TemporaryFile &file) {
+  if (auto ec = llvm::sys::fs::createTemporaryFile(prefix, suffix, file.path))
+    return llvm::createStringError(ec, "cannot create a temporary file");
+  std::error_code ec;
+  llvm::raw_fd_ostream stream(file.path, ec);
+  if (ec)
+    return llvm::createStringError(ec, "cannot write a temporary object");
+  stream << bytes;
+  return llvm::Error::success();
+}
 
-llvm::Expected<std::string> linkSharedLibrary(llvm::StringRef object,
-                                              llvm::StringRef name) {
+/// Runs ld.lld with `flags` on `objects` and returns what it wrote.
+llvm::Expected<std::string> runLinker(llvm::ArrayRef<llvm::StringRef> flags,
+                                      llvm::ArrayRef<llvm::StringRef> objects,
+                                      llvm::StringRef what) {
   auto linker = findLinker();
   if (!linker)
     return linker.takeError();
-  TemporaryFile input, output, log;
-  if (auto ec = llvm::sys::fs::createTemporaryFile("strata-" + name, "o", input.path))
-    return llvm::createStringError(ec, "cannot create a temporary file");
-  if (auto ec = llvm::sys::fs::createTemporaryFile("strata-" + name, "so", output.path))
-    return llvm::createStringError(ec, "cannot create a temporary file");
-  if (auto ec = llvm::sys::fs::createTemporaryFile("strata-" + name, "log", log.path))
-    return llvm::createStringError(ec, "cannot create a temporary file");
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream stream(input.path, ec);
-    if (ec)
-      return llvm::createStringError(ec, "cannot write a temporary object");
-    stream << object;
-  }
-  std::string soname = ("lib" + name + ".so").str();
-  llvm::SmallVector<llvm::StringRef> args = {
-      *linker, "-shared", "--build-id=none", "-soname", soname,
-      "-o", output.path, input.path};
+  std::vector<TemporaryFile> inputs(objects.size());
+  TemporaryFile output, log;
+  for (auto [object, input] : llvm::zip(objects, inputs))
+    if (llvm::Error error = writeTemporary("strata", "o", object, input))
+      return std::move(error);
+  if (llvm::Error error = writeTemporary("strata", "out", "", output))
+    return std::move(error);
+  if (llvm::Error error = writeTemporary("strata", "log", "", log))
+    return std::move(error);
+  llvm::SmallVector<llvm::StringRef> args = {*linker};
+  args.append(flags.begin(), flags.end());
+  args.append({"-o", output.path});
+  for (const TemporaryFile &input : inputs)
+    args.push_back(input.path);
   std::optional<llvm::StringRef> redirects[] = {std::nullopt, log.path, log.path};
   std::string message;
   int status = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt,
@@ -72,14 +81,28 @@ llvm::Expected<std::string> linkSharedLibrary(llvm::StringRef object,
   if (status != 0) {
     auto logText = llvm::MemoryBuffer::getFile(log.path);
     return llvm::createStringError(
-        "ld.lld failed to link " + soname + ": " +
+        "ld.lld failed to link " + what + ": " +
         (logText ? (*logText)->getBuffer().trim().str() : message));
   }
-  auto library = llvm::MemoryBuffer::getFile(output.path, false, false);
-  if (!library)
-    return llvm::createStringError(library.getError(),
-                                   "cannot read the linked library");
-  return (*library)->getBuffer().str();
+  auto linked = llvm::MemoryBuffer::getFile(output.path, false, false);
+  if (!linked)
+    return llvm::createStringError(linked.getError(),
+                                   "cannot read what ld.lld linked");
+  return (*linked)->getBuffer().str();
+}
+
+} // namespace
+
+llvm::Expected<std::string> linkSharedLibrary(llvm::StringRef object,
+                                              llvm::StringRef name) {
+  std::string soname = ("lib" + name + ".so").str();
+  return runLinker({"-shared", "--build-id=none", "-soname", soname}, {object},
+                   soname);
+}
+
+llvm::Expected<std::string>
+linkRelocatable(llvm::ArrayRef<llvm::StringRef> objects, llvm::StringRef name) {
+  return runLinker({"-r", "--build-id=none"}, objects, name.str() + ".o");
 }
 
 } // namespace strata

@@ -87,7 +87,9 @@ mlir::FailureOr<MemoryPlan> lowerPartition(Partition &partition,
 
 /// Stage 5: the partition's artifact (up to the requested stage) into
 /// `files`.
+struct HalideGroups;
 mlir::LogicalResult emitPartition(Partition &partition, const MemoryPlan &plan,
+                                  const HalideGroups &halideGroups,
                                   const CompileOptions &options,
                                   PendingFiles &files, mlir::TimingScope &timing);
 

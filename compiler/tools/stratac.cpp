@@ -107,6 +107,32 @@ cl::opt<strata::EmitStage> emit(
         clEnumValN(strata::EmitStage::Object, "obj", "NAME.o, NAME.h, NAME.json (default)"),
         clEnumValN(strata::EmitStage::Shared, "shared", "obj plus libNAME.so for strata-run")),
     cl::cat(category));
+cl::opt<strata::HalideMode> halide(
+    "halide",
+    cl::desc("Fused groups (elementwise chains, reductions, pools) given to "
+             "Halide pipelines on hosted CPU targets"),
+    cl::init(strata::HalideMode::Auto),
+    cl::values(clEnumValN(strata::HalideMode::None, "none", "none: all MLIR"),
+               clEnumValN(strata::HalideMode::Auto, "auto",
+                          "those the cost model prefers (default)"),
+               clEnumValN(strata::HalideMode::All, "all",
+                          "every group Halide can express")),
+    cl::cat(category));
+cl::opt<bool> autotune(
+    "autotune",
+    cl::desc("Time each group's MLIR and Halide implementations on this "
+             "machine and keep the faster (cached by the group's hash)"),
+    cl::cat(category));
+cl::opt<std::string> autotuneCache(
+    "autotune-cache",
+    cl::desc("Directory of --autotune's timings (default: "
+             "$XDG_CACHE_HOME/strata/autotune or ~/.cache/strata/autotune)"),
+    cl::value_desc("DIR"), cl::cat(category));
+cl::opt<std::string> halideAutoscheduler(
+    "halide-autoscheduler",
+    cl::desc("Halide's autoscheduler for the groups: Mullapudi2016 "
+             "(default), Adams2019 or Li2018"),
+    cl::init("Mullapudi2016"), cl::cat(category));
 cl::opt<bool> report("report", cl::desc("Print code, weight and arena sizes"),
                      cl::cat(category));
 
@@ -178,6 +204,16 @@ int main(int argc, char **argv) {
   options.name = name;
   options.emit = emit;
   options.report = report;
+  options.halide = halide;
+  options.autotune = autotune;
+  options.autotuneCache = autotuneCache;
+  options.halideAutoscheduler = halideAutoscheduler;
+  if (halideAutoscheduler != "Mullapudi2016" && halideAutoscheduler != "Adams2019" &&
+      halideAutoscheduler != "Li2018") {
+    errs() << "stratac: error: unknown --halide-autoscheduler '"
+           << halideAutoscheduler << "' (Mullapudi2016, Adams2019 or Li2018)\n";
+    return 2;
+  }
   options.depfile = depfile;
   for (const std::string &binding : inputShapes) {
     auto [input, shapeText] = StringRef(binding).rsplit('=');

@@ -116,6 +116,9 @@ def main(argv=None):
     parser.add_argument("--gpu-loops-on-host", action="store_true",
                         help="GPU targets: stratac --gpu-loops-on-host, run on this CPU "
                              "and compare as usual (the GPU lowering's numbers without a GPU)")
+    parser.add_argument("--stratac-flag", action="append", default=[], metavar="FLAG",
+                        help="one more stratac flag (e.g. --halide=all); the work "
+                             "directory and the label then name it")
     parser.add_argument("--tolerance", type=float, default=1e-4,
                         help="largest error allowed, as a fraction of max|expected| (default 1e-4)")
     args = parser.parse_args(argv)
@@ -133,6 +136,9 @@ def main(argv=None):
     if args.gpu_loops_on_host:
         label += " (loops on the host)"
         work += "-loops-on-host"
+    for flag in args.stratac_flag:
+        label += f" ({flag})"
+        work += "-" + flag.lstrip("-").replace("=", "-")
     compiled = os.path.join(work, "compiled")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
@@ -145,7 +151,7 @@ def main(argv=None):
     if args.gpu_loops_on_host:
         binary = ["--gpu-loops-on-host"]
     ok, log = run([args.stratac, onnx_path, f"--target={args.target}", "--name", name,
-                   f"--emit={emit}", "-o", compiled] + binary)
+                   f"--emit={emit}", "-o", compiled] + binary + args.stratac_flag)
     if not ok:
         return fail(label, "stratac failed", log)
 

@@ -1,0 +1,309 @@
+//===- GroupAutotuner.cpp - Timing a group's two implementations -*- C++ -*-===//
+//
+// --autotune measures rather than guesses: each candidate group becomes a
+// one-op model (its inputs are the model's inputs, its output the result),
+// compiled twice through the partition's own target lowering, once by the
+// MLIR codegen and once calling its Halide function. Both are linked as
+// shared libraries, loaded into this process and run on the same buffers;
+// the median of several batches is kept. Timings are cached by a hash of the
+// group, the target and the autoscheduler, so a second compile does not
+// re-time.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/ArtifactWriters.h"
+#include "compiler/HalidePath.h"
+#include "compiler/ObjectEmitter.h"
+#include "passes/EntryAttributes.h"
+#include "targets/halide/HalideGroups.h"
+
+#include "strata/runtime.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/SHA256.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <dlfcn.h>
+
+using namespace mlir;
+
+namespace strata {
+namespace {
+
+constexpr llvm::StringLiteral kTuneEntry = "strata_tune";
+
+/// The group as the entry of a module of its own.
+OwningOpRef<ModuleOp> buildGroupModule(linalg::GenericOp group,
+                                       std::optional<float> init,
+                                       StringRef halideFunction) {
+  MLIRContext *context = group.getContext();
+  OpBuilder b(context);
+  Location loc = group.getLoc();
+  OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
+  b.setInsertionPointToEnd(module->getBody());
+  SmallVector<Type> inputs;
+  for (OpOperand *input : group.getDpsInputOperands())
+    inputs.push_back(input->get().getType());
+  Type result = group.getResult(0).getType();
+  auto function = b.create<func::FuncOp>(loc, kTuneEntry,
+                                         b.getFunctionType(inputs, {result}));
+  Block *body = function.addEntryBlock();
+  b.setInsertionPointToStart(body);
+  auto tensor = cast<RankedTensorType>(result);
+  Value output = b.create<tensor::EmptyOp>(loc, tensor.getShape(),
+                                           tensor.getElementType());
+  if (init) {
+    Value start = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(*init));
+    output = b.create<linalg::FillOp>(loc, start, output).getResult(0);
+  }
+  IRMapping mapping;
+  for (auto [operand, argument] :
+       llvm::zip(group.getDpsInputOperands(), body->getArguments()))
+    mapping.map(operand->get(), argument);
+  mapping.map(group.getDpsInitOperand(0)->get(), output);
+  // Constants the body captures come along.
+  group.getBody()->walk([&](Operation *inner) {
+    for (Value operand : inner->getOperands())
+      if (auto constant = operand.getDefiningOp<arith::ConstantOp>();
+          constant && !mapping.contains(operand))
+        mapping.map(operand, b.clone(*constant)->getResult(0));
+  });
+  Operation *copy = b.clone(*group, mapping);
+  copy->removeAttr(halide::kGroupAttr);
+  copy->removeAttr(halide::kInitAttr);
+  if (!halideFunction.empty()) {
+    copy->setAttr(halide::kGroupAttr, b.getStringAttr(halideFunction));
+    if (init)
+      copy->setAttr(halide::kInitAttr, b.getF32FloatAttr(*init));
+  }
+  b.create<func::ReturnOp>(loc, copy->getResult(0));
+  return module;
+}
+
+/// A loaded shared library, closed when it goes out of scope.
+struct LoadedLibrary {
+  void *handle = nullptr;
+  llvm::SmallString<128> path;
+  ~LoadedLibrary() {
+    if (handle)
+      dlclose(handle);
+    if (!path.empty())
+      llvm::sys::fs::remove(path);
+  }
+};
+
+/// Compiles the group module for the partition's target and returns the
+/// shared library's bytes.
+llvm::Expected<std::string> compileGroup(ModuleOp module, const Partition &partition,
+                                         ModelSignature signature,
+                                         StringRef halideObject) {
+  PassManager pm(module.getContext(), ModuleOp::getOperationName());
+  if (failed(partition.target->buildLowering(pm, partition.description, kTuneEntry)))
+    return llvm::createStringError("cannot build the target's lowering");
+  if (failed(pm.run(module)))
+    return llvm::createStringError("the group did not lower");
+  // What the memory plan decided, as lowerPartition reads it.
+  auto lowered = module.lookupSymbol<LLVM::LLVMFuncOp>(kTuneEntry);
+  if (!lowered)
+    return llvm::createStringError("the group's entry is missing");
+  signature.arenaBytes = entry::getInt(lowered, entry::kArenaBytes).value_or(0);
+  std::optional<int64_t> parallelLoops =
+      entry::getInt(lowered, entry::kParallelLoops);
+  signature.takesExecutor = parallelLoops.has_value();
+  signature.parallelLoops = parallelLoops.value_or(0);
+  llvm::LLVMContext context;
+  auto llvmModule = translateToLLVMIR(module, context, partition.description,
+                                      signature, kTuneEntry);
+  if (!llvmModule)
+    return llvmModule.takeError();
+  if (llvm::Error error = optimizeLLVMIR(**llvmModule, partition.description))
+    return std::move(error);
+  auto object = emitMachineCode(**llvmModule, partition.description,
+                                MachineCodeKind::Object);
+  if (!object)
+    return object.takeError();
+  std::string linked = std::move(*object);
+  if (!halideObject.empty()) {
+    auto merged = linkRelocatable({linked, halideObject}, signature.name);
+    if (!merged)
+      return merged.takeError();
+    linked = std::move(*merged);
+  }
+  return linkSharedLibrary(linked, signature.name);
+}
+
+/// Loads the library and returns the median time of one run, in
+/// microseconds.
+llvm::Expected<double> timeLibrary(StringRef library, StringRef name) {
+  LoadedLibrary loaded;
+  if (auto ec = llvm::sys::fs::createTemporaryFile("strata-tune", "so", loaded.path))
+    return llvm::createStringError(ec, "cannot create a temporary file");
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream stream(loaded.path, ec);
+    if (ec)
+      return llvm::createStringError(ec, "cannot write the timed library");
+    stream << library;
+  }
+  loaded.handle = dlopen(loaded.path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!loaded.handle)
+    return llvm::createStringError(std::string("cannot load the timed library: ") +
+                                   dlerror());
+  auto *model = static_cast<const strata_model_t *>(
+      dlsym(loaded.handle, (name + "_model").str().c_str()));
+  if (!model)
+    return llvm::createStringError("the timed library has no model");
+
+  // Inputs are small non-zero values (no NaN or overflow in exp or log).
+  std::vector<std::vector<float>> inputs, outputs;
+  std::vector<const void *> inputPointers;
+  std::vector<void *> outputPointers;
+  for (uint32_t i = 0; i < model->num_inputs; ++i) {
+    std::vector<float> &input =
+        inputs.emplace_back(strata_tensor_elements(&model->inputs[i]));
+    for (size_t k = 0; k < input.size(); ++k)
+      input[k] = 0.25f + 0.5f * static_cast<float>(k % 13) / 13.0f;
+    inputPointers.push_back(input.data());
+  }
+  for (uint32_t i = 0; i < model->num_outputs; ++i)
+    outputPointers.push_back(
+        outputs.emplace_back(strata_tensor_elements(&model->outputs[i])).data());
+  size_t alignment = std::max<size_t>(model->arena_alignment, 64);
+  size_t arenaBytes = (std::max<size_t>(model->arena_bytes, 1) + alignment - 1) /
+                      alignment * alignment;
+  void *arena = std::aligned_alloc(alignment, arenaBytes);
+  if (!arena)
+    return llvm::createStringError("cannot allocate the arena");
+  auto run = [&] {
+    model->entry(inputPointers.data(), outputPointers.data(), arena, nullptr);
+  };
+  using Clock = std::chrono::steady_clock;
+  run(); // Warm the caches and the page tables.
+  // Batches of at least a millisecond; the median of 9 of them.
+  int64_t perBatch = 1;
+  for (;;) {
+    auto start = Clock::now();
+    for (int64_t k = 0; k < perBatch; ++k)
+      run();
+    if (Clock::now() - start >= std::chrono::milliseconds(1) || perBatch >= (1 << 20))
+      break;
+    perBatch *= 2;
+  }
+  std::vector<double> samples;
+  for (int batch = 0; batch < 9; ++batch) {
+    auto start = Clock::now();
+    for (int64_t k = 0; k < perBatch; ++k)
+      run();
+    std::chrono::duration<double, std::micro> elapsed = Clock::now() - start;
+    samples.push_back(elapsed.count() / static_cast<double>(perBatch));
+  }
+  std::free(arena);
+  std::nth_element(samples.begin(), samples.begin() + 4, samples.end());
+  return samples[4];
+}
+
+std::string cacheDirectory(const CompileOptions &options) {
+  if (!options.autotuneCache.empty())
+    return options.autotuneCache;
+  llvm::SmallString<256> directory;
+  if (auto xdg = llvm::sys::Process::GetEnv("XDG_CACHE_HOME"); xdg && !xdg->empty())
+    directory = *xdg;
+  else if (auto home = llvm::sys::Process::GetEnv("HOME"); home && !home->empty())
+    llvm::sys::path::append(directory, *home, ".cache");
+  else
+    return "";
+  llvm::sys::path::append(directory, "strata", "autotune");
+  return directory.str().str();
+}
+
+/// The cache file of a group: its spec without its name, the target and
+/// the autoscheduler, hashed.
+std::string cacheFile(StringRef directory, StringRef spec,
+                      const TargetDescription &target, StringRef autoscheduler) {
+  std::string key = spec.substr(spec.find('\n')).str();
+  key += "\n" + target.triple + "\n" + target.cpu + "\n" + target.features +
+         "\n" + halide::halideTargetOf(target) + "\n" + autoscheduler.str() +
+         "\nstrata " STRATA_VERSION "\n";
+  auto digest = llvm::SHA256::hash(llvm::arrayRefFromStringRef(key));
+  llvm::SmallString<256> path(directory);
+  llvm::sys::path::append(path, llvm::toHex(digest, /*LowerCase=*/true) + ".txt");
+  return path.str().str();
+}
+
+std::optional<GroupTiming> readCache(StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer)
+    return std::nullopt;
+  GroupTiming timing;
+  if (sscanf((*buffer)->getBuffer().str().c_str(), "mlir_us %lf halide_us %lf",
+             &timing.mlirMicros, &timing.halideMicros) != 2)
+    return std::nullopt;
+  timing.cached = true;
+  return timing;
+}
+
+void writeCache(StringRef path, const GroupTiming &timing) {
+  if (llvm::sys::fs::create_directories(llvm::sys::path::parent_path(path)))
+    return; // An unwritable cache only costs the next compile its timing.
+  std::error_code ec;
+  llvm::raw_fd_ostream stream(path, ec);
+  if (!ec)
+    stream << llvm::formatv("mlir_us {0:f3} halide_us {1:f3}\n",
+                            timing.mlirMicros, timing.halideMicros);
+}
+
+} // namespace
+
+llvm::Expected<GroupTiming> timeGroup(linalg::GenericOp group,
+                                      std::optional<float> init, StringRef spec,
+                                      StringRef halideObject,
+                                      const Partition &partition,
+                                      const CompileOptions &options) {
+  std::string directory = cacheDirectory(options);
+  std::string cached =
+      directory.empty() ? "" : cacheFile(directory, spec, partition.description,
+                                         options.halideAutoscheduler);
+  if (!cached.empty())
+    if (std::optional<GroupTiming> timing = readCache(cached))
+      return *timing;
+
+  // The Halide function keeps the name its object defines.
+  StringRef function = StringRef(spec).drop_front(6).take_until(
+      [](char c) { return c == '\n'; });
+  GroupTiming timing;
+  for (bool useHalide : {false, true}) {
+    OwningOpRef<ModuleOp> module =
+        buildGroupModule(group, init, useHalide ? function : "");
+    auto entry = (*module).lookupSymbol<func::FuncOp>(kTuneEntry);
+    std::string name = useHalide ? "strata_tune_halide" : "strata_tune_mlir";
+    FailureOr<ModelSignature> signature = readSignature(entry, name);
+    if (failed(signature))
+      return llvm::createStringError("the group has no model signature");
+    auto library = compileGroup(*module, partition, *signature,
+                                useHalide ? halideObject : "");
+    if (!library)
+      return library.takeError();
+    auto micros = timeLibrary(*library, name);
+    if (!micros)
+      return micros.takeError();
+    (useHalide ? timing.halideMicros : timing.mlirMicros) = *micros;
+  }
+  if (!cached.empty())
+    writeCache(cached, timing);
+  return timing;
+}
+
+} // namespace strata
