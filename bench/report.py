@@ -88,8 +88,10 @@ def render(doc):
       "is one of the end-to-end test models (`test/e2e/models.py`), exported to ONNX by "
       "`test/e2e/export_models.py` at batch size 1.")
     w("")
-    w("- **Strata**: `stratac model.onnx --emit=shared` (default `--cpu=native`), timed by "
-      "`strata-run --benchmark N` (one warm-up run, then N runs in-process).")
+    w("- **Strata**: `stratac model.onnx --emit=shared --autotune` (default `--cpu=native`; "
+      "each fused group Halide can express is timed both ways and the faster kept, "
+      "`docs/halide.md`), timed by `strata-run --benchmark N` (one warm-up run, then N "
+      "runs in-process). *Compile* times the default compile, without `--autotune`.")
     w("- **ONNX Runtime**: the same `model.onnx` in `onnxruntime-node` "
       f"{versions.get('onnxruntime-node') or '(not installed)'} (`bench/ort_bench.js`, "
       "default graph optimizations, up to three warm-up runs). Each call goes through "

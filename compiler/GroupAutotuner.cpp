@@ -5,7 +5,8 @@
 // compiled twice through the partition's own target lowering, once by the
 // MLIR codegen and once calling its Halide function. Both are linked as
 // shared libraries, loaded into this process and run on the same buffers;
-// the median of several batches is kept. Timings are cached by a hash of the
+// the median of several batches is kept, in a child process so that a
+// candidate that crashes cannot take the compiler down. Timings are cached by a hash of the
 // group, the target and the autoscheduler, so a second compile does not
 // re-time.
 //
@@ -37,6 +38,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <dlfcn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace mlir;
 
@@ -109,7 +112,7 @@ struct LoadedLibrary {
 /// shared library's bytes.
 llvm::Expected<std::string> compileGroup(ModuleOp module, const Partition &partition,
                                          ModelSignature signature,
-                                         StringRef halideObject) {
+                                         const HalideGroups &groups) {
   PassManager pm(module.getContext(), ModuleOp::getOperationName());
   if (failed(partition.target->buildLowering(pm, partition.description, kTuneEntry)))
     return llvm::createStringError("cannot build the target's lowering");
@@ -135,14 +138,13 @@ llvm::Expected<std::string> compileGroup(ModuleOp module, const Partition &parti
                                 MachineCodeKind::Object);
   if (!object)
     return object.takeError();
-  std::string linked = std::move(*object);
-  if (!halideObject.empty()) {
-    auto merged = linkRelocatable({linked, halideObject}, signature.name);
-    if (!merged)
-      return merged.takeError();
-    linked = std::move(*merged);
-  }
-  return linkSharedLibrary(linked, signature.name);
+  // As for the model: the call's spec decides which object is linked (the
+  // lowering may have dropped an unused operand, e.g. a pool's window).
+  auto linked = mergeHalideObjects(module, partition.description, groups,
+                                   std::move(*object), signature.name);
+  if (!linked)
+    return linked.takeError();
+  return linkSharedLibrary(*linked, signature.name);
 }
 
 /// Loads the library and returns the median time of one run, in
@@ -213,6 +215,39 @@ llvm::Expected<double> timeLibrary(StringRef library, StringRef name) {
   std::free(arena);
   std::nth_element(samples.begin(), samples.begin() + 4, samples.end());
   return samples[4];
+}
+
+/// timeLibrary in a child process: code that crashes while timed (a
+/// candidate the measurement exists to judge) fails the timing, not the
+/// compiler.
+llvm::Expected<double> timeInChild(StringRef library, StringRef name) {
+  int channel[2];
+  if (pipe(channel) != 0)
+    return llvm::createStringError("cannot create a pipe to time the group");
+  pid_t child = fork();
+  if (child < 0)
+    return llvm::createStringError("cannot fork to time the group");
+  if (child == 0) {
+    close(channel[0]);
+    auto micros = timeLibrary(library, name);
+    double value = micros ? *micros : -1;
+    if (!micros)
+      llvm::consumeError(micros.takeError());
+    ssize_t written = write(channel[1], &value, sizeof(value));
+    _exit(written == sizeof(value) ? 0 : 1);
+  }
+  close(channel[1]);
+  double value = -1;
+  ssize_t got = read(channel[0], &value, sizeof(value));
+  close(channel[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  if (WIFSIGNALED(status))
+    return llvm::createStringError(llvm::formatv(
+        "{0} crashed while timed (signal {1})", name, WTERMSIG(status)));
+  if (got != sizeof(value) || value < 0)
+    return llvm::createStringError(name + " could not be loaded and timed");
+  return value;
 }
 
 std::string cacheDirectory(const CompileOptions &options) {
@@ -292,11 +327,14 @@ llvm::Expected<GroupTiming> timeGroup(linalg::GenericOp group,
     FailureOr<ModelSignature> signature = readSignature(entry, name);
     if (failed(signature))
       return llvm::createStringError("the group has no model signature");
-    auto library = compileGroup(*module, partition, *signature,
-                                useHalide ? halideObject : "");
+    HalideGroups groups;
+    groups.autoscheduler = options.halideAutoscheduler;
+    if (useHalide)
+      groups.objects[function.str()] = {spec.str(), halideObject.str()};
+    auto library = compileGroup(*module, partition, *signature, groups);
     if (!library)
       return library.takeError();
-    auto micros = timeLibrary(*library, name);
+    auto micros = timeInChild(*library, name);
     if (!micros)
       return micros.takeError();
     (useHalide ? timing.halideMicros : timing.mlirMicros) = *micros;

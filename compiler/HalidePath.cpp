@@ -6,6 +6,7 @@
 #include "compiler/HalidePath.h"
 
 #include "compiler/ArtifactWriters.h"
+#include "targets/cpu/Passes.h"
 #include "targets/halide/HalideGroups.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -205,6 +206,15 @@ FailureOr<HalideGroups> chooseHalideGroups(Partition &partition,
       }
       op = *generic;
     }
+    // Halide groups run on the calling thread: one the MLIR codegen spreads
+    // over threads stays MLIR's (faster alone, it would lose on two), except
+    // with --halide=all.
+    if (options.halide != HalideMode::All && !target.bareMetal &&
+        cpu::spreadsOverThreads(candidate)) {
+      if (named)
+        rewriter.eraseOp(op);
+      continue;
+    }
     // Drops the generic clone of a named op that stays MLIR's.
     auto keepNamed = [&] {
       if (named)
@@ -247,9 +257,13 @@ FailureOr<HalideGroups> chooseHalideGroups(Partition &partition,
       if (known == measured.end()) {
         llvm::Expected<GroupTiming> timing =
             timeGroup(op, init, *spec, *object, partition, options);
-        if (!timing)
-          return op.emitError("autotuning Halide group ")
-                 << function << ": " << llvm::toString(timing.takeError());
+        if (!timing) {
+          // A version that cannot be timed is not taken (and not cached).
+          decision.reason = "not timed: " + llvm::toString(timing.takeError());
+          groups.decisions.push_back(decision);
+          keepNamed();
+          continue;
+        }
         known = measured.emplace(key, *timing).first;
       }
       decision.mlirMicros = known->second.mlirMicros;
@@ -300,6 +314,13 @@ llvm::Expected<std::string> mergeHalideObjects(ModuleOp module,
         spec.getValue(), halide::halideTargetOf(target), groups.autoscheduler);
     if (!fresh)
       return fresh.takeError();
+    auto undefined = undefinedSymbols(*fresh);
+    if (!undefined)
+      return undefined.takeError();
+    if (!undefined->empty())
+      return llvm::createStringError("Halide group " + callee.getName().str() +
+                                     " needs Halide's runtime (" +
+                                     undefined->front() + ")");
     generated.push_back(std::move(*fresh));
   }
   if (generated.empty())

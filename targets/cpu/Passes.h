@@ -16,6 +16,14 @@
 
 namespace strata::cpu {
 
+/// strata-tile-and-vectorize's default min-parallel-iterations: 2^20.
+inline constexpr int64_t kMinParallelIterations = 1 << 20;
+
+/// Whether strata-tile-and-vectorize{parallel-loops}, at its default
+/// threshold, spreads `op` over the executor's threads (its heavy ops by
+/// their iterations, elementwise ones weighted).
+bool spreadsOverThreads(mlir::linalg::LinalgOp op);
+
 #define GEN_PASS_DECL
 #include "targets/cpu/Passes.h.inc"
 

@@ -59,7 +59,7 @@ def TileAndVectorize : Pass<"strata-tile-and-vectorize", "::mlir::func::FuncOp">
            "Make the outermost parallel tile loop of each large op an "
            "scf.forall (for strata-outline-parallel-loops)">,
     Option<"minParallelIterations", "min-parallel-iterations", "int64_t",
-           /*default=*/"1048576",
+           /*default=*/"::strata::cpu::kMinParallelIterations",
            "Smallest iteration space (multiply-adds, for a convolution) "
            "worth spreading over threads">
   ];

@@ -152,6 +152,11 @@ int64_t iterationCount(linalg::LinalgOp op) {
 /// register-blocked tile), for min-parallel-iterations.
 constexpr int64_t kElementwiseWeight = 8;
 
+bool isAllParallelGeneric(linalg::LinalgOp op) {
+  return isa<linalg::GenericOp>(op) &&
+         op.getNumLoops() == op.getNumParallelLoops();
+}
+
 /// Tiles that split evenly over a few threads: a loop of 3 tiles on 2
 /// threads would leave one thread idle a third of the time.
 constexpr int64_t kMinParallelTiles = 8;
@@ -335,3 +340,9 @@ struct TileAndVectorizePass
 };
 
 } // namespace
+
+bool strata::cpu::spreadsOverThreads(linalg::LinalgOp op) {
+  int64_t weight = isAllParallelGeneric(op) ? kElementwiseWeight : 1;
+  return hasStaticLoops(op) &&
+         iterationCount(op) * weight >= kMinParallelIterations;
+}

@@ -237,6 +237,27 @@ public:
     return Pipeline(output);
   }
 
+  void checkInputBounds(Pipeline &pipeline) {
+    std::vector<int> extents(spec.output.shape.rbegin(), spec.output.shape.rend());
+    Buffer<float> output(extents);
+    pipeline.infer_input_bounds(output);
+    for (size_t i = 0; i < images.size(); ++i) {
+      Buffer<> required = images[i].get();
+      if (!required.defined())
+        continue; // Not read (a pool's window).
+      const std::vector<int> &shape = spec.inputs[i].shape;
+      for (int dim = 0; dim < required.dimensions(); ++dim) {
+        int extent = shape[shape.size() - 1 - dim];
+        if (required.dim(dim).min() < 0 ||
+            required.dim(dim).min() + required.dim(dim).extent() > extent)
+          throw CompileError("the schedule reads input " + std::to_string(i) +
+                             " outside its bounds (dimension " +
+                             std::to_string(dim) + ")");
+      }
+      images[i].reset();
+    }
+  }
+
 private:
   Expr index(const AffineIndex &affine) {
     Expr result = Expr(static_cast<int>(affine.constant));
@@ -374,6 +395,11 @@ int main(int argc, char **argv) {
                                MachineParams(/*parallelism=*/1,
                                              /*last_level_cache_size=*/1 << 20,
                                              /*balance=*/40));
+        // The object is built without asserts, so a schedule that reads
+        // outside an input (a vectorized reduction rounding up) would do so
+        // silently: bounds inference on the scheduled pipeline must stay
+        // within every input's shape.
+        builder.checkInputBounds(pipeline);
         Target generated = target.with_feature(Target::NoRuntime)
                                .with_feature(Target::UserContext)
                                .with_feature(Target::NoAsserts);

@@ -51,6 +51,15 @@ def wide_matmul():
         [weights("w", [256, 256], 3)])
 
 
+def wide_exp():
+    """y = exp(x) on 512x256: 2^17 elements, which hosted targets spread over
+    threads (elementwise iterations weigh 8), so the Halide path leaves it."""
+    return model(
+        [helper.make_node("Exp", ["x"], ["y"], name="exp")],
+        [tensor("x", TensorProto.FLOAT, [512, 256])],
+        [tensor("y", TensorProto.FLOAT, [512, 256])])
+
+
 def symbolic_batch():
     """A leading symbolic dimension ('N') that defaults to 1."""
     return model(
@@ -491,7 +500,7 @@ MODELS = {f.__name__: f for f in [conv_zero_strides, depth_to_space_zero_block,
                                   softmax_cross_entropy,
                                   opset6_legacy_broadcast, opset1_concat,
                                   opset9_forms, opset7_broadcast,
-                                  constant_of_shape_int, tiny_mlp, wide_matmul, symbolic_batch, symbolic_inner,
+                                  constant_of_shape_int, tiny_mlp, wide_matmul, wide_exp, symbolic_batch, symbolic_inner,
                                   unsupported, unsupported_attributes, conv_same_upper, shape_arithmetic,
                                   clip11, softmax_opset11, two_outputs]}
 
