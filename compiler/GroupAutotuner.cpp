@@ -14,6 +14,7 @@
 #include "compiler/ArtifactWriters.h"
 #include "compiler/HalidePath.h"
 #include "compiler/ObjectEmitter.h"
+#include "compiler/TemporaryFile.h"
 #include "passes/EntryAttributes.h"
 #include "targets/halide/HalideGroups.h"
 
@@ -96,15 +97,14 @@ OwningOpRef<ModuleOp> buildGroupModule(linalg::GenericOp group,
   return module;
 }
 
-/// A loaded shared library, closed when it goes out of scope.
+/// A loaded shared library, closed (and its file removed) when it goes out
+/// of scope.
 struct LoadedLibrary {
+  TemporaryFile file;
   void *handle = nullptr;
-  llvm::SmallString<128> path;
   ~LoadedLibrary() {
     if (handle)
       dlclose(handle);
-    if (!path.empty())
-      llvm::sys::fs::remove(path);
   }
 };
 
@@ -151,16 +151,9 @@ llvm::Expected<std::string> compileGroup(ModuleOp module, const Partition &parti
 /// microseconds.
 llvm::Expected<double> timeLibrary(StringRef library, StringRef name) {
   LoadedLibrary loaded;
-  if (auto ec = llvm::sys::fs::createTemporaryFile("strata-tune", "so", loaded.path))
-    return llvm::createStringError(ec, "cannot create a temporary file");
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream stream(loaded.path, ec);
-    if (ec)
-      return llvm::createStringError(ec, "cannot write the timed library");
-    stream << library;
-  }
-  loaded.handle = dlopen(loaded.path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (llvm::Error error = writeTemporary("strata-tune", "so", library, loaded.file))
+    return std::move(error);
+  loaded.handle = dlopen(loaded.file.path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!loaded.handle)
     return llvm::createStringError(std::string("cannot load the timed library: ") +
                                    dlerror());

@@ -6,6 +6,7 @@
 #include "compiler/HalidePath.h"
 
 #include "compiler/ArtifactWriters.h"
+#include "compiler/TemporaryFile.h"
 #include "targets/cpu/Passes.h"
 #include "targets/halide/HalideGroups.h"
 
@@ -25,14 +26,6 @@ using namespace mlir;
 
 namespace strata {
 namespace {
-
-struct TemporaryPath {
-  llvm::SmallString<128> path;
-  ~TemporaryPath() {
-    if (!path.empty())
-      llvm::sys::fs::remove(path);
-  }
-};
 
 /// strata-halide-gen: beside the running compiler (the build tree's and the
 /// install's bin/), else on PATH.
@@ -108,19 +101,11 @@ llvm::Expected<std::string> generateHalideObject(llvm::StringRef spec,
     return llvm::createStringError(
         "cannot find strata-halide-gen beside stratac or on PATH (build it "
         "with libhalide14-0-dev installed)");
-  TemporaryPath specFile, objectFile, log;
-  for (auto [file, suffix] : {std::pair{&specFile, "txt"}, {&objectFile, "o"},
-                              {&log, "log"}})
-    if (auto ec = llvm::sys::fs::createTemporaryFile("strata-halide", suffix,
-                                                     file->path))
-      return llvm::createStringError(ec, "cannot create a temporary file");
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream stream(specFile.path, ec);
-    if (ec)
-      return llvm::createStringError(ec, "cannot write a Halide group spec");
-    stream << spec;
-  }
+  TemporaryFile specFile, objectFile, log;
+  for (auto [file, suffix, bytes] :
+       {std::tuple{&specFile, "txt", spec}, {&objectFile, "o", ""}, {&log, "log", ""}})
+    if (llvm::Error error = writeTemporary("strata-halide", suffix, bytes, *file))
+      return std::move(error);
   std::string specArg = ("--spec=" + specFile.path).str();
   std::string targetArg = ("--target=" + target).str();
   std::string outputArg = ("--output=" + objectFile.path).str();
@@ -238,9 +223,18 @@ FailureOr<HalideGroups> chooseHalideGroups(Partition &partition,
     }
     llvm::Expected<std::string> object =
         generateHalideObject(*spec, halideTarget, options.halideAutoscheduler);
-    if (!object)
+    if (!object && options.halide == HalideMode::All)
       return op.emitError("Halide group ")
              << function << ": " << llvm::toString(object.takeError());
+    if (!object) {
+      // Halide could not compile it: the MLIR codegen keeps it.
+      decision.reason = "not compiled by Halide: " +
+                        llvm::StringRef(llvm::toString(object.takeError()))
+                            .split('\n').first.str();
+      groups.decisions.push_back(decision);
+      keepNamed();
+      continue;
+    }
     auto undefined = undefinedSymbols(*object);
     if (!undefined)
       return op.emitError("Halide group ")

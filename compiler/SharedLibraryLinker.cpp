@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/ArtifactWriters.h"
+#include "compiler/TemporaryFile.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -17,15 +18,6 @@
 
 namespace strata {
 namespace {
-
-/// Removes a temporary file when it goes out of scope.
-struct TemporaryFile {
-  llvm::SmallString<128> path;
-  ~TemporaryFile() {
-    if (!path.empty())
-      llvm::sys::fs::remove(path);
-  }
-};
 
 llvm::Expected<std::string> findLinker() {
   for (llvm::StringRef candidate : {STRATA_LLD_PATH, "ld.lld-22", "ld.lld"}) {
@@ -38,19 +30,6 @@ llvm::Expected<std::string> findLinker() {
       return *found;
   }
   return llvm::createStringError("cannot find ld.lld (install lld-22)");
-}
-
-/// Writes `bytes` to a new temporary file.
-llvm::Error writeTemporary(const llvm::Twine &prefix, llvm::StringRef suffix,
-                           llvm::StringRef bytes, TemporaryFile &file) {
-  if (auto ec = llvm::sys::fs::createTemporaryFile(prefix, suffix, file.path))
-    return llvm::createStringError(ec, "cannot create a temporary file");
-  std::error_code ec;
-  llvm::raw_fd_ostream stream(file.path, ec);
-  if (ec)
-    return llvm::createStringError(ec, "cannot write a temporary object");
-  stream << bytes;
-  return llvm::Error::success();
 }
 
 /// Runs ld.lld with `flags` on `objects` and returns what it wrote.
