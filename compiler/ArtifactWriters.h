@@ -42,10 +42,6 @@ llvm::Error measureObject(llvm::StringRef object, ManifestFacts &facts);
 llvm::Expected<std::string> linkSharedLibrary(llvm::StringRef object,
                                               llvm::StringRef name);
 
-/// The relocatable object NAME.o made of `objects` (ld.lld -r).
-llvm::Expected<std::string>
-linkRelocatable(llvm::ArrayRef<llvm::StringRef> objects, llvm::StringRef name);
-
 } // namespace strata
 
 #endif // STRATA_COMPILER_ARTIFACTWRITERS_H

@@ -288,6 +288,8 @@ LogicalResult emitPartition(Partition &partition, const MemoryPlan &plan,
   translation.stop();
   if (!llvmModule)
     return emitError(loc) << llvm::toString(llvmModule.takeError());
+  if (llvm::Error error = linkHalideGroups(module, **llvmModule, target, halideGroups))
+    return emitError(loc) << llvm::toString(std::move(error));
   TimingScope optimization = enterStage(options, timing, "LLVM optimization");
   if (llvm::Error error = optimizeLLVMIR(**llvmModule, target))
     return emitError(loc) << llvm::toString(std::move(error));
@@ -306,13 +308,6 @@ LogicalResult emitPartition(Partition &partition, const MemoryPlan &plan,
   machineCode.stop();
   if (!code)
     return emitError(loc) << llvm::toString(code.takeError());
-  if (kind == MachineCodeKind::Object) {
-    auto merged = mergeHalideObjects(module, target, halideGroups,
-                                     std::move(*code), name);
-    if (!merged)
-      return emitError(loc) << llvm::toString(merged.takeError());
-    code = std::move(*merged);
-  }
   if (options.emit == EmitStage::Assembly) {
     files.add(name + ".s", *code);
     return success();

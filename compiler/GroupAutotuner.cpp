@@ -132,19 +132,18 @@ llvm::Expected<std::string> compileGroup(ModuleOp module, const Partition &parti
                                       signature, kTuneEntry);
   if (!llvmModule)
     return llvmModule.takeError();
+  // As for the model: the call's spec decides which group is linked (the
+  // lowering may have dropped an unused operand, e.g. a pool's window).
+  if (llvm::Error error = linkHalideGroups(module, **llvmModule,
+                                           partition.description, groups))
+    return std::move(error);
   if (llvm::Error error = optimizeLLVMIR(**llvmModule, partition.description))
     return std::move(error);
   auto object = emitMachineCode(**llvmModule, partition.description,
                                 MachineCodeKind::Object);
   if (!object)
     return object.takeError();
-  // As for the model: the call's spec decides which object is linked (the
-  // lowering may have dropped an unused operand, e.g. a pool's window).
-  auto linked = mergeHalideObjects(module, partition.description, groups,
-                                   std::move(*object), signature.name);
-  if (!linked)
-    return linked.takeError();
-  return linkSharedLibrary(*linked, signature.name);
+  return linkSharedLibrary(*object, signature.name);
 }
 
 /// Loads the library and returns the median time of one run, in

@@ -15,7 +15,13 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/PatternMatch.h"
-#include "llvm/Object/ObjectFile.h"
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Linker/Linker.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -72,61 +78,137 @@ bool costModelPrefersHalide(linalg::GenericOp op) {
   return transcendental;
 }
 
-/// Undefined symbols of an object: a group that needs Halide's runtime
-/// (allocation, its thread pool) is not taken, so artifacts stay free of it.
-llvm::Expected<std::vector<std::string>> undefinedSymbols(llvm::StringRef object) {
-  auto buffer = llvm::MemoryBuffer::getMemBuffer(object, "group", false);
-  auto file = llvm::object::ObjectFile::createObjectFile(buffer->getMemBufferRef());
-  if (!file)
-    return file.takeError();
+/// A group's bitcode as a module of `context`, ready to link into `into`:
+/// its triple and data layout, and no load or store assuming more than its
+/// element's alignment. Halide 14 assumes its output buffer is aligned to
+/// the vector width (it is not told otherwise, unlike for inputs), while a
+/// model's outputs are the caller's buffers.
+llvm::Expected<std::unique_ptr<llvm::Module>>
+loadGroupBitcode(llvm::StringRef bitcode, llvm::LLVMContext &context,
+                 const llvm::Module &into) {
+  auto buffer = llvm::MemoryBuffer::getMemBuffer(bitcode, "halide group", false);
+  auto module = llvm::parseBitcodeFile(buffer->getMemBufferRef(), context);
+  if (!module)
+    return module.takeError();
+  (*module)->setTargetTriple(into.getTargetTriple());
+  (*module)->setDataLayout(into.getDataLayout());
+  const llvm::DataLayout &layout = (*module)->getDataLayout();
+  for (llvm::Function &function : **module)
+    for (llvm::Instruction &inst : llvm::instructions(function)) {
+      if (auto *load = llvm::dyn_cast<llvm::LoadInst>(&inst))
+        load->setAlignment(std::min(
+            load->getAlign(), layout.getABITypeAlign(load->getType()->getScalarType())));
+      if (auto *store = llvm::dyn_cast<llvm::StoreInst>(&inst))
+        store->setAlignment(std::min(
+            store->getAlign(),
+            layout.getABITypeAlign(store->getValueOperand()->getType()->getScalarType())));
+      // Predicated loads and stores carry theirs on the pointer.
+      if (auto *call = llvm::dyn_cast<llvm::IntrinsicInst>(&inst)) {
+        llvm::Intrinsic::ID id = call->getIntrinsicID();
+        if (id != llvm::Intrinsic::masked_load && id != llvm::Intrinsic::masked_store)
+          continue;
+        llvm::Type *element = (id == llvm::Intrinsic::masked_load
+                                   ? call->getType()
+                                   : call->getArgOperand(0)->getType())
+                                  ->getScalarType();
+        unsigned pointer = id == llvm::Intrinsic::masked_load ? 0 : 1;
+        if (call->getParamAlign(pointer)) {
+          call->removeParamAttr(pointer, llvm::Attribute::Alignment);
+          call->addParamAttr(pointer, llvm::Attribute::getWithAlignment(
+                                          function.getContext(),
+                                          layout.getABITypeAlign(element)));
+        }
+      }
+    }
+  return std::move(*module);
+}
+
+/// The functions a group's code calls that it does not define (Halide's
+/// runtime): such a group is not taken, so artifacts stay free of it.
+llvm::Expected<std::vector<std::string>> undefinedSymbols(llvm::StringRef bitcode) {
+  llvm::LLVMContext context;
+  auto buffer = llvm::MemoryBuffer::getMemBuffer(bitcode, "halide group", false);
+  auto module = llvm::parseBitcodeFile(buffer->getMemBufferRef(), context);
+  if (!module)
+    return module.takeError();
   std::vector<std::string> undefined;
-  for (const llvm::object::SymbolRef &symbol : (*file)->symbols()) {
-    auto flags = symbol.getFlags();
-    if (!flags)
-      return flags.takeError();
-    if (*flags & llvm::object::SymbolRef::SF_Undefined)
-      if (auto name = symbol.getName())
-        undefined.push_back(name->str());
-  }
+  for (const llvm::Function &function : **module)
+    if (function.isDeclaration() && !function.isIntrinsic() && !function.use_empty())
+      undefined.push_back(function.getName().str());
   return undefined;
 }
 
 } // namespace
 
+std::map<std::string, llvm::Expected<std::string>>
+generateHalideGroups(llvm::ArrayRef<std::pair<std::string, std::string>> specs,
+                     llvm::StringRef target, llvm::StringRef autoscheduler) {
+  std::map<std::string, llvm::Expected<std::string>> results;
+  auto failAll = [&](const llvm::Twine &why) {
+    for (const auto &[name, spec] : specs)
+      results.emplace(name, llvm::createStringError(why));
+    return std::move(results);
+  };
+  std::optional<std::string> generator = findGenerator();
+  if (!generator)
+    return failAll("cannot find strata-halide-gen beside stratac or on PATH "
+                   "(build it with libhalide14-0-dev installed)");
+  llvm::SmallString<128> directory;
+  if (auto ec = llvm::sys::fs::createUniqueDirectory("strata-halide", directory))
+    return failAll("cannot create a directory for the Halide groups");
+  std::vector<TemporaryFile> files(specs.size() + 1);
+  llvm::scope_exit removeDirectory([&] {
+    for (const auto &[name, spec] : specs)
+      llvm::sys::fs::remove(directory + "/" + name + ".bc");
+    llvm::sys::fs::remove(directory);
+  });
+  std::vector<std::string> args = {*generator, ("--target=" + target).str(),
+                                   "--output-dir=" + directory.str().str(),
+                                   ("--autoscheduler=" + autoscheduler).str(),
+                                   "--emit=bitcode"};
+  for (auto [spec, file] : llvm::zip(specs, files)) {
+    if (llvm::Error error = writeTemporary("strata-halide", "txt", spec.second, file))
+      return failAll(llvm::toString(std::move(error)));
+    args.push_back(("--spec=" + file.path).str());
+  }
+  TemporaryFile &log = files.back();
+  if (llvm::Error error = writeTemporary("strata-halide", "log", "", log))
+    return failAll(llvm::toString(std::move(error)));
+  llvm::SmallVector<llvm::StringRef> argRefs(args.begin(), args.end());
+  std::optional<llvm::StringRef> redirects[] = {std::nullopt, log.path, log.path};
+  std::string message;
+  int status = llvm::sys::ExecuteAndWait(*generator, argRefs, std::nullopt,
+                                         redirects, 0, 0, &message);
+  std::string logText;
+  if (auto text = llvm::MemoryBuffer::getFile(log.path))
+    logText = (*text)->getBuffer().str();
+  for (const auto &[name, spec] : specs) {
+    auto bitcode = llvm::MemoryBuffer::getFile(directory + "/" + name + ".bc",
+                                               false, false);
+    if (bitcode) {
+      results.emplace(name, (*bitcode)->getBuffer().str());
+      continue;
+    }
+    // The generator names each group it could not schedule.
+    std::string prefix = "strata-halide-gen: " + name + ": ";
+    size_t at = logText.find(prefix);
+    std::string why =
+        at != std::string::npos
+            ? llvm::StringRef(logText).substr(at).split('\n').first.str()
+            : status != 0 ? "strata-halide-gen failed: " +
+                                llvm::StringRef(logText).trim().str() + message
+                          : "strata-halide-gen wrote no " + name + ".bc";
+    results.emplace(name, llvm::createStringError(why));
+  }
+  return results;
+}
+
 llvm::Expected<std::string> generateHalideObject(llvm::StringRef spec,
                                                  llvm::StringRef target,
                                                  llvm::StringRef autoscheduler) {
-  std::optional<std::string> generator = findGenerator();
-  if (!generator)
-    return llvm::createStringError(
-        "cannot find strata-halide-gen beside stratac or on PATH (build it "
-        "with libhalide14-0-dev installed)");
-  TemporaryFile specFile, objectFile, log;
-  for (auto [file, suffix, bytes] :
-       {std::tuple{&specFile, "txt", spec}, {&objectFile, "o", ""}, {&log, "log", ""}})
-    if (llvm::Error error = writeTemporary("strata-halide", suffix, bytes, *file))
-      return std::move(error);
-  std::string specArg = ("--spec=" + specFile.path).str();
-  std::string targetArg = ("--target=" + target).str();
-  std::string outputArg = ("--output=" + objectFile.path).str();
-  std::string schedulerArg = ("--autoscheduler=" + autoscheduler).str();
-  llvm::SmallVector<llvm::StringRef> args = {*generator, specArg, targetArg,
-                                             outputArg, schedulerArg};
-  std::optional<llvm::StringRef> redirects[] = {std::nullopt, log.path, log.path};
-  std::string message;
-  int status = llvm::sys::ExecuteAndWait(*generator, args, std::nullopt,
-                                         redirects, 0, 0, &message);
-  if (status != 0) {
-    auto logText = llvm::MemoryBuffer::getFile(log.path);
-    return llvm::createStringError(
-        "strata-halide-gen failed: " +
-        (logText ? (*logText)->getBuffer().trim().str() : message));
-  }
-  auto object = llvm::MemoryBuffer::getFile(objectFile.path, false, false);
-  if (!object)
-    return llvm::createStringError(object.getError(),
-                                   "cannot read the Halide group's object");
-  return (*object)->getBuffer().str();
+  std::string name = spec.drop_front(6).take_until([](char c) { return c == '\n'; }).str();
+  auto results = generateHalideGroups({{name, spec.str()}}, target, autoscheduler);
+  return std::move(results.at(name));
 }
 
 FailureOr<HalideGroups> chooseHalideGroups(Partition &partition,
@@ -170,18 +252,37 @@ FailureOr<HalideGroups> chooseHalideGroups(Partition &partition,
       candidates.push_back(op);
   });
   IRRewriter rewriter(module.getContext());
-  // Timings by spec (with the group's name left out): identical groups in
-  // one model are measured once.
-  std::map<std::string, GroupTiming> measured;
+
+  // 1. The groups worth generating, with their specs.
+  struct Pending {
+    linalg::LinalgOp candidate;
+    linalg::GenericOp op; // the candidate, or a generic clone of a named op
+    std::optional<float> init;
+    std::string spec;
+    HalideDecision decision;
+    bool named() { return op.getOperation() != candidate.getOperation(); }
+    /// Drops the generic clone of a named op that stays MLIR's.
+    void keepNamed(IRRewriter &rewriter) {
+      if (named())
+        rewriter.eraseOp(op);
+    }
+  };
+  std::vector<Pending> pending;
   unsigned next = 0;
   for (linalg::LinalgOp candidate : candidates) {
     // A generic without inputs fills its output: nothing to compute.
     if (candidate.getNumDpsInputs() == 0)
       continue;
-    // Named stencils are considered as a generic clone of themselves.
-    linalg::GenericOp op = dyn_cast<linalg::GenericOp>(*candidate);
-    bool named = !op;
-    if (named) {
+    // Halide groups run on the calling thread: one the MLIR codegen spreads
+    // over threads stays MLIR's (faster alone, it would lose on two), except
+    // with --halide=all.
+    if (options.halide != HalideMode::All && cpu::spreadsOverThreads(candidate))
+      continue;
+    Pending group;
+    group.candidate = candidate;
+    group.op = dyn_cast<linalg::GenericOp>(*candidate);
+    if (!group.op) {
+      // Named stencils are considered as a generic clone of themselves.
       rewriter.setInsertionPoint(candidate);
       auto clone = cast<linalg::LinalgOp>(rewriter.clone(*candidate));
       FailureOr<linalg::GenericOp> generic = linalg::generalizeNamedOp(rewriter, clone);
@@ -189,73 +290,69 @@ FailureOr<HalideGroups> chooseHalideGroups(Partition &partition,
         rewriter.eraseOp(clone);
         continue;
       }
-      op = *generic;
+      group.op = *generic;
     }
-    // Halide groups run on the calling thread: one the MLIR codegen spreads
-    // over threads stays MLIR's (faster alone, it would lose on two), except
-    // with --halide=all.
-    if (options.halide != HalideMode::All && !target.bareMetal &&
-        cpu::spreadsOverThreads(candidate)) {
-      if (named)
-        rewriter.eraseOp(op);
-      continue;
-    }
-    // Drops the generic clone of a named op that stays MLIR's.
-    auto keepNamed = [&] {
-      if (named)
-        rewriter.eraseOp(op);
-    };
-    std::optional<float> init = halide::initValueOf(op);
+    group.init = halide::initValueOf(group.op);
     std::string function = partition.name + "_halide_" + std::to_string(next++);
-    llvm::Expected<std::string> spec = halide::writeGroupSpec(op, function, init);
-    if (!spec) {
-      llvm::consumeError(spec.takeError()); // Not expressible: MLIR's.
-      keepNamed();
+    llvm::Expected<std::string> spec =
+        halide::writeGroupSpec(group.op, function, group.init);
+    if (!spec || (!options.autotune && options.halide == HalideMode::Auto &&
+                  !costModelPrefersHalide(group.op))) {
+      // Not expressible, or not worth a look: MLIR's, and not reported.
+      if (!spec)
+        llvm::consumeError(spec.takeError());
+      group.keepNamed(rewriter);
       continue;
     }
-    HalideDecision decision;
-    decision.function = function;
-    decision.node = nodeOf(op.getLoc());
-    if (!options.autotune && options.halide == HalideMode::Auto &&
-        !costModelPrefersHalide(op)) {
-      keepNamed();
-      continue; // Only groups worth a look are reported.
-    }
-    llvm::Expected<std::string> object =
-        generateHalideObject(*spec, halideTarget, options.halideAutoscheduler);
-    if (!object && options.halide == HalideMode::All)
-      return op.emitError("Halide group ")
-             << function << ": " << llvm::toString(object.takeError());
-    if (!object) {
-      // Halide could not compile it: the MLIR codegen keeps it.
-      decision.reason = "not compiled by Halide: " +
-                        llvm::StringRef(llvm::toString(object.takeError()))
-                            .split('\n').first.str();
+    group.spec = std::move(*spec);
+    group.decision.function = function;
+    group.decision.node = nodeOf(group.op.getLoc());
+    pending.push_back(std::move(group));
+  }
+
+  // 2. One generator run compiles them all.
+  std::vector<std::pair<std::string, std::string>> specs;
+  for (const Pending &group : pending)
+    specs.emplace_back(group.decision.function, group.spec);
+  auto bitcodes = generateHalideGroups(specs, halideTarget, options.halideAutoscheduler);
+
+  // 3. Each group's decision. Timings by spec (with the group's name left
+  //    out): identical groups in one model are measured once.
+  std::map<std::string, GroupTiming> measured;
+  for (Pending &group : pending) {
+    HalideDecision &decision = group.decision;
+    const std::string &function = decision.function;
+    auto decideMlir = [&](std::string reason) {
+      decision.reason = std::move(reason);
       groups.decisions.push_back(decision);
-      keepNamed();
+      group.keepNamed(rewriter);
+    };
+    llvm::Expected<std::string> &bitcode = bitcodes.at(function);
+    if (!bitcode) {
+      std::string why = llvm::toString(bitcode.takeError());
+      if (options.halide == HalideMode::All)
+        return group.op.emitError("Halide group ") << function << ": " << why;
+      decideMlir("not compiled by Halide: " + why);
       continue;
     }
-    auto undefined = undefinedSymbols(*object);
+    auto undefined = undefinedSymbols(*bitcode);
     if (!undefined)
-      return op.emitError("Halide group ")
+      return group.op.emitError("Halide group ")
              << function << ": " << llvm::toString(undefined.takeError());
     if (!undefined->empty()) {
-      decision.reason = "needs Halide's runtime (" + undefined->front() + ")";
-      groups.decisions.push_back(decision);
-      keepNamed();
+      decideMlir("calls " + undefined->front() +
+                 ", which artifacts do not link");
       continue;
     }
     if (options.autotune) {
-      std::string key = spec->substr(spec->find('\n'));
+      std::string key = group.spec.substr(group.spec.find('\n'));
       auto known = measured.find(key);
       if (known == measured.end()) {
-        llvm::Expected<GroupTiming> timing =
-            timeGroup(op, init, *spec, *object, partition, options);
+        llvm::Expected<GroupTiming> timing = timeGroup(
+            group.op, group.init, group.spec, *bitcode, partition, options);
         if (!timing) {
           // A version that cannot be timed is not taken (and not cached).
-          decision.reason = "not timed: " + llvm::toString(timing.takeError());
-          groups.decisions.push_back(decision);
-          keepNamed();
+          decideMlir("not timed: " + llvm::toString(timing.takeError()));
           continue;
         }
         known = measured.emplace(key, *timing).first;
@@ -265,6 +362,10 @@ FailureOr<HalideGroups> chooseHalideGroups(Partition &partition,
       decision.cached = known->second.cached;
       decision.halide = known->second.halideMicros <
                         kAutotuneMargin * known->second.mlirMicros;
+      if (!decision.halide) {
+        decideMlir("measured");
+        continue;
+      }
       decision.reason = "measured";
     } else {
       decision.halide = true;
@@ -272,57 +373,52 @@ FailureOr<HalideGroups> chooseHalideGroups(Partition &partition,
                                                           : "cost model";
     }
     groups.decisions.push_back(decision);
-    if (!decision.halide) {
-      keepNamed();
-      continue;
-    }
-    if (named)
-      rewriter.replaceOp(candidate, op->getResults());
-    Builder b(op.getContext());
-    op->setAttr(halide::kGroupAttr, b.getStringAttr(function));
-    if (init)
-      op->setAttr(halide::kInitAttr, b.getF32FloatAttr(*init));
-    groups.objects[function] = {*spec, std::move(*object)};
+    if (group.named())
+      rewriter.replaceOp(group.candidate, group.op->getResults());
+    Builder b(group.op.getContext());
+    group.op->setAttr(halide::kGroupAttr, b.getStringAttr(function));
+    if (group.init)
+      group.op->setAttr(halide::kInitAttr, b.getF32FloatAttr(*group.init));
+    groups.objects[function] = {group.spec, std::move(*bitcode)};
   }
   return groups;
 }
 
-llvm::Expected<std::string> mergeHalideObjects(ModuleOp module,
-                                               const TargetDescription &target,
-                                               const HalideGroups &groups,
-                                               std::string object,
-                                               llvm::StringRef name) {
-  std::vector<std::string> generated;
-  for (auto callee : module.getOps<LLVM::LLVMFuncOp>()) {
+llvm::Error linkHalideGroups(mlir::ModuleOp lowered, llvm::Module &module,
+                             const TargetDescription &target,
+                             const HalideGroups &groups) {
+  for (auto callee : lowered.getOps<LLVM::LLVMFuncOp>()) {
     auto spec = callee->getAttrOfType<StringAttr>(halide::kSpecAttr);
     if (!spec)
       continue;
-    auto known = groups.objects.find(callee.getName().str());
+    std::string name = callee.getName().str();
+    auto known = groups.objects.find(name);
+    std::string bitcode;
     if (known != groups.objects.end() && known->second.first == spec.getValue()) {
-      generated.push_back(known->second.second);
-      continue;
+      bitcode = known->second.second;
+    } else {
+      // The group changed on its way to the call (lowering dropped an
+      // unused operand): generate what the call expects.
+      llvm::Expected<std::string> fresh = generateHalideObject(
+          spec.getValue(), halide::halideTargetOf(target), groups.autoscheduler);
+      if (!fresh)
+        return fresh.takeError();
+      bitcode = std::move(*fresh);
     }
-    // The group changed on its way to the call (it should not): generate
-    // what the call expects.
-    llvm::Expected<std::string> fresh = generateHalideObject(
-        spec.getValue(), halide::halideTargetOf(target), groups.autoscheduler);
-    if (!fresh)
-      return fresh.takeError();
-    auto undefined = undefinedSymbols(*fresh);
+    auto undefined = undefinedSymbols(bitcode);
     if (!undefined)
       return undefined.takeError();
     if (!undefined->empty())
-      return llvm::createStringError("Halide group " + callee.getName().str() +
+      return llvm::createStringError("Halide group " + name +
                                      " needs Halide's runtime (" +
                                      undefined->front() + ")");
-    generated.push_back(std::move(*fresh));
+    auto group = loadGroupBitcode(bitcode, module.getContext(), module);
+    if (!group)
+      return group.takeError();
+    if (llvm::Linker::linkModules(module, std::move(*group)))
+      return llvm::createStringError("cannot link Halide group " + name);
   }
-  if (generated.empty())
-    return object;
-  llvm::SmallVector<llvm::StringRef> objects = {object};
-  for (const std::string &group : generated)
-    objects.push_back(group);
-  return linkRelocatable(objects, name);
+  return llvm::Error::success();
 }
 
 } // namespace strata

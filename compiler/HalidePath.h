@@ -5,8 +5,8 @@
 // given to Halide or left to the MLIR codegen: by a cost model, by
 // --halide=all, or with --autotune by timing both implementations on this
 // machine. The chosen groups are compiled by strata-halide-gen, a separate
-// program (Halide 14 links LLVM 14), and their objects are merged into the
-// partition's object after code generation.
+// program (Halide 14 links LLVM 14), to bitcode that is linked into the
+// partition's LLVM module before optimization.
 //
 //===----------------------------------------------------------------------===//
 #ifndef STRATA_COMPILER_HALIDEPATH_H
@@ -15,6 +15,7 @@
 #include "compiler/Stages.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "llvm/IR/Module.h"
 
 #include <map>
 #include <optional>
@@ -35,7 +36,7 @@ struct HalideDecision {
 };
 
 /// The Halide groups of one partition: the decisions, and each chosen
-/// group's spec and object by function name.
+/// group's spec and bitcode by function name.
 struct HalideGroups {
   std::string autoscheduler;
   std::vector<HalideDecision> decisions;
@@ -49,16 +50,16 @@ mlir::FailureOr<HalideGroups> chooseHalideGroups(Partition &partition,
                                                  const CompileOptions &options,
                                                  mlir::TimingScope &timing);
 
-/// The lowered `module`'s object merged with the objects of the Halide
-/// functions it calls (their declarations carry the spec); `object` itself
-/// when it calls none.
-llvm::Expected<std::string> mergeHalideObjects(mlir::ModuleOp module,
-                                               const TargetDescription &target,
-                                               const HalideGroups &groups,
-                                               std::string object,
-                                               llvm::StringRef name);
+/// Links into `module` (the lowered `lowered` translated to LLVM IR) the
+/// Halide functions it calls, whose declarations in `lowered` carry their
+/// specs; before LLVM optimization, so that one code generation compiles
+/// the model and its groups together.
+llvm::Error linkHalideGroups(mlir::ModuleOp lowered, llvm::Module &module,
+                             const TargetDescription &target,
+                             const HalideGroups &groups);
 
-/// Runs strata-halide-gen on `spec` for `target` (a Halide target string).
+/// Runs strata-halide-gen on `spec` for `target` (a Halide target string)
+/// and returns the group's LLVM bitcode.
 llvm::Expected<std::string> generateHalideObject(llvm::StringRef spec,
                                                  llvm::StringRef target,
                                                  llvm::StringRef autoscheduler);

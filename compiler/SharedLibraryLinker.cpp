@@ -1,10 +1,8 @@
-//===- SharedLibraryLinker.cpp - Linking objects with ld.lld -----*- C++ -*-===//
+//===- SharedLibraryLinker.cpp - libNAME.so for strata-run ------*- C++ -*-===//
 //
 // strata-run loads models with dlopen, so --emit=shared links the object
 // with LLVM's ld.lld (found next to the LLVM this compiler was built with, or
 // on PATH). Generated code calls nothing but memcpy/memset, which the loading
-// process provides. The same linker merges a model's object with the objects
-// of its Halide groups into the one relocatable NAME.o (ld.lld -r).
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/ArtifactWriters.h"
@@ -77,11 +75,6 @@ llvm::Expected<std::string> linkSharedLibrary(llvm::StringRef object,
   std::string soname = ("lib" + name + ".so").str();
   return runLinker({"-shared", "--build-id=none", "-soname", soname}, {object},
                    soname);
-}
-
-llvm::Expected<std::string>
-linkRelocatable(llvm::ArrayRef<llvm::StringRef> objects, llvm::StringRef name) {
-  return runLinker({"-r", "--build-id=none"}, objects, name.str() + ".o");
 }
 
 } // namespace strata

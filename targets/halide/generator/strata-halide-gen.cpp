@@ -3,17 +3,22 @@
 // stratac's Halide path runs this program rather than linking Halide: Halide
 // 14 carries its own LLVM 14, which must not share a process with the LLVM
 // 22 the compiler is built on (see docs/halide.md). It reads a group spec
-// (the text stratac's HalideGroupSpec writes: loops, operands with their
+// (what targets/halide/HalideGroups.cpp writes: loops, operands with their
 // affine indexing, the scalar body), builds the Halide Func it describes,
-// schedules it with one of Halide's autoschedulers and writes an object
-// whose function takes (user_context, inputs..., output) as halide_buffer_t
-// pointers. The object is built without Halide's runtime (no asserts, one
-// core): a group whose code would still call it is refused by stratac.
+// schedules it with one of Halide's autoschedulers and writes LLVM bitcode
+// (or, with --emit=object, an object) whose function takes (user_context,
+// inputs..., output) as halide_buffer_t pointers. It is built without
+// Halide's runtime (no asserts, one core); stratac links the bitcode into
+// the model's own LLVM module and refuses a group that would call the
+// runtime.
 //
-//   strata-halide-gen --spec=GROUP.txt --target=T --output=GROUP.o
+//   strata-halide-gen --spec=GROUP.txt --target=T --output=GROUP.bc
+//   strata-halide-gen --spec=A.txt --spec=B.txt... --target=T --output-dir=DIR
+//                     [--emit=bitcode|object]
 //                     [--autoscheduler=Mullapudi2016|Adams2019|Li2018]
 //
-// Exit status: 0 on success, 1 with a message on stderr otherwise.
+// Exit status: 0 when every group was written, 1 with a message on stderr
+// naming each that was not.
 //
 //===----------------------------------------------------------------------===//
 #include "Halide.h"
@@ -23,6 +28,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -307,7 +313,13 @@ private:
     if (op.kind == "abs") return abs(arg(0));
     if (op.kind == "exp") return exp(arg(0));
     if (op.kind == "log") return log(arg(0));
-    if (op.kind == "tanh") return tanh(arg(0));
+    if (op.kind == "tanh") {
+      // Through exp, which Halide computes inline: its tanh calls libm's
+      // tanhf, which artifacts do not link. 1 - 2 / (e^2x + 1) saturates
+      // to +-1 where e^2x overflows or vanishes.
+      Expr e = exp(2.0f * arg(0));
+      return 1.0f - 2.0f / (e + 1.0f);
+    }
     if (op.kind == "sqrt") return sqrt(arg(0));
     if (op.kind == "rsqrt") return 1.0f / sqrt(arg(0));
     if (op.kind == "pow") return pow(arg(0), arg(1));
@@ -346,6 +358,16 @@ std::string optionValue(int argc, char **argv, const std::string &name) {
   return "";
 }
 
+std::vector<std::string> optionValues(int argc, char **argv,
+                                      const std::string &name) {
+  std::string prefix = "--" + name + "=";
+  std::vector<std::string> values;
+  for (int i = 1; i < argc; ++i)
+    if (std::strncmp(argv[i], prefix.c_str(), prefix.size()) == 0)
+      values.push_back(argv[i] + prefix.size());
+  return values;
+}
+
 std::string pluginFor(const std::string &autoscheduler) {
   if (autoscheduler == "Mullapudi2016")
     return STRATA_HALIDE_MULLAPUDI2016;
@@ -357,63 +379,94 @@ std::string pluginFor(const std::string &autoscheduler) {
        "' (Mullapudi2016, Adams2019 or Li2018)");
 }
 
+/// Schedules and compiles one group to `outputPath`; on failure returns
+/// what each autoscheduler said.
+std::optional<std::string> generateGroup(const GroupSpec &spec,
+                                         const std::string &outputPath,
+                                         const Target &target,
+                                         const std::string &requested,
+                                         OutputFileType outputType) {
+  // Halide 14's autoschedulers each fail internally on some pipelines
+  // (Mullapudi2016 on LSTM gate groups): the others are tried in turn.
+  std::vector<std::string> schedulers = {requested};
+  for (const char *other : {"Mullapudi2016", "Li2018", "Adams2019"})
+    if (other != requested)
+      schedulers.push_back(other);
+  std::string errors;
+  for (const std::string &autoscheduler : schedulers) {
+    try {
+      load_plugin(pluginFor(autoscheduler));
+      std::vector<Argument> arguments;
+      GroupBuilder builder(spec);
+      Pipeline pipeline = builder.build(arguments);
+      // One core: the model's executor, not Halide, spreads work over
+      // threads.
+      pipeline.auto_schedule(autoscheduler, target,
+                             MachineParams(/*parallelism=*/1,
+                                           /*last_level_cache_size=*/1 << 20,
+                                           /*balance=*/40));
+      // The object is built without asserts, so a schedule that reads
+      // outside an input (a vectorized reduction rounding up) would do so
+      // silently: bounds inference on the scheduled pipeline must stay
+      // within every input's shape.
+      builder.checkInputBounds(pipeline);
+      Target generated = target.with_feature(Target::NoRuntime)
+                             .with_feature(Target::UserContext)
+                             .with_feature(Target::NoAsserts);
+      pipeline.compile_to({{outputType, outputPath}}, arguments, spec.name,
+                          generated);
+      std::cout << spec.name << ": scheduled by " << autoscheduler << "\n";
+      return std::nullopt;
+    } catch (const Halide::Error &error) {
+      errors += autoscheduler + ": " + error.what() + "\n";
+    }
+  }
+  return errors;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
   std::string targetText = optionValue(argc, argv, "target");
   std::string outputPath = optionValue(argc, argv, "output");
-  if (targetText.empty() || outputPath.empty())
-    fail("usage: strata-halide-gen --spec=FILE --target=T --output=FILE.o "
-         "[--autoscheduler=NAME]");
+  std::string outputDir = optionValue(argc, argv, "output-dir");
+  std::vector<std::string> specPaths = optionValues(argc, argv, "spec");
+  if (targetText.empty() || specPaths.empty() ||
+      (outputPath.empty() == outputDir.empty()) ||
+      (!outputPath.empty() && specPaths.size() != 1))
+    fail("usage: strata-halide-gen --spec=FILE --target=T --output=FILE\n"
+         "       strata-halide-gen --spec=FILE... --target=T --output-dir=DIR\n"
+         "       [--emit=bitcode|object] [--autoscheduler=NAME]");
   if (!Target::validate_target_string(targetText))
     fail("invalid Halide target '" + targetText + "'");
   Target target(targetText);
-  try {
-    std::string specPath = optionValue(argc, argv, "spec");
-    if (specPath.empty())
-      fail("--spec=FILE is required");
+  std::string emit = optionValue(argc, argv, "emit");
+  if (emit.empty())
+    emit = "bitcode";
+  if (emit != "bitcode" && emit != "object")
+    fail("unknown --emit '" + emit + "' (bitcode or object)");
+  OutputFileType outputType =
+      emit == "bitcode" ? OutputFileType::bitcode : OutputFileType::object;
+  std::string requested = optionValue(argc, argv, "autoscheduler");
+  if (requested.empty())
+    requested = "Mullapudi2016";
+  pluginFor(requested); // Rejects an unknown name before any work.
+
+  // One process for many groups: starting Halide costs more than most
+  // groups' scheduling.
+  bool failed = false;
+  for (const std::string &specPath : specPaths) {
     GroupSpec spec = parseSpec(specPath);
-    std::string requested = optionValue(argc, argv, "autoscheduler");
-    if (requested.empty())
-      requested = "Mullapudi2016";
-    // Halide 14's autoschedulers each fail internally on some pipelines
-    // (Mullapudi2016 on LSTM gate groups): the others are tried in turn.
-    std::vector<std::string> schedulers = {requested};
-    for (const char *other : {"Mullapudi2016", "Adams2019", "Li2018"})
-      if (other != requested)
-        schedulers.push_back(other);
-    std::string errors;
-    for (const std::string &autoscheduler : schedulers) {
-      try {
-        load_plugin(pluginFor(autoscheduler));
-        std::vector<Argument> arguments;
-        GroupBuilder builder(spec);
-        Pipeline pipeline = builder.build(arguments);
-        // One core: the model's executor, not Halide, spreads work over
-        // threads.
-        pipeline.auto_schedule(autoscheduler, target,
-                               MachineParams(/*parallelism=*/1,
-                                             /*last_level_cache_size=*/1 << 20,
-                                             /*balance=*/40));
-        // The object is built without asserts, so a schedule that reads
-        // outside an input (a vectorized reduction rounding up) would do so
-        // silently: bounds inference on the scheduled pipeline must stay
-        // within every input's shape.
-        builder.checkInputBounds(pipeline);
-        Target generated = target.with_feature(Target::NoRuntime)
-                               .with_feature(Target::UserContext)
-                               .with_feature(Target::NoAsserts);
-        pipeline.compile_to({{OutputFileType::object, outputPath}}, arguments,
-                            spec.name, generated);
-        std::cout << "scheduled by " << autoscheduler << "\n";
-        return 0;
-      } catch (const Halide::Error &error) {
-        errors += autoscheduler + ": " + error.what() + "\n";
-      }
+    std::string path = outputPath.empty()
+                           ? outputDir + "/" + spec.name +
+                                 (emit == "bitcode" ? ".bc" : ".o")
+                           : outputPath;
+    if (std::optional<std::string> errors =
+            generateGroup(spec, path, target, requested, outputType)) {
+      std::cerr << "strata-halide-gen: " << spec.name
+                << ": no autoscheduler could schedule it:\n" << *errors;
+      failed = true;
     }
-    fail("no autoscheduler could schedule " + spec.name + ":\n" + errors);
-  } catch (const Halide::Error &error) {
-    fail(error.what());
   }
-  return 0;
+  return failed ? 1 : 0;
 }

@@ -60,6 +60,20 @@ def wide_exp():
         [tensor("y", TensorProto.FLOAT, [512, 256])])
 
 
+def row_sums():
+    """y = ReduceSum(x, axis 2) on 1x64x125: a reduction whose result is the
+    model's output, so it is written to the caller's (unaligned) buffer."""
+    return model(
+        [helper.make_node("ReduceSum", ["x", "axes"], ["y"], name="sum", keepdims=0)],
+        [tensor("x", TensorProto.FLOAT, [1, 64, 125])],
+        [tensor("y", TensorProto.FLOAT, [1, 64])],
+        [helper.make_tensor("axes", TensorProto.INT64, [1], [2])])
+
+
+def row_sums_reference(x):
+    return x.sum(axis=2)
+
+
 def symbolic_batch():
     """A leading symbolic dimension ('N') that defaults to 1."""
     return model(
@@ -500,7 +514,7 @@ MODELS = {f.__name__: f for f in [conv_zero_strides, depth_to_space_zero_block,
                                   softmax_cross_entropy,
                                   opset6_legacy_broadcast, opset1_concat,
                                   opset9_forms, opset7_broadcast,
-                                  constant_of_shape_int, tiny_mlp, wide_matmul, wide_exp, symbolic_batch, symbolic_inner,
+                                  constant_of_shape_int, tiny_mlp, wide_matmul, wide_exp, row_sums, symbolic_batch, symbolic_inner,
                                   unsupported, unsupported_attributes, conv_same_upper, shape_arithmetic,
                                   clip11, softmax_opset11, two_outputs]}
 
