@@ -14,6 +14,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Bitcode/BitcodeReader.h"
@@ -375,6 +376,16 @@ FailureOr<HalideGroups> chooseHalideGroups(Partition &partition,
     groups.decisions.push_back(decision);
     if (group.named())
       rewriter.replaceOp(group.candidate, group.op->getResults());
+    // Halide assumes its buffers do not alias (overlapping tail vectors
+    // re-read what they wrote): an output initialized from one of the
+    // inputs, which bufferizes in place, gets a buffer of its own.
+    OpOperand *init = group.op.getDpsInitOperand(0);
+    if (!group.init && llvm::is_contained(group.op.getDpsInputs(), init->get())) {
+      rewriter.setInsertionPoint(group.op);
+      auto type = cast<RankedTensorType>(init->get().getType());
+      init->set(rewriter.create<tensor::EmptyOp>(group.op.getLoc(), type.getShape(),
+                                                 type.getElementType()));
+    }
     Builder b(group.op.getContext());
     group.op->setAttr(halide::kGroupAttr, b.getStringAttr(function));
     if (group.init)

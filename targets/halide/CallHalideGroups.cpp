@@ -154,6 +154,16 @@ struct CallHalideGroupsPass
             << name.getValue() << ": an operand's innermost stride is not 1";
         continue;
       }
+      // Halide assumes its buffers do not alias: its tail vectors overlap
+      // the ones before and would re-read what they wrote.
+      Value output = op.getDpsInitOperand(0)->get();
+      if (llvm::any_of(op.getDpsInputs(), [&](Value input) {
+            return strata::halide::mayAlias(input, output);
+          })) {
+        op.emitRemark("kept out of Halide group ")
+            << name.getValue() << ": an input may alias the output";
+        continue;
+      }
       llvm::Expected<std::string> spec =
           strata::halide::writeGroupSpec(op, name.getValue(), init);
       if (!spec) {

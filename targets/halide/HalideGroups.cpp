@@ -8,6 +8,9 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/IR/AffineExpr.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringExtras.h"
@@ -251,6 +254,57 @@ llvm::Expected<std::string> writeGroupSpec(linalg::GenericOp op, StringRef name,
     return yielded.takeError();
   os << "yield " << *yielded << "\n";
   return spec;
+}
+
+namespace {
+
+/// Where a memref's elements lie: its root buffer and, when static, the
+/// byte range [begin, end) it spans in it.
+struct Footprint {
+  Value root;
+  std::optional<std::pair<int64_t, int64_t>> bytes;
+};
+
+Footprint footprintOf(Value value) {
+  auto type = cast<MemRefType>(value.getType());
+  Footprint footprint{value, std::nullopt};
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (!type.hasStaticShape() || failed(type.getStridesAndOffset(strides, offset)) ||
+      ShapedType::isDynamic(offset) || llvm::any_of(strides, ShapedType::isDynamic))
+    return footprint;
+  int64_t span = 1;
+  for (auto [size, stride] : llvm::zip(type.getShape(), strides))
+    span += (size - 1) * stride;
+  int64_t elementBytes = type.getElementTypeBitWidth() / 8;
+  int64_t shift = 0;
+  // Up through subviews, casts and reshapes to the arena view (whose byte
+  // shift places it) or the root itself.
+  while (auto viewLike = footprint.root.getDefiningOp<ViewLikeOpInterface>()) {
+    if (auto view = dyn_cast<memref::ViewOp>(viewLike.getOperation())) {
+      std::optional<int64_t> constant = getConstantIntValue(view.getByteShift());
+      if (!constant)
+        return {view.getSource(), std::nullopt};
+      shift = *constant;
+      footprint.root = view.getSource();
+      break;
+    }
+    footprint.root = viewLike.getViewSource();
+  }
+  int64_t begin = shift + offset * elementBytes;
+  footprint.bytes = {begin, begin + span * elementBytes};
+  return footprint;
+}
+
+} // namespace
+
+bool mayAlias(Value a, Value b) {
+  Footprint x = footprintOf(a), y = footprintOf(b);
+  if (x.root != y.root)
+    return false;
+  if (!x.bytes || !y.bytes)
+    return true;
+  return x.bytes->first < y.bytes->second && y.bytes->first < x.bytes->second;
 }
 
 std::string halideTargetOf(const TargetDescription &target) {

@@ -46,6 +46,11 @@ llvm::Expected<std::string> writeGroupSpec(mlir::linalg::GenericOp op,
                                            llvm::StringRef name,
                                            std::optional<float> init);
 
+/// Whether two buffers (memrefs after the memory plan) may overlap: they do
+/// not when they come from different roots or from disjoint static byte
+/// ranges of one (arena views).
+bool mayAlias(mlir::Value a, mlir::Value b);
+
 /// Halide's target string for `target`, or "" when the Halide path does not
 /// serve it (bare metal and GPU targets).
 std::string halideTargetOf(const TargetDescription &target);

@@ -18,8 +18,10 @@ def CallHalideGroups : Pass<"strata-call-halide-groups", "::mlir::ModuleOp"> {
     (`strata.halide_spec`, see docs/halide.md). Halide functions take
     `halide_buffer_t` pointers: each operand's buffer (host pointer, element
     type, and per dimension, innermost first, extent and stride) is built on
-    the stack next to the call. An operand whose innermost stride is not 1
-    keeps the generic, which then lowers to loops as usual; a remark says so.
+    the stack next to the call. An operand whose innermost stride is not 1,
+    or an input that may overlap the output (Halide assumes its buffers do
+    not alias), keeps the generic, which then lowers to loops as usual; a
+    remark says so.
 
     Before:
     ```mlir

@@ -107,3 +107,38 @@ func.func @unsupported(%x: memref<4xf32>, %y: memref<4xf32>) {
   }
   return
 }
+
+// -----
+
+// Halide assumes its buffers do not alias (its tail vectors overlap the
+// ones before): an input in the output's buffer keeps the generic, while
+// disjoint views of one arena are fine.
+#id3 = affine_map<(d0) -> (d0)>
+// CHECK-LABEL: func.func @aliasing
+// CHECK: linalg.generic
+// CHECK: llvm.call @m_halide_6
+// CHECK-NOT: llvm.call @m_halide_5
+func.func @aliasing(%arena: memref<128xi8>) {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %c4 = arith.constant 4 : index
+  %a = memref.view %arena[%c0][] : memref<128xi8> to memref<5xf32>
+  %b = memref.view %arena[%c64][] : memref<128xi8> to memref<5xf32>
+  %tail = memref.view %arena[%c4][] : memref<128xi8> to memref<5xf32>
+  // expected-remark @below {{kept out of Halide group m_halide_5: an input may alias the output}}
+  linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel"]}
+      ins(%a : memref<5xf32>) outs(%tail : memref<5xf32>)
+      attrs = {strata.halide_group = "m_halide_5"} {
+  ^bb0(%x: f32, %o: f32):
+    %e = math.log %x : f32
+    linalg.yield %e : f32
+  }
+  linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel"]}
+      ins(%a : memref<5xf32>) outs(%b : memref<5xf32>)
+      attrs = {strata.halide_group = "m_halide_6"} {
+  ^bb0(%x: f32, %o: f32):
+    %e = math.log %x : f32
+    linalg.yield %e : f32
+  }
+  return
+}
