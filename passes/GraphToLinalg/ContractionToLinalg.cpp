@@ -2,9 +2,8 @@
 //
 // Contractions become named linalg ops wherever one fits (matmul, batch
 // matmul, the NCHW convolutions), because target strategies tile and
-// vectorize those best (a transposed constant B, Linear's weights, is
-// transposed at compile time to make one); the remaining forms (transposed
-// Gemm operands, broadcast batch matmul) are contraction generics. Convolutions compute in
+// vectorize those best; the remaining forms (transposed Gemm operands,
+// broadcast batch matmul) are contraction generics. Convolutions compute in
 // NHWC (see ConvOpLowering). Biases and Gemm's C seed
 // the accumulator, so no separate add pass over the output is needed.
 //
@@ -144,9 +143,6 @@ struct MatMulOpLowering : GraphLoweringPattern<graph::MatMulOp> {
 
 /// Y = alpha * op(A) op(B) + beta * C: the accumulator starts as beta * C
 /// (or zero) and alpha scales A's elements when it is not 1.
-Value transposeTensor(OpBuilder &b, Location loc, Value value,
-                      ArrayRef<int64_t> perm);
-
 struct GemmOpLowering : GraphLoweringPattern<graph::GemmOp> {
   using GraphLoweringPattern::GraphLoweringPattern;
   LogicalResult
@@ -175,19 +171,10 @@ struct GemmOpLowering : GraphLoweringPattern<graph::GemmOp> {
           [&](OpBuilder &b, Location l, ValueRange args) {
             return mul(b, l, args[0], scalarConstant(b, l, element, alpha));
           });
-    // A transposed constant B (how PyTorch exports Linear weights, [out,
-    // in]) is transposed once, at compile time, into the layout the matmul
-    // kernels stream: rows of B along the output's columns.
-    Value b = adaptor.getB();
-    bool transB = op.getTransB();
-    if (transB && matchPattern(b, m_Constant())) {
-      b = transposeTensor(rewriter, loc, b, {1, 0});
-      transB = false;
-    }
     Value result;
-    if (!op.getTransA() && !transB) {
+    if (!op.getTransA() && !op.getTransB()) {
       result = linalg::MatmulOp::create(rewriter, loc, TypeRange{type},
-                                        ValueRange{a, b}, init)
+                                        ValueRange{a, adaptor.getB()}, init)
                    .getResult(0);
     } else {
       MLIRContext *context = rewriter.getContext();
@@ -197,9 +184,9 @@ struct GemmOpLowering : GraphLoweringPattern<graph::GemmOp> {
         return AffineMap::get(3, 0, {row, col}, context);
       };
       result = buildContraction(
-          rewriter, loc, a, b, init,
+          rewriter, loc, a, adaptor.getB(), init,
           {op.getTransA() ? map(k, m) : map(m, k),
-           transB ? map(n, k) : map(k, n), map(m, n)},
+           op.getTransB() ? map(n, k) : map(k, n), map(m, n)},
           {utils::IteratorType::parallel, utils::IteratorType::parallel,
            utils::IteratorType::reduction});
     }

@@ -12,7 +12,11 @@ include "mlir/Pass/PassBase.td"
 def TileAndVectorize : Pass<"strata-tile-and-vectorize", "::mlir::func::FuncOp"> {
   let summary = "Tile contractions and convolutions into register-sized vector code";
   let description = [{
-    The CPU codegen strategy: matmuls, batch matmuls, contraction generics,
+    The CPU codegen strategy. First, constant float32 weights that a
+    contraction generic reads as B[n][k] (a Gemm with trans_b: PyTorch's
+    Linear) are transposed at compile time and the generic becomes a
+    linalg.matmul, so vectors run along the weights' rows. Then matmuls,
+    batch matmuls, contraction generics,
     NCHW convolutions and poolings are tiled (scf.for on tensors) so that each
     tile is a small static op sized to the target's vector registers, tiled
     2-D convolutions are decomposed into 1-D ones, and every small static

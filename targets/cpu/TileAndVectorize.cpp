@@ -11,12 +11,14 @@
 #include "targets/cpu/Passes.h"
 #include "targets/halide/HalideGroups.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -204,6 +206,60 @@ FailureOr<linalg::LinalgOp> tileParallelLoopAsForall(RewriterBase &rewriter,
   return cast<linalg::LinalgOp>(tiled->tiledOps.front());
 }
 
+/// A contraction generic reading constant float32 weights as B[n][k] (a
+/// Gemm with trans_b: how PyTorch exports Linear) reads them as B[k][n]
+/// instead, transposed once here, and becomes the linalg.matmul the tiling
+/// below handles best: vectors then run along B's rows, the output's
+/// columns. Only vector targets run this pass; scalar loops keep B[n][k],
+/// whose reduction is the contiguous one.
+void packTransposedWeights(IRRewriter &rewriter, func::FuncOp function) {
+  SmallVector<linalg::GenericOp> candidates;
+  function.walk([&](linalg::GenericOp op) {
+    if (op.hasPureTensorSemantics() && op.getNumDpsInputs() == 2 &&
+        op.getNumLoops() == 3 && linalg::isaContractionOpInterface(op))
+      candidates.push_back(op);
+  });
+  MLIRContext *context = function.getContext();
+  AffineExpr m = getAffineDimExpr(0, context), n = getAffineDimExpr(1, context),
+             k = getAffineDimExpr(2, context);
+  auto map = [&](AffineExpr row, AffineExpr col) {
+    return AffineMap::get(3, 0, {row, col}, context);
+  };
+  for (linalg::GenericOp op : candidates) {
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    if (maps[0] != map(m, k) || maps[1] != map(n, k) || maps[2] != map(m, n))
+      continue;
+    DenseElementsAttr weights;
+    if (!matchPattern(op.getDpsInputs()[1], m_Constant(&weights)) ||
+        !weights.getElementType().isF32())
+      continue;
+    auto type = cast<RankedTensorType>(weights.getType());
+    int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
+    SmallVector<float> transposed(rows * cols);
+    if (weights.isSplat()) {
+      std::fill(transposed.begin(), transposed.end(), weights.getSplatValue<float>());
+    } else {
+      auto values = weights.getValues<float>();
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t c = 0; c < cols; ++c)
+          transposed[c * rows + r] = values[r * cols + c];
+    }
+    auto packedType = RankedTensorType::get({cols, rows}, type.getElementType());
+    rewriter.setInsertionPoint(op);
+    Value packed = arith::ConstantOp::create(
+        rewriter, op.getLoc(), DenseElementsAttr::get(packedType, llvm::ArrayRef(transposed)));
+    auto generic = linalg::GenericOp::create(
+        rewriter, op.getLoc(), op.getResultTypes(),
+        ValueRange{op.getDpsInputs()[0], packed}, op.getDpsInits(),
+        ArrayRef<AffineMap>{map(m, k), map(k, n), map(m, n)},
+        op.getIteratorTypesArray());
+    rewriter.inlineRegionBefore(op.getRegion(), generic.getRegion(),
+                                generic.getRegion().begin());
+    rewriter.replaceOp(op, generic->getResults());
+    (void)linalg::specializeGenericOp(rewriter, generic);
+  }
+}
+
 struct TileAndVectorizePass
     : strata::cpu::impl::TileAndVectorizeBase<TileAndVectorizePass> {
   using TileAndVectorizeBase::TileAndVectorizeBase;
@@ -212,6 +268,10 @@ struct TileAndVectorizePass
     func::FuncOp function = getOperation();
     MLIRContext *context = &getContext();
     int64_t lanes = std::max<int64_t>(vectorBits / 32, 1);
+    IRRewriter rewriter(context);
+
+    // 0. Weights read transposed are transposed once, at compile time.
+    packTransposedWeights(rewriter, function);
 
     // 1. Tile the heavy ops with exact divisors of their static bounds.
     SmallVector<linalg::LinalgOp> candidates;
@@ -221,7 +281,6 @@ struct TileAndVectorizePass
           !preferredTiles(op, lanes, maxVectorElements).empty())
         candidates.push_back(op);
     });
-    IRRewriter rewriter(context);
     for (linalg::LinalgOp op : candidates) {
       SmallVector<int64_t> bounds = op.getStaticLoopRanges();
       SmallVector<int64_t> preferred = preferredTiles(op, lanes, maxVectorElements);

@@ -125,21 +125,6 @@ func.func @gemm_trans_b(%a: tensor<1x512xf32>, %w: tensor<1000x512xf32>, %c: ten
   return %0 : tensor<1x1000xf32>
 }
 
-// Gemm with trans_b of constant weights (how PyTorch exports Linear): the
-// weights are transposed at compile time and the product is a linalg.matmul.
-// CHECK-LABEL: func.func @gemm_trans_b_constant
-// CHECK: %[[WT:.+]] = arith.constant dense<{{\[}}[1.000000e+00, 4.000000e+00], [2.000000e+00, 5.000000e+00], [3.000000e+00, 6.000000e+00]]> : tensor<3x2xf32>
-// CHECK: %[[Y:.+]] = linalg.matmul ins(%{{.+}}, %[[WT]] : tensor<1x3xf32>, tensor<3x2xf32>)
-// CHECK-NOT: linalg.generic {{.+}}reduction
-// CHECK: return %[[Y]]
-func.func @gemm_trans_b_constant(%a: tensor<1x3xf32>) -> tensor<1x2xf32> {
-  %w = graph.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
-  %c = graph.constant dense<[0.5, -0.5]> : tensor<2xf32>
-  %0 = graph.gemm %a, %w, %c {trans_b = true}
-      : (tensor<1x3xf32>, tensor<2x3xf32>, tensor<2xf32>) -> tensor<1x2xf32>
-  return %0 : tensor<1x2xf32>
-}
-
 // Gemm with alpha and beta: the accumulator is beta * C, A is scaled by alpha,
 // and trans_a reads A as (k, m).
 // CHECK-LABEL: func.func @gemm_alpha_beta_trans_a

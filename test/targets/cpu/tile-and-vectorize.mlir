@@ -27,6 +27,28 @@ func.func @matmul_odd(%a: tensor<1x7xf32>, %b: tensor<7x10xf32>,
   return %0 : tensor<1x10xf32>
 }
 
+// Constant weights read as B[n][k] (a Gemm with trans_b, PyTorch's Linear)
+// are transposed at compile time: the contraction becomes a matmul whose
+// vectors run along the output's columns, reading the packed weights.
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+// CHECK-LABEL: func.func @linear_weights
+// CHECK: arith.constant dense<{{\[}}[1.000000e+00, 4.000000e+00], [2.000000e+00, 5.000000e+00], [3.000000e+00, 6.000000e+00]]> : {{.*}}3x2xf32>
+// CHECK: vector.contract {{.*}} : vector<1x3xf32>, vector<3x2xf32> into vector<1x2xf32>
+func.func @linear_weights(%a: tensor<1x3xf32>, %c: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %w = arith.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
+  %0 = linalg.generic {indexing_maps = [#mk, #nk, #mn],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %w : tensor<1x3xf32>, tensor<2x3xf32>) outs(%c : tensor<1x2xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x2xf32>
+  return %0 : tensor<1x2xf32>
+}
+
 // A 2-D NCHW convolution is tiled to one output row, decomposed into a 1-D
 // convolution and vectorized: no linalg convolution is left.
 // CHECK-LABEL: func.func @conv
