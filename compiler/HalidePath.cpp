@@ -349,8 +349,9 @@ FailureOr<HalideGroups> chooseHalideGroups(Partition &partition,
       std::string key = group.spec.substr(group.spec.find('\n'));
       auto known = measured.find(key);
       if (known == measured.end()) {
-        llvm::Expected<GroupTiming> timing = timeGroup(
-            group.op, group.init, group.spec, *bitcode, partition, options);
+        llvm::Expected<GroupTiming> timing =
+            timeGroup(group.candidate, group.op, group.init, group.spec,
+                      *bitcode, partition, options);
         if (!timing) {
           // A version that cannot be timed is not taken (and not cached).
           decideMlir("not timed: " + llvm::toString(timing.takeError()));
@@ -383,7 +384,7 @@ FailureOr<HalideGroups> chooseHalideGroups(Partition &partition,
     if (!group.init && llvm::is_contained(group.op.getDpsInputs(), init->get())) {
       rewriter.setInsertionPoint(group.op);
       auto type = cast<RankedTensorType>(init->get().getType());
-      init->set(rewriter.create<tensor::EmptyOp>(group.op.getLoc(), type.getShape(),
+      init->set(tensor::EmptyOp::create(rewriter, group.op.getLoc(), type.getShape(),
                                                  type.getElementType()));
     }
     Builder b(group.op.getContext());

@@ -64,14 +64,16 @@ llvm::Expected<std::string> generateHalideObject(llvm::StringRef spec,
                                                  llvm::StringRef target,
                                                  llvm::StringRef autoscheduler);
 
-/// Median time of each implementation of one group, measured in this
-/// process (GroupAutotuner.cpp).
+/// Median time of each implementation of one group (GroupAutotuner.cpp):
+/// `mlirVersion` as the MLIR codegen gets it (a named stencil stays named),
+/// `halideVersion` its generic form calling `halideObject`.
 struct GroupTiming {
   double mlirMicros = 0, halideMicros = 0;
   bool cached = false;
 };
 llvm::Expected<GroupTiming>
-timeGroup(mlir::linalg::GenericOp group, std::optional<float> init,
+timeGroup(mlir::linalg::LinalgOp mlirVersion, mlir::linalg::GenericOp halideVersion,
+          std::optional<float> init,
           llvm::StringRef spec, llvm::StringRef halideObject,
           const Partition &partition, const CompileOptions &options);
 

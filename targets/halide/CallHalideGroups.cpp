@@ -55,24 +55,24 @@ public:
     auto type = cast<MemRefType>(memref.getType());
     int64_t rank = type.getRank();
     Value one = constant(b.getI64Type(), 1);
-    Value buffer = b.create<LLVM::AllocaOp>(loc, ptrType, bufferType(context), one);
-    auto metadata = b.create<memref::ExtractStridedMetadataOp>(loc, memref);
-    Value base = b.create<memref::ExtractAlignedPointerAsIndexOp>(loc, memref);
+    Value buffer = LLVM::AllocaOp::create(b, loc, ptrType, bufferType(context), one);
+    auto metadata = memref::ExtractStridedMetadataOp::create(b, loc, memref);
+    Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, memref);
     Value baseAddress =
-        b.create<arith::IndexCastOp>(loc, b.getI64Type(), base);
-    Value basePointer = b.create<LLVM::IntToPtrOp>(loc, ptrType, baseAddress);
-    Value offset = b.create<arith::IndexCastOp>(loc, b.getI64Type(),
+        arith::IndexCastOp::create(b, loc, b.getI64Type(), base);
+    Value basePointer = LLVM::IntToPtrOp::create(b, loc, ptrType, baseAddress);
+    Value offset = arith::IndexCastOp::create(b, loc, b.getI64Type(),
                                                 metadata.getOffset());
-    Value host = b.create<LLVM::GEPOp>(loc, ptrType, b.getF32Type(),
+    Value host = LLVM::GEPOp::create(b, loc, ptrType, b.getF32Type(),
                                        basePointer, ValueRange{offset});
-    Value null = b.create<LLVM::ZeroOp>(loc, ptrType);
+    Value null = LLVM::ZeroOp::create(b, loc, ptrType);
     Value dims = null;
     if (rank > 0) {
       auto arrayType = LLVM::LLVMArrayType::get(dimensionType(context), rank);
-      dims = b.create<LLVM::AllocaOp>(loc, ptrType, arrayType, one);
+      dims = LLVM::AllocaOp::create(b, loc, ptrType, arrayType, one);
       for (int64_t d = 0; d < rank; ++d) {
         int64_t from = rank - 1 - d; // Halide's dimension 0 is the innermost.
-        Value stride = b.create<arith::IndexCastOp>(
+        Value stride = arith::IndexCastOp::create(b, 
             loc, b.getI32Type(), metadata.getStrides()[from]);
         storeField(dims, arrayType, {0, d, 0}, constant(b.getI32Type(), 0));
         storeField(dims, arrayType, {0, d, 1},
@@ -99,7 +99,7 @@ public:
 
 private:
   Value constant(Type type, int64_t value) {
-    return b.create<arith::ConstantOp>(loc, b.getIntegerAttr(type, value));
+    return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, value));
   }
 
   void storeField(Value base, Type elementType, ArrayRef<int64_t> path,
@@ -107,8 +107,8 @@ private:
     SmallVector<LLVM::GEPArg> indices;
     for (int64_t index : path)
       indices.push_back(static_cast<int32_t>(index));
-    Value address = b.create<LLVM::GEPOp>(loc, ptrType, elementType, base, indices);
-    b.create<LLVM::StoreOp>(loc, value, address);
+    Value address = LLVM::GEPOp::create(b, loc, ptrType, elementType, base, indices);
+    LLVM::StoreOp::create(b, loc, value, address);
   }
 
   OpBuilder &b;
@@ -173,16 +173,16 @@ struct CallHalideGroupsPass
       }
       OpBuilder b(op);
       BufferBuilder buffers(b, op.getLoc());
-      SmallVector<Value> arguments = {b.create<LLVM::ZeroOp>(op.getLoc(), ptrType)};
+      SmallVector<Value> arguments = {LLVM::ZeroOp::create(b, op.getLoc(), ptrType)};
       for (Value operand : op->getOperands())
         arguments.push_back(buffers.build(operand));
       SmallVector<Type> argumentTypes(arguments.size(), ptrType);
       auto functionType =
           LLVM::LLVMFunctionType::get(b.getI32Type(), argumentTypes);
-      auto callee = moduleBuilder.create<LLVM::LLVMFuncOp>(
+      auto callee = LLVM::LLVMFuncOp::create(moduleBuilder, 
           op.getLoc(), name.getValue(), functionType);
       callee->setAttr(strata::halide::kSpecAttr, b.getStringAttr(*spec));
-      b.create<LLVM::CallOp>(op.getLoc(), callee, arguments);
+      LLVM::CallOp::create(b, op.getLoc(), callee, arguments);
       op.erase();
     }
   }
