@@ -67,10 +67,19 @@ constexpr double kAutotuneMargin = 0.95;
 /// The cost model: Halide vectorizes exp, log and tanh (polynomial vector
 /// code) where the MLIR path's loops of them stay scalar, and elsewhere
 /// --autotune measured no consistent gain (its pow is slower than MLIR's
-/// expansion of x^2), so groups computing exp, log or tanh without
-/// reducing go to Halide.
+/// expansion of x^2), so groups computing exp, log or tanh without reducing
+/// go to Halide, when they are large enough for vectors to matter: an LSTM's
+/// per-step gates (a few hundred elements) gained nothing and each costs
+/// the generator a scheduling.
+constexpr int64_t kCostModelMinIterations = 1024;
+
 bool costModelPrefersHalide(linalg::GenericOp op) {
   if (op.getNumReductionLoops() > 0)
+    return false;
+  int64_t iterations = 1;
+  for (int64_t bound : op.getStaticLoopRanges())
+    iterations *= bound;
+  if (iterations < kCostModelMinIterations)
     return false;
   bool transcendental = false;
   op.getBody()->walk([&](Operation *inner) {

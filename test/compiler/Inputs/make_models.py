@@ -172,6 +172,20 @@ def softmax_opset11():
         [tensor("y", TensorProto.FLOAT, [2, 3, 4])], opset=11)
 
 
+def softmax_wide():
+    """Softmax over the last axis of 4x32x32 (attention scores): 4096
+    elements, large enough for the Halide path's cost model."""
+    return model(
+        [helper.make_node("Softmax", ["x"], ["y"], name="softmax", axis=-1)],
+        [tensor("x", TensorProto.FLOAT, [4, 32, 32])],
+        [tensor("y", TensorProto.FLOAT, [4, 32, 32])])
+
+
+def softmax_wide_reference(x):
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
 def two_outputs():
     """Two inputs and two outputs, in model order."""
     return model(
@@ -514,7 +528,7 @@ MODELS = {f.__name__: f for f in [conv_zero_strides, depth_to_space_zero_block,
                                   softmax_cross_entropy,
                                   opset6_legacy_broadcast, opset1_concat,
                                   opset9_forms, opset7_broadcast,
-                                  constant_of_shape_int, tiny_mlp, wide_matmul, wide_exp, row_sums, symbolic_batch, symbolic_inner,
+                                  constant_of_shape_int, tiny_mlp, wide_matmul, wide_exp, row_sums, softmax_wide, symbolic_batch, symbolic_inner,
                                   unsupported, unsupported_attributes, conv_same_upper, shape_arithmetic,
                                   clip11, softmax_opset11, two_outputs]}
 
