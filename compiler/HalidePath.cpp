@@ -5,7 +5,6 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/HalidePath.h"
 
-#include "compiler/ArtifactWriters.h"
 #include "compiler/TemporaryFile.h"
 #include "targets/cpu/Passes.h"
 #include "targets/halide/HalideGroups.h"
@@ -27,7 +26,6 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
-#include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 
