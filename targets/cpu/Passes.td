@@ -25,7 +25,7 @@ def TileAndVectorize : Pass<"strata-tile-and-vectorize", "::mlir::func::FuncOp">
     iterations is an `scf.forall` (threads split it; every index writes its
     own tile, so results do not depend on how): the outermost with at least
     8 tiles, else the one with the most. All-parallel generics whose
-    elements, weighing 8 iterations each, reach the threshold are spread
+    elements, weighing 2 iterations each, reach the threshold are spread
     one slice of their first dimension of 8 or more at a time.
     Tile sizes divide the loop bounds exactly (the
     largest divisor not above the preferred size, a multiple of the vector

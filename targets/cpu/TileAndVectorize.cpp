@@ -150,9 +150,10 @@ int64_t iterationCount(linalg::LinalgOp op) {
 }
 
 /// An elementwise op's iteration weighs as much as this many of a
-/// convolution's multiply-adds (a load and a store against one FMA of a
-/// register-blocked tile), for min-parallel-iterations.
-constexpr int64_t kElementwiseWeight = 8;
+/// convolution's multiply-adds, for min-parallel-iterations: elementwise ops
+/// of at least 2^17 elements are spread (more of MobileNetV2's, at 2^15,
+/// gained nothing on two threads and cost its compile a second).
+constexpr int64_t kElementwiseWeight = 2;
 
 bool isAllParallelGeneric(linalg::LinalgOp op) {
   return isa<linalg::GenericOp>(op) &&
