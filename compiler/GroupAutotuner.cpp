@@ -260,7 +260,7 @@ std::string cacheDirectory(const CompileOptions &options) {
 /// the autoscheduler, hashed.
 std::string cacheFile(StringRef directory, StringRef spec,
                       const TargetDescription &target, StringRef autoscheduler) {
-  std::string key = spec.substr(spec.find('\n')).str();
+  std::string key = halide::specWithoutName(spec).str();
   // The harness's revision: 2 times named stencils as themselves (1 timed
   // their generic form, which the MLIR path does not tile).
   key += "\nharness 2";
@@ -299,7 +299,8 @@ void writeCache(StringRef path, const GroupTiming &timing) {
 
 llvm::Expected<GroupTiming> timeGroup(linalg::LinalgOp mlirVersion,
                                       linalg::GenericOp halideVersion,
-                                      std::optional<float> init, StringRef spec,
+                                      std::optional<float> init,
+                                      StringRef function, StringRef spec,
                                       StringRef halideObject,
                                       const Partition &partition,
                                       const CompileOptions &options) {
@@ -311,9 +312,6 @@ llvm::Expected<GroupTiming> timeGroup(linalg::LinalgOp mlirVersion,
     if (std::optional<GroupTiming> timing = readCache(cached))
       return *timing;
 
-  // The Halide function keeps the name its object defines.
-  StringRef function = StringRef(spec).drop_front(6).take_until(
-      [](char c) { return c == '\n'; });
   GroupTiming timing;
   for (bool useHalide : {false, true}) {
     OwningOpRef<ModuleOp> module =

@@ -86,6 +86,12 @@ bool costModelPrefersHalide(linalg::GenericOp op) {
   return transcendental;
 }
 
+llvm::Expected<std::unique_ptr<llvm::Module>>
+parseGroupBitcode(llvm::StringRef bitcode, llvm::LLVMContext &context) {
+  auto buffer = llvm::MemoryBuffer::getMemBuffer(bitcode, "halide group", false);
+  return llvm::parseBitcodeFile(buffer->getMemBufferRef(), context);
+}
+
 /// A group's bitcode as a module of `context`, ready to link into `into`:
 /// its triple and data layout, and no load or store assuming more than its
 /// element's alignment. Halide 14 assumes its output buffer is aligned to
@@ -94,8 +100,7 @@ bool costModelPrefersHalide(linalg::GenericOp op) {
 llvm::Expected<std::unique_ptr<llvm::Module>>
 loadGroupBitcode(llvm::StringRef bitcode, llvm::LLVMContext &context,
                  const llvm::Module &into) {
-  auto buffer = llvm::MemoryBuffer::getMemBuffer(bitcode, "halide group", false);
-  auto module = llvm::parseBitcodeFile(buffer->getMemBufferRef(), context);
+  auto module = parseGroupBitcode(bitcode, context);
   if (!module)
     return module.takeError();
   (*module)->setTargetTriple(into.getTargetTriple());
@@ -132,15 +137,10 @@ loadGroupBitcode(llvm::StringRef bitcode, llvm::LLVMContext &context,
 }
 
 /// The functions a group's code calls that it does not define (Halide's
-/// runtime): such a group is not taken, so artifacts stay free of it.
-llvm::Expected<std::vector<std::string>> undefinedSymbols(llvm::StringRef bitcode) {
-  llvm::LLVMContext context;
-  auto buffer = llvm::MemoryBuffer::getMemBuffer(bitcode, "halide group", false);
-  auto module = llvm::parseBitcodeFile(buffer->getMemBufferRef(), context);
-  if (!module)
-    return module.takeError();
+/// runtime, libm): such a group is not taken, so artifacts stay free of it.
+std::vector<std::string> undefinedSymbols(const llvm::Module &module) {
   std::vector<std::string> undefined;
-  for (const llvm::Function &function : **module)
+  for (const llvm::Function &function : module)
     if (function.isDeclaration() && !function.isIntrinsic() && !function.use_empty())
       undefined.push_back(function.getName().str());
   return undefined;
@@ -209,14 +209,6 @@ generateHalideGroups(llvm::ArrayRef<std::pair<std::string, std::string>> specs,
     results.emplace(name, llvm::createStringError(why));
   }
   return results;
-}
-
-llvm::Expected<std::string> generateHalideObject(llvm::StringRef spec,
-                                                 llvm::StringRef target,
-                                                 llvm::StringRef autoscheduler) {
-  std::string name = spec.drop_front(6).take_until([](char c) { return c == '\n'; }).str();
-  auto results = generateHalideGroups({{name, spec.str()}}, target, autoscheduler);
-  return std::move(results.at(name));
 }
 
 FailureOr<HalideGroups> chooseHalideGroups(Partition &partition,
@@ -343,22 +335,23 @@ FailureOr<HalideGroups> chooseHalideGroups(Partition &partition,
       decideMlir("not compiled by Halide: " + why);
       continue;
     }
-    auto undefined = undefinedSymbols(*bitcode);
-    if (!undefined)
+    llvm::LLVMContext scratch;
+    auto parsed = parseGroupBitcode(*bitcode, scratch);
+    if (!parsed)
       return group.op.emitError("Halide group ")
-             << function << ": " << llvm::toString(undefined.takeError());
-    if (!undefined->empty()) {
-      decideMlir("calls " + undefined->front() +
-                 ", which artifacts do not link");
+             << function << ": " << llvm::toString(parsed.takeError());
+    std::vector<std::string> undefined = undefinedSymbols(**parsed);
+    if (!undefined.empty()) {
+      decideMlir("calls " + undefined.front() + ", which artifacts do not link");
       continue;
     }
     if (options.autotune) {
-      std::string key = group.spec.substr(group.spec.find('\n'));
+      std::string key = halide::specWithoutName(group.spec).str();
       auto known = measured.find(key);
       if (known == measured.end()) {
         llvm::Expected<GroupTiming> timing =
-            timeGroup(group.candidate, group.op, group.init, group.spec,
-                      *bitcode, partition, options);
+            timeGroup(group.candidate, group.op, group.init, function,
+                      group.spec, *bitcode, partition, options);
         if (!timing) {
           // A version that cannot be timed is not taken (and not cached).
           decideMlir("not timed: " + llvm::toString(timing.takeError()));
@@ -418,22 +411,22 @@ llvm::Error linkHalideGroups(mlir::ModuleOp lowered, llvm::Module &module,
     } else {
       // The group changed on its way to the call (lowering dropped an
       // unused operand): generate what the call expects.
-      llvm::Expected<std::string> fresh = generateHalideObject(
-          spec.getValue(), halide::halideTargetOf(target), groups.autoscheduler);
-      if (!fresh)
-        return fresh.takeError();
-      bitcode = std::move(*fresh);
+      auto fresh = generateHalideGroups({{name, spec.getValue().str()}},
+                                        halide::halideTargetOf(target),
+                                        groups.autoscheduler);
+      llvm::Expected<std::string> &generated = fresh.at(name);
+      if (!generated)
+        return generated.takeError();
+      bitcode = std::move(*generated);
     }
-    auto undefined = undefinedSymbols(bitcode);
-    if (!undefined)
-      return undefined.takeError();
-    if (!undefined->empty())
-      return llvm::createStringError("Halide group " + name +
-                                     " needs Halide's runtime (" +
-                                     undefined->front() + ")");
     auto group = loadGroupBitcode(bitcode, module.getContext(), module);
     if (!group)
       return group.takeError();
+    std::vector<std::string> undefined = undefinedSymbols(**group);
+    if (!undefined.empty())
+      return llvm::createStringError("Halide group " + name + " calls " +
+                                     undefined.front() +
+                                     ", which artifacts do not link");
     if (llvm::Linker::linkModules(module, std::move(*group)))
       return llvm::createStringError("cannot link Halide group " + name);
   }

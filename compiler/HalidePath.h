@@ -58,11 +58,12 @@ llvm::Error linkHalideGroups(mlir::ModuleOp lowered, llvm::Module &module,
                              const TargetDescription &target,
                              const HalideGroups &groups);
 
-/// Runs strata-halide-gen on `spec` for `target` (a Halide target string)
-/// and returns the group's LLVM bitcode.
-llvm::Expected<std::string> generateHalideObject(llvm::StringRef spec,
-                                                 llvm::StringRef target,
-                                                 llvm::StringRef autoscheduler);
+/// Runs strata-halide-gen once on the groups `specs` (function name, spec)
+/// for `target` (a Halide target string): each group's LLVM bitcode, or why
+/// it has none.
+std::map<std::string, llvm::Expected<std::string>>
+generateHalideGroups(llvm::ArrayRef<std::pair<std::string, std::string>> specs,
+                     llvm::StringRef target, llvm::StringRef autoscheduler);
 
 /// Median time of each implementation of one group (GroupAutotuner.cpp):
 /// `mlirVersion` as the MLIR codegen gets it (a named stencil stays named),
@@ -73,7 +74,7 @@ struct GroupTiming {
 };
 llvm::Expected<GroupTiming>
 timeGroup(mlir::linalg::LinalgOp mlirVersion, mlir::linalg::GenericOp halideVersion,
-          std::optional<float> init,
+          std::optional<float> init, llvm::StringRef function,
           llvm::StringRef spec, llvm::StringRef halideObject,
           const Partition &partition, const CompileOptions &options);
 

@@ -46,6 +46,13 @@ llvm::Expected<std::string> writeGroupSpec(mlir::linalg::GenericOp op,
                                            llvm::StringRef name,
                                            std::optional<float> init);
 
+/// A spec without its first line (the function's name): what identifies a
+/// group's computation, for caching its timings and sharing them between
+/// identical groups.
+inline llvm::StringRef specWithoutName(llvm::StringRef spec) {
+  return spec.drop_until([](char c) { return c == '\n'; });
+}
+
 /// Whether two buffers (memrefs after the memory plan) may overlap: they do
 /// not when they come from different roots or from disjoint static byte
 /// ranges of one (arena views).
