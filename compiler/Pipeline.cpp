@@ -32,6 +32,7 @@ TargetChoices LoweringPipelineOptions::choices() const {
   choices.indexBits = indexBitwidth;
   choices.gpuBinary = gpuBinary;
   choices.gpuLoopsOnHost = gpuLoopsOnHost;
+  choices.winograd = winograd;
   return choices;
 }
 

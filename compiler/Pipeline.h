@@ -40,6 +40,9 @@ struct LoweringPipelineOptions
       *this, "gpu-loops-on-host",
       llvm::cl::desc("As stratac's --gpu-loops-on-host"),
       llvm::cl::init(false)};
+  Option<bool> winograd{*this, "winograd",
+                        llvm::cl::desc("As stratac's --winograd"),
+                        llvm::cl::init(true)};
   Option<std::string> entry{*this, "entry",
                             llvm::cl::desc("The function holding the model"),
                             llvm::cl::init("main")};

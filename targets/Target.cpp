@@ -27,6 +27,9 @@ Target::describe(const TargetChoices &choices) const {
                                      " is not supported (32 or 64)");
     target->indexBits = choices.indexBits;
   }
+  if (target)
+    target->winograd = choices.winograd && !target->bareMetal &&
+                       target->vectorBits > 0 && !target->isGpu();
   return target;
 }
 

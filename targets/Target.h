@@ -39,6 +39,9 @@ struct TargetChoices {
   /// --gpu-loops-on-host (GPU targets): stop short of kernels and compile
   /// the distributed loop nests for this machine's CPU.
   bool gpuLoopsOnHost = false;
+  /// --winograd: hosted CPU targets compute 3x3 stride-1 convolutions with
+  /// constant weights by Winograd's transforms (strata-winograd-conv2d).
+  bool winograd = true;
 };
 
 /// Everything target-specific that the lowering and the object emitter
@@ -76,6 +79,9 @@ struct TargetDescription {
   /// onto blocks and threads, run on this machine's CPU (the fields above
   /// then describe that CPU, and gpuChip is empty).
   bool gpuLoopsOnHost = false;
+  /// Run strata-winograd-conv2d: --winograd on a hosted CPU target (its
+  /// transformed weights are up to 4x larger: not for microcontrollers).
+  bool winograd = false;
 
   bool isGpu() const { return !gpuChip.empty(); }
 };

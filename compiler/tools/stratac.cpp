@@ -64,6 +64,12 @@ cl::opt<bool> gpuLoopsOnHost(
              "and threads for this CPU instead of kernels, to check the GPU "
              "lowering's numbers without a GPU (a host artifact)"),
     cl::init(false), cl::cat(category));
+cl::opt<bool> winograd(
+    "winograd",
+    cl::desc("Hosted CPU targets: compute 3x3 stride-1 convolutions with "
+             "constant weights by Winograd's transforms (default; "
+             "--winograd=false keeps them direct, with smaller weights)"),
+    cl::init(true), cl::cat(category));
 cl::opt<bool> quiet("quiet",
                     cl::desc("Print no progress line (shown on a terminal "
                              "for compiles longer than a second)"),
@@ -199,6 +205,7 @@ int main(int argc, char **argv) {
   options.targetChoices.floatABI = floatABI;
   options.targetChoices.gpuBinary = gpuBinary;
   options.targetChoices.gpuLoopsOnHost = gpuLoopsOnHost;
+  options.targetChoices.winograd = winograd;
   options.dumpPassPipeline = dumpPassPipeline;
   options.timeStages = timeStages;
   options.name = name;

@@ -23,12 +23,21 @@ LogicalResult buildCpuLowering(OpPassManager &pm,
   // Targets without vectors (Cortex-M4/M7) keep scalar loops; 32-bit
   // targets lower index arithmetic to i32; bare-metal ones expand the float
   // min/max that would otherwise call libm.
-  // Hosted targets spread large ops over the run's executor's threads.
+  // Hosted targets spread large ops over the run's executor's threads, and
+  // compute 3x3 convolutions with Winograd's transforms (their transformed
+  // weights are up to 4x larger: not for microcontrollers' flash).
+  std::string winograd =
+      target.winograd
+          ? llvm::formatv("strata-winograd-conv2d{{vector-bits={0} "
+                          "parallel-loops=true}, ",
+                          target.vectorBits)
+                .str()
+          : "";
   std::string vectorize =
       target.vectorBits
-          ? llvm::formatv("func.func(strata-tile-and-vectorize{{vector-bits={0} "
-                          "parallel-loops={1}}), ",
-                          target.vectorBits, !target.bareMetal)
+          ? llvm::formatv("func.func({2}strata-tile-and-vectorize{{vector-bits={0} "
+                          "parallel-loops={1} pad-weight-rows={1}}), ",
+                          target.vectorBits, !target.bareMetal, winograd)
                 .str()
           : "";
   // Hosted targets also call the Halide pipelines the compiler chose for

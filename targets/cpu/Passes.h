@@ -22,6 +22,12 @@ namespace strata::cpu {
 /// got slower on one or two.
 inline constexpr int64_t kMinParallelIterations = 1 << 18;
 
+/// An element an elementwise loop writes weighs as much as this many of a
+/// convolution's multiply-adds against that threshold: elementwise ops of at
+/// least 2^17 elements are spread (more of MobileNetV2's, at 2^15, gained
+/// nothing on two threads and cost its compile a second).
+inline constexpr int64_t kElementwiseWeight = 2;
+
 /// Whether strata-tile-and-vectorize{parallel-loops}, at its default
 /// threshold, spreads `op` over the executor's threads (its heavy ops by
 /// their iterations, elementwise ones weighted).

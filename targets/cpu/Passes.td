@@ -9,6 +9,82 @@
 
 include "mlir/Pass/PassBase.td"
 
+def WinogradConv2D : Pass<"strata-winograd-conv2d", "::mlir::func::FuncOp"> {
+  let summary = "Compute 3x3 stride-1 convolutions with Winograd's minimal filtering";
+  let description = [{
+    Rewrites a float32 `linalg.conv_2d_nhwc_hwcf` with a constant 3x3
+    filter, unit strides and dilations, and at least 16 input and output
+    channels, as F(m x m, 3 x 3) (Lavin and Gray, 2016): every m x m block of
+    outputs is AT [(G g GT) * (BT d B)] A for the (m+2) x (m+2) block d of
+    inputs under it. That is (m+2)^2 multiply-adds per block and channel pair
+    instead of 9 m^2: 4x fewer for m = 4, 2.25x for m = 2.
+
+    - The filter transform G g GT is computed here, in double precision, into
+      an (m+2)^2 x C x F constant.
+    - The input transform is a loop over rows of blocks, block columns and
+      vectors of input channels (vector-bits wide, which must divide C and
+      F) that reads the (m+2)^2 vectors of a block from the input and writes
+      BT d B, written out with zeros skipped and ones as plain additions
+      (`contract` lets LLVM fuse FMAs), into an (m+2)^2 x blocks x C tensor.
+    - The products are one `linalg.batch_matmul` over the (m+2)^2 positions:
+      blocks x C times C x F, which strata-tile-and-vectorize tiles.
+    - The output transform is the same loop nest over output channels: it
+      reads the (m+2)^2 products of a block and writes the convolution's
+      init (its bias) plus AT M A into the m x m outputs of the block.
+    - With `parallel-loops`, a transform that writes at least 2^17 elements
+      runs its rows of blocks as an `scf.forall`.
+
+    m is 4 when that makes at least `min-tiles` blocks, else 2 when that
+    does, else the convolution stays direct: with few blocks the transformed
+    weights, (m+2)^2/9 times the size of the weights, are read for too little
+    work. Where m does not divide the output, input and init are padded with
+    zeros and the result is sliced. Results differ from the direct
+    convolution by float rounding only (F(4,3)'s transforms scale values by
+    up to 8 and 1/24).
+
+    Before:
+    ```mlir
+    %y = linalg.conv_2d_nhwc_hwcf
+           {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+           ins(%x, %g : tensor<1x58x58x64xf32>, tensor<3x3x64x64xf32>)
+           outs(%bias : tensor<1x56x56x64xf32>) -> tensor<1x56x56x64xf32>
+    ```
+    After (m = 4: 14 x 14 blocks, 36 positions, 16-lane vectors):
+    ```mlir
+    %v = scf.forall (%row) in (14) shared_outs(%all = %empty) -> (tensor<36x196x64xf32>) {
+      %part = tensor.extract_slice %all[0, %row * 14, 0] [36, 14, 64] [1, 1, 1]
+      %rows = scf.for %col = %c0 to %c14 step %c1 iter_args(%t = %part) {
+        %cols = scf.for %ch = %c0 to %c64 step %c16 iter_args(%u = %t) {
+          %d00 = vector.transfer_read %x[0, %row * 4, %col * 4, %ch] ... : vector<16xf32>
+          ...                               // 36 reads, BT d B, 36 writes into %u
+        }
+      }
+      scf.forall.in_parallel { tensor.parallel_insert_slice %rows into %all[...] }
+    }
+    %u = arith.constant dense<...> : tensor<36x64x64xf32>  // G g GT
+    %p = linalg.batch_matmul ins(%v, %u ...) outs(...) -> tensor<36x196x64xf32>
+    %y = scf.for %row ... {                 // 36 reads of %p, 16 of %bias,
+      ...                                   // bias + AT M A, 16 writes
+    }
+    ```
+  }];
+  let options = [
+    Option<"minTiles", "min-tiles", "int64_t", /*default=*/"32",
+           "Fewest output blocks for which a convolution is rewritten">,
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",
+           "Width of the target's vector registers in bits: the transforms' "
+           "unit, which must divide both channel counts">,
+    Option<"parallelLoops", "parallel-loops", "bool", /*default=*/"false",
+           "Make the transforms' loops over rows of blocks scf.forall ops "
+           "when they write at least 2^17 elements">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 def TileAndVectorize : Pass<"strata-tile-and-vectorize", "::mlir::func::FuncOp"> {
   let summary = "Tile contractions and convolutions into register-sized vector code";
   let description = [{
@@ -62,6 +138,10 @@ def TileAndVectorize : Pass<"strata-tile-and-vectorize", "::mlir::func::FuncOp">
     Option<"parallelLoops", "parallel-loops", "bool", /*default=*/"false",
            "Make the outermost parallel tile loop of each large op an "
            "scf.forall (for strata-outline-parallel-loops)">,
+    Option<"padWeightRows", "pad-weight-rows", "bool", /*default=*/"false",
+           "Store constant weights whose rows are a multiple of 512 bytes "
+           "with a cache line of padding per row (hosted targets: it costs "
+           "memory)">,
     Option<"minParallelIterations", "min-parallel-iterations", "int64_t",
            /*default=*/"::strata::cpu::kMinParallelIterations",
            "Smallest iteration space (multiply-adds, for a convolution) "

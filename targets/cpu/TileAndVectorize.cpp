@@ -149,12 +149,6 @@ int64_t iterationCount(linalg::LinalgOp op) {
   return iterations;
 }
 
-/// An elementwise op's iteration weighs as much as this many of a
-/// convolution's multiply-adds, for min-parallel-iterations: elementwise ops
-/// of at least 2^17 elements are spread (more of MobileNetV2's, at 2^15,
-/// gained nothing on two threads and cost its compile a second).
-constexpr int64_t kElementwiseWeight = 2;
-
 bool isAllParallelGeneric(linalg::LinalgOp op) {
   return isa<linalg::GenericOp>(op) &&
          op.getNumLoops() == op.getNumParallelLoops();
@@ -261,6 +255,58 @@ void packTransposedWeights(IRRewriter &rewriter, func::FuncOp function) {
   }
 }
 
+/// Weights whose rows (of output channels) are a multiple of this many bytes
+/// get one cache line of padding per row.
+constexpr int64_t kAliasingRowBytes = 512;
+
+/// The constant float32 weights a convolution (HWCF filter) or a matmul
+/// (B, batched or not) streams are stored with one more cache line per row
+/// when their rows are a multiple of kAliasingRowBytes, and the op reads a
+/// slice of them. A tile of output channels then reads rows that fall into
+/// different cache sets: at 512 channels a power-of-two row stride mapped
+/// each tile's 590 KB of weights onto an eighth of L2's sets, streamed again
+/// from L3 for every row of outputs (ResNet-18's deepest convolutions ran
+/// at half speed, some of its Winograd products at two thirds).
+void padConstantWeightRows(IRRewriter &rewriter, func::FuncOp function) {
+  SmallVector<linalg::LinalgOp> ops;
+  function.walk([&](linalg::LinalgOp op) {
+    if (op.hasPureTensorSemantics() &&
+        isa<linalg::Conv2DNhwcHwcfOp, linalg::MatmulOp, linalg::BatchMatmulOp>(op))
+      ops.push_back(op);
+  });
+  MLIRContext *context = function.getContext();
+  for (linalg::LinalgOp op : ops) {
+    DenseElementsAttr weights;
+    if (!matchPattern(op.getDpsInputs()[1], m_Constant(&weights)) ||
+        !weights.getElementType().isF32())
+      continue;
+    auto type = cast<RankedTensorType>(weights.getType());
+    int64_t columns = type.getShape().back();
+    if ((columns * 4) % kAliasingRowBytes != 0)
+      continue;
+    int64_t padded = columns + 16; // One 64-byte line.
+    int64_t rows = type.getNumElements() / columns;
+    auto values = weights.getValues<float>();
+    std::vector<float> data(rows * padded, 0.0f);
+    for (int64_t row = 0; row < rows; ++row)
+      for (int64_t column = 0; column < columns; ++column)
+        data[row * padded + column] = values[row * columns + column];
+    SmallVector<int64_t> shape(type.getShape());
+    shape.back() = padded;
+    auto paddedType = RankedTensorType::get(shape, type.getElementType());
+    rewriter.setInsertionPoint(op);
+    Location loc = op.getLoc();
+    Value stored = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(paddedType, llvm::ArrayRef(data)));
+    Value slice = tensor::ExtractSliceOp::create(
+        rewriter, loc, type, stored,
+        getAsIndexOpFoldResult(context, SmallVector<int64_t>(type.getRank(), 0)),
+        getAsIndexOpFoldResult(context, type.getShape()),
+        getAsIndexOpFoldResult(context, SmallVector<int64_t>(type.getRank(), 1)));
+    rewriter.modifyOpInPlace(op, [&] { op->setOperand(1, slice); });
+  }
+}
+
 struct TileAndVectorizePass
     : strata::cpu::impl::TileAndVectorizeBase<TileAndVectorizePass> {
   using TileAndVectorizeBase::TileAndVectorizeBase;
@@ -271,8 +317,11 @@ struct TileAndVectorizePass
     int64_t lanes = std::max<int64_t>(vectorBits / 32, 1);
     IRRewriter rewriter(context);
 
-    // 0. Weights read transposed are transposed once, at compile time.
+    // 0. Weights read transposed are transposed once, at compile time, and
+    //    rows of a power-of-two size are padded.
     packTransposedWeights(rewriter, function);
+    if (padWeightRows)
+      padConstantWeightRows(rewriter, function);
 
     // 1. Tile the heavy ops with exact divisors of their static bounds.
     SmallVector<linalg::LinalgOp> candidates;
@@ -331,7 +380,8 @@ struct TileAndVectorizePass
             !strata::halide::isHalideGroup(op) &&
             op.getNumLoops() == op.getNumParallelLoops() &&
             !op->getParentOfType<scf::ForallOp>() &&
-            iterationCount(op) * kElementwiseWeight >= minParallelIterations)
+            iterationCount(op) * strata::cpu::kElementwiseWeight >=
+                minParallelIterations)
           elementwise.push_back(op);
       });
       for (linalg::GenericOp op : elementwise) {

@@ -121,6 +121,19 @@ def cnn():
     )
 
 
+def winograd_convs():
+    """3x3 convolutions hosted CPUs compute by Winograd's transforms, with
+    the output sizes that need padding to whole blocks: 26x26 (F(4x4, 3x3),
+    7x7 blocks over 28x28) and, after pooling, 13x13 (F(2x2, 3x3), 7x7 blocks
+    over 14x14)."""
+    return nn.Sequential(
+        nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(),   # 32x26x26
+        nn.Conv2d(32, 32, 3, padding=1), nn.ReLU(),   # 32x26x26
+        nn.MaxPool2d(2),                              # 32x13x13
+        nn.Conv2d(32, 48, 3, padding=1), nn.ReLU(),   # 48x13x13
+    )
+
+
 class InvertedResidual(nn.Module):
     """MobileNetV2's block: 1x1 expand, 3x3 depthwise, 1x1 linear project, plus the input."""
 
@@ -214,6 +227,7 @@ def transformer_encoder():
 MODELS = [
     ModelSpec("mlp", _seeded("mlp", mlp), [(1, 16)]),
     ModelSpec("cnn", _seeded("cnn", cnn), [(1, 3, 32, 32)], keep_batchnorm=True),
+    ModelSpec("winograd_convs", _seeded("winograd_convs", winograd_convs), [(1, 16, 26, 26)]),
     # Opset 14 here so BatchNormalization-14 is covered as well as cnn's -9.
     ModelSpec("mobilenet_block", _seeded("mobilenet_block", lambda: InvertedResidual(16)),
               [(1, 16, 16, 16)], opset=14, keep_batchnorm=True),
