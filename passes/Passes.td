@@ -195,6 +195,78 @@ def LowerStridedCopies : Pass<"strata-lower-strided-copies"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def PadInProducer : Pass<"strata-pad-in-producer", "::mlir::func::FuncOp"> {
+  let summary = "Let the op that produces a padded tensor's source write into it";
+  let description = [{
+    A `tensor.pad` (a convolution's padded input) of a value a linalg op
+    produces bufferizes to a buffer for that value, a fill of the padded
+    buffer and a copy of the interior. When the producer's payload does not
+    read the init it writes that value into, and the function does not
+    return the value, the init becomes the interior of a filled tensor of
+    the padded shape, and the pad the `tensor.insert_slice` of the result
+    back into it: one-shot bufferization then writes the value in place into
+    the padded buffer, and neither the separate buffer nor the copy remains.
+    The producer's other users read the interior of the padded tensor.
+    Pads with a dynamic shape, a non-constant padding value or `nofold`, and
+    pads of anything else, are left alone.
+
+    Before:
+    ```mlir
+    %y = linalg.generic {...} ins(%x : tensor<1x4x4x8xf32>)
+                              outs(%e : tensor<1x4x4x8xf32>) {...}
+    %p = tensor.pad %y low[0, 1, 1, 0] high[0, 1, 1, 0] {
+      tensor.yield %zero : f32
+    } : tensor<1x4x4x8xf32> to tensor<1x6x6x8xf32>
+    ```
+    After:
+    ```mlir
+    %e6 = bufferization.alloc_tensor() : tensor<1x6x6x8xf32>
+    %f = linalg.fill ins(%zero : f32) outs(%e6 : tensor<1x6x6x8xf32>) -> tensor<1x6x6x8xf32>
+    %i = tensor.extract_slice %f[0, 1, 1, 0] [1, 4, 4, 8] [1, 1, 1, 1]
+    %y = linalg.generic {...} ins(%x : tensor<1x4x4x8xf32>)
+                              outs(%i : tensor<1x4x4x8xf32>) {...}
+    %p = tensor.insert_slice %y into %f[0, 1, 1, 0] [1, 4, 4, 8] [1, 1, 1, 1]
+    %v = tensor.extract_slice %p[0, 1, 1, 0] [1, 4, 4, 8] [1, 1, 1, 1]  // %y's other users
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def UnshareInits : Pass<"strata-unshare-inits", "::mlir::func::FuncOp"> {
+  let summary = "Give each accumulating op its own copy of a shared fill or bias init";
+  let description = [{
+    After CSE, several convolutions or matmuls can accumulate into one init
+    value: one zero fill, or one broadcast of equal biases. Each writes its
+    init's buffer, so one-shot bufferization copies the value once per op.
+    When the init is produced by a single-result linalg op computed from
+    constants alone that does not read its own init (a `linalg.fill`, a
+    broadcast of a constant bias), every user but the last gets a clone of
+    that op writing a `bufferization.alloc_tensor` of its own, which CSE
+    does not merge: the buffer is written once instead of read and written.
+
+    Before:
+    ```mlir
+    %z = linalg.fill ins(%zero : f32) outs(%e : tensor<8x16xf32>) -> tensor<8x16xf32>
+    %a = linalg.matmul ins(%x, %w : ...) outs(%z : tensor<8x16xf32>) -> tensor<8x16xf32>
+    %b = linalg.matmul ins(%y, %v : ...) outs(%z : tensor<8x16xf32>) -> tensor<8x16xf32>
+    ```
+    After:
+    ```mlir
+    %z = linalg.fill ins(%zero : f32) outs(%e : tensor<8x16xf32>) -> tensor<8x16xf32>
+    %t = bufferization.alloc_tensor() : tensor<8x16xf32>
+    %z1 = linalg.fill ins(%zero : f32) outs(%t : tensor<8x16xf32>) -> tensor<8x16xf32>
+    %a = linalg.matmul ins(%x, %w : ...) outs(%z1 : tensor<8x16xf32>) -> tensor<8x16xf32>
+    %b = linalg.matmul ins(%y, %v : ...) outs(%z : tensor<8x16xf32>) -> tensor<8x16xf32>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::bufferization::BufferizationDialect", "::mlir::linalg::LinalgDialect"
+  ];
+}
+
 def PlanMemory : Pass<"strata-plan-memory", "::mlir::ModuleOp"> {
   let summary = "Place every intermediate buffer in one caller-provided arena";
   let description = [{

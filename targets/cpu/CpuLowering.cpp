@@ -35,11 +35,17 @@ LogicalResult buildCpuLowering(OpPassManager &pm,
           : "";
   std::string vectorize =
       target.vectorBits
-          ? llvm::formatv("func.func({2}strata-tile-and-vectorize{{vector-bits={0} "
-                          "parallel-loops={1} pad-weight-rows={1}}), ",
-                          target.vectorBits, !target.bareMetal, winograd)
+          ? llvm::formatv(", strata-tile-and-vectorize{{vector-bits={0} "
+                          "parallel-loops={1} pad-weight-rows={1}}",
+                          target.vectorBits, !target.bareMetal)
                 .str()
           : "";
+  // Every CPU target lets the producers of padded tensors write into them,
+  // and gives each accumulating op its own init, so that bufferization
+  // copies neither.
+  std::string prepare =
+      "func.func(" + winograd + "strata-pad-in-producer, strata-unshare-inits" +
+      vectorize + "), ";
   // Hosted targets also call the Halide pipelines the compiler chose for
   // some fused groups (targets/halide).
   std::string outline =
@@ -58,7 +64,7 @@ LogicalResult buildCpuLowering(OpPassManager &pm,
       "strata-expand-math, {3}lower-vector-multi-reduction, "
       "convert-vector-to-scf{{full-unroll=true}), "
       "lower-affine, convert-scf-to-cf, canonicalize, cse, {4}, ",
-      entryName, vectorize, kBufferizePipeline,
+      entryName, prepare, kBufferizePipeline,
       target.bareMetal ? "arith-expand, " : "", vectorToLLVM, outline);
   return appendPipeline(pm, text + convertToLLVMDialect(index));
 }

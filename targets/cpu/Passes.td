@@ -108,7 +108,9 @@ def TileAndVectorize : Pass<"strata-tile-and-vectorize", "::mlir::func::FuncOp">
     width where one divides), so no masking is needed.
     NHWC convolution tiles are one output row of 8 columns by two vectors of
     output channels, over one filter tap and one vector of input channels,
-    with the output-channel loop outermost; depthwise tiles are 16 columns
+    with the output-channel loop outermost (a filter row of at most 4 taps x
+    input channels, a first layer's, is one tile, its taps accumulating in
+    registers); depthwise tiles are 16 columns
     by one vector of channels over one filter row. Generics reducing their
     innermost loops are tiled to up to 8 rows by the whole reduction (at
     most `max-vector-elements` elements).

@@ -111,8 +111,15 @@ SmallVector<int64_t> preferredTiles(linalg::LinalgOp op, int64_t lanes,
   // channels at a time: unit kh so the tile decomposes into a 1-D
   // convolution, unit kw so that it is one vector.contract whose operands
   // fit in registers (a whole 3-wide window spilled: 1.5x slower).
-  if (isa<linalg::Conv2DNhwcHwcfOp>(op))
+  if (isa<linalg::Conv2DNhwcHwcfOp>(op)) {
+    // A filter row of at most 4 taps x channels (KWS's first layer: 4 x 1)
+    // is one tile, whose taps then accumulate in registers: 13% faster KWS.
+    // Wider rows spill (ResNet-18's 7 x 3: 3% slower).
+    SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+    if (bounds[5] * bounds[6] <= 4)
+      return {1, 1, 8, 2 * lanes, 1, 0, 0};
     return {1, 1, 8, 2 * lanes, 1, 1, lanes};
+  }
   // Loops: n, oh, ow, c, kh, kw. 16 columns by one vector of channels.
   if (isa<linalg::DepthwiseConv2DNhwcHwcOp>(op))
     return {1, 1, 16, lanes, 1, 0};

@@ -49,6 +49,23 @@ func.func @linear_weights(%a: tensor<1x3xf32>, %c: tensor<1x2xf32>) -> tensor<1x
   return %0 : tensor<1x2xf32>
 }
 
+// A filter row of at most 4 taps x channels (here 4 x 1) is one tile: the
+// whole row is read once per output row and input row, and its four taps
+// accumulate into one accumulator read.
+// CHECK-LABEL: func.func @narrow_filter_row
+//       CHECK: scf.for
+//       CHECK:   scf.for
+//   CHECK-NOT:     scf.for
+//       CHECK:     vector.transfer_read {{.*}} : tensor<4x1x16xf32>, vector<4x1x16xf32>
+//       CHECK:     vector.transfer_read {{.*}} : tensor<1x8x16xf32>, vector<1x8x16xf32>
+// CHECK-COUNT-4:   vector.contract
+func.func @narrow_filter_row(%x: tensor<1x12x11x1xf32>, %o: tensor<1x10x8x16xf32>) -> tensor<1x10x8x16xf32> {
+  %g = arith.constant dense<1.0> : tensor<3x4x1x16xf32>
+  %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%x, %g : tensor<1x12x11x1xf32>, tensor<3x4x1x16xf32>) outs(%o : tensor<1x10x8x16xf32>) -> tensor<1x10x8x16xf32>
+  return %y : tensor<1x10x8x16xf32>
+}
+
 // A 2-D NCHW convolution is tiled to one output row, decomposed into a 1-D
 // convolution and vectorized: no linalg convolution is left.
 // CHECK-LABEL: func.func @conv
