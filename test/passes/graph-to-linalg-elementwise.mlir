@@ -341,3 +341,27 @@ func.func @bit_shift(%a: tensor<4xui16>, %s: tensor<ui16>) -> (tensor<4xui16>, t
   %1 = graph.bit_shift %a, %s {left = false} : (tensor<4xui16>, tensor<ui16>) -> tensor<4xui16>
   return %0, %1 : tensor<4xui16>, tensor<4xui16>
 }
+
+// With constant parameters (a model in inference form) the per-channel
+// arithmetic happens at compile time: y = x * multiplier + shift, where
+// multiplier = scale / sqrt(var + eps) = [2, 3] and shift = bias - mean *
+// multiplier = [-1, -6].
+// CHECK-LABEL: func.func @batch_normalization_constants
+//   CHECK-DAG: %[[MUL:.+]] = arith.constant dense<[2.000000e+00, 3.000000e+00]> : tensor<2xf32>
+//   CHECK-DAG: %[[SHIFT:.+]] = arith.constant dense<[-1.000000e+00, -6.000000e+00]> : tensor<2xf32>
+//       CHECK: linalg.generic {indexing_maps = [#[[$ID4]], #[[$CHANNEL]], #[[$CHANNEL]], #[[$ID4]]], {{.*}} ins(%{{.+}}, %[[MUL]], %[[SHIFT]] :
+//  CHECK-NEXT: ^bb0(%[[IX:.+]]: f32, %[[IM:.+]]: f32, %[[IS:.+]]: f32, %{{.+}}: f32):
+//  CHECK-NEXT: %[[P:.+]] = arith.mulf %[[IX]], %[[IM]] : f32
+//  CHECK-NEXT: %[[Y:.+]] = arith.addf %[[P]], %[[IS]] : f32
+//  CHECK-NEXT: linalg.yield %[[Y]] : f32
+//   CHECK-NOT: math.sqrt
+func.func @batch_normalization_constants(%x: tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32> {
+  %scale = graph.constant dense<[4.0, 3.0]> : tensor<2xf32>
+  %bias = graph.constant dense<[1.0, 0.0]> : tensor<2xf32>
+  %mean = graph.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %var = graph.constant dense<[3.75, 0.75]> : tensor<2xf32>
+  %0 = graph.batch_normalization %x, %scale, %bias, %mean, %var {epsilon = 0.25 : f32}
+      : (tensor<1x2x3x3xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>)
+      -> tensor<1x2x3x3xf32>
+  return %0 : tensor<1x2x3x3xf32>
+}
