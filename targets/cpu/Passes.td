@@ -105,7 +105,9 @@ def TileAndVectorize : Pass<"strata-tile-and-vectorize", "::mlir::func::FuncOp">
     one slice of their first dimension of 8 or more at a time.
     Tile sizes divide the loop bounds exactly (the
     largest divisor not above the preferred size, a multiple of the vector
-    width where one divides), so no masking is needed.
+    width where one divides; output columns that are whole vectors and a
+    half, 24 on 16 lanes, are tiles of half a vector), so no masking is
+    needed.
     NHWC convolution tiles are one output row of 8 columns by two vectors of
     output channels, over one filter tap and one vector of input channels,
     with the output-channel loop outermost (a filter row of at most 4 taps x

@@ -1,4 +1,6 @@
 // RUN: strata-opt %s --strata-tile-and-vectorize=vector-bits=256 --canonicalize | FileCheck %s
+// RUN: strata-opt %s --strata-tile-and-vectorize=vector-bits=512 --canonicalize \
+// RUN:   | FileCheck %s --check-prefix=AVX512
 
 // A matmul is tiled by exact divisors (8 rows, 2 vectors of columns, one
 // vector of the reduction) and each tile becomes one vector.contract.
@@ -64,6 +66,18 @@ func.func @narrow_filter_row(%x: tensor<1x12x11x1xf32>, %o: tensor<1x10x8x16xf32
   %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
          ins(%x, %g : tensor<1x12x11x1xf32>, tensor<3x4x1x16xf32>) outs(%o : tensor<1x10x8x16xf32>) -> tensor<1x10x8x16xf32>
   return %y : tensor<1x10x8x16xf32>
+}
+
+// 24 output channels on 16 lanes are not one vector and a half (LLVM
+// assembles those element by element) but three tiles of 8.
+// AVX512-LABEL: func.func @output_channels_between_vectors
+//       AVX512: scf.for %{{.*}} = %c0 to %c24 step %c8
+//       AVX512: vector.contract {{.*}} : vector<1x8x16xf32>, vector<16x8xf32> into vector<1x8x8xf32>
+func.func @output_channels_between_vectors(%x: tensor<1x1x8x32xf32>, %o: tensor<1x1x8x24xf32>) -> tensor<1x1x8x24xf32> {
+  %g = arith.constant dense<1.0> : tensor<1x1x32x24xf32>
+  %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%x, %g : tensor<1x1x8x32xf32>, tensor<1x1x32x24xf32>) outs(%o : tensor<1x1x8x24xf32>) -> tensor<1x1x8x24xf32>
+  return %y : tensor<1x1x8x24xf32>
 }
 
 // A 2-D NCHW convolution is tiled to one output row, decomposed into a 1-D
