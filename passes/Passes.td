@@ -246,11 +246,6 @@ def UnshareInits : Pass<"strata-unshare-inits", "::mlir::func::FuncOp"> {
     broadcast of a constant bias), every user but the last gets a clone of
     that op writing a `bufferization.alloc_tensor` of its own, which CSE
     does not merge: the buffer is written once instead of read and written.
-    Likewise an empty tensor that several ops write becomes a
-    `bufferization.alloc_tensor` per op: with one shared, bufferization chose
-    which writer goes out of place, and chose convolutions, copying their
-    bias broadcasts (MobileNetV2), where a new buffer for the broadcast
-    costs nothing. KWS's arena went from 144 KB to 112 KB.
 
     Before:
     ```mlir

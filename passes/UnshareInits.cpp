@@ -6,14 +6,13 @@
 // its buffer. KWS's nine convolutions shared one zero fill, copied eight
 // times. Here each accumulating op gets its own init, recomputed: a fill or
 // a broadcast of constants writes the buffer once, where a copy reads and
-// writes it. Each op writing a shared empty tensor gets a new buffer too.
+// writes it.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -56,27 +55,6 @@ struct UnshareInitsPass : strata::impl::UnshareInitsBase<UnshareInitsPass> {
       }
     });
     IRRewriter rewriter(&getContext());
-    // An empty init several ops write: each gets a buffer of its own.
-    // Sharing one made bufferization pick which of them writes out of
-    // place, and it picked convolutions, copying their bias into a new
-    // buffer (MobileNetV2 copied each bias broadcast once or twice).
-    SmallVector<OpOperand *> emptyInits;
-    getOperation().walk([&](linalg::LinalgOp op) {
-      if (!op.hasPureTensorSemantics())
-        return;
-      for (OpOperand &init : op.getDpsInitsMutable())
-        if (init.get().getDefiningOp<tensor::EmptyOp>() && !init.get().hasOneUse())
-          emptyInits.push_back(&init);
-    });
-    for (OpOperand *init : emptyInits) {
-      auto empty = init->get().getDefiningOp<tensor::EmptyOp>();
-      rewriter.setInsertionPoint(init->getOwner());
-      Value buffer = bufferization::AllocTensorOp::create(
-          rewriter, empty.getLoc(), empty.getType(), empty.getDynamicSizes());
-      rewriter.modifyOpInPlace(init->getOwner(), [&] { init->set(buffer); });
-      if (empty->use_empty())
-        rewriter.eraseOp(empty);
-    }
     for (OpOperand *init : shared) {
       auto producer = init->get().getDefiningOp<linalg::LinalgOp>();
       if (init->get().hasOneUse())

@@ -8,8 +8,8 @@
 // Two matmuls accumulate into one zero fill and two into one bias
 // broadcast. Every user but the last gets its own fill or broadcast, into a
 // buffer of its own; bufferized, nothing is copied. Inits that are not
-// cheap (computed from a function argument) stay shared. An empty tensor
-// several ops write becomes one new buffer per op.
+// cheap (computed from a function argument), or read by nobody, stay
+// shared.
 //
 //===----------------------------------------------------------------------===//
 
@@ -61,46 +61,4 @@ func.func @shared(%x: tensor<8x4xf32>, %w: tensor<4x16xf32>, %v: tensor<4x16xf32
   %5 = linalg.matmul ins(%x, %v : tensor<8x4xf32>, tensor<4x16xf32>) outs(%shared : tensor<8x16xf32>) -> tensor<8x16xf32>
   return %0, %1, %2, %3, %4, %5 : tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>,
                                   tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>
-}
-
-// Ops writing one empty tensor each get a buffer of their own. (In
-// MobileNetV2, where dozens of ops shared one, bufferization copied
-// convolutions' bias broadcasts into new buffers; this small function it
-// bufferizes without copies either way.)
-// CHECK-LABEL: func.func @shared_empty
-//   CHECK-NOT: tensor.empty
-//       CHECK: %[[FIRST:.*]] = bufferization.alloc_tensor() : tensor<8x16xf32>
-//       CHECK: %[[BIAS:.*]] = linalg.generic {{.*}} outs(%[[FIRST]]
-//       CHECK: %[[ACC:.*]] = linalg.matmul {{.*}} outs(%[[BIAS]]
-//       CHECK: %[[SECOND:.*]] = bufferization.alloc_tensor() : tensor<8x16xf32>
-//       CHECK: %[[RELU:.*]] = linalg.generic {{.*}} ins(%[[ACC]] : tensor<8x16xf32>) outs(%[[SECOND]]
-//       CHECK: %[[THIRD:.*]] = bufferization.alloc_tensor() : tensor<8x16xf32>
-//       CHECK: linalg.generic {{.*}} ins(%[[RELU]], %[[ACC]] : tensor<8x16xf32>, tensor<8x16xf32>) outs(%[[THIRD]]
-func.func @shared_empty(%x: tensor<8x4xf32>, %w: tensor<4x16xf32>) -> tensor<8x16xf32> {
-  %b = arith.constant dense<1.0> : tensor<16xf32>
-  %e = tensor.empty() : tensor<8x16xf32>
-  %bias = linalg.generic {indexing_maps = [affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>],
-                          iterator_types = ["parallel", "parallel"]}
-      ins(%b : tensor<16xf32>) outs(%e : tensor<8x16xf32>) {
-  ^bb0(%in: f32, %out: f32):
-    linalg.yield %in : f32
-  } -> tensor<8x16xf32>
-  %acc = linalg.matmul ins(%x, %w : tensor<8x4xf32>, tensor<4x16xf32>) outs(%bias : tensor<8x16xf32>) -> tensor<8x16xf32>
-  %relu = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>],
-                          iterator_types = ["parallel", "parallel"]}
-      ins(%acc : tensor<8x16xf32>) outs(%e : tensor<8x16xf32>) {
-  ^bb0(%in: f32, %out: f32):
-    %zero = arith.constant 0.0 : f32
-    %r = arith.maximumf %in, %zero : f32
-    linalg.yield %r : f32
-  } -> tensor<8x16xf32>
-  %sum = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>,
-                                         affine_map<(i, j) -> (i, j)>],
-                         iterator_types = ["parallel", "parallel"]}
-      ins(%relu, %acc : tensor<8x16xf32>, tensor<8x16xf32>) outs(%e : tensor<8x16xf32>) {
-  ^bb0(%r: f32, %a: f32, %out: f32):
-    %s = arith.addf %r, %a : f32
-    linalg.yield %s : f32
-  } -> tensor<8x16xf32>
-  return %sum : tensor<8x16xf32>
 }
