@@ -113,7 +113,10 @@ def render(doc):
       "**below 1 means Strata is faster**. *Compile* is the wall time of the `stratac` "
       "command; *% peak* is the model's Conv, Gemm and MatMul FLOPs per second "
       "(`bench/model_flops.py`) over the measured peak of the cores used "
-      "(`bench/peak_flops.c`: independent 16-lane float32 FMA chains).")
+      "(`bench/peak_flops.c`: independent 16-lane float32 FMA chains). The FLOPs are "
+      "those of direct convolutions: where Strata computes 3x3 convolutions by "
+      "Winograd's transforms (`--winograd`, 2.25 to 4x fewer multiply-adds), the "
+      "fraction can pass 100%.")
     w("")
     w(f"- Date: {doc['date']}")
     isa = f" ({doc['cpu_isa']})" if doc.get("cpu_isa") else ""
