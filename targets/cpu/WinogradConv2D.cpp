@@ -226,6 +226,13 @@ struct Task {
   Value channel;
 };
 
+/// How a transform's rows of blocks become tasks.
+struct TaskSplit {
+  bool parallel;
+  int64_t groups;
+  int64_t groupSize;
+};
+
 /// Tasks that keep two threads busy: rows of blocks, each split into the
 /// fewest groups of channels (halving, whole vectors) that make at least 8
 /// tasks. A loop of 7 rows left one of two threads idle an eighth of the
@@ -361,6 +368,13 @@ void rewriteConv(IRRewriter &rewriter, linalg::Conv2DNhwcHwcfOp conv, int64_t m,
            written * strata::cpu::kElementwiseWeight >=
                strata::cpu::kMinParallelIterations;
   };
+  // A transform writing `written` elements over `channels` channels: in
+  // parallel or not, and in how many channel groups per row of blocks.
+  auto split = [&](int64_t written, int64_t channels) {
+    bool parallel = spread(written);
+    int64_t groups = channelGroups(n * th, channels, lanes, parallel);
+    return TaskSplit{parallel, groups, channels / groups};
+  };
   auto index = [&](OpBuilder &b, Location l, int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, l, v);
   };
@@ -398,11 +412,11 @@ void rewriteConv(IRRewriter &rewriter, linalg::Conv2DNhwcHwcfOp conv, int64_t m,
   //    block d under each output block, one row of blocks per iteration.
   Value transformed = tensor::EmptyOp::create(
       rewriter, loc, ArrayRef<int64_t>{a * a, blocks, c}, f32);
-  bool spreadInput = spread(a * a * blocks * c);
-  int64_t inputGroups = channelGroups(n * th, c, lanes, spreadInput);
-  int64_t inputGroupSize = c / inputGroups;
+  TaskSplit inputTasks = split(a * a * blocks * c, c);
+  int64_t inputGroupSize = inputTasks.groupSize;
   transformed = forEachTask(
-      rewriter, loc, n * th, inputGroups, inputGroupSize, spreadInput, transformed,
+      rewriter, loc, n * th, inputTasks.groups, inputGroupSize, inputTasks.parallel,
+      transformed,
       [&](OpBuilder &b, Location l, Task task) {
         return Slice{{b.getIndexAttr(0), mulIndex(b, l, task.row, tw), task.channel},
                      {b.getIndexAttr(a * a), b.getIndexAttr(tw),
@@ -451,11 +465,11 @@ void rewriteConv(IRRewriter &rewriter, linalg::Conv2DNhwcHwcfOp conv, int64_t m,
   //    result) per iteration.
   Value result = tensor::EmptyOp::create(rewriter, loc,
                                          ArrayRef<int64_t>{n, th * m, tw * m, f}, f32);
-  bool spreadOutput = spread(blocks * m * m * f);
-  int64_t outputGroups = channelGroups(n * th, f, lanes, spreadOutput);
-  int64_t outputGroupSize = f / outputGroups;
+  TaskSplit outputTasks = split(blocks * m * m * f, f);
+  int64_t outputGroupSize = outputTasks.groupSize;
   result = forEachTask(
-      rewriter, loc, n * th, outputGroups, outputGroupSize, spreadOutput, result,
+      rewriter, loc, n * th, outputTasks.groups, outputGroupSize, outputTasks.parallel,
+      result,
       [&](OpBuilder &b, Location l, Task task) {
         auto [imageIndex, row] = imageAndRow(b, l, task.row);
         Value image = imageIndex;
