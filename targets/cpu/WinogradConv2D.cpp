@@ -77,8 +77,9 @@ WinogradMatrices matricesFor(int64_t m) {
   return {4, 6, kBT4, kG4, kAT4};
 }
 
-/// Channels below this make the transforms cost more than the products save
-/// (each transformed value feeds only C or F multiply-adds).
+/// Fewest input and output channels: each transformed value feeds C (or F)
+/// multiply-adds, so with few channels the transforms dominate. A guess, not
+/// tuned.
 constexpr int64_t kMinChannels = 16;
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
