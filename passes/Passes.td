@@ -202,10 +202,12 @@ def PadInProducer : Pass<"strata-pad-in-producer", "::mlir::func::FuncOp"> {
     produces bufferizes to a buffer for that value, a fill of the padded
     buffer and a copy of the interior. When the producer's payload does not
     read the init it writes that value into, and the function does not
-    return the value, the init becomes the interior of a filled tensor of
-    the padded shape, and the pad the `tensor.insert_slice` of the result
-    back into it: one-shot bufferization then writes the value in place into
-    the padded buffer, and neither the separate buffer nor the copy remains.
+    return the value, the init becomes the interior of a tensor of the
+    padded shape whose border (one slab per padded side) is filled, and the
+    pad the `tensor.insert_slice` of the result back into it: one-shot
+    bufferization then writes the value in place into the padded buffer, and
+    neither the separate buffer, the copy, nor a fill of the interior
+    remains.
     The producer's other users read the interior of the padded tensor.
     Pads with a dynamic shape, a non-constant padding value or `nofold`, and
     pads of anything else, are left alone.
@@ -221,7 +223,10 @@ def PadInProducer : Pass<"strata-pad-in-producer", "::mlir::func::FuncOp"> {
     After:
     ```mlir
     %e6 = bufferization.alloc_tensor() : tensor<1x6x6x8xf32>
-    %f = linalg.fill ins(%zero : f32) outs(%e6 : tensor<1x6x6x8xf32>) -> tensor<1x6x6x8xf32>
+    %top = tensor.extract_slice %e6[0, 0, 0, 0] [1, 1, 6, 8] [1, 1, 1, 1]
+    %t = linalg.fill ins(%zero : f32) outs(%top : tensor<1x1x6x8xf32>) -> tensor<1x1x6x8xf32>
+    %f1 = tensor.insert_slice %t into %e6[0, 0, 0, 0] [1, 1, 6, 8] [1, 1, 1, 1]
+    ...                                   // the bottom row, the left and right columns
     %i = tensor.extract_slice %f[0, 1, 1, 0] [1, 4, 4, 8] [1, 1, 1, 1]
     %y = linalg.generic {...} ins(%x : tensor<1x4x4x8xf32>)
                               outs(%i : tensor<1x4x4x8xf32>) {...}
