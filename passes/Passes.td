@@ -282,7 +282,9 @@ def PlanMemory : Pass<"strata-plan-memory", "::mlir::ModuleOp"> {
     of several greedy first-fit orders (largest, earliest, longest-lived,
     largest size x lifetime first). The function gains a trailing
     `memref<Nxi8>` argument and the attributes `strata.arena_bytes` and
-    `strata.arena_lower_bound` (the most bytes live at once).
+    `strata.arena_lower_bound` (the most bytes live at once). A buffer
+    allocated inside an `scf.forall` is an error: its one slot would be
+    shared by iterations running on different threads.
 
     Before:
     ```mlir

@@ -15,6 +15,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace strata {
@@ -86,6 +87,13 @@ struct PlanMemoryPass : strata::impl::PlanMemoryBase<PlanMemoryPass> {
     SmallVector<Buffer> buffers;
     WalkResult walk = entry.walk([&](memref::AllocOp alloc) {
       MemRefType type = alloc.getType();
+      // One arena slot serves every iteration of the loop around it: in a
+      // parallel loop, threads would share it.
+      if (alloc->getParentOfType<scf::ForallOp>()) {
+        alloc.emitError("strata-plan-memory: a buffer allocated inside a "
+                        "parallel loop would be shared by its iterations");
+        return WalkResult::interrupt();
+      }
       if (!type.hasStaticShape() || !type.getLayout().isIdentity()) {
         alloc.emitError("strata-plan-memory needs static, identity-layout "
                         "buffers; got ")

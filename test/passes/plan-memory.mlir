@@ -188,6 +188,20 @@ func.func @main(%n: index) {
 
 // -----
 
+// A buffer allocated in a parallel loop's body would be one slot that every
+// iteration, on every thread, uses at once.
+func.func @main(%out: memref<4x8xf32>) {
+  scf.forall (%i) in (4) {
+    // expected-error @+1 {{strata-plan-memory: a buffer allocated inside a parallel loop would be shared by its iterations}}
+    %scratch = memref.alloc() : memref<8xf32>
+    %row = memref.subview %out[%i, 0] [1, 8] [1, 1] : memref<4x8xf32> to memref<8xf32, strided<[1], offset: ?>>
+    memref.copy %scratch, %row : memref<8xf32> to memref<8xf32, strided<[1], offset: ?>>
+  }
+  return
+}
+
+// -----
+
 // The entry must exist.
 // expected-error @+1 {{strata-plan-memory: no entry function 'main'}}
 module {
