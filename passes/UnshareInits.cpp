@@ -66,7 +66,6 @@ struct UnshareInitsPass : strata::impl::UnshareInitsBase<UnshareInitsPass> {
       Value buffer = bufferization::AllocTensorOp::create(rewriter, producer.getLoc(),
                                                           type, ValueRange{});
       Operation *copy = rewriter.clone(*producer);
-      copy->moveBefore(init->getOwner());
       rewriter.modifyOpInPlace(copy, [&] {
         cast<linalg::LinalgOp>(copy).getDpsInitOperand(0)->set(buffer);
       });

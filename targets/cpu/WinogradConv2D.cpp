@@ -34,7 +34,6 @@ namespace {
 /// The matrices of F(m x m, 3 x 3): outputs = AT [(G g GT) * (BT d B)] A for
 /// a 3x3 filter g and an alpha x alpha input block d, alpha = m + 2.
 struct WinogradMatrices {
-  int64_t m;
   int64_t alpha;
   ArrayRef<double> bt; // alpha x alpha
   ArrayRef<double> g;  // alpha x 3
@@ -73,8 +72,8 @@ constexpr double kAT4[] = {1, 1, 1,  1, 1,  0, //
 
 WinogradMatrices matricesFor(int64_t m) {
   if (m == 2)
-    return {2, 4, kBT2, kG2, kAT2};
-  return {4, 6, kBT4, kG4, kAT4};
+    return {4, kBT2, kG2, kAT2};
+  return {6, kBT4, kG4, kAT4};
 }
 
 /// Fewest input and output channels: each transformed value feeds C (or F)
