@@ -108,6 +108,13 @@ def TileAndVectorize : Pass<"strata-tile-and-vectorize", "::mlir::func::FuncOp">
     width where one divides; output columns that are whole vectors and a
     half, 24 on 16 lanes, are tiles of half a vector), so no masking is
     needed.
+    An NHWC convolution whose only user is an elementwise generic (a ReLU,
+    a residual add) is tiled with it: the user is tiled by the
+    convolution's output tiles, the convolution and the op computing its
+    init (a bias broadcast or zero fill) are fused into that tile loop, and
+    the convolution tile is then tiled along its reduction, so each output
+    tile is initialized, accumulated and finished while in cache, all three
+    in place in the slice of the result the tile loop carries.
     NHWC convolution tiles are one output row of 8 columns by two vectors of
     output channels, over one filter tap and one vector of input channels,
     with the output-channel loop outermost (a filter row of at most 4 taps x
