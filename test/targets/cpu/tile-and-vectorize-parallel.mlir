@@ -91,17 +91,17 @@ func.func @relu(%x: tensor<64x128x16xf32>, %init: tensor<64x128x16xf32>) -> tens
 // over the input channels, and goes through the ReLU while in registers.
 // Spread, the output-channel tiles are the forall's indices; serial, the
 // outermost loop.
-// CHECK-LABEL: func.func @conv_bias_relu
+// CHECK-LABEL: func.func @conv_bias_relu(
 //   CHECK-NOT: linalg.generic
-//       CHECK: scf.forall (%{{.*}}) = (0) to (32) step (16)
-//       CHECK:   scf.for
+//       CHECK: scf.forall (%{{.*}}) in (32)
+//       CHECK:   scf.for %{{.*}} = %c0 to %c32 step %c16
 //       CHECK:     vector.transfer_write %{{.*}} : vector<1x1x8x16xf32>
 //       CHECK:     scf.for
 //       CHECK:       vector.contract
 //       CHECK:     arith.maximumf %{{.*}} : vector<1x1x8x16xf32>
 //   CHECK-NOT: linalg.generic
 //       CHECK: return
-// SERIAL-LABEL: func.func @conv_bias_relu
+// SERIAL-LABEL: func.func @conv_bias_relu(
 //   SERIAL-NOT: linalg.generic
 //       SERIAL: scf.for %{{.*}} = %c0 to %c32 step %c16
 //       SERIAL:   scf.for %{{.*}} = %c0 to %c32 step %c1
@@ -115,7 +115,7 @@ func.func @relu(%x: tensor<64x128x16xf32>, %init: tensor<64x128x16xf32>) -> tens
 // the result the tile loop carries: once bufferized, no iteration has a
 // buffer of its own (in an scf.forall one arena slot would be every
 // thread's) and nothing is copied.
-// BUFFERS-LABEL: func.func @conv_bias_relu
+// BUFFERS-LABEL: func.func @conv_bias_relu(
 //       BUFFERS: memref.alloc() {{.*}} : memref<1x32x8x32xf32>
 //   BUFFERS-NOT: memref.alloc
 //   BUFFERS-NOT: memref.copy
@@ -141,6 +141,41 @@ func.func @conv_bias_relu(%x: tensor<1x32x8x16xf32>) -> tensor<1x32x8x32xf32> {
     linalg.yield %r : f32
   } -> tensor<1x32x8x32xf32>
   return %relu : tensor<1x32x8x32xf32>
+}
+
+// With two tiles of output channels (above) the forall runs over rows; with
+// at least eight it runs over output channels, and a tile of filters stays
+// in cache while every row uses it.
+// CHECK-LABEL: func.func @conv_bias_relu_wide(
+//       CHECK: scf.forall (%{{.*}}) = (0) to (128) step (16)
+//       CHECK:   scf.for %{{.*}} = %c0 to %c8 step %c1
+//       CHECK:     scf.for
+//       CHECK:       vector.contract
+//       CHECK:     arith.maximumf %{{.*}} : vector<1x1x8x16xf32>
+// BUFFERS-LABEL: func.func @conv_bias_relu_wide(
+//       BUFFERS: memref.alloc() {{.*}} : memref<1x8x8x128xf32>
+//   BUFFERS-NOT: memref.alloc
+//   BUFFERS-NOT: memref.copy
+//       BUFFERS: return
+func.func @conv_bias_relu_wide(%x: tensor<1x8x8x16xf32>) -> tensor<1x8x8x128xf32> {
+  %zero = arith.constant 0.0 : f32
+  %g = arith.constant dense<1.0> : tensor<1x1x16x128xf32>
+  %b = arith.constant dense<2.0> : tensor<128xf32>
+  %e = tensor.empty() : tensor<1x8x8x128xf32>
+  %bias = linalg.generic {indexing_maps = [#channel, #nhwc], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%b : tensor<128xf32>) outs(%e : tensor<1x8x8x128xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x8x8x128xf32>
+  %conv = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %g : tensor<1x8x8x16xf32>, tensor<1x1x16x128xf32>) outs(%bias : tensor<1x8x8x128xf32>) -> tensor<1x8x8x128xf32>
+  %relu = linalg.generic {indexing_maps = [#nhwc, #nhwc], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%conv : tensor<1x8x8x128xf32>) outs(%e : tensor<1x8x8x128xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<1x8x8x128xf32>
+  return %relu : tensor<1x8x8x128xf32>
 }
 
 // With one tile of output channels there is no slice to fuse along; the
