@@ -374,6 +374,45 @@ LogicalResult CastOp::verify() {
   return success();
 }
 
+LogicalResult RequantizeOp::verify() {
+  RankedTensorType input = getInput().getType(), result = getResult().getType();
+  if (!input.getElementType().isSignlessInteger(32))
+    return emitOpError("input must be int32 accumulators, not ")
+           << input.getElementType();
+  if (!result.getElementType().isSignlessInteger(8))
+    return emitOpError("result must be int8, not ") << result.getElementType();
+  if (input.getShape() != result.getShape())
+    return emitOpError("requantization changes the shape");
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= input.getRank())
+    return emitOpError("axis ") << axis << " is outside a rank-"
+                                << input.getRank() << " input";
+  ArrayRef<int32_t> multiplier = getMultiplier(), shift = getShift();
+  int64_t channels = input.getDimSize(axis);
+  if (multiplier.size() != shift.size() ||
+      (multiplier.size() != 1 && int64_t(multiplier.size()) != channels))
+    return emitOpError("needs one multiplier and one shift, or one of each "
+                       "per channel of axis ")
+           << axis << " (" << channels << "), not " << multiplier.size()
+           << " and " << shift.size();
+  for (auto [m, s] : llvm::zip(multiplier, shift)) {
+    if (m < 0)
+      return emitOpError("multiplier ") << m << " is negative";
+    if (s < 1 || s > 62)
+      return emitOpError("shift ") << s << " is outside [1, 62]";
+  }
+  // I32Attr's getters return the bits unsigned.
+  auto zeroPoint = int32_t(getZeroPoint()), low = int32_t(getMin()),
+       high = int32_t(getMax());
+  auto inInt8 = [](int32_t v) { return v >= -128 && v <= 127; };
+  if (!inInt8(zeroPoint))
+    return emitOpError("zero point ") << zeroPoint << " is outside the int8 range";
+  if (!inInt8(low) || !inInt8(high) || low > high)
+    return emitOpError("clamp [") << low << ", " << high
+                                  << "] is not a range within int8";
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Constants and shapes
 //===----------------------------------------------------------------------===//

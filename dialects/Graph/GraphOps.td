@@ -251,6 +251,36 @@ def Graph_CastOp : Graph_Op<"cast", [Pure]> {
   let hasFolder = 1;
 }
 
+def Graph_RequantizeOp : Graph_Op<"requantize", [Pure]> {
+  let summary = "Fixed-point rescaling of int32 accumulators to int8";
+  let description = [{
+    The integer path's requantization (TFLite's int8 scheme): each int32
+    element `a` of channel `c` (the index along `axis`; one multiplier and
+    shift for all when they have one entry) becomes
+
+        clamp(zero_point + ((a * multiplier[c] + 2^(shift[c]-1)) >> shift[c]),
+              min, max)
+
+    with a 64-bit product and an arithmetic shift, so it rounds to nearest
+    (ties upward) and saturates, with no float. `multiplier[c]` is at least
+    0 and `shift[c]` in [1, 62]: the real factor `multiplier * 2^-shift` is
+    `scale_in * scale_weight[c] / scale_out`. `min` and `max` are the
+    clamp, in the int8 range; a folded ReLU or ReLU6 narrows them.
+
+    ```mlir
+    %y = graph.requantize %acc {axis = 1 : i64, multiplier = array<i32: 1518500250>,
+           shift = array<i32: 38>, zero_point = -128 : i32, min = -128 : i32,
+           max = 127 : i32} : (tensor<1x8x4x4xi32>) -> tensor<1x8x4x4xi8>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, I64Attr:$axis,
+                       DenseI32ArrayAttr:$multiplier, DenseI32ArrayAttr:$shift,
+                       I32Attr:$zero_point, I32Attr:$min, I32Attr:$max);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Contractions
 //===----------------------------------------------------------------------===//

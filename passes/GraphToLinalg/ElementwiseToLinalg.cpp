@@ -66,6 +66,62 @@ foldBatchNormParameters(graph::BatchNormalizationOp op) {
 
 /// y = (x - mean) * scale / sqrt(var + eps) + bias, with the per-channel
 /// parameters read along axis 1.
+/// graph.requantize as one generic: the int32 accumulator and its channel's
+/// multiplier and shift (int64 constants, read along the op's axis) give
+/// clamp(zero_point + ((a * m + 2^(s-1)) >>s s), min, max) in int64, then
+/// int8. Every step is exact, so the result is bit-identical to a reference
+/// of the same integer arithmetic.
+struct RequantizeOpLowering : GraphLoweringPattern<graph::RequantizeOp> {
+  using GraphLoweringPattern::GraphLoweringPattern;
+  LogicalResult
+  matchAndRewrite(graph::RequantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = this->convertedType(op.getResult());
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    int64_t rank = type.getRank();
+    Type i64 = rewriter.getI64Type();
+    auto channelConstant = [&](ArrayRef<int32_t> values) {
+      SmallVector<int64_t> wide(values.begin(), values.end());
+      auto tensorType = RankedTensorType::get({int64_t(wide.size())}, i64);
+      return arith::ConstantOp::create(
+          rewriter, loc, DenseElementsAttr::get(tensorType, ArrayRef(wide)));
+    };
+    Value multiplier = channelConstant(op.getMultiplier());
+    Value shift = channelConstant(op.getShift());
+    AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
+    AffineMap channel =
+        op.getMultiplier().size() == 1
+            ? AffineMap::get(rank, 0, rewriter.getAffineConstantExpr(0), context)
+            : AffineMap::get(rank, 0, rewriter.getAffineDimExpr(op.getAxis()),
+                             context);
+    // I32Attr's getters return the bits unsigned.
+    int64_t zeroPoint = int32_t(op.getZeroPoint()), low = int32_t(op.getMin()),
+            high = int32_t(op.getMax());
+    Value result = buildParallelGeneric(
+        rewriter, loc, type, {adaptor.getInput(), multiplier, shift},
+        {identity, channel, channel},
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          auto constant = [&](int64_t v) {
+            return arith::ConstantOp::create(b, l, b.getI64IntegerAttr(v));
+          };
+          Value wide = arith::ExtSIOp::create(b, l, i64, args[0]);
+          Value product = arith::MulIOp::create(b, l, wide, args[1]);
+          Value half = arith::ShLIOp::create(
+              b, l, constant(1), arith::SubIOp::create(b, l, args[2], constant(1)));
+          Value rounded = arith::ShRSIOp::create(
+              b, l, arith::AddIOp::create(b, l, product, half), args[2]);
+          Value shifted = arith::AddIOp::create(b, l, rounded, constant(zeroPoint));
+          Value clamped = arith::MinSIOp::create(
+              b, l, arith::MaxSIOp::create(b, l, shifted, constant(low)),
+              constant(high));
+          return arith::TruncIOp::create(b, l, type.getElementType(), clamped);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 struct BatchNormalizationOpLowering
     : GraphLoweringPattern<graph::BatchNormalizationOp> {
   using GraphLoweringPattern::GraphLoweringPattern;
@@ -651,7 +707,7 @@ struct ElementwiseLowering : GraphLoweringPattern<OpT> {
 void strata::populateElementwiseToLinalgPatterns(const TypeConverter &converter,
                                          RewritePatternSet &patterns) {
   MLIRContext *context = patterns.getContext();
-  patterns.add<BatchNormalizationOpLowering,
+  patterns.add<BatchNormalizationOpLowering, RequantizeOpLowering,
                SoftmaxLowering<graph::SoftmaxOp, false>,
                SoftmaxLowering<graph::LogSoftmaxOp, true>>(converter, context);
   patterns.add<

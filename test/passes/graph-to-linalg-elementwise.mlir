@@ -365,3 +365,29 @@ func.func @batch_normalization_constants(%x: tensor<1x2x3x3xf32>) -> tensor<1x2x
       -> tensor<1x2x3x3xf32>
   return %0 : tensor<1x2x3x3xf32>
 }
+
+// Requantization reads each channel's multiplier and shift (int64 constants)
+// along its axis and computes clamp(z + ((a * m + 2^(s-1)) >> s)) in int64.
+// CHECK-LABEL: func.func @requantize
+//   CHECK-DAG: %[[M:.+]] = arith.constant dense<[1073741824, 2147483647]> : tensor<2xi64>
+//   CHECK-DAG: %[[S:.+]] = arith.constant dense<[31, 40]> : tensor<2xi64>
+//       CHECK: linalg.generic {indexing_maps = [#{{[a-z0-9]+}}, #[[CH:[a-z0-9]+]], #[[CH]], #{{[a-z0-9]+}}]
+//  CHECK-SAME: ins(%{{.+}}, %[[M]], %[[S]] : tensor<1x2x3xi32>, tensor<2xi64>, tensor<2xi64>)
+//       CHECK: ^bb0(%[[A:.+]]: i32, %[[MUL:.+]]: i64, %[[SH:.+]]: i64, %{{.+}}: i8):
+//       CHECK:   %[[W:.+]] = arith.extsi %[[A]] : i32 to i64
+//       CHECK:   %[[P:.+]] = arith.muli %[[W]], %[[MUL]] : i64
+//       CHECK:   %[[SM1:.+]] = arith.subi %[[SH]], %{{.+}} : i64
+//       CHECK:   %[[HALF:.+]] = arith.shli %{{.+}}, %[[SM1]] : i64
+//       CHECK:   %[[R:.+]] = arith.addi %[[P]], %[[HALF]] : i64
+//       CHECK:   %[[Q:.+]] = arith.shrsi %[[R]], %[[SH]] : i64
+//       CHECK:   %[[Z:.+]] = arith.addi %[[Q]], %{{.+}} : i64
+//       CHECK:   %[[LO:.+]] = arith.maxsi %[[Z]], %{{.+}} : i64
+//       CHECK:   %[[HI:.+]] = arith.minsi %[[LO]], %{{.+}} : i64
+//       CHECK:   %[[T:.+]] = arith.trunci %[[HI]] : i64 to i8
+//       CHECK:   linalg.yield %[[T]] : i8
+func.func @requantize(%acc: tensor<1x2x3xi32>) -> tensor<1x2x3xi8> {
+  %0 = graph.requantize %acc {axis = 1 : i64, multiplier = array<i32: 1073741824, 2147483647>,
+         shift = array<i32: 31, 40>, zero_point = -5 : i32, min = -5 : i32, max = 127 : i32}
+         : (tensor<1x2x3xi32>) -> tensor<1x2x3xi8>
+  return %0 : tensor<1x2x3xi8>
+}

@@ -1002,3 +1002,77 @@ func.func @grid_sample_mode(%x: tensor<1x1x4x4xf32>, %g: tensor<1x3x2x2xf32>) ->
   %0 = graph.grid_sample %x, %g {mode = "area"} : (tensor<1x1x4x4xf32>, tensor<1x3x2x2xf32>) -> tensor<1x1x3x2xf32>
   return %0 : tensor<1x1x3x2xf32>
 }
+
+// -----
+
+// graph.requantize: int32 in, int8 out, one multiplier and shift or one per
+// channel, shifts in [1, 62], zero point and clamp within int8.
+func.func @requantize_input_type(%a: tensor<2xf32>) {
+  // expected-error @+1 {{'graph.requantize' op input must be int32 accumulators, not 'f32'}}
+  %0 = graph.requantize %a {axis = 0 : i64, multiplier = array<i32: 1>, shift = array<i32: 1>, zero_point = 0 : i32, min = -128 : i32, max = 127 : i32} : (tensor<2xf32>) -> tensor<2xi8>
+  return
+}
+
+// -----
+
+func.func @requantize_result_type(%a: tensor<2xi32>) {
+  // expected-error @+1 {{'graph.requantize' op result must be int8, not 'i32'}}
+  %0 = graph.requantize %a {axis = 0 : i64, multiplier = array<i32: 1>, shift = array<i32: 1>, zero_point = 0 : i32, min = -128 : i32, max = 127 : i32} : (tensor<2xi32>) -> tensor<2xi32>
+  return
+}
+
+// -----
+
+func.func @requantize_shape(%a: tensor<2xi32>) {
+  // expected-error @+1 {{'graph.requantize' op requantization changes the shape}}
+  %0 = graph.requantize %a {axis = 0 : i64, multiplier = array<i32: 1>, shift = array<i32: 1>, zero_point = 0 : i32, min = -128 : i32, max = 127 : i32} : (tensor<2xi32>) -> tensor<3xi8>
+  return
+}
+
+// -----
+
+func.func @requantize_axis(%a: tensor<2xi32>) {
+  // expected-error @+1 {{'graph.requantize' op axis 1 is outside a rank-1 input}}
+  %0 = graph.requantize %a {axis = 1 : i64, multiplier = array<i32: 1>, shift = array<i32: 1>, zero_point = 0 : i32, min = -128 : i32, max = 127 : i32} : (tensor<2xi32>) -> tensor<2xi8>
+  return
+}
+
+// -----
+
+func.func @requantize_channels(%a: tensor<1x3xi32>) {
+  // expected-error @+1 {{'graph.requantize' op needs one multiplier and one shift, or one of each per channel of axis 1 (3), not 2 and 2}}
+  %0 = graph.requantize %a {axis = 1 : i64, multiplier = array<i32: 1, 2>, shift = array<i32: 1, 2>, zero_point = 0 : i32, min = -128 : i32, max = 127 : i32} : (tensor<1x3xi32>) -> tensor<1x3xi8>
+  return
+}
+
+// -----
+
+func.func @requantize_negative_multiplier(%a: tensor<2xi32>) {
+  // expected-error @+1 {{'graph.requantize' op multiplier -1 is negative}}
+  %0 = graph.requantize %a {axis = 0 : i64, multiplier = array<i32: -1>, shift = array<i32: 1>, zero_point = 0 : i32, min = -128 : i32, max = 127 : i32} : (tensor<2xi32>) -> tensor<2xi8>
+  return
+}
+
+// -----
+
+func.func @requantize_shift(%a: tensor<2xi32>) {
+  // expected-error @+1 {{'graph.requantize' op shift 63 is outside [1, 62]}}
+  %0 = graph.requantize %a {axis = 0 : i64, multiplier = array<i32: 1>, shift = array<i32: 63>, zero_point = 0 : i32, min = -128 : i32, max = 127 : i32} : (tensor<2xi32>) -> tensor<2xi8>
+  return
+}
+
+// -----
+
+func.func @requantize_zero_point(%a: tensor<2xi32>) {
+  // expected-error @+1 {{'graph.requantize' op zero point 128 is outside the int8 range}}
+  %0 = graph.requantize %a {axis = 0 : i64, multiplier = array<i32: 1>, shift = array<i32: 1>, zero_point = 128 : i32, min = -128 : i32, max = 127 : i32} : (tensor<2xi32>) -> tensor<2xi8>
+  return
+}
+
+// -----
+
+func.func @requantize_clamp(%a: tensor<2xi32>) {
+  // expected-error @+1 {{'graph.requantize' op clamp [10, 5] is not a range within int8}}
+  %0 = graph.requantize %a {axis = 0 : i64, multiplier = array<i32: 1>, shift = array<i32: 1>, zero_point = 0 : i32, min = 10 : i32, max = 5 : i32} : (tensor<2xi32>) -> tensor<2xi8>
+  return
+}

@@ -279,3 +279,12 @@ func.func @pad(%x: tensor<3x4xf32>, %v: tensor<f32>) -> tensor<3x7xf32> {
   %0 = graph.pad %x, %v {pads = array<i64: 0, 1, 0, 2>, mode = "reflect"} : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x7xf32>
   return %0 : tensor<3x7xf32>
 }
+
+// CHECK-LABEL: func.func @requantize
+// CHECK: graph.requantize %{{.*}} {axis = 1 : i64, max = 127 : i32, min = -5 : i32, multiplier = array<i32: 1073741824, 2147483647>, shift = array<i32: 31, 40>, zero_point = -5 : i32} : (tensor<1x2x3xi32>) -> tensor<1x2x3xi8>
+func.func @requantize(%acc: tensor<1x2x3xi32>) -> tensor<1x2x3xi8> {
+  %0 = graph.requantize %acc {axis = 1 : i64, multiplier = array<i32: 1073741824, 2147483647>,
+         shift = array<i32: 31, 40>, zero_point = -5 : i32, min = -5 : i32, max = 127 : i32}
+         : (tensor<1x2x3xi32>) -> tensor<1x2x3xi8>
+  return %0 : tensor<1x2x3xi8>
+}
