@@ -41,6 +41,48 @@ def GraphDecomposeRecurrent : Pass<"strata-graph-decompose-recurrent", "::mlir::
   let dependentDialects = ["::strata::graph::GraphDialect"];
 }
 
+def Quantize : Pass<"strata-quantize", "::mlir::func::FuncOp"> {
+  let summary = "Post-training int8 quantization of Conv, MatMul and Gemm";
+  let description = [{
+    Rewrites each float32 Conv, MatMul and Gemm with constant weights that
+    calibration annotated (`strata.quant.input_range` and
+    `strata.quant.output_range`, each `[low, high]`) into integer
+    arithmetic, in TFLite's int8 scheme:
+
+    - weights per output channel, symmetric, in [-127, 127];
+    - activations per tensor, asymmetric int8 (scale (high - low) / 255
+      over a range widened to hold 0, zero point -128 - low / scale);
+    - bias int32 at scale s_in * s_w[c];
+    - products accumulated in int32, then `graph.requantize` to the
+      output's int8 with a fixed-point multiplier per channel; a ReLU or a
+      Clip from 0 after the op is folded into its clamp.
+
+    An int8 output feeding another quantized op flows to it as it is; float
+    users read it dequantized, and a float input is quantized. Ops without
+    the attributes (not calibrated, or excluded) stay float.
+
+    Before:
+    ```mlir
+    %y = graph.conv %x, %w {strata.quant.input_range = array<f64: -1.0, 1.0>,
+                            strata.quant.output_range = array<f64: 0.0, 4.0>, ...}
+        : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32>
+    %r = graph.relu %y : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+    ```
+    After:
+    ```mlir
+    %xq = graph.cast %clipped : (tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xi8>  // quantized x
+    %xc = graph.sub %xw, %zx : (tensor<1x1x4x4xi32>, tensor<i32>) -> tensor<1x1x4x4xi32>
+    %acc = graph.conv %xc, %wq {...} : (tensor<1x1x4x4xi32>, tensor<2x1x1x1xi32>)
+        -> tensor<1x2x4x4xi32>
+    %yq = graph.requantize %acc {axis = 1 : i64, multiplier = array<i32: ...>,
+            shift = array<i32: ...>, zero_point = -128 : i32, min = -128 : i32,
+            max = 127 : i32} : (tensor<1x2x4x4xi32>) -> tensor<1x2x4x4xi8>
+    %r = graph.mul %yf, %sy : ...  // dequantized for float users
+    ```
+  }];
+  let dependentDialects = ["::strata::graph::GraphDialect"];
+}
+
 def ConvertGraphToLinalg : Pass<"strata-convert-graph-to-linalg", "::mlir::func::FuncOp"> {
   let summary = "Lower graph ops to linalg, tensor, arith and math";
   let description = [{

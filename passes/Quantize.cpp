@@ -1,0 +1,396 @@
+//===- Quantize.cpp - Float Conv, MatMul and Gemm to int8 kernels ---------===//
+//
+// Implements strata-quantize, post-training int8 quantization in TFLite's
+// scheme, at the graph level so that every target lowers the same integer
+// arithmetic: weights per output channel, symmetric, in [-127, 127];
+// activations per tensor, asymmetric int8, from the ranges calibration
+// recorded on each op (Quantize.h); int32 bias at scale s_in * s_w; and a
+// fixed-point graph.requantize back to int8. Between two quantized ops the
+// int8 tensor flows as it is; an op that stays float gets the tensor
+// dequantized, and a float tensor entering a quantized op is quantized.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Quantize.h"
+#include "passes/Passes.h"
+
+#include "dialects/Graph/GraphOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace strata {
+#define GEN_PASS_DEF_QUANTIZE
+#include "passes/Passes.h.inc"
+} // namespace strata
+
+using namespace mlir;
+using namespace strata;
+using namespace strata::graph;
+
+namespace {
+
+bool isF32Tensor(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  return type && type.getElementType().isF32();
+}
+
+/// The float32 constant `v` holds, or null.
+DenseElementsAttr f32Constant(Value v) {
+  DenseElementsAttr attr;
+  if (!v || !matchPattern(v, m_Constant(&attr)) || !attr.getElementType().isF32())
+    return {};
+  return attr;
+}
+
+/// The activation folded into a quantized op's clamp: the result's only
+/// user, a ReLU or a Clip whose lower bound is 0.
+Operation *foldableActivation(Operation *op) {
+  Value result = op->getResult(0);
+  if (!result.hasOneUse())
+    return nullptr;
+  Operation *user = *result.getUsers().begin();
+  if (isa<ReluOp>(user))
+    return user;
+  if (auto clip = dyn_cast<ClipOp>(user))
+    if (clip.getMin() && clip.getMin()->convertToDouble() == 0.0)
+      return user;
+  return nullptr;
+}
+
+bool isQuantizable(Operation *op) {
+  if (auto conv = dyn_cast<ConvOp>(op))
+    return isF32Tensor(conv.getInput()) && f32Constant(conv.getWeight()) &&
+           (!conv.getBias() || f32Constant(conv.getBias()));
+  if (auto matmul = dyn_cast<MatMulOp>(op))
+    return isF32Tensor(matmul.getLhs()) && f32Constant(matmul.getRhs()) &&
+           cast<RankedTensorType>(matmul.getRhs().getType()).getRank() == 2;
+  if (auto gemm = dyn_cast<GemmOp>(op)) {
+    DenseElementsAttr bias = f32Constant(gemm.getC());
+    int64_t columns = cast<RankedTensorType>(gemm.getResult().getType()).getDimSize(1);
+    return isF32Tensor(gemm.getA()) && f32Constant(gemm.getB()) &&
+           !gemm.getTransA() && gemm.getAlpha().convertToDouble() == 1.0 &&
+           (!gemm.getC() ||
+            (bias && gemm.getBeta().convertToDouble() == 1.0 &&
+             bias.getType().getRank() == 1 &&
+             (bias.getNumElements() == columns || bias.getNumElements() == 1)));
+  }
+  return false;
+}
+
+/// A tensor's int8 parameters: real = scale * (q - zeroPoint).
+struct TensorParameters {
+  double scale;
+  int32_t zeroPoint;
+  bool operator==(const TensorParameters &other) const {
+    return scale == other.scale && zeroPoint == other.zeroPoint;
+  }
+};
+
+/// Asymmetric int8 parameters covering [low, high] and 0.
+TensorParameters activationParameters(double low, double high) {
+  low = std::min(0.0, low);
+  high = std::max(0.0, high);
+  double scale = (high - low) / 255.0;
+  if (!(scale > 0.0) || !std::isfinite(scale))
+    scale = 1.0; // A tensor of zeros: any scale represents it.
+  double zero = std::nearbyint(-128.0 - low / scale);
+  return {scale, static_cast<int32_t>(std::clamp(zero, -128.0, 127.0))};
+}
+
+/// Symmetric per-channel int8 weights: `values` quantized along `axis`
+/// (each channel's largest magnitude maps to 127), with their scales.
+struct ChannelWeights {
+  SmallVector<int32_t> values;
+  SmallVector<double> scales;
+};
+
+ChannelWeights quantizeWeights(DenseElementsAttr weights, int64_t axis) {
+  ArrayRef<int64_t> shape = weights.getType().getShape();
+  int64_t channels = shape[axis], inner = 1;
+  for (int64_t d = axis + 1; d < int64_t(shape.size()); ++d)
+    inner *= shape[d];
+  SmallVector<float> values = llvm::to_vector(weights.getValues<float>());
+  if (weights.isSplat())
+    values.assign(weights.getNumElements(), weights.getSplatValue<float>());
+  auto channelOf = [&](size_t index) { return (int64_t(index) / inner) % channels; };
+  ChannelWeights result;
+  result.scales.assign(channels, 0.0);
+  for (size_t i = 0; i < values.size(); ++i)
+    result.scales[channelOf(i)] =
+        std::max(result.scales[channelOf(i)], std::fabs(double(values[i])));
+  for (double &scale : result.scales)
+    scale = scale > 0.0 ? scale / 127.0 : 1.0;
+  for (size_t i = 0; i < values.size(); ++i) {
+    double q = std::nearbyint(double(values[i]) / result.scales[channelOf(i)]);
+    result.values.push_back(static_cast<int32_t>(std::clamp(q, -127.0, 127.0)));
+  }
+  return result;
+}
+
+/// `real` as multiplier * 2^-shift, the multiplier in [2^30, 2^31) and the
+/// shift in [1, 62]; failure when `real` is too large for that (2^30 or
+/// more). Factors too small for a shift of 62 lose low multiplier bits.
+FailureOr<std::pair<int32_t, int32_t>> fixedPoint(double real) {
+  if (!(real > 0.0))
+    return std::make_pair(int32_t(0), int32_t(1));
+  int exponent = 0;
+  double mantissa = std::frexp(real, &exponent); // [0.5, 1)
+  int64_t multiplier = std::llround(mantissa * 2147483648.0);
+  if (multiplier == (int64_t(1) << 31)) {
+    multiplier /= 2;
+    ++exponent;
+  }
+  int64_t shift = 31 - exponent;
+  if (shift < 1)
+    return failure();
+  if (shift > 62) {
+    multiplier >>= std::min<int64_t>(shift - 62, 63);
+    shift = 62;
+  }
+  return std::make_pair(int32_t(multiplier), int32_t(shift));
+}
+
+/// Builds the graph ops of the integer path at one place.
+class QuantBuilder {
+public:
+  QuantBuilder(OpBuilder &b, Location loc) : b(b), loc(loc) {}
+
+  Value constant(ArrayRef<int64_t> shape, Type element, ArrayRef<int32_t> values) {
+    auto type = RankedTensorType::get(shape, element);
+    SmallVector<Attribute> attrs;
+    for (int32_t v : values)
+      attrs.push_back(IntegerAttr::get(element, v));
+    return ConstantOp::create(b, loc, type, DenseElementsAttr::get(type, attrs));
+  }
+  Value scalar(Type element, double value) {
+    auto type = RankedTensorType::get({}, element);
+    Attribute attr = isa<FloatType>(element)
+                         ? Attribute(FloatAttr::get(element, value))
+                         : Attribute(IntegerAttr::get(element, int64_t(value)));
+    return ConstantOp::create(b, loc, type, DenseElementsAttr::get(type, attr));
+  }
+  Value castTo(Value v, Type element) {
+    return CastOp::create(b, loc, llvm::cast<RankedTensorType>(v.getType()).clone(element), v);
+  }
+
+  /// saturate(round_half_even(x / scale) + zeroPoint) as int8.
+  Value quantize(Value x, TensorParameters p) {
+    Type f32 = b.getF32Type();
+    Value q = RoundOp::create(b, loc, DivOp::create(b, loc, x, scalar(f32, p.scale)));
+    q = AddOp::create(b, loc, q, scalar(f32, p.zeroPoint));
+    q = ClipOp::create(b, loc, q, b.getF64FloatAttr(-128), b.getF64FloatAttr(127));
+    return castTo(q, b.getIntegerType(8));
+  }
+  /// (q - zeroPoint) * scale in float32.
+  Value dequantize(Value q, TensorParameters p) {
+    Type f32 = b.getF32Type();
+    Value x = SubOp::create(b, loc, castTo(q, f32), scalar(f32, p.zeroPoint));
+    return MulOp::create(b, loc, x, scalar(f32, p.scale));
+  }
+  /// An int8 tensor minus its zero point, in int32.
+  Value centered(Value q, int32_t zeroPoint) {
+    Type i32 = b.getI32Type();
+    Value wide = castTo(q, i32);
+    return zeroPoint ? Value(SubOp::create(b, loc, wide, scalar(i32, zeroPoint)))
+                     : wide;
+  }
+
+private:
+  OpBuilder &b;
+  Location loc;
+};
+
+/// The integer clamp of a quantized op's output: int8's range, narrowed to
+/// [real 0, real max] by a folded ReLU or Clip.
+std::pair<int32_t, int32_t> outputClamp(Operation *activation, TensorParameters p) {
+  int32_t low = -128, high = 127;
+  if (!activation)
+    return {low, high};
+  low = std::max(low, p.zeroPoint);
+  if (auto clip = dyn_cast<ClipOp>(activation); clip && clip.getMax()) {
+    double top = std::nearbyint(clip.getMax()->convertToDouble() / p.scale) + p.zeroPoint;
+    high = static_cast<int32_t>(std::clamp(top, double(low), 127.0));
+  }
+  return {low, high};
+}
+
+/// Ops that only move elements: an int8 tensor goes through them with its
+/// parameters (a Flatten between a convolution and a Gemm).
+bool movesElementsOnly(Operation *op) {
+  return isa<ReshapeOp, FlattenOp, SqueezeOp, UnsqueezeOp, TransposeOp, IdentityOp>(op) &&
+         op->getNumOperands() == 1 && op->getNumResults() == 1;
+}
+
+using Int8Map = llvm::DenseMap<Value, std::pair<Value, TensorParameters>>;
+
+/// The int8 tensor with parameters `p` that float `value` dequantizes, or
+/// null: a quantized op's output, possibly through ops that only move
+/// elements (rebuilt here on the int8 tensor).
+Value int8Version(OpBuilder &b, Value value, TensorParameters p, Int8Map &int8Of) {
+  if (auto known = int8Of.find(value); known != int8Of.end())
+    return known->second.second == p ? known->second.first : Value();
+  Operation *def = value.getDefiningOp();
+  if (!def || !movesElementsOnly(def))
+    return {};
+  Value source = int8Version(b, def->getOperand(0), p, int8Of);
+  if (!source)
+    return {};
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointAfter(def);
+  Operation *moved = b.clone(*def);
+  moved->setOperand(0, source);
+  auto type = cast<RankedTensorType>(value.getType());
+  moved->getResult(0).setType(type.clone(b.getIntegerType(8)));
+  int8Of[value] = {moved->getResult(0), p};
+  return moved->getResult(0);
+}
+
+struct QuantizePass : strata::impl::QuantizeBase<QuantizePass> {
+  void runOnOperation() override {
+    func::FuncOp function = getOperation();
+    // Dequantized values and the int8 tensors (and parameters) behind them.
+    Int8Map int8Of;
+    for (const quant::Candidate &candidate : quant::findCandidates(function)) {
+      Operation *op = candidate.op;
+      auto inputRange = op->getAttrOfType<DenseF64ArrayAttr>(quant::kInputRange);
+      auto outputRange = op->getAttrOfType<DenseF64ArrayAttr>(quant::kOutputRange);
+      if (!inputRange && !outputRange)
+        continue; // Not calibrated (excluded): stays float.
+      if (!inputRange || !outputRange || inputRange.size() != 2 ||
+          outputRange.size() != 2) {
+        op->emitOpError("needs both ") << quant::kInputRange << " and "
+                                       << quant::kOutputRange << " as [low, high]";
+        return signalPassFailure();
+      }
+      if (failed(quantizeOne(candidate, inputRange, outputRange, int8Of)))
+        return signalPassFailure();
+    }
+  }
+
+  LogicalResult
+  quantizeOne(const quant::Candidate &candidate, DenseF64ArrayAttr inputRange,
+              DenseF64ArrayAttr outputRange, Int8Map &int8Of) {
+    Operation *op = candidate.op;
+    Location loc = op->getLoc();
+    OpBuilder b(op);
+    QuantBuilder q(b, loc);
+    Type i32 = b.getI32Type();
+    TensorParameters in = activationParameters(inputRange[0], inputRange[1]);
+    TensorParameters out = activationParameters(outputRange[0], outputRange[1]);
+
+    // The int8 input: the tensor a quantized producer left, when its
+    // parameters are these, else the float input quantized here. (The
+    // operand, not candidate.input: a producer quantized before this op
+    // replaced that value.)
+    Value floatInput = op->getOperand(0);
+    Value input = int8Version(b, floatInput, in, int8Of);
+    if (!input)
+      input = q.quantize(floatInput, in);
+    Value centered = q.centered(input, in.zeroPoint);
+
+    // The accumulator, its channel axis and the weights' scales.
+    Value accumulator;
+    int64_t axis;
+    ChannelWeights weights;
+    DenseElementsAttr bias;
+    auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+    if (auto conv = dyn_cast<ConvOp>(op)) {
+      DenseElementsAttr w = f32Constant(conv.getWeight());
+      weights = quantizeWeights(w, 0);
+      axis = 1;
+      Value wq = q.constant(w.getType().getShape(), i32, weights.values);
+      accumulator = ConvOp::create(b, loc, resultType.clone(i32), centered, wq, Value(),
+                                   conv.getStridesAttr(), conv.getPadsAttr(),
+                                   conv.getDilationsAttr(), conv.getGroupAttr());
+      bias = f32Constant(conv.getBias());
+    } else {
+      // MatMul and Gemm: B as [K, N], quantized per column.
+      Value a;
+      DenseElementsAttr w;
+      bool transposed = false;
+      if (auto matmul = dyn_cast<MatMulOp>(op)) {
+        a = centered;
+        w = f32Constant(matmul.getRhs());
+      } else {
+        auto gemm = cast<GemmOp>(op);
+        a = centered;
+        w = f32Constant(gemm.getB());
+        transposed = gemm.getTransB();
+        bias = f32Constant(gemm.getC());
+      }
+      weights = quantizeWeights(w, transposed ? 0 : 1);
+      ArrayRef<int64_t> shape = w.getType().getShape();
+      int64_t k = transposed ? shape[1] : shape[0], n = transposed ? shape[0] : shape[1];
+      SmallVector<int32_t> kn(k * n);
+      for (int64_t r = 0; r < k; ++r)
+        for (int64_t c = 0; c < n; ++c)
+          kn[r * n + c] = transposed ? weights.values[c * k + r] : weights.values[r * n + c];
+      accumulator = MatMulOp::create(b, loc, resultType.clone(i32), a,
+                                     q.constant({k, n}, i32, kn));
+      axis = resultType.getRank() - 1;
+    }
+    int64_t channels = resultType.getDimSize(axis);
+
+    // The bias in int32 at scale s_in * s_w[c].
+    if (bias) {
+      SmallVector<float> values = llvm::to_vector(bias.getValues<float>());
+      if (bias.isSplat())
+        values.assign(bias.getNumElements(), bias.getSplatValue<float>());
+      SmallVector<int32_t> biasQ;
+      for (int64_t c = 0; c < channels; ++c) {
+        double real = values[values.size() == 1 ? 0 : c];
+        double v = std::nearbyint(real / (in.scale * weights.scales[c]));
+        biasQ.push_back(static_cast<int32_t>(std::clamp(v, -2147483648.0, 2147483647.0)));
+      }
+      SmallVector<int64_t> shape(resultType.getRank(), 1);
+      shape[axis] = channels;
+      accumulator = AddOp::create(b, loc, accumulator, q.constant(shape, i32, biasQ));
+    }
+
+    // Requantization to the output's parameters, the activation folded in.
+    SmallVector<int32_t> multipliers, shifts;
+    for (int64_t c = 0; c < channels; ++c) {
+      auto fixed = fixedPoint(in.scale * weights.scales[c] / out.scale);
+      if (failed(fixed))
+        return op->emitOpError("cannot requantize: the output's range is too "
+                               "narrow for its inputs' (scale ratio ")
+               << in.scale * weights.scales[c] / out.scale << ")";
+      multipliers.push_back(fixed->first);
+      shifts.push_back(fixed->second);
+    }
+    auto [low, high] = outputClamp(candidate.activation, out);
+    Value output = RequantizeOp::create(
+        b, loc, resultType.clone(b.getIntegerType(8)), accumulator,
+        b.getI64IntegerAttr(axis), b.getDenseI32ArrayAttr(multipliers),
+        b.getDenseI32ArrayAttr(shifts), b.getI32IntegerAttr(out.zeroPoint),
+        b.getI32IntegerAttr(low), b.getI32IntegerAttr(high));
+
+    // Float users read it dequantized; quantized ones find the int8 tensor.
+    Value real = q.dequantize(output, out);
+    Value(candidate.output).replaceAllUsesWith(real);
+    int8Of[real] = {output, out};
+    if (candidate.activation)
+      candidate.activation->erase();
+    op->erase();
+    return success();
+  }
+};
+
+} // namespace
+
+std::vector<quant::Candidate> quant::findCandidates(func::FuncOp function) {
+  std::vector<Candidate> candidates;
+  function.walk([&](Operation *op) {
+    if (!isQuantizable(op))
+      return;
+    Operation *activation = foldableActivation(op);
+    Value output = activation ? activation->getResult(0) : op->getResult(0);
+    candidates.push_back({op, op->getOperand(0), output, activation});
+  });
+  return candidates;
+}

@@ -1,0 +1,88 @@
+// RUN: strata-opt %s -split-input-file --strata-quantize --canonicalize | FileCheck %s
+
+// A convolution with its ReLU, a Flatten, then a Gemm (trans_b): the input
+// is quantized once (range [-1, 1]: scale 2/255, zero point 0), weights per
+// output channel (0.5 and -0.25 become 127 and -127), the bias at
+// s_in * s_w (0.1 / (2/255 * 0.5/127) = 3239), and the ReLU is the clamp's
+// lower bound, the output's zero point (range [0, 1]: -128). The
+// requantization factor 2/255 * (0.5/127) / (1/255) = 0.00787 is
+// 1082196484 * 2^-37. The int8 output flows through the Flatten into the
+// Gemm, whose B is transposed to [K, N] at compile time; only the model's
+// result is dequantized.
+// CHECK-LABEL: func.func @conv_relu_flatten_gemm
+//  CHECK-SAME: (%[[X:.+]]: tensor<1x1x2x2xf32>)
+//   CHECK-DAG: %[[GB:.+]] = graph.constant dense<[{{\[}}16192, -16192]]> : tensor<1x2xi32>
+//   CHECK-DAG: %[[G:.+]] = graph.constant dense<127> : tensor<8x2xi32>
+//   CHECK-DAG: %[[CB:.+]] = graph.constant dense<{{\[\[\[\[}}3239]], {{\[\[}}12954]]]]> : tensor<1x2x1x1xi32>
+//   CHECK-DAG: %[[W:.+]] = graph.constant dense<{{\[\[\[\[}}127]]], {{\[\[\[}}-127]]]]> : tensor<2x1x1x1xi32>
+//       CHECK: %[[SCALED:.+]] = graph.div %[[X]]
+//       CHECK: %[[ROUND:.+]] = graph.round %[[SCALED]]
+//       CHECK: %[[SAT:.+]] = graph.clip %[[ROUND]] {max = 1.270000e+02 : f64, min = -1.280000e+02 : f64}
+//       CHECK: %[[XQ:.+]] = graph.cast %[[SAT]] : (tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xi8>
+//       CHECK: %[[XW:.+]] = graph.cast %[[XQ]] : (tensor<1x1x2x2xi8>) -> tensor<1x1x2x2xi32>
+//       CHECK: %[[ACC:.+]] = graph.conv %[[XW]], %[[W]]
+//  CHECK-SAME: -> tensor<1x2x2x2xi32>
+//       CHECK: %[[BIASED:.+]] = graph.add %[[ACC]], %[[CB]]
+//       CHECK: %[[YQ:.+]] = graph.requantize %[[BIASED]] {axis = 1 : i64, max = 127 : i32, min = -128 : i32, multiplier = array<i32: 1082196484, 1082196484>, shift = array<i32: 37, 38>, zero_point = -128 : i32}
+//       CHECK: %[[FLAT:.+]] = graph.reshape %[[YQ]] : (tensor<1x2x2x2xi8>) -> tensor<1x8xi8>
+//       CHECK: %[[FW:.+]] = graph.cast %[[FLAT]] : (tensor<1x8xi8>) -> tensor<1x8xi32>
+//       CHECK: %[[FC:.+]] = graph.sub %[[FW]]
+//       CHECK: %[[MM:.+]] = graph.matmul %[[FC]], %[[G]] : (tensor<1x8xi32>, tensor<8x2xi32>) -> tensor<1x2xi32>
+//       CHECK: %[[MB:.+]] = graph.add %[[MM]], %[[GB]]
+//       CHECK: %[[OQ:.+]] = graph.requantize %[[MB]] {axis = 1 : i64, max = 127 : i32, min = -128 : i32, multiplier = array<i32: 1082196484, 1082196484>, shift = array<i32: 40, 40>, zero_point = 0 : i32}
+//       CHECK: %[[OF:.+]] = graph.cast %[[OQ]] : (tensor<1x2xi8>) -> tensor<1x2xf32>
+//       CHECK: %[[O:.+]] = graph.mul %[[OF]]
+//   CHECK-NOT: graph.relu
+//       CHECK: return %[[O]]
+func.func @conv_relu_flatten_gemm(%x: tensor<1x1x2x2xf32>) -> tensor<1x2xf32> {
+  %w = graph.constant dense<[[[[0.5]]], [[[-0.25]]]]> : tensor<2x1x1x1xf32>
+  %b = graph.constant dense<[0.1, 0.2]> : tensor<2xf32>
+  %y = graph.conv %x, %w, %b {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>,
+         strata.quant.input_range = array<f64: -1.0, 1.0>, strata.quant.output_range = array<f64: 0.0, 1.0>}
+      : (tensor<1x1x2x2xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>) -> tensor<1x2x2x2xf32>
+  %r = graph.relu %y : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  %f = graph.reshape %r : (tensor<1x2x2x2xf32>) -> tensor<1x8xf32>
+  %g = graph.constant dense<1.0> : tensor<2x8xf32>
+  %c = graph.constant dense<[0.5, -0.5]> : tensor<2xf32>
+  %o = graph.gemm %f, %g, %c {trans_b = true, strata.quant.input_range = array<f64: 0.0, 1.0>,
+         strata.quant.output_range = array<f64: -4.0, 4.0>}
+      : (tensor<1x8xf32>, tensor<2x8xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+  return %o : tensor<1x2xf32>
+}
+
+// -----
+
+// A Clip(0, 6) folds into the clamp: range [0, 6] is scale 6/255 and zero
+// point -128, so 6.0 is 127. A float user (the Sigmoid) reads the int8
+// result dequantized: (q + 128) * 6/255.
+// CHECK-LABEL: func.func @matmul_relu6_float_user
+//   CHECK-DAG: %[[S:.+]] = graph.constant dense<0.0235294122> : tensor<f32>
+//   CHECK-DAG: %[[Z:.+]] = graph.constant dense<-1.280000e+02> : tensor<f32>
+//       CHECK: %[[Q:.+]] = graph.requantize %{{.+}} {axis = 1 : i64, max = 127 : i32, min = -128 : i32, {{.*}}zero_point = -128 : i32}
+//       CHECK: %[[F:.+]] = graph.cast %[[Q]] : (tensor<2x3xi8>) -> tensor<2x3xf32>
+//       CHECK: %[[C:.+]] = graph.sub %[[F]], %[[Z]]
+//       CHECK: %[[D:.+]] = graph.mul %[[C]], %[[S]]
+//       CHECK: graph.sigmoid %[[D]]
+//   CHECK-NOT: graph.clip {{.*}}max = 6
+func.func @matmul_relu6_float_user(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
+  %w = graph.constant dense<0.25> : tensor<4x3xf32>
+  %y = graph.matmul %x, %w {strata.quant.input_range = array<f64: -2.0, 2.0>,
+         strata.quant.output_range = array<f64: 0.0, 6.0>}
+      : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x3xf32>
+  %r = graph.clip %y {min = 0.0 : f64, max = 6.0 : f64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %s = graph.sigmoid %r : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %s : tensor<2x3xf32>
+}
+
+// -----
+
+// Without calibration ranges (an op --quant-exclude named) the op stays float.
+// CHECK-LABEL: func.func @not_calibrated
+//   CHECK-NOT: graph.requantize
+//       CHECK: graph.matmul %{{.+}}, %{{.+}} : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x3xf32>
+func.func @not_calibrated(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
+  %w = graph.constant dense<0.25> : tensor<4x3xf32>
+  %y = graph.matmul %x, %w : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
