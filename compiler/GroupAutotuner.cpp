@@ -11,21 +11,16 @@
 // re-time.
 //
 //===----------------------------------------------------------------------===//
-#include "compiler/ArtifactWriters.h"
 #include "compiler/HalidePath.h"
-#include "compiler/ObjectEmitter.h"
-#include "compiler/TemporaryFile.h"
-#include "passes/EntryAttributes.h"
+#include "compiler/HostLibrary.h"
 #include "targets/halide/HalideGroups.h"
 
 #include "strata/runtime.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
-#include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -38,9 +33,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <dlfcn.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include <cstring>
 
 using namespace mlir;
 
@@ -97,69 +90,13 @@ OwningOpRef<ModuleOp> buildGroupModule(linalg::LinalgOp group,
   return module;
 }
 
-/// A loaded shared library, closed (and its file removed) when it goes out
-/// of scope.
-struct LoadedLibrary {
-  TemporaryFile file;
-  void *handle = nullptr;
-  ~LoadedLibrary() {
-    if (handle)
-      dlclose(handle);
-  }
-};
-
-/// Compiles the group module for the partition's target and returns the
-/// shared library's bytes.
-llvm::Expected<std::string> compileGroup(ModuleOp module, const Partition &partition,
-                                         ModelSignature signature,
-                                         const HalideGroups &groups) {
-  PassManager pm(module.getContext(), ModuleOp::getOperationName());
-  if (failed(partition.target->buildLowering(pm, partition.description, kTuneEntry)))
-    return llvm::createStringError("cannot build the target's lowering");
-  if (failed(pm.run(module)))
-    return llvm::createStringError("the group did not lower");
-  // What the memory plan decided, as lowerPartition reads it.
-  auto lowered = module.lookupSymbol<LLVM::LLVMFuncOp>(kTuneEntry);
-  if (!lowered)
-    return llvm::createStringError("the group's entry is missing");
-  signature.arenaBytes = entry::getInt(lowered, entry::kArenaBytes).value_or(0);
-  std::optional<int64_t> parallelLoops =
-      entry::getInt(lowered, entry::kParallelLoops);
-  signature.takesExecutor = parallelLoops.has_value();
-  signature.parallelLoops = parallelLoops.value_or(0);
-  llvm::LLVMContext context;
-  auto llvmModule = translateToLLVMIR(module, context, partition.description,
-                                      signature, kTuneEntry);
-  if (!llvmModule)
-    return llvmModule.takeError();
-  // As for the model: the call's spec decides which group is linked (the
-  // lowering may have dropped an unused operand, e.g. a pool's window).
-  if (llvm::Error error = linkHalideGroups(module, **llvmModule,
-                                           partition.description, groups))
-    return std::move(error);
-  if (llvm::Error error = optimizeLLVMIR(**llvmModule, partition.description))
-    return std::move(error);
-  auto object = emitMachineCode(**llvmModule, partition.description,
-                                MachineCodeKind::Object);
-  if (!object)
-    return object.takeError();
-  return linkSharedLibrary(*object, signature.name);
-}
-
 /// Loads the library and returns the median time of one run, in
 /// microseconds.
 llvm::Expected<double> timeLibrary(StringRef library, StringRef name) {
-  LoadedLibrary loaded;
-  if (llvm::Error error = writeTemporary("strata-tune", "so", library, loaded.file))
-    return std::move(error);
-  loaded.handle = dlopen(loaded.file.path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!loaded.handle)
-    return llvm::createStringError(std::string("cannot load the timed library: ") +
-                                   dlerror());
-  auto *model = static_cast<const strata_model_t *>(
-      dlsym(loaded.handle, (name + "_model").str().c_str()));
-  if (!model)
-    return llvm::createStringError("the timed library has no model");
+  auto loaded = LoadedModel::load(library, name);
+  if (!loaded)
+    return loaded.takeError();
+  const strata_model_t *model = &(*loaded)->model();
 
   // Inputs are small non-zero values (no NaN or overflow in exp or log).
   std::vector<std::vector<float>> inputs, outputs;
@@ -213,32 +150,20 @@ llvm::Expected<double> timeLibrary(StringRef library, StringRef name) {
 /// candidate the measurement exists to judge) fails the timing, not the
 /// compiler.
 llvm::Expected<double> timeInChild(StringRef library, StringRef name) {
-  int channel[2];
-  if (pipe(channel) != 0)
-    return llvm::createStringError("cannot create a pipe to time the group");
-  pid_t child = fork();
-  if (child < 0)
-    return llvm::createStringError("cannot fork to time the group");
-  if (child == 0) {
-    close(channel[0]);
-    auto micros = timeLibrary(library, name);
-    double value = micros ? *micros : -1;
-    if (!micros)
-      llvm::consumeError(micros.takeError());
-    ssize_t written = write(channel[1], &value, sizeof(value));
-    _exit(written == sizeof(value) ? 0 : 1);
-  }
-  close(channel[1]);
-  double value = -1;
-  ssize_t got = read(channel[0], &value, sizeof(value));
-  close(channel[0]);
-  int status = 0;
-  waitpid(child, &status, 0);
-  if (WIFSIGNALED(status))
-    return llvm::createStringError(llvm::formatv(
-        "{0} crashed while timed (signal {1})", name, WTERMSIG(status)));
-  if (got != sizeof(value) || value < 0)
+  auto bytes = runInChild(
+      [&]() -> llvm::Expected<std::string> {
+        auto micros = timeLibrary(library, name);
+        if (!micros)
+          return micros.takeError();
+        return std::string(reinterpret_cast<const char *>(&*micros), sizeof(double));
+      },
+      name);
+  if (!bytes)
+    return bytes.takeError();
+  if (bytes->size() != sizeof(double))
     return llvm::createStringError(name + " could not be loaded and timed");
+  double value;
+  std::memcpy(&value, bytes->data(), sizeof value);
   return value;
 }
 
@@ -326,7 +251,8 @@ llvm::Expected<GroupTiming> timeGroup(linalg::LinalgOp mlirVersion,
     groups.autoscheduler = options.halideAutoscheduler;
     if (useHalide)
       groups.objects[function.str()] = {spec.str(), halideObject.str()};
-    auto library = compileGroup(*module, partition, *signature, groups);
+    auto library =
+        compileSharedLibrary(*module, partition, *signature, groups, kTuneEntry);
     if (!library)
       return library.takeError();
     auto micros = timeInChild(*library, name);
