@@ -10,6 +10,7 @@
 #include "compiler/Compiler.h"
 
 #include "compiler/ArtifactWriters.h"
+#include "compiler/Calibration.h"
 #include "compiler/HalidePath.h"
 #include "compiler/ObjectEmitter.h"
 #include "compiler/Pipeline.h"
@@ -77,15 +78,6 @@ LogicalResult runPipeline(ModuleOp module, const CompileOptions &options,
   return failure(failed(pm.run(module)) || errorReported);
 }
 
-/// Enters stage `name`: the progress line shows it and its time is
-/// recorded under `timing`.
-TimingScope enterStage(const CompileOptions &options, TimingScope &timing,
-                       const std::string &name) {
-  if (options.progress)
-    options.progress->stage(name);
-  return timing.nest(name);
-}
-
 std::string sha256Of(llvm::StringRef path) {
   auto buffer = llvm::MemoryBuffer::getFile(path, false, false);
   if (!buffer)
@@ -124,6 +116,17 @@ void printReport(const Partition &partition, const ManifestFacts &facts) {
                << " B), stack ~" << facts.stackBytes << " B\n";
 }
 
+/// --report's lines on quantization: each op made an integer kernel, with
+/// its input's and output's int8 parameters.
+void printQuantizationReport(const ModelSignature &signature) {
+  for (const ModelSignature::QuantizedOp &op : signature.quantizedOps)
+    llvm::outs() << llvm::formatv(
+        "int8 {0} (node '{1}'): input scale {2:e9} zero point {3}, output "
+        "scale {4:e9} zero point {5}\n",
+        op.op, op.node, op.inputScale, op.inputZeroPoint, op.outputScale,
+        op.outputZeroPoint);
+}
+
 /// --report's lines on the Halide path: each group considered, what was
 /// chosen and why (with --autotune, both measured times).
 void printHalideReport(const HalideGroups &groups) {
@@ -142,6 +145,13 @@ void printHalideReport(const HalideGroups &groups) {
 }
 
 } // namespace
+
+TimingScope enterStage(const CompileOptions &options, TimingScope &timing,
+                       const std::string &name) {
+  if (options.progress)
+    options.progress->stage(name);
+  return timing.nest(name);
+}
 
 void registerCompilerDialects(DialectRegistry &registry) {
   registerAllDialects(registry);
@@ -333,6 +343,7 @@ LogicalResult emitPartition(Partition &partition, const MemoryPlan &plan,
     if (options.progress)
       options.progress->stop();
     printReport(partition, facts);
+    printQuantizationReport(partition.signature);
     printHalideReport(halideGroups);
   }
   return success();
@@ -385,6 +396,8 @@ LogicalResult compileModel(MLIRContext &context, const CompileOptions &options) 
   if (failed(model))
     return failure();
   dependencies = model->dependencies;
+  if (options.quantizeInt8 && failed(quantizeModel(*model, options, timing)))
+    return failure();
   if (options.emit == EmitStage::Graph) {
     files.add(name + ".graph.mlir", printModule(*model->module));
     return finish();

@@ -17,6 +17,7 @@
 #include "mlir/IR/MLIRContext.h"
 
 #include <string>
+#include <vector>
 
 namespace strata {
 
@@ -73,6 +74,13 @@ struct CompileOptions {
   /// $XDG_CACHE_HOME/strata/autotune or ~/.cache/strata/autotune).
   std::string autotuneCache;
   std::string halideAutoscheduler = "Mullapudi2016";
+  /// --quantize=int8: post-training int8 quantization (compiler/Calibration.h),
+  /// calibrated on the samples in `calibrationDir` by `calibrator`; ops of
+  /// the ONNX nodes `quantExclude`'s globs match stay float.
+  bool quantizeInt8 = false;
+  std::string calibrationDir;
+  std::string calibrator = "minmax";
+  std::vector<std::string> quantExclude;
 };
 
 /// Runs the compile. Errors are emitted on `context`'s diagnostic engine.

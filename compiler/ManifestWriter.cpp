@@ -47,6 +47,20 @@ llvm::json::Object targetToJson(const TargetDescription &target,
   return object;
 }
 
+/// The int8 parameters of each quantized op, as --report prints them.
+llvm::json::Array quantizationToJson(const ModelSignature &signature) {
+  llvm::json::Array ops;
+  for (const ModelSignature::QuantizedOp &op : signature.quantizedOps)
+    ops.push_back(llvm::json::Object{
+        {"node", op.node},
+        {"op", op.op},
+        {"input", llvm::json::Object{{"scale", op.inputScale},
+                                     {"zero_point", op.inputZeroPoint}}},
+        {"output", llvm::json::Object{{"scale", op.outputScale},
+                                      {"zero_point", op.outputZeroPoint}}}});
+  return ops;
+}
+
 } // namespace
 
 std::string writeManifest(const ModelSignature &signature,
@@ -74,6 +88,11 @@ std::string writeManifest(const ModelSignature &signature,
       {"stack_bytes_estimate", facts.stackBytes},
       {"artifacts", std::move(artifacts)},
   };
+  if (!signature.quantizedOps.empty())
+    manifest["quantization"] = llvm::json::Object{
+        {"scheme", "int8: weights per output channel, symmetric; activations "
+                   "per tensor, asymmetric"},
+        {"ops", quantizationToJson(signature)}};
   std::string text;
   llvm::raw_string_ostream os(text);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest))) << "\n";

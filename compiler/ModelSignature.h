@@ -47,6 +47,18 @@ struct ModelSignature {
   /// of its loops run on it (strata-outline-parallel-loops).
   bool takesExecutor = false;
   int64_t parallelLoops = 0;
+  /// --quantize=int8: each op made an integer kernel, from ONNX node
+  /// `node`, with its input's and output's int8 parameters (real = scale *
+  /// (q - zero point)).
+  struct QuantizedOp {
+    std::string node;
+    std::string op;
+    double inputScale = 1.0;
+    int32_t inputZeroPoint = 0;
+    double outputScale = 1.0;
+    int32_t outputZeroPoint = 0;
+  };
+  std::vector<QuantizedOp> quantizedOps;
 };
 
 /// The dtype code of an MLIR element type, 0 when it has none.

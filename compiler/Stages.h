@@ -54,6 +54,11 @@ struct MemoryPlan {
   std::optional<int64_t> parallelLoops;
 };
 
+/// Enters stage `name`: the progress line shows it and its time is
+/// recorded under `timing`.
+mlir::TimingScope enterStage(const CompileOptions &options,
+                             mlir::TimingScope &timing, const std::string &name);
+
 /// Stage 1. Errors are emitted on `context`.
 mlir::FailureOr<ImportedModel> importModel(mlir::MLIRContext &context,
                                            const CompileOptions &options,

@@ -41,6 +41,31 @@ def GraphDecomposeRecurrent : Pass<"strata-graph-decompose-recurrent", "::mlir::
   let dependentDialects = ["::strata::graph::GraphDialect"];
 }
 
+def FoldBatchNorm : Pass<"strata-fold-batch-norm", "::mlir::func::FuncOp"> {
+  let summary = "Fold an inference BatchNormalization into the Conv before it";
+  let description = [{
+    A BatchNormalization whose input is the only use of a Conv with constant
+    float32 weights, and whose parameters are constants, becomes that Conv
+    with weights scaled by m = scale / sqrt(var + eps) per output channel
+    and a bias b * m + (bias - mean * m). Run before strata-quantize, so a
+    ReLU after the normalization follows the Conv and folds into its
+    integer kernel.
+
+    Before:
+    ```mlir
+    %y = graph.conv %x, %w {...} : (tensor<1x1x3x3xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x3x3xf32>
+    %n = graph.batch_normalization %y, %scale, %bias, %mean, %var {epsilon = 0.0 : f32}
+        : (...) -> tensor<1x2x3x3xf32>
+    ```
+    After:
+    ```mlir
+    %n = graph.conv %x, %w2, %b2 {...} : (tensor<1x1x3x3xf32>, tensor<2x1x1x1xf32>,
+        tensor<2xf32>) -> tensor<1x2x3x3xf32>
+    ```
+  }];
+  let dependentDialects = ["::strata::graph::GraphDialect"];
+}
+
 def Quantize : Pass<"strata-quantize", "::mlir::func::FuncOp"> {
   let summary = "Post-training int8 quantization of Conv, MatMul and Gemm";
   let description = [{

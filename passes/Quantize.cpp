@@ -31,6 +31,8 @@ namespace strata {
 using namespace mlir;
 using namespace strata;
 using namespace strata::graph;
+using strata::quant::activationParameters;
+using strata::quant::TensorParameters;
 
 namespace {
 
@@ -80,26 +82,6 @@ bool isQuantizable(Operation *op) {
              (bias.getNumElements() == columns || bias.getNumElements() == 1)));
   }
   return false;
-}
-
-/// A tensor's int8 parameters: real = scale * (q - zeroPoint).
-struct TensorParameters {
-  double scale;
-  int32_t zeroPoint;
-  bool operator==(const TensorParameters &other) const {
-    return scale == other.scale && zeroPoint == other.zeroPoint;
-  }
-};
-
-/// Asymmetric int8 parameters covering [low, high] and 0.
-TensorParameters activationParameters(double low, double high) {
-  low = std::min(0.0, low);
-  high = std::max(0.0, high);
-  double scale = (high - low) / 255.0;
-  if (!(scale > 0.0) || !std::isfinite(scale))
-    scale = 1.0; // A tensor of zeros: any scale represents it.
-  double zero = std::nearbyint(-128.0 - low / scale);
-  return {scale, static_cast<int32_t>(std::clamp(zero, -128.0, 127.0))};
 }
 
 /// Symmetric per-channel int8 weights: `values` quantized along `axis`
@@ -382,6 +364,16 @@ struct QuantizePass : strata::impl::QuantizeBase<QuantizePass> {
 };
 
 } // namespace
+
+quant::TensorParameters quant::activationParameters(double low, double high) {
+  low = std::min(0.0, low);
+  high = std::max(0.0, high);
+  double scale = (high - low) / 255.0;
+  if (!(scale > 0.0) || !std::isfinite(scale))
+    scale = 1.0; // A tensor of zeros: any scale represents it.
+  double zero = std::nearbyint(-128.0 - low / scale);
+  return {scale, static_cast<int32_t>(std::clamp(zero, -128.0, 127.0))};
+}
 
 std::vector<quant::Candidate> quant::findCandidates(func::FuncOp function) {
   std::vector<Candidate> candidates;

@@ -13,6 +13,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Operation.h"
 
+#include <cstdint>
+
 #include <vector>
 
 namespace strata::quant {
@@ -35,6 +37,20 @@ struct Candidate {
   /// The folded activation, or null.
   mlir::Operation *activation;
 };
+
+/// A tensor's int8 parameters: real = scale * (q - zeroPoint).
+struct TensorParameters {
+  double scale;
+  int32_t zeroPoint;
+  bool operator==(const TensorParameters &other) const {
+    return scale == other.scale && zeroPoint == other.zeroPoint;
+  }
+};
+
+/// The asymmetric int8 parameters of a calibrated range: [low, high]
+/// widened to hold 0, scale (high - low) / 255, zero point
+/// round(-128 - low / scale).
+TensorParameters activationParameters(double low, double high);
 
 /// The ops of `function` that can be quantized, in program order: float32
 /// Conv, MatMul and Gemm (alpha and beta 1, A not transposed) whose weights

@@ -141,6 +141,23 @@ cl::opt<std::string> halideAutoscheduler(
     cl::init("Mullapudi2016"), cl::cat(category));
 cl::opt<bool> report("report", cl::desc("Print code, weight and arena sizes"),
                      cl::cat(category));
+cl::opt<std::string> quantize(
+    "quantize",
+    cl::desc("Quantize Conv, MatMul and Gemm after calibrating on "
+             "--calibration's samples: int8"),
+    cl::cat(category));
+cl::opt<std::string> calibration(
+    "calibration",
+    cl::desc("Folder of calibration samples for --quantize: a .npy or .pb "
+             "file each, or a folder each of input_K.npy|.pb"),
+    cl::value_desc("DIR"), cl::cat(category));
+cl::opt<std::string> calibrator(
+    "calibrator", cl::desc("How --quantize turns samples into ranges: minmax"),
+    cl::init("minmax"), cl::cat(category));
+cl::list<std::string> quantExclude(
+    "quant-exclude",
+    cl::desc("ONNX node names (globs) whose ops --quantize leaves float"),
+    cl::value_desc("GLOB,..."), cl::CommaSeparated, cl::cat(category));
 
 /// "model.onnx: node 'conv1'" for a node, "model.onnx" for the file.
 std::string describeLocation(mlir::Location loc) {
@@ -222,6 +239,29 @@ int main(int argc, char **argv) {
     return 2;
   }
   options.depfile = depfile;
+  if (!quantize.empty() && quantize != "int8") {
+    errs() << "stratac: error: unknown --quantize '" << quantize << "' (int8)\n";
+    return 2;
+  }
+  if (!quantize.empty() && calibration.empty()) {
+    errs() << "stratac: error: --quantize=int8 needs --calibration DIR, a folder "
+              "of samples to measure the activations' ranges on\n";
+    return 2;
+  }
+  if (quantize.empty() && (!calibration.empty() || !quantExclude.empty())) {
+    errs() << "stratac: error: --calibration and --quant-exclude apply to "
+              "--quantize=int8\n";
+    return 2;
+  }
+  if (calibrator != "minmax") {
+    errs() << "stratac: error: unknown --calibrator '" << calibrator
+           << "' (minmax)\n";
+    return 2;
+  }
+  options.quantizeInt8 = quantize == "int8";
+  options.calibrationDir = calibration;
+  options.calibrator = calibrator;
+  options.quantExclude.assign(quantExclude.begin(), quantExclude.end());
   for (const std::string &binding : inputShapes) {
     auto [input, shapeText] = StringRef(binding).rsplit('=');
     std::vector<int64_t> shape;
@@ -256,6 +296,12 @@ int main(int argc, char **argv) {
       std::chrono::milliseconds(progressAfterMs));
   options.progress = &progress;
   mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
+    if (diag.getSeverity() == mlir::DiagnosticSeverity::Warning) {
+      progress.stop();
+      errs() << "stratac: warning: " << describeLocation(diag.getLocation())
+             << ": " << diag.str() << "\n";
+      return mlir::success();
+    }
     if (diag.getSeverity() != mlir::DiagnosticSeverity::Error)
       return mlir::success();
     // Only the first error is the cause; later ones are consequences. It

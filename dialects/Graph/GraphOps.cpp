@@ -13,7 +13,10 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/STLExtras.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace strata::graph;
@@ -346,6 +349,42 @@ LogicalResult LogSoftmaxOp::inferReturnTypes(MLIRContext *,
                                              SmallVectorImpl<Type> &types) {
   return inferSoftmax<LogSoftmaxOp>(
       loc, adaptor.getInput(), static_cast<int64_t>(adaptor.getAxis()), types);
+}
+
+std::optional<std::pair<DenseElementsAttr, DenseElementsAttr>>
+strata::graph::foldBatchNormParameters(BatchNormalizationOp op) {
+  DenseElementsAttr scale, bias, mean, variance;
+  if (!matchPattern(op.getScale(), m_Constant(&scale)) ||
+      !matchPattern(op.getBias(), m_Constant(&bias)) ||
+      !matchPattern(op.getMean(), m_Constant(&mean)) ||
+      !matchPattern(op.getVariance(), m_Constant(&variance)))
+    return std::nullopt;
+  for (DenseElementsAttr attr : {scale, bias, mean, variance})
+    if (!attr.getElementType().isF32() || attr.getType().getRank() != 1)
+      return std::nullopt;
+  int64_t channels = scale.getNumElements();
+  if (bias.getNumElements() != channels || mean.getNumElements() != channels ||
+      variance.getNumElements() != channels)
+    return std::nullopt;
+  auto values = [channels](DenseElementsAttr attr) {
+    SmallVector<double> out;
+    for (int64_t c = 0; c < channels; ++c)
+      out.push_back(attr.isSplat() ? attr.getSplatValue<float>()
+                                   : attr.getValues<float>()[c]);
+    return out;
+  };
+  SmallVector<double> s = values(scale), b = values(bias), m = values(mean),
+                      v = values(variance);
+  double epsilon = op.getEpsilon().convertToDouble();
+  SmallVector<float> multiplier, shift;
+  for (int64_t c = 0; c < channels; ++c) {
+    double factor = s[c] / std::sqrt(v[c] + epsilon);
+    multiplier.push_back(static_cast<float>(factor));
+    shift.push_back(static_cast<float>(b[c] - m[c] * factor));
+  }
+  auto type = scale.getType();
+  return std::make_pair(DenseElementsAttr::get(type, llvm::ArrayRef(multiplier)),
+                        DenseElementsAttr::get(type, llvm::ArrayRef(shift)));
 }
 
 LogicalResult BatchNormalizationOp::inferReturnTypes(

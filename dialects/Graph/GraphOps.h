@@ -15,7 +15,23 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include <optional>
+#include <utility>
+
 #define GET_OP_CLASSES
 #include "dialects/Graph/GraphOps.h.inc"
+
+namespace strata::graph {
+
+/// A BatchNormalization's float32 per-channel parameters, when all are
+/// constants (a model in inference form), folded into y = x * multiplier +
+/// shift: multiplier = scale / sqrt(var + eps) and shift = bias - mean *
+/// multiplier, computed in double. Null otherwise. The CPU lowering computes
+/// the op so (the square root and division per element were most of KWS's
+/// elementwise time), and strata-fold-batch-norm folds it into a Conv.
+std::optional<std::pair<mlir::DenseElementsAttr, mlir::DenseElementsAttr>>
+foldBatchNormParameters(BatchNormalizationOp op);
+
+} // namespace strata::graph
 
 #endif // STRATA_DIALECTS_GRAPH_GRAPHOPS_H

@@ -23,47 +23,6 @@ using namespace strata::lowering;
 
 namespace {
 
-/// Float32 per-channel parameters known at compile time (a model in
-/// inference form) folded into y = x * multiplier + shift, with multiplier =
-/// scale / sqrt(var + eps) and shift = bias - mean * multiplier computed in
-/// double: the square root and division per element were most of KWS's
-/// elementwise time. Null when a parameter is not a float32 constant.
-std::optional<std::pair<DenseElementsAttr, DenseElementsAttr>>
-foldBatchNormParameters(graph::BatchNormalizationOp op) {
-  DenseElementsAttr scale, bias, mean, variance;
-  if (!matchPattern(op.getScale(), m_Constant(&scale)) ||
-      !matchPattern(op.getBias(), m_Constant(&bias)) ||
-      !matchPattern(op.getMean(), m_Constant(&mean)) ||
-      !matchPattern(op.getVariance(), m_Constant(&variance)))
-    return std::nullopt;
-  for (DenseElementsAttr attr : {scale, bias, mean, variance})
-    if (!attr.getElementType().isF32() || attr.getType().getRank() != 1)
-      return std::nullopt;
-  int64_t channels = scale.getNumElements();
-  if (bias.getNumElements() != channels || mean.getNumElements() != channels ||
-      variance.getNumElements() != channels)
-    return std::nullopt;
-  auto values = [channels](DenseElementsAttr attr) {
-    SmallVector<double> out;
-    for (int64_t c = 0; c < channels; ++c)
-      out.push_back(attr.isSplat() ? attr.getSplatValue<float>()
-                                   : attr.getValues<float>()[c]);
-    return out;
-  };
-  SmallVector<double> s = values(scale), b = values(bias), m = values(mean),
-                      v = values(variance);
-  double epsilon = op.getEpsilon().convertToDouble();
-  SmallVector<float> multiplier, shift;
-  for (int64_t c = 0; c < channels; ++c) {
-    double factor = s[c] / std::sqrt(v[c] + epsilon);
-    multiplier.push_back(static_cast<float>(factor));
-    shift.push_back(static_cast<float>(b[c] - m[c] * factor));
-  }
-  auto type = scale.getType();
-  return std::make_pair(DenseElementsAttr::get(type, llvm::ArrayRef(multiplier)),
-                        DenseElementsAttr::get(type, llvm::ArrayRef(shift)));
-}
-
 /// y = (x - mean) * scale / sqrt(var + eps) + bias, with the per-channel
 /// parameters read along axis 1.
 /// graph.requantize as one generic: the int32 accumulator and its channel's
@@ -136,7 +95,7 @@ struct BatchNormalizationOpLowering
     AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
     AffineMap channel =
         AffineMap::get(rank, 0, rewriter.getAffineDimExpr(1), context);
-    if (auto folded = foldBatchNormParameters(op)) {
+    if (auto folded = graph::foldBatchNormParameters(op)) {
       Location loc = op.getLoc();
       Value multiplier = arith::ConstantOp::create(rewriter, loc, folded->first);
       Value shift = arith::ConstantOp::create(rewriter, loc, folded->second);

@@ -186,6 +186,27 @@ def softmax_wide_reference(x):
     return e / e.sum(axis=-1, keepdims=True)
 
 
+def gemm_relu_batch():
+    """y = relu(x W^T + b) on 8 rows of 16: 256 outputs for --quantize's
+    bit-exactness check."""
+    return model(
+        [helper.make_node("Gemm", ["x", "w", "b"], ["h"], name="fc", transB=1),
+         helper.make_node("Relu", ["h"], ["y"], name="act")],
+        [tensor("x", TensorProto.FLOAT, [8, 16])],
+        [tensor("y", TensorProto.FLOAT, [8, 32])],
+        [weights("w", [32, 16], 5), weights("b", [32], 6)])
+
+
+def two_input_matmul():
+    """y = a W + b: a MatMul with constant weights on one of two inputs."""
+    return model(
+        [helper.make_node("MatMul", ["a", "w"], ["p"], name="proj"),
+         helper.make_node("Add", ["p", "b"], ["y"], name="sum")],
+        [tensor("a", TensorProto.FLOAT, [1, 4]), tensor("b", TensorProto.FLOAT, [1, 3])],
+        [tensor("y", TensorProto.FLOAT, [1, 3])],
+        [weights("w", [4, 3], 4)])
+
+
 def two_outputs():
     """Two inputs and two outputs, in model order."""
     return model(
@@ -519,7 +540,7 @@ def negative_input_dim():
         [tensor("y", TensorProto.FLOAT, [1, -3])])
 
 
-MODELS = {f.__name__: f for f in [conv_zero_strides, depth_to_space_zero_block,
+MODELS = {f.__name__: f for f in [gemm_relu_batch, two_input_matmul, conv_zero_strides, depth_to_space_zero_block,
                                   gather_out_of_range, gather_nd_out_of_range,
                                   scatter_out_of_range, gather_runtime_indices, scatter_runtime_indices,
                                   negative_input_dim, layer_norm, resize_cumsum, conv_transpose, qlinear_matmul,

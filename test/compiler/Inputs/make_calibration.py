@@ -1,0 +1,34 @@
+"""make_calibration.py - calibration folders for the --quantize lit tests.
+
+`make_calibration.py OUT` writes, for a [1, 4] float32 input:
+  OUT/cal/sample_K.npy    8 seeded samples (and a README, which is not one)
+  OUT/folders/s0/input_0.npy   the folder-per-sample layout
+  OUT/empty/              no samples
+  OUT/wrong_shape/        one [1, 5] sample
+  OUT/wrong_dtype/        one float64 sample
+  OUT/x.npy               a test input, outside the calibrated range in places
+  OUT/cal_batch/, OUT/x_batch.npy   the same for an [8, 16] input
+"""
+import os
+import sys
+
+import numpy as np
+
+out = sys.argv[1]
+rng = np.random.default_rng(3)
+for folder in ("cal", "cal_batch", "folders/s0", "empty", "wrong_shape", "wrong_dtype"):
+    os.makedirs(os.path.join(out, folder), exist_ok=True)
+for k in range(8):
+    np.save(os.path.join(out, "cal", f"sample_{k}.npy"),
+            rng.standard_normal([1, 4]).astype(np.float32))
+with open(os.path.join(out, "cal", "README"), "w") as f:
+    f.write("not a sample\n")
+np.save(os.path.join(out, "folders", "s0", "input_0.npy"),
+        rng.standard_normal([1, 4]).astype(np.float32))
+np.save(os.path.join(out, "wrong_shape", "s.npy"), np.zeros([1, 5], np.float32))
+np.save(os.path.join(out, "wrong_dtype", "s.npy"), np.zeros([1, 4], np.float64))
+np.save(os.path.join(out, "x.npy"), (rng.standard_normal([1, 4]) * 1.5).astype(np.float32))
+for k in range(8):
+    np.save(os.path.join(out, "cal_batch", f"sample_{k}.npy"),
+            rng.standard_normal([8, 16]).astype(np.float32))
+np.save(os.path.join(out, "x_batch.npy"), (rng.standard_normal([8, 16]) * 1.5).astype(np.float32))
