@@ -391,3 +391,23 @@ func.func @requantize(%acc: tensor<1x2x3xi32>) -> tensor<1x2x3xi8> {
          : (tensor<1x2x3xi32>) -> tensor<1x2x3xi8>
   return %0 : tensor<1x2x3xi8>
 }
+
+// Round (half to even) is (|x| + 2^23) - 2^23 with x's sign bit, for |x|
+// below 2^23; larger magnitudes, infinities and NaN pass through.
+// CHECK-LABEL: func.func @round
+//       CHECK: ^bb0(%[[X:.+]]: f32, %{{.+}}: f32):
+//       CHECK:   %[[MAGIC:.+]] = arith.constant 0x4B000000 : f32
+//       CHECK:   %[[ABS:.+]] = math.absf %[[X]] : f32
+//       CHECK:   %[[UP:.+]] = arith.addf %[[ABS]], %[[MAGIC]] : f32
+//       CHECK:   %[[R:.+]] = arith.subf %[[UP]], %[[MAGIC]] : f32
+//       CHECK:   %[[BITS:.+]] = arith.bitcast %[[X]] : f32 to i32
+//       CHECK:   %[[NEG:.+]] = arith.cmpi slt, %[[BITS]], %{{.+}} : i32
+//       CHECK:   %[[MINUS:.+]] = arith.negf %[[R]] : f32
+//       CHECK:   %[[SIGNED:.+]] = arith.select %[[NEG]], %[[MINUS]], %[[R]] : f32
+//       CHECK:   %[[SMALL:.+]] = arith.cmpf olt, %[[ABS]], %[[MAGIC]] : f32
+//       CHECK:   %[[Y:.+]] = arith.select %[[SMALL]], %[[SIGNED]], %[[X]] : f32
+//       CHECK:   linalg.yield %[[Y]] : f32
+func.func @round(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.round %x : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
