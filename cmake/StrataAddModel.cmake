@@ -4,19 +4,23 @@
 #                    [CPU cpu] [FLOAT_ABI hard|soft]
 #                    [INPUT_SHAPES input=1x3x224x224 ...]
 #                    [FREEZE_INPUTS input=value.pb ...]
+#                    [QUANTIZE int8 CALIBRATION samples/ [CALIBRATOR minmax]
+#                     [QUANT_EXCLUDE node-glob ...]]
 #                    [OPTIONS <more stratac flags> ...])
 #
 # Runs stratac at build time into ${CMAKE_CURRENT_BINARY_DIR}/strata/NAME and
 # creates a static library target NAME holding the model's object, whose
 # include directory has NAME.h and which links the Strata runtime built for
 # TARGET. stratac writes a depfile, so the compile re-runs only when the
-# model, a file its flags name (external data, frozen inputs) or stratac
-# itself changed.
+# model, a file its flags name (external data, frozen inputs, calibration
+# samples) or stratac itself changed. A sample added to the calibration
+# folder is not seen until one of those changes.
 include_guard(GLOBAL)
 
 function(strata_add_model name)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "MODEL;TARGET;CPU;FLOAT_ABI"
-                        "INPUT_SHAPES;FREEZE_INPUTS;OPTIONS")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG ""
+                        "MODEL;TARGET;CPU;FLOAT_ABI;QUANTIZE;CALIBRATION;CALIBRATOR"
+                        "INPUT_SHAPES;FREEZE_INPUTS;QUANT_EXCLUDE;OPTIONS")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "strata_add_model(${name}): unknown arguments "
                         "${ARG_UNPARSED_ARGUMENTS}")
@@ -40,6 +44,24 @@ function(strata_add_model name)
   foreach(frozen IN LISTS ARG_FREEZE_INPUTS)
     list(APPEND flags --freeze-input "${frozen}")
   endforeach()
+  if(ARG_QUANTIZE)
+    if(NOT ARG_CALIBRATION)
+      message(FATAL_ERROR "strata_add_model(${name}): QUANTIZE ${ARG_QUANTIZE} "
+                          "needs CALIBRATION, a folder of samples")
+    endif()
+    get_filename_component(calibration "${ARG_CALIBRATION}" ABSOLUTE)
+    list(APPEND flags "--quantize=${ARG_QUANTIZE}" --calibration "${calibration}")
+    if(ARG_CALIBRATOR)
+      list(APPEND flags "--calibrator=${ARG_CALIBRATOR}")
+    endif()
+    if(ARG_QUANT_EXCLUDE)
+      list(JOIN ARG_QUANT_EXCLUDE "," excluded)
+      list(APPEND flags "--quant-exclude=${excluded}")
+    endif()
+  elseif(ARG_CALIBRATION OR ARG_CALIBRATOR OR ARG_QUANT_EXCLUDE)
+    message(FATAL_ERROR "strata_add_model(${name}): CALIBRATION, CALIBRATOR and "
+                        "QUANT_EXCLUDE apply to QUANTIZE")
+  endif()
   list(APPEND flags ${ARG_OPTIONS})
 
   if(NOT ARG_TARGET IN_LIST STRATA_TARGET_NAMES)

@@ -46,6 +46,7 @@ struct SampleTensor {
 struct Sample {
   std::string origin; // the file or folder, for messages
   std::vector<std::unique_ptr<SampleTensor>> inputs;
+  std::vector<std::string> files; // for the depfile
 };
 
 Location fileLocation(MLIRContext *context, llvm::StringRef path) {
@@ -118,6 +119,7 @@ FailureOr<std::vector<Sample>> readSamples(MLIRContext *context,
         if (failed(tensor))
           return failure();
         sample.inputs.push_back(std::move(*tensor));
+        sample.files.push_back(path);
       }
     } else if (isTensorFile(entry)) {
       if (signature.inputs.size() != 1)
@@ -129,6 +131,7 @@ FailureOr<std::vector<Sample>> readSamples(MLIRContext *context,
       if (failed(tensor))
         return failure();
       sample.inputs.push_back(std::move(*tensor));
+      sample.files.push_back(entry);
     } else {
       continue; // Not a sample (a README, say).
     }
@@ -319,6 +322,9 @@ LogicalResult quantizeModel(ImportedModel &model, const CompileOptions &options,
       readSamples(context, options.calibrationDir, model.signature);
   if (failed(samples))
     return failure();
+  for (const Sample &sample : *samples)
+    model.dependencies.insert(model.dependencies.end(), sample.files.begin(),
+                              sample.files.end());
 
   // The instrumented build: the observed tensors as extra results.
   OwningOpRef<ModuleOp> instrumented = model.module->clone();

@@ -395,9 +395,9 @@ LogicalResult compileModel(MLIRContext &context, const CompileOptions &options) 
   importTiming.stop();
   if (failed(model))
     return failure();
-  dependencies = model->dependencies;
   if (options.quantizeInt8 && failed(quantizeModel(*model, options, timing)))
     return failure();
+  dependencies = model->dependencies;
   if (options.emit == EmitStage::Graph) {
     files.add(name + ".graph.mlir", printModule(*model->module));
     return finish();

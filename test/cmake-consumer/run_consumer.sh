@@ -39,6 +39,20 @@ cmake --build "$WORK/host" > "$WORK/host-rebuild.log"
 test "$(grep -c 'Compiling tiny with stratac' "$WORK/host-rebuild.log")" -eq 1
 "$WORK/host/app" | cmp - "$WORK/host-output.txt"
 
+step "host int8: QUANTIZE int8 CALIBRATION, and a changed sample re-runs the compile"
+"$PY" "$SOURCE/test/compiler/Inputs/make_calibration.py" "$WORK/samples"
+cmake -S "$SOURCE/examples/cmake-consumer/host" -B "$WORK/host-int8" -G Ninja \
+  -DCMAKE_PREFIX_PATH="$WORK/prefix" -DMODEL="$MODEL" \
+  -DCALIBRATION="$WORK/samples/cal" > "$WORK/host-int8-configure.log"
+cmake --build "$WORK/host-int8" > "$WORK/host-int8-build.log"
+grep -q '"quantization"' "$WORK/host-int8/strata/tiny/tiny.json"
+"$WORK/host-int8/app" | tee "$WORK/host-int8-output.txt"
+grep -q "y\[2\]" "$WORK/host-int8-output.txt"
+sleep 1
+touch "$WORK/samples/cal/sample_0.npy"
+cmake --build "$WORK/host-int8" > "$WORK/host-int8-rebuild.log"
+test "$(grep -c 'Compiling tiny with stratac' "$WORK/host-int8-rebuild.log")" -eq 1
+
 if [[ -f $WORK/prefix/lib/strata/cortex-m4/libstrata_startup.a ]] &&
    command -v qemu-system-arm > /dev/null; then
   step "cortex-m4 firmware: configure, build, boot under QEMU"
