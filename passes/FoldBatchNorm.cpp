@@ -66,10 +66,13 @@ struct FoldIntoConv : OpRewritePattern<BatchNormalizationOp> {
         rewriter, loc, weights.getType(), DenseElementsAttr::get(weights.getType(), ArrayRef(w)));
     Value newBias = ConstantOp::create(rewriter, loc, biasType,
                                        DenseElementsAttr::get(biasType, ArrayRef(b)));
-    rewriter.replaceOpWithNewOp<ConvOp>(
-        norm, norm.getResult().getType(), conv.getInput(), newWeights, newBias,
-        conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
-        conv.getGroupAttr());
+    // The Conv's node first: messages and --report name the convolution.
+    Location fused = rewriter.getFusedLoc({conv.getLoc(), norm.getLoc()});
+    Value folded = ConvOp::create(rewriter, fused, norm.getResult().getType(),
+                                  conv.getInput(), newWeights, newBias,
+                                  conv.getStridesAttr(), conv.getPadsAttr(),
+                                  conv.getDilationsAttr(), conv.getGroupAttr());
+    rewriter.replaceOp(norm, folded);
     rewriter.eraseOp(conv);
     return success();
   }
