@@ -174,14 +174,6 @@ public:
     Value x = SubOp::create(b, loc, castTo(q, f32), scalar(f32, p.zeroPoint));
     return MulOp::create(b, loc, x, scalar(f32, p.scale));
   }
-  /// An int8 tensor minus its zero point, in int32.
-  Value centered(Value q, int32_t zeroPoint) {
-    Type i32 = b.getI32Type();
-    Value wide = castTo(q, i32);
-    return zeroPoint ? Value(SubOp::create(b, loc, wide, scalar(i32, zeroPoint)))
-                     : wide;
-  }
-
 private:
   OpBuilder &b;
   Location loc;
@@ -273,34 +265,57 @@ struct QuantizePass : strata::impl::QuantizeBase<QuantizePass> {
     Value input = int8Version(b, floatInput, in, int8Of);
     if (!input)
       input = q.quantize(floatInput, in);
-    Value centered = q.centered(input, in.zeroPoint);
 
-    // The accumulator, its channel axis and the weights' scales.
+    // The int32 accumulator of int8 products, its channel axis, the
+    // weights' scales and, per channel, the sum of its int8 weights:
+    // sum((x - z) * w) = sum(x * w) - z * sum(w), so the products read the
+    // int8 input as it is and the zero point's share joins the bias.
     Value accumulator;
     int64_t axis;
     ChannelWeights weights;
+    SmallVector<int64_t> weightSums;
     DenseElementsAttr bias;
+    Type i8 = b.getIntegerType(8);
     auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
     if (auto conv = dyn_cast<ConvOp>(op)) {
       DenseElementsAttr w = f32Constant(conv.getWeight());
       weights = quantizeWeights(w, 0);
       axis = 1;
-      Value wq = q.constant(w.getType().getShape(), i32, weights.values);
-      accumulator = ConvOp::create(b, loc, resultType.clone(i32), centered, wq, Value(),
-                                   conv.getStridesAttr(), conv.getPadsAttr(),
+      int64_t filters = w.getType().getDimSize(0);
+      int64_t perFilter = int64_t(weights.values.size()) / filters;
+      for (int64_t f = 0; f < filters; ++f) {
+        int64_t sum = 0;
+        for (int64_t i = 0; i < perFilter; ++i)
+          sum += weights.values[f * perFilter + i];
+        weightSums.push_back(sum);
+      }
+      // The padding must be the real 0, the zero point, for the weight-sum
+      // correction to hold at the borders: an explicit Pad unless it is 0.
+      DenseI64ArrayAttr pads = conv.getPadsAttr();
+      bool padded = llvm::any_of(pads.asArrayRef(), [](int64_t p) { return p != 0; });
+      if (padded && in.zeroPoint != 0) {
+        int64_t spatial = pads.size() / 2;
+        SmallVector<int64_t> full(2, 0);
+        full.append(pads.asArrayRef().begin(), pads.asArrayRef().begin() + spatial);
+        full.append(2, 0);
+        full.append(pads.asArrayRef().begin() + spatial, pads.asArrayRef().end());
+        input = PadOp::create(b, loc, input, q.scalar(i8, in.zeroPoint),
+                              b.getDenseI64ArrayAttr(full), b.getStringAttr("constant"));
+        pads = b.getDenseI64ArrayAttr(SmallVector<int64_t>(pads.size(), 0));
+      }
+      Value wq = q.constant(w.getType().getShape(), i8, weights.values);
+      accumulator = ConvOp::create(b, loc, resultType.clone(i32), input, wq, Value(),
+                                   conv.getStridesAttr(), pads,
                                    conv.getDilationsAttr(), conv.getGroupAttr());
       bias = f32Constant(conv.getBias());
     } else {
       // MatMul and Gemm: B as [K, N], quantized per column.
-      Value a;
       DenseElementsAttr w;
       bool transposed = false;
       if (auto matmul = dyn_cast<MatMulOp>(op)) {
-        a = centered;
         w = f32Constant(matmul.getRhs());
       } else {
         auto gemm = cast<GemmOp>(op);
-        a = centered;
         w = f32Constant(gemm.getB());
         transposed = gemm.getTransB();
         bias = f32Constant(gemm.getC());
@@ -309,24 +324,31 @@ struct QuantizePass : strata::impl::QuantizeBase<QuantizePass> {
       ArrayRef<int64_t> shape = w.getType().getShape();
       int64_t k = transposed ? shape[1] : shape[0], n = transposed ? shape[0] : shape[1];
       SmallVector<int32_t> kn(k * n);
+      weightSums.assign(n, 0);
       for (int64_t r = 0; r < k; ++r)
-        for (int64_t c = 0; c < n; ++c)
+        for (int64_t c = 0; c < n; ++c) {
           kn[r * n + c] = transposed ? weights.values[c * k + r] : weights.values[r * n + c];
-      accumulator = MatMulOp::create(b, loc, resultType.clone(i32), a,
-                                     q.constant({k, n}, i32, kn));
+          weightSums[c] += kn[r * n + c];
+        }
+      accumulator = MatMulOp::create(b, loc, resultType.clone(i32), input,
+                                     q.constant({k, n}, i8, kn));
       axis = resultType.getRank() - 1;
     }
     int64_t channels = resultType.getDimSize(axis);
 
-    // The bias in int32 at scale s_in * s_w[c].
+    // The bias in int32 at scale s_in * s_w[c], less the zero point's share.
+    SmallVector<float> biasValues;
     if (bias) {
-      SmallVector<float> values = llvm::to_vector(bias.getValues<float>());
+      biasValues = llvm::to_vector(bias.getValues<float>());
       if (bias.isSplat())
-        values.assign(bias.getNumElements(), bias.getSplatValue<float>());
+        biasValues.assign(bias.getNumElements(), bias.getSplatValue<float>());
+    }
+    if (bias || in.zeroPoint != 0) {
       SmallVector<int32_t> biasQ;
       for (int64_t c = 0; c < channels; ++c) {
-        double real = values[values.size() == 1 ? 0 : c];
-        double v = std::nearbyint(real / (in.scale * weights.scales[c]));
+        double real = bias ? biasValues[biasValues.size() == 1 ? 0 : c] : 0.0;
+        double v = std::nearbyint(real / (in.scale * weights.scales[c])) -
+                   double(in.zeroPoint) * double(weightSums[c]);
         biasQ.push_back(static_cast<int32_t>(std::clamp(v, -2147483648.0, 2147483647.0)));
       }
       SmallVector<int64_t> shape(resultType.getRank(), 1);

@@ -492,6 +492,29 @@ LogicalResult ShapeOp::inferReturnTypes(MLIRContext *context,
 // Contractions, convolution and pooling
 //===----------------------------------------------------------------------===//
 
+/// The result types an op inferring `inferred` may declare: the same, or
+/// for int8 operands an int32 result of the same shape (integer products
+/// accumulate wider).
+static bool isSameOrWidenedInt8(TypeRange inferred, TypeRange actual) {
+  if (inferred == actual)
+    return true;
+  if (inferred.size() != 1 || actual.size() != 1)
+    return false;
+  auto from = dyn_cast<RankedTensorType>(inferred.front());
+  auto to = dyn_cast<RankedTensorType>(actual.front());
+  return from && to && from.getShape() == to.getShape() &&
+         from.getElementType().isSignlessInteger(8) &&
+         to.getElementType().isSignlessInteger(32);
+}
+
+bool MatMulOp::isCompatibleReturnTypes(TypeRange inferred, TypeRange actual) {
+  return isSameOrWidenedInt8(inferred, actual);
+}
+
+bool ConvOp::isCompatibleReturnTypes(TypeRange inferred, TypeRange actual) {
+  return isSameOrWidenedInt8(inferred, actual);
+}
+
 LogicalResult MatMulOp::inferReturnTypes(MLIRContext *,
                                          std::optional<Location> loc,
                                          Adaptor adaptor,

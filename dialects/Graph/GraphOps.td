@@ -285,12 +285,15 @@ def Graph_RequantizeOp : Graph_Op<"requantize", [Pure]> {
 // Contractions
 //===----------------------------------------------------------------------===//
 
-def Graph_MatMulOp : Graph_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
+def Graph_MatMulOp : Graph_Op<"matmul", [Pure, InferTypeOpAdaptorWithIsCompatible]> {
   let summary = "ONNX MatMul (numpy matmul: batch dimensions broadcast)";
   let description = [{
     Folds to zeros when one operand is all zeros and the other is a constant
     with finite values (a recurrent cell's zero initial state times its
     weights), since 0 * x is then exactly 0.
+
+    Two int8 operands may give an int32 result: the products of the integer
+    path (strata-quantize), sign-extended and accumulated in int32.
   }];
   let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
   let results = (outs AnyRankedTensor:$result);
@@ -311,11 +314,14 @@ def Graph_GemmOp : Graph_Op<"gemm", [Pure, InferTypeOpAdaptor]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def Graph_ConvOp : Graph_Op<"conv", [Pure, InferTypeOpAdaptor]> {
+def Graph_ConvOp : Graph_Op<"conv", [Pure, InferTypeOpAdaptorWithIsCompatible]> {
   let summary = "ONNX Conv (1-D to 3-D, NCHW, grouped and depthwise)";
   let description = [{
     `pads` holds every begin then every end (ONNX order); the importer has
-    already resolved auto_pad against the static input shape.
+    already resolved auto_pad against the static input shape. An int8 input
+    and weight may give an int32 result (and bias), accumulated in int32
+    (strata-quantize's integer kernels; 1-D and 2-D convolutions); the
+    padding is then int8 zeros.
 
     ```mlir
     %y = graph.conv %x, %w, %b {strides = array<i64: 2, 2>,

@@ -54,15 +54,18 @@ struct MatMulOpLowering : GraphLoweringPattern<graph::MatMulOp> {
     auto resultType = this->convertedType(op.getResult());
     Type element = resultType.getElementType();
     Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
+    // int8 operands of an int32 product (strata-quantize): the named ops
+    // sign-extend them; the broadcasting generic below does not.
+    Type operandElement = cast<RankedTensorType>(lhs.getType()).getElementType();
     SmallVector<int64_t> lhsShape(op.getLhs().getType().getShape());
     SmallVector<int64_t> rhsShape(op.getRhs().getType().getShape());
     if (lhsShape.size() == 1) {
       lhsShape.insert(lhsShape.begin(), 1);
-      lhs = reshapeTo(rewriter, loc, lhs, tensorType(lhsShape, element));
+      lhs = reshapeTo(rewriter, loc, lhs, tensorType(lhsShape, operandElement));
     }
     if (rhsShape.size() == 1) {
       rhsShape.push_back(1);
-      rhs = reshapeTo(rewriter, loc, rhs, tensorType(rhsShape, element));
+      rhs = reshapeTo(rewriter, loc, rhs, tensorType(rhsShape, operandElement));
     }
     int64_t m = lhsShape[lhsShape.size() - 2], k = lhsShape.back();
     int64_t n = rhsShape.back();
@@ -71,7 +74,8 @@ struct MatMulOpLowering : GraphLoweringPattern<graph::MatMulOp> {
       int64_t rows = 1;
       for (int64_t extent : ArrayRef(lhsShape).drop_back())
         rows *= extent;
-      Value flatLhs = reshapeTo(rewriter, loc, lhs, tensorType({rows, k}, element));
+      Value flatLhs =
+          reshapeTo(rewriter, loc, lhs, tensorType({rows, k}, operandElement));
       auto outType = tensorType({rows, n}, element);
       Value init = filledTensor(rewriter, loc, outType, scalarAttr(element, 0));
       result = linalg::MatmulOp::create(rewriter, loc, TypeRange{outType},
@@ -85,6 +89,9 @@ struct MatMulOpLowering : GraphLoweringPattern<graph::MatMulOp> {
                                              ValueRange{lhs, rhs}, init)
                    .getResult(0);
     } else {
+      if (operandElement != element)
+        return rewriter.notifyMatchFailure(op, "widening batched products need "
+                                               "a 2-D or 3-D batch matmul");
       result = lowerBroadcastMatMul(rewriter, loc, lhs, rhs, lhsShape, rhsShape,
                                     element);
     }
@@ -233,12 +240,19 @@ struct ConvOpLowering : GraphLoweringPattern<graph::ConvOp> {
     if (!isa<FloatType, IntegerType>(element) || isUnsignedElement(op.getInput()))
       return rewriter.notifyMatchFailure(op, "expects float or signed tensors");
     Value input = adaptor.getInput(), weight = adaptor.getWeight();
+    // int8 input and weight of an int32 convolution (strata-quantize): the
+    // named ops sign-extend them; the generic of 3-D ones does not.
+    Type inputElement = cast<RankedTensorType>(input.getType()).getElementType();
+    Type weightElement = cast<RankedTensorType>(weight.getType()).getElementType();
     SmallVector<int64_t> strides(op.getStrides()), dilations(op.getDilations());
     SmallVector<int64_t> padsBegin, padsEnd;
     size_t spatial = strides.size();
     padsBegin.append(op.getPads().begin(), op.getPads().begin() + spatial);
     padsEnd.append(op.getPads().begin() + spatial, op.getPads().end());
     if (spatial > 2) {
+      if (inputElement != element)
+        return rewriter.notifyMatchFailure(op, "widening 3-D convolutions are "
+                                               "not supported");
       // No named op: one generic over (n, m, out..., c, k...).
       SmallVector<int64_t> low = {0, 0}, high = {0, 0};
       low.append(padsBegin);
@@ -259,9 +273,10 @@ struct ConvOpLowering : GraphLoweringPattern<graph::ConvOp> {
     if (spatial == 1) {
       // Insert a unit height everywhere.
       auto insertUnit = [&](Value v) {
-        SmallVector<int64_t> shape(cast<RankedTensorType>(v.getType()).getShape());
+        auto type = cast<RankedTensorType>(v.getType());
+        SmallVector<int64_t> shape(type.getShape());
         shape.insert(shape.begin() + 2, 1);
-        return reshapeTo(rewriter, loc, v, tensorType(shape, element));
+        return reshapeTo(rewriter, loc, v, tensorType(shape, type.getElementType()));
       };
       input = insertUnit(input);
       weight = insertUnit(weight);
@@ -273,7 +288,7 @@ struct ConvOpLowering : GraphLoweringPattern<graph::ConvOp> {
     }
     SmallVector<int64_t> low = {0, 0, padsBegin[0], padsBegin[1]};
     SmallVector<int64_t> high = {0, 0, padsEnd[0], padsEnd[1]};
-    input = padTensor(rewriter, loc, input, low, high, scalarAttr(element, 0));
+    input = padTensor(rewriter, loc, input, low, high, scalarAttr(inputElement, 0));
 
     auto stridesAttr = rewriter.getI64TensorAttr(strides);
     auto dilationsAttr = rewriter.getI64TensorAttr(dilations);
@@ -297,7 +312,7 @@ struct ConvOpLowering : GraphLoweringPattern<graph::ConvOp> {
                    .getResult(0);
       } else {
         Value chw = reshapeTo(rewriter, loc, weight,
-                              tensorType({w[0], w[2], w[3]}, element));
+                              tensorType({w[0], w[2], w[3]}, weightElement));
         Value filter = transposeTensor(rewriter, loc, chw, {1, 2, 0});
         nhwc = linalg::DepthwiseConv2DNhwcHwcOp::create(
                    rewriter, loc, TypeRange{nhwcType},
@@ -312,10 +327,10 @@ struct ConvOpLowering : GraphLoweringPattern<graph::ConvOp> {
       int64_t perGroupIn = x[1] / group, perGroupOut = w[0] / group;
       Value groupedInput = reshapeTo(
           rewriter, loc, input,
-          tensorType({x[0], group, perGroupIn, x[2], x[3]}, element));
+          tensorType({x[0], group, perGroupIn, x[2], x[3]}, inputElement));
       Value groupedWeight = reshapeTo(
           rewriter, loc, weight,
-          tensorType({group, perGroupOut, w[1], w[2], w[3]}, element));
+          tensorType({group, perGroupOut, w[1], w[2], w[3]}, weightElement));
       auto groupedOutType = tensorType(
           {outShape[0], group, perGroupOut, outShape[2], outShape[3]}, element);
       Value groupedInit = reshapeTo(rewriter, loc, init, groupedOutType);

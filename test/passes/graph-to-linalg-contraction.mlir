@@ -299,3 +299,19 @@ func.func @conv_3d(%x: tensor<1x2x4x4x4xf32>, %w: tensor<3x2x3x3x3xf32>, %b: ten
       : (tensor<1x2x4x4x4xf32>, tensor<3x2x3x3x3xf32>, tensor<3xf32>) -> tensor<1x3x2x2x2xf32>
   return %0 : tensor<1x3x2x2x2xf32>
 }
+
+// int8 operands of an int32 product stay int8: the named ops sign-extend
+// them, and the padding is int8 zeros.
+// CHECK-LABEL: func.func @widening_conv_and_matmul
+//       CHECK: tensor.pad %{{.*}} low[0, 0, 1, 1] high[0, 0, 1, 1]
+//       CHECK:   tensor.yield %{{.*}} : i8
+//       CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x6x6x2xi8>, tensor<3x3x2x3xi8>) outs(%{{.*}} : tensor<1x4x4x3xi32>)
+//       CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<2x4xi8>, tensor<4x3xi8>) outs(%{{.*}} : tensor<2x3xi32>)
+func.func @widening_conv_and_matmul(%x: tensor<1x2x4x4xi8>, %w: tensor<3x2x3x3xi8>,
+                                    %a: tensor<2x4xi8>, %b: tensor<4x3xi8>)
+    -> (tensor<1x3x4x4xi32>, tensor<2x3xi32>) {
+  %0 = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>}
+      : (tensor<1x2x4x4xi8>, tensor<3x2x3x3xi8>) -> tensor<1x3x4x4xi32>
+  %1 = graph.matmul %a, %b : (tensor<2x4xi8>, tensor<4x3xi8>) -> tensor<2x3xi32>
+  return %0, %1 : tensor<1x3x4x4xi32>, tensor<2x3xi32>
+}

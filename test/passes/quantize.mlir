@@ -2,32 +2,31 @@
 
 // A convolution with its ReLU, a Flatten, then a Gemm (trans_b): the input
 // is quantized once (range [-1, 1]: scale 2/255, zero point 0), weights per
-// output channel (0.5 and -0.25 become 127 and -127), the bias at
+// output channel (0.5 and -0.25 become int8 127 and -127), the bias at
 // s_in * s_w (0.1 / (2/255 * 0.5/127) = 3239), and the ReLU is the clamp's
 // lower bound, the output's zero point (range [0, 1]: -128). The
 // requantization factor 2/255 * (0.5/127) / (1/255) = 0.00787 is
 // 1082196484 * 2^-37. The int8 output flows through the Flatten into the
-// Gemm, whose B is transposed to [K, N] at compile time; only the model's
-// result is dequantized.
+// Gemm, whose B is transposed to [K, N] at compile time and whose products
+// read that int8 tensor as it is: its zero point's share, -(-128) * (8 *
+// 127), joins the bias (16192 + 130048 = 146240). Only the model's result
+// is dequantized.
 // CHECK-LABEL: func.func @conv_relu_flatten_gemm
 //  CHECK-SAME: (%[[X:.+]]: tensor<1x1x2x2xf32>)
-//   CHECK-DAG: %[[GB:.+]] = graph.constant dense<[{{\[}}16192, -16192]]> : tensor<1x2xi32>
-//   CHECK-DAG: %[[G:.+]] = graph.constant dense<127> : tensor<8x2xi32>
+//   CHECK-DAG: %[[GB:.+]] = graph.constant dense<[{{\[}}146240, 113856]]> : tensor<1x2xi32>
+//   CHECK-DAG: %[[G:.+]] = graph.constant dense<127> : tensor<8x2xi8>
 //   CHECK-DAG: %[[CB:.+]] = graph.constant dense<{{\[\[\[\[}}3239]], {{\[\[}}12954]]]]> : tensor<1x2x1x1xi32>
-//   CHECK-DAG: %[[W:.+]] = graph.constant dense<{{\[\[\[\[}}127]]], {{\[\[\[}}-127]]]]> : tensor<2x1x1x1xi32>
+//   CHECK-DAG: %[[W:.+]] = graph.constant dense<{{\[\[\[\[}}127]]], {{\[\[\[}}-127]]]]> : tensor<2x1x1x1xi8>
 //       CHECK: %[[SCALED:.+]] = graph.div %[[X]]
 //       CHECK: %[[ROUND:.+]] = graph.round %[[SCALED]]
 //       CHECK: %[[SAT:.+]] = graph.clip %[[ROUND]] {max = 1.270000e+02 : f64, min = -1.280000e+02 : f64}
 //       CHECK: %[[XQ:.+]] = graph.cast %[[SAT]] : (tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xi8>
-//       CHECK: %[[XW:.+]] = graph.cast %[[XQ]] : (tensor<1x1x2x2xi8>) -> tensor<1x1x2x2xi32>
-//       CHECK: %[[ACC:.+]] = graph.conv %[[XW]], %[[W]]
-//  CHECK-SAME: -> tensor<1x2x2x2xi32>
+//       CHECK: %[[ACC:.+]] = graph.conv %[[XQ]], %[[W]]
+//  CHECK-SAME: : (tensor<1x1x2x2xi8>, tensor<2x1x1x1xi8>) -> tensor<1x2x2x2xi32>
 //       CHECK: %[[BIASED:.+]] = graph.add %[[ACC]], %[[CB]]
 //       CHECK: %[[YQ:.+]] = graph.requantize %[[BIASED]] {axis = 1 : i64, max = 127 : i32, min = -128 : i32, multiplier = array<i32: 1082196484, 1082196484>, shift = array<i32: 37, 38>, zero_point = -128 : i32}
 //       CHECK: %[[FLAT:.+]] = graph.reshape %[[YQ]] : (tensor<1x2x2x2xi8>) -> tensor<1x8xi8>
-//       CHECK: %[[FW:.+]] = graph.cast %[[FLAT]] : (tensor<1x8xi8>) -> tensor<1x8xi32>
-//       CHECK: %[[FC:.+]] = graph.sub %[[FW]]
-//       CHECK: %[[MM:.+]] = graph.matmul %[[FC]], %[[G]] : (tensor<1x8xi32>, tensor<8x2xi32>) -> tensor<1x2xi32>
+//       CHECK: %[[MM:.+]] = graph.matmul %[[FLAT]], %[[G]] : (tensor<1x8xi8>, tensor<8x2xi8>) -> tensor<1x2xi32>
 //       CHECK: %[[MB:.+]] = graph.add %[[MM]], %[[GB]]
 //       CHECK: %[[OQ:.+]] = graph.requantize %[[MB]] {axis = 1 : i64, max = 127 : i32, min = -128 : i32, multiplier = array<i32: 1082196484, 1082196484>, shift = array<i32: 40, 40>, zero_point = 0 : i32}
 //       CHECK: %[[OF:.+]] = graph.cast %[[OQ]] : (tensor<1x2xi8>) -> tensor<1x2xf32>
@@ -48,6 +47,27 @@ func.func @conv_relu_flatten_gemm(%x: tensor<1x1x2x2xf32>) -> tensor<1x2xf32> {
          strata.quant.output_range = array<f64: -4.0, 4.0>}
       : (tensor<1x8xf32>, tensor<2x8xf32>, tensor<2xf32>) -> tensor<1x2xf32>
   return %o : tensor<1x2xf32>
+}
+
+// -----
+
+// A padded convolution whose input's zero point is not 0 (range [0, 2]:
+// zero point -128) pads the int8 input with -128, the real 0, explicitly,
+// so that the zero point's share of the products, -(-128) * sum(w) =
+// 128 * 9 * 127 = 146304, is the same at the borders; the Conv pads nothing.
+// CHECK-LABEL: func.func @padded_conv_zero_point
+//   CHECK-DAG: %[[Z:.+]] = graph.constant dense<-128> : tensor<i8>
+//   CHECK-DAG: %[[B:.+]] = graph.constant dense<146304> : tensor<1x1x1x1xi32>
+//       CHECK: %[[XQ:.+]] = graph.cast %{{.+}} : (tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xi8>
+//       CHECK: %[[P:.+]] = graph.pad %[[XQ]], %[[Z]] {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>} : (tensor<1x1x4x4xi8>, tensor<i8>) -> tensor<1x1x6x6xi8>
+//       CHECK: %[[ACC:.+]] = graph.conv %[[P]], %{{.+}} {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x6x6xi8>, tensor<1x1x3x3xi8>) -> tensor<1x1x4x4xi32>
+//       CHECK: graph.add %[[ACC]], %[[B]]
+func.func @padded_conv_zero_point(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32> {
+  %w = graph.constant dense<0.5> : tensor<1x1x3x3xf32>
+  %y = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>,
+         strata.quant.input_range = array<f64: 0.0, 2.0>, strata.quant.output_range = array<f64: -9.0, 9.0>}
+      : (tensor<1x1x4x4xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x4x4xf32>
+  return %y : tensor<1x1x4x4xf32>
 }
 
 // -----

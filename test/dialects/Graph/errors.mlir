@@ -1076,3 +1076,13 @@ func.func @requantize_clamp(%a: tensor<2xi32>) {
   %0 = graph.requantize %a {axis = 0 : i64, multiplier = array<i32: 1>, shift = array<i32: 1>, zero_point = 0 : i32, min = 10 : i32, max = 5 : i32} : (tensor<2xi32>) -> tensor<2xi8>
   return
 }
+
+// -----
+
+// Only int8 products widen, and only to int32.
+func.func @matmul_widening_to_i16(%a: tensor<2x4xi8>, %b: tensor<4x3xi8>) {
+  // expected-error @+2 {{'graph.matmul' op inferred type(s) 'tensor<2x3xi8>' are incompatible with return type(s) of operation 'tensor<2x3xi16>'}}
+  // expected-error @+1 {{'graph.matmul' op failed to infer returned types}}
+  %0 = graph.matmul %a, %b : (tensor<2x4xi8>, tensor<4x3xi8>) -> tensor<2x3xi16>
+  return
+}

@@ -288,3 +288,15 @@ func.func @requantize(%acc: tensor<1x2x3xi32>) -> tensor<1x2x3xi8> {
          : (tensor<1x2x3xi32>) -> tensor<1x2x3xi8>
   return %0 : tensor<1x2x3xi8>
 }
+
+// int8 products may accumulate in an int32 result.
+// CHECK-LABEL: func.func @widening_products
+// CHECK: graph.matmul %{{.*}}, %{{.*}} : (tensor<2x4xi8>, tensor<4x3xi8>) -> tensor<2x3xi32>
+// CHECK: graph.conv %{{.*}}, %{{.*}} {{.*}} : (tensor<1x2x4x4xi8>, tensor<3x2x1x1xi8>) -> tensor<1x3x4x4xi32>
+func.func @widening_products(%a: tensor<2x4xi8>, %b: tensor<4x3xi8>, %x: tensor<1x2x4x4xi8>,
+                             %w: tensor<3x2x1x1xi8>) -> (tensor<2x3xi32>, tensor<1x3x4x4xi32>) {
+  %0 = graph.matmul %a, %b : (tensor<2x4xi8>, tensor<4x3xi8>) -> tensor<2x3xi32>
+  %1 = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>}
+      : (tensor<1x2x4x4xi8>, tensor<3x2x1x1xi8>) -> tensor<1x3x4x4xi32>
+  return %0, %1 : tensor<2x3xi32>, tensor<1x3x4x4xi32>
+}
