@@ -246,6 +246,39 @@ def render(doc):
                      "time, so that lead says more about the binding than about the kernels.")
         w(text)
         w("")
+    int8 = doc.get("int8")
+    if int8:
+        w("## int8")
+        w("")
+        if "error" in int8:
+            w(f"bench/int8_bench.py failed: {int8['error']}")
+            w("")
+        else:
+            w(wrap(
+                "Post-training int8 (`stratac --quantize=int8`, `docs/quantization.md`) "
+                "against PyTorch's FX post-training quantization "
+                f"(`prepare_fx`/`convert_fx`, the default qconfig mapping of the "
+                f"`{int8['engine']}` engine, the one this torch has of fbgemm, onednn "
+                "and qnnpack), on torchvision ResNet-18 and MobileNetV2 and the KWS CNN "
+                "with seeded weights whose BatchNorm statistics were re-estimated on "
+                "random data (`bench/int8_bench.py`). Both calibrate on the same 32 "
+                "standard-normal inputs; SQNR and top-1 agreement are against the float "
+                "PyTorch model on 100 other inputs; times are medians on one thread "
+                "(Strata by `strata-run --benchmark`, PyTorch in-process)."))
+            w("")
+            w("| model | Strata int8 SQNR | PyTorch FX int8 SQNR | top-1 equal (Strata, PyTorch) | Strata int8 ms | Strata float ms | PyTorch int8 ms | PyTorch float ms | Strata int8 / PyTorch int8 |")
+            w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+            for m in int8["models"]:
+                if "error" in m:
+                    w(f"| `{m['name']}` | failed: {m['error']} | | | | | | | |")
+                    continue
+                s8, fx = m["strata_int8"], m["torch_fx_int8"]
+                w(f"| `{m['name']}` | {s8['sqnr_db']:.1f} dB | {fx['sqnr_db']:.1f} dB | "
+                  f"{s8['top1']:.0%}, {fx['top1']:.0%} | {fmt_ms(s8['median_ms'])} | "
+                  f"{fmt_ms(m['strata_float']['median_ms'])} | {fmt_ms(fx['median_ms'])} | "
+                  f"{fmt_ms(m['torch_float_ms'])} | "
+                  f"{fmt_ratio(s8['median_ms'] / fx['median_ms'])} |")
+            w("")
     terminals = doc.get("terminals") or []
     if terminals:
         w("## Terminals")
@@ -257,14 +290,16 @@ def render(doc):
                "to one tick (40 or 31.25 instructions). Emulated instruction counts are "
                "not cycles on silicon (an MVE instruction on the Cortex-M55 does four "
                "lanes' work), but they compare builds of the same model "
-               "deterministically."))
+               "deterministically. The int8 row is `stratac --quantize=int8`, "
+               "calibrated on 32 synthetic windows (`docs/quantization.md`); its error "
+               "is against PyTorch's float scores."))
         w("")
-        w("| model | target (board) | instructions | code B | weights B | arena B (bound) | stack B | max error / scale |")
-        w("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        w("| model | precision | target (board) | instructions | code B | weights B | arena B (bound) | stack B | max error / scale |")
+        w("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
         for t in terminals:
             count = f"{t['instructions']:,}" if t.get("instructions") else "failed"
             err = f"{t['max_rel_err']:.2g}" if t.get("max_rel_err") is not None else "-"
-            w(f"| `{t['model']}` | {t['target']} ({t['board']}) | {count} | "
+            w(f"| `{t['model']}` | {t.get('precision', 'float32')} | {t['target']} ({t['board']}) | {count} | "
               f"{t['code_bytes']} | {t['weight_bytes']} | {t['arena_bytes']} "
               f"({t['arena_lower_bound_bytes']}) | {t['stack_bytes_estimate']} | {err} |")
         w("")

@@ -174,15 +174,25 @@ for m in $MODELS; do
 done
 
 # --- 3b. Terminals: the keyword spotter on an emulated Cortex-M4 and M55 -------------
-# Instructions come from SysTick under QEMU's -icount shift=0 (examples/kws-cortex-m).
-for core in cortex-m4 cortex-m55; do
-  run_target=kws-${core/cortex-m4/cortex-m}-run
+# Instructions come from SysTick under QEMU's -icount shift=0 (examples/kws-cortex-m):
+# the float build on each core, and the int8 one (--quantize=int8) on the M4.
+for build in cortex-m4 cortex-m4-int8 cortex-m55; do
+  run_target=kws-${build/cortex-m4/cortex-m}-run
   if grep -q "$run_target" "$BUILD/build.ninja" 2>/dev/null; then
-    log "kws: $core under qemu-system-arm -icount"
-    run_logged "$RAW/kws.$core.log" cmake --build "$BUILD" --target "$run_target"
+    log "kws: $build under qemu-system-arm -icount"
+    run_logged "$RAW/kws.$build.log" cmake --build "$BUILD" --target "$run_target"
   fi
 done
 export BENCH_KWS_DIR=$BUILD/examples/kws-cortex-m
+
+# --- 3c. int8: Strata's --quantize=int8 against PyTorch's FX post-training quantization -
+# On torchvision ResNet-18 and MobileNetV2 and the KWS CNN, BatchNorm statistics
+# re-estimated on random data (bench/int8_bench.py); BENCH_INT8=0 skips it.
+if [[ ${BENCH_INT8:-1} == 1 ]]; then
+  log "int8: Strata and PyTorch FX (bench/int8_bench.py)"
+  run_logged "$RAW/int8.log" "$PY" "$REPO/bench/int8_bench.py" --stratac "$STRATAC" \
+    --strata-run "$STRATA_RUN" --work "$BENCH/int8" --out "$RAW/int8.json" || true
+fi
 
 # --- 4. Results and report ------------------------------------------------------------
 export BENCH_RAW=$RAW BENCH_MODELS_DIR=$MODELS_DIR BENCH_MODELS_LIST=$MODELS BENCH_THREAD_COUNTS=$THREAD_COUNTS BENCH_ELAPSED=$((SECONDS - START))
@@ -266,10 +276,13 @@ doc = {
                        for runtime in ("strata", "ort")})
                for m in os.environ["BENCH_MODELS_LIST"].split()],
     "terminals": [],
+    "int8": result("int8"),
 }
-for core, board in (("cortex-m4", "mps2-an386"), ("cortex-m55", "mps3-an547")):
-    kws_log = os.path.join(raw, f"kws.{core}.log")
-    kws_manifest = os.path.join(os.environ["BENCH_KWS_DIR"], core, "model", "kws.json")
+for build, core, board in (("cortex-m4", "cortex-m4", "mps2-an386"),
+                           ("cortex-m4-int8", "cortex-m4", "mps2-an386"),
+                           ("cortex-m55", "cortex-m55", "mps3-an547")):
+    kws_log = os.path.join(raw, f"kws.{build}.log")
+    kws_manifest = os.path.join(os.environ["BENCH_KWS_DIR"], build, "model", "kws.json")
     if not (os.path.exists(kws_log) and os.path.exists(kws_manifest)):
         continue
     import re
@@ -281,6 +294,7 @@ for core, board in (("cortex-m4", "mps2-an386"), ("cortex-m55", "mps3-an547")):
     error = re.search(r"max \|strata - pytorch\| = (\S+) \(scale (\S+)\)", text)
     doc["terminals"].append({
         "model": "kws", "target": core, "board": board,
+        "precision": "int8" if build.endswith("-int8") else "float32",
         "instructions": int(found.group(3)) if found else None,
         "instruction_resolution": 1000000000 / int(found.group(2)) if found else None,
         "max_rel_err": float(error.group(1)) / float(error.group(2)) if error else None,
