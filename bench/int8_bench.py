@@ -158,10 +158,11 @@ def bench(name, args, engine):
     runs = 2000 if name == "kws" else 100
     strata_float, strata_float_ms = strata(args, work, onnx_path, [], tests, runs)
     strata_int8, strata_int8_ms = strata(
-        args, work, onnx_path, ["--quantize=int8", "--calibration", os.path.join(work, "calibration")],
+        args, work, onnx_path, ["--quantize=int8", "--calibration", os.path.join(work, "calibration"),
+                                f"--calibrator={args.calibrator}"],
         tests, runs)
     return {
-        "name": name,
+        "name": name, "calibrator": args.calibrator,
         "calibration_samples": args.calibration, "test_inputs": args.tests,
         "torch_float_ms": float_ms,
         "torch_fx_int8": {"sqnr_db": sqnr(reference, fx), "top1": top1(reference, fx),
@@ -181,6 +182,8 @@ def main():
     parser.add_argument("--models", default="resnet18,mobilenet_v2,kws")
     parser.add_argument("--calibration", type=int, default=32)
     parser.add_argument("--tests", type=int, default=100)
+    parser.add_argument("--calibrator", default="mse",
+                        help="stratac --calibrator (default mse, stratac's default)")
     args = parser.parse_args()
     engines = torch.backends.quantized.supported_engines
     engine = next(e for e in ("fbgemm", "onednn", "qnnpack") if e in engines)

@@ -4,7 +4,7 @@
 #                    [CPU cpu] [FLOAT_ABI hard|soft]
 #                    [INPUT_SHAPES input=1x3x224x224 ...]
 #                    [FREEZE_INPUTS input=value.pb ...]
-#                    [QUANTIZE int8 CALIBRATION samples/ [CALIBRATOR minmax]
+#                    [QUANTIZE int8 CALIBRATION samples/ [CALIBRATOR mse]
 #                     [QUANT_EXCLUDE node-glob ...]]
 #                    [OPTIONS <more stratac flags> ...])
 #

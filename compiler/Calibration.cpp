@@ -10,6 +10,7 @@
 #include "compiler/Calibration.h"
 
 #include "compiler/HostLibrary.h"
+#include "compiler/RangeCalibrators.h"
 #include "passes/Passes.h"
 #include "passes/Quantize.h"
 
@@ -234,11 +235,13 @@ std::vector<Source> exposeObservations(func::FuncOp entry, ArrayRef<Value> obser
   return sources;
 }
 
-/// Runs the instrumented library on every sample and returns [low, high]
-/// of each observed tensor, found at `sources`.
+/// Runs the instrumented library on every sample and returns the range
+/// [low, high] `calibrator` chooses for each observed tensor, found at
+/// `sources`: each tensor's min and max, from a second pass its histogram.
 llvm::Expected<std::vector<double>>
 measureRanges(llvm::StringRef library, const std::vector<Sample> &samples,
-              const std::vector<Source> &sources, const std::vector<std::string> &nodes) {
+              const std::vector<Source> &sources, const std::vector<std::string> &nodes,
+              const Calibrator &calibrator) {
   auto loaded = LoadedModel::load(library, kCalibrationName);
   if (!loaded)
     return loaded.takeError();
@@ -270,7 +273,8 @@ measureRanges(llvm::StringRef library, const std::vector<Sample> &samples,
     ranges.push_back(std::numeric_limits<double>::infinity());
     ranges.push_back(-std::numeric_limits<double>::infinity());
   }
-  for (const Sample &sample : samples) {
+  // Runs `sample` and calls visit(i, values, count) for each observed tensor.
+  auto runSample = [&](const Sample &sample, auto visit) -> llvm::Error {
     std::vector<const void *> inputs;
     for (const auto &tensor : sample.inputs)
       inputs.push_back(tensor->tensor.data);
@@ -282,16 +286,36 @@ measureRanges(llvm::StringRef library, const std::vector<Sample> &samples,
                          : outputs[source.index].data();
       size_t count = strata_tensor_elements(source.isInput ? &model.inputs[source.index]
                                                            : &model.outputs[source.index]);
-      for (size_t k = 0; k < count; ++k) {
+      for (size_t k = 0; k < count; ++k)
         if (!std::isfinite(values[k]))
           return llvm::createStringError(
               sample.origin + ": the float model computes NaN or infinity at node '" +
               nodes[i] + "'; it cannot be calibrated");
-        ranges[2 * i] = std::min(ranges[2 * i], double(values[k]));
-        ranges[2 * i + 1] = std::max(ranges[2 * i + 1], double(values[k]));
-      }
+      visit(i, values, count);
     }
-  }
+    return llvm::Error::success();
+  };
+  for (const Sample &sample : samples)
+    if (llvm::Error error = runSample(sample, [&](size_t i, const float *values, size_t count) {
+          for (size_t k = 0; k < count; ++k) {
+            ranges[2 * i] = std::min(ranges[2 * i], double(values[k]));
+            ranges[2 * i + 1] = std::max(ranges[2 * i + 1], double(values[k]));
+          }
+        }))
+      return std::move(error);
+  if (!calibrator.needsHistogram())
+    return ranges;
+  std::vector<Histogram> histograms;
+  for (size_t i = 0; i < observed; ++i)
+    histograms.emplace_back(ranges[2 * i], ranges[2 * i + 1]);
+  for (const Sample &sample : samples)
+    if (llvm::Error error = runSample(sample, [&](size_t i, const float *values, size_t count) {
+          for (size_t k = 0; k < count; ++k)
+            histograms[i].add(values[k]);
+        }))
+      return std::move(error);
+  for (size_t i = 0; i < observed; ++i)
+    std::tie(ranges[2 * i], ranges[2 * i + 1]) = chooseRange(calibrator, histograms[i]);
   return ranges;
 }
 
@@ -302,6 +326,9 @@ LogicalResult quantizeModel(ImportedModel &model, const CompileOptions &options,
   MLIRContext *context = model.module->getContext();
   Location loc = fileLocation(context, options.modelPath);
   TimingScope scope = enterStage(options, timing, "calibration");
+  std::optional<Calibrator> calibrator = parseCalibrator(options.calibrator);
+  if (!calibrator)
+    return emitError(loc) << "unknown calibrator '" << options.calibrator << "'";
   // Normalizations folded into their convolutions first, so that a ReLU
   // after one follows its convolution and folds into the integer kernel.
   PassManager fold(context, ModuleOp::getOperationName());
@@ -355,7 +382,8 @@ LogicalResult quantizeModel(ImportedModel &model, const CompileOptions &options,
 
   auto bytes = runInChild(
       [&]() -> llvm::Expected<std::string> {
-        auto ranges = measureRanges(*library, *samples, sources, observations.nodes);
+        auto ranges =
+            measureRanges(*library, *samples, sources, observations.nodes, *calibrator);
         if (!ranges)
           return ranges.takeError();
         return std::string(reinterpret_cast<const char *>(ranges->data()),

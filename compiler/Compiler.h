@@ -75,11 +75,12 @@ struct CompileOptions {
   std::string autotuneCache;
   std::string halideAutoscheduler = "Mullapudi2016";
   /// --quantize=int8: post-training int8 quantization (compiler/Calibration.h),
-  /// calibrated on the samples in `calibrationDir` by `calibrator`; ops of
-  /// the ONNX nodes `quantExclude`'s globs match stay float.
+  /// calibrated on the samples in `calibrationDir` by `calibrator`
+  /// (compiler/RangeCalibrators.h); ops of the ONNX nodes `quantExclude`'s
+  /// globs match stay float.
   bool quantizeInt8 = false;
   std::string calibrationDir;
-  std::string calibrator = "minmax";
+  std::string calibrator = "mse";
   std::vector<std::string> quantExclude;
 };
 

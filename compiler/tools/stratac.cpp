@@ -8,6 +8,7 @@
 #include "compiler/Compiler.h"
 #include "compiler/onnx/OnnxImporter.h"
 #include "compiler/Pipeline.h"
+#include "compiler/RangeCalibrators.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -152,8 +153,10 @@ cl::opt<std::string> calibration(
              "file each, or a folder each of input_K.npy|.pb"),
     cl::value_desc("DIR"), cl::cat(category));
 cl::opt<std::string> calibrator(
-    "calibrator", cl::desc("How --quantize turns samples into ranges: minmax"),
-    cl::init("minmax"), cl::cat(category));
+    "calibrator",
+    cl::desc("How --quantize turns samples into ranges: mse[:LAMBDA] (the "
+             "default; LAMBDA 0), percentile[:P] (P 99.99) or minmax"),
+    cl::init("mse"), cl::cat(category));
 cl::list<std::string> quantExclude(
     "quant-exclude",
     cl::desc("ONNX node names (globs) whose ops --quantize leaves float"),
@@ -253,9 +256,10 @@ int main(int argc, char **argv) {
               "--quantize=int8\n";
     return 2;
   }
-  if (calibrator != "minmax") {
+  if (!strata::parseCalibrator(calibrator)) {
     errs() << "stratac: error: unknown --calibrator '" << calibrator
-           << "' (minmax)\n";
+           << "' (minmax, percentile[:P] with P in (50, 100], or mse[:LAMBDA] with "
+              "LAMBDA >= 0)\n";
     return 2;
   }
   options.quantizeInt8 = quantize == "int8";
