@@ -10,6 +10,7 @@
 #include "compiler/Calibration.h"
 
 #include "compiler/HostLibrary.h"
+#include "compiler/onnx/OnnxImporter.h"
 #include "compiler/RangeCalibrators.h"
 #include "passes/Passes.h"
 #include "passes/Quantize.h"
@@ -145,17 +146,6 @@ FailureOr<std::vector<Sample>> readSamples(MLIRContext *context,
   return samples;
 }
 
-/// The ONNX node an op comes from ("" when its location names none).
-std::string nodeName(Location loc) {
-  if (auto named = dyn_cast<NameLoc>(loc))
-    return named.getName().str();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (std::string name = nodeName(inner); !name.empty())
-        return name;
-  return "";
-}
-
 /// The quantization candidates of `entry` that --quant-exclude spares.
 FailureOr<std::vector<quant::Candidate>>
 selectCandidates(func::FuncOp entry, const std::vector<std::string> &excluded) {
@@ -169,7 +159,7 @@ selectCandidates(func::FuncOp entry, const std::vector<std::string> &excluded) {
   }
   std::vector<quant::Candidate> selected;
   for (const quant::Candidate &candidate : quant::findCandidates(entry)) {
-    std::string name = nodeName(candidate.op->getLoc());
+    std::string name = onnxNodeName(candidate.op->getLoc());
     if (llvm::none_of(patterns, [&](const llvm::GlobPattern &p) { return p.match(name); }))
       selected.push_back(candidate);
   }
@@ -192,7 +182,7 @@ Observations observe(const std::vector<quant::Candidate> &candidates) {
     if (inserted) {
       observations.values.push_back(value);
       Operation *def = value.getDefiningOp();
-      observations.nodes.push_back(def ? nodeName(def->getLoc()) : "a model input");
+      observations.nodes.push_back(def ? onnxNodeName(def->getLoc()) : "a model input");
     }
     return it->second;
   };
@@ -411,7 +401,7 @@ LogicalResult quantizeModel(ImportedModel &model, const CompileOptions &options,
     quant::TensorParameters out = quant::activationParameters(
         ranges[2 * observed.second], ranges[2 * observed.second + 1]);
     ModelSignature::QuantizedOp record;
-    record.node = nodeName(candidate.op->getLoc());
+    record.node = onnxNodeName(candidate.op->getLoc());
     record.op = candidate.op->getName().stripDialect().str();
     record.inputScale = in.scale;
     record.inputZeroPoint = in.zeroPoint;

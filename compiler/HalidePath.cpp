@@ -6,6 +6,7 @@
 #include "compiler/HalidePath.h"
 
 #include "compiler/TemporaryFile.h"
+#include "compiler/onnx/OnnxImporter.h"
 #include "targets/cpu/Passes.h"
 #include "targets/halide/HalideGroups.h"
 
@@ -45,17 +46,6 @@ std::optional<std::string> findGenerator() {
   if (auto found = llvm::sys::findProgramByName("strata-halide-gen"))
     return *found;
   return std::nullopt;
-}
-
-/// The ONNX node a group's location names.
-std::string nodeOf(Location loc) {
-  if (auto named = dyn_cast<NameLoc>(loc))
-    return named.getName().str();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (std::string node = nodeOf(inner); !node.empty())
-        return node;
-  return "";
 }
 
 /// --autotune keeps Halide only when it measured at least 5% faster: closer
@@ -306,7 +296,7 @@ FailureOr<HalideGroups> chooseHalideGroups(Partition &partition,
     }
     group.spec = std::move(*spec);
     group.decision.function = function;
-    group.decision.node = nodeOf(group.op.getLoc());
+    group.decision.node = onnxNodeName(group.op.getLoc());
     pending.push_back(std::move(group));
   }
 

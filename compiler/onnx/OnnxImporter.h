@@ -44,6 +44,11 @@ importOnnxModel(mlir::MLIRContext &context, llvm::StringRef path,
 /// The ONNX operator types (default domain) the importer converts, sorted.
 std::vector<std::string> supportedOnnxOperators();
 
+/// The name of the ONNX node an op was imported from: the NameLoc the
+/// importer gives each node's ops, also inside a fused location (an op
+/// folded from several); "" when `loc` names none.
+std::string onnxNodeName(mlir::Location loc);
+
 } // namespace strata
 
 #endif // STRATA_COMPILER_ONNX_ONNXIMPORTER_H
