@@ -12,6 +12,7 @@
 #include "compiler/HostLibrary.h"
 #include "compiler/onnx/OnnxImporter.h"
 #include "compiler/RangeCalibrators.h"
+#include "dialects/Graph/GraphOps.h"
 #include "passes/Passes.h"
 #include "passes/Quantize.h"
 
@@ -225,6 +226,57 @@ std::vector<Source> exposeObservations(func::FuncOp entry, ArrayRef<Value> obser
   return sources;
 }
 
+/// A compiled model loaded for calibration, with buffers for its outputs
+/// and its arena: it runs one sample at a time, after which tensor() finds
+/// an observed tensor among the sample's inputs or the model's outputs.
+class SampleRunner {
+public:
+  static llvm::Expected<std::unique_ptr<SampleRunner>> load(llvm::StringRef library,
+                                                            llvm::StringRef name) {
+    auto loaded = LoadedModel::load(library, name);
+    if (!loaded)
+      return loaded.takeError();
+    std::unique_ptr<SampleRunner> runner(new SampleRunner(std::move(*loaded)));
+    const strata_model_t &model = runner->model();
+    for (uint32_t i = 0; i < model.num_outputs; ++i) {
+      // Whatever the dtype, a buffer of 8-byte elements holds the output.
+      runner->outputs.emplace_back(strata_tensor_elements(&model.outputs[i]));
+      runner->outputPointers.push_back(runner->outputs.back().data());
+    }
+    size_t alignment = std::max<size_t>(model.arena_alignment, 64);
+    size_t bytes =
+        (std::max<size_t>(model.arena_bytes, 1) + alignment - 1) / alignment * alignment;
+    runner->arena.reset(std::aligned_alloc(alignment, bytes));
+    if (!runner->arena)
+      return llvm::createStringError("cannot allocate the calibration arena");
+    return runner;
+  }
+
+  const strata_model_t &model() const { return loaded->model(); }
+
+  void run(const Sample &sample) {
+    inputs.clear();
+    for (const auto &tensor : sample.inputs)
+      inputs.push_back(tensor->tensor.data);
+    model().entry(inputs.data(), outputPointers.data(), arena.get(), nullptr);
+  }
+
+  /// The observed tensor at `source` of the last run, and its description.
+  std::pair<const void *, const strata_tensor_desc_t *> tensor(const Source &source) const {
+    if (source.isInput)
+      return {inputs[source.index], &model().inputs[source.index]};
+    return {outputs[source.index].data(), &model().outputs[source.index]};
+  }
+
+private:
+  explicit SampleRunner(std::unique_ptr<LoadedModel> loaded) : loaded(std::move(loaded)) {}
+  std::unique_ptr<LoadedModel> loaded;
+  std::vector<std::vector<double>> outputs;
+  std::vector<void *> outputPointers;
+  std::vector<const void *> inputs;
+  std::unique_ptr<void, decltype(&std::free)> arena{nullptr, &std::free};
+};
+
 /// Runs the instrumented library on every sample and returns the range
 /// [low, high] `calibrator` chooses for each observed tensor, found at
 /// `sources`: each tensor's min and max, from a second pass its histogram.
@@ -232,30 +284,12 @@ llvm::Expected<std::vector<double>>
 measureRanges(llvm::StringRef library, const std::vector<Sample> &samples,
               const std::vector<Source> &sources, const std::vector<std::string> &nodes,
               const Calibrator &calibrator) {
-  auto loaded = LoadedModel::load(library, kCalibrationName);
-  if (!loaded)
-    return loaded.takeError();
-  const strata_model_t &model = (*loaded)->model();
-  std::vector<std::vector<float>> outputs;
-  std::vector<void *> outputPointers;
-  for (uint32_t i = 0; i < model.num_outputs; ++i) {
-    // Float32 or not, a buffer of 8-byte elements holds any output.
-    outputs.emplace_back(2 * strata_tensor_elements(&model.outputs[i]));
-    outputPointers.push_back(outputs.back().data());
-  }
-  for (const Source &source : sources) {
-    const strata_tensor_desc_t &desc =
-        source.isInput ? model.inputs[source.index] : model.outputs[source.index];
-    if (desc.dtype != STRATA_DTYPE_FLOAT32)
+  auto runner = SampleRunner::load(library, kCalibrationName);
+  if (!runner)
+    return runner.takeError();
+  for (const Source &source : sources)
+    if ((*runner)->tensor(source).second->dtype != STRATA_DTYPE_FLOAT32)
       return llvm::createStringError("an observed tensor is not float32");
-  }
-  size_t alignment = std::max<size_t>(model.arena_alignment, 64);
-  size_t arenaBytes =
-      (std::max<size_t>(model.arena_bytes, 1) + alignment - 1) / alignment * alignment;
-  std::unique_ptr<void, decltype(&std::free)> arena(
-      std::aligned_alloc(alignment, arenaBytes), &std::free);
-  if (!arena)
-    return llvm::createStringError("cannot allocate the calibration arena");
 
   size_t observed = sources.size();
   std::vector<double> ranges;
@@ -265,17 +299,11 @@ measureRanges(llvm::StringRef library, const std::vector<Sample> &samples,
   }
   // Runs `sample` and calls visit(i, values, count) for each observed tensor.
   auto runSample = [&](const Sample &sample, auto visit) -> llvm::Error {
-    std::vector<const void *> inputs;
-    for (const auto &tensor : sample.inputs)
-      inputs.push_back(tensor->tensor.data);
-    model.entry(inputs.data(), outputPointers.data(), arena.get(), nullptr);
+    (*runner)->run(sample);
     for (size_t i = 0; i < observed; ++i) {
-      const Source &source = sources[i];
-      const float *values =
-          source.isInput ? static_cast<const float *>(inputs[source.index])
-                         : outputs[source.index].data();
-      size_t count = strata_tensor_elements(source.isInput ? &model.inputs[source.index]
-                                                           : &model.outputs[source.index]);
+      auto [data, desc] = (*runner)->tensor(sources[i]);
+      const float *values = static_cast<const float *>(data);
+      size_t count = strata_tensor_elements(desc);
       for (size_t k = 0; k < count; ++k)
         if (!std::isfinite(values[k]))
           return llvm::createStringError(
@@ -307,6 +335,93 @@ measureRanges(llvm::StringRef library, const std::vector<Sample> &samples,
   for (size_t i = 0; i < observed; ++i)
     std::tie(ranges[2 * i], ranges[2 * i + 1]) = chooseRange(calibrator, histograms[i]);
   return ranges;
+}
+
+/// Each quantized op's SQNR on the calibration samples, in dB: its int8
+/// output (at `quantized` in the int8 build, dequantized with its
+/// parameters) against the float tensor it replaces (at `reference` in the
+/// float build), 10 log10(sum f^2 / sum (f - q)^2) over all samples.
+llvm::Expected<std::vector<double>>
+measureSqnr(llvm::StringRef floatLibrary, llvm::StringRef int8Library,
+            const std::vector<Sample> &samples, const std::vector<Source> &reference,
+            const std::vector<Source> &quantized,
+            const std::vector<ModelSignature::QuantizedOp> &ops) {
+  auto floats = SampleRunner::load(floatLibrary, kCalibrationName);
+  if (!floats)
+    return floats.takeError();
+  auto int8s = SampleRunner::load(int8Library, kCalibrationName);
+  if (!int8s)
+    return int8s.takeError();
+  std::vector<double> signal(ops.size(), 0.0), noise(ops.size(), 0.0);
+  for (const Sample &sample : samples) {
+    (*floats)->run(sample);
+    (*int8s)->run(sample);
+    for (size_t i = 0; i < ops.size(); ++i) {
+      auto [real, realDesc] = (*floats)->tensor(reference[i]);
+      auto [q, qDesc] = (*int8s)->tensor(quantized[i]);
+      size_t count = strata_tensor_elements(realDesc);
+      if (qDesc->dtype != STRATA_DTYPE_INT8 || strata_tensor_elements(qDesc) != count)
+        return llvm::createStringError("internal error: the int8 build's tensors differ");
+      for (size_t k = 0; k < count; ++k) {
+        double f = static_cast<const float *>(real)[k];
+        double d = ops[i].outputScale *
+                   (double(static_cast<const int8_t *>(q)[k]) - ops[i].outputZeroPoint);
+        signal[i] += f * f;
+        noise[i] += (f - d) * (f - d);
+      }
+    }
+  }
+  std::vector<double> sqnr;
+  for (size_t i = 0; i < ops.size(); ++i)
+    sqnr.push_back(noise[i] > 0 ? 10 * std::log10(signal[i] / noise[i])
+                                : std::numeric_limits<double>::infinity());
+  return sqnr;
+}
+
+/// Runs `work` (returning doubles) in a child process.
+llvm::Expected<std::vector<double>>
+doublesFromChild(llvm::function_ref<llvm::Expected<std::vector<double>>()> work,
+                 size_t expected, llvm::StringRef what) {
+  auto bytes = runInChild(
+      [&]() -> llvm::Expected<std::string> {
+        auto values = work();
+        if (!values)
+          return values.takeError();
+        return std::string(reinterpret_cast<const char *>(values->data()),
+                           values->size() * sizeof(double));
+      },
+      what);
+  if (!bytes)
+    return bytes.takeError();
+  if (bytes->size() != expected * sizeof(double))
+    return llvm::createStringError(what + " returned " + std::to_string(bytes->size()) +
+                                   " bytes");
+  std::vector<double> values(expected);
+  std::memcpy(values.data(), bytes->data(), bytes->size());
+  return values;
+}
+
+/// Compiles the graph-level `module` for this machine, as a model named
+/// kCalibrationName, into a shared library's bytes.
+FailureOr<std::string> compileForHost(ModuleOp module, const CompileOptions &options,
+                                      TimingScope &scope, Location loc) {
+  auto entry = module.lookupSymbol<func::FuncOp>(options.import.entryName);
+  FailureOr<ModelSignature> signature = readSignature(entry, kCalibrationName);
+  if (failed(signature) || failed(runGraphPasses(module, options, scope)))
+    return failure();
+  CompileOptions hostOptions;
+  hostOptions.emit = EmitStage::Shared;
+  FailureOr<ResolvedTarget> host = resolveTarget(hostOptions, loc);
+  if (failed(host))
+    return failure();
+  Partition partition;
+  partition.target = host->target;
+  partition.description = host->description;
+  auto library = compileSharedLibrary(module, partition, *signature, HalideGroups(),
+                                      options.import.entryName);
+  if (!library)
+    return emitError(loc) << "the calibration build: " << llvm::toString(library.takeError());
+  return std::move(*library);
 }
 
 } // namespace
@@ -354,52 +469,26 @@ LogicalResult quantizeModel(ImportedModel &model, const CompileOptions &options,
     return emitError(loc) << "internal error: the instrumented build differs";
   Observations observations = observe(*instrumentedCandidates);
   std::vector<Source> sources = exposeObservations(instrumentedEntry, observations.values);
-  FailureOr<ModelSignature> signature = readSignature(instrumentedEntry, kCalibrationName);
-  if (failed(signature) || failed(runGraphPasses(*instrumented, options, scope)))
+  FailureOr<std::string> library = compileForHost(*instrumented, options, scope, loc);
+  if (failed(library))
     return failure();
-  CompileOptions hostOptions;
-  hostOptions.emit = EmitStage::Shared;
-  FailureOr<ResolvedTarget> host = resolveTarget(hostOptions, loc);
-  if (failed(host))
-    return failure();
-  Partition partition;
-  partition.target = host->target;
-  partition.description = host->description;
-  auto library = compileSharedLibrary(*instrumented, partition, *signature,
-                                      HalideGroups(), options.import.entryName);
-  if (!library)
-    return emitError(loc) << "the calibration build: " << llvm::toString(library.takeError());
-
-  auto bytes = runInChild(
-      [&]() -> llvm::Expected<std::string> {
-        auto ranges =
-            measureRanges(*library, *samples, sources, observations.nodes, *calibrator);
-        if (!ranges)
-          return ranges.takeError();
-        return std::string(reinterpret_cast<const char *>(ranges->data()),
-                           ranges->size() * sizeof(double));
-      },
-      "the calibration build");
-  if (!bytes)
-    return emitError(loc) << llvm::toString(bytes.takeError());
-  std::vector<double> ranges(observations.values.size() * 2);
-  if (bytes->size() != ranges.size() * sizeof(double))
-    return emitError(loc) << "internal error: calibration returned "
-                          << bytes->size() << " bytes";
-  std::memcpy(ranges.data(), bytes->data(), bytes->size());
+  auto ranges = doublesFromChild(
+      [&] { return measureRanges(*library, *samples, sources, observations.nodes, *calibrator); },
+      observations.values.size() * 2, "the calibration build");
+  if (!ranges)
+    return emitError(loc) << llvm::toString(ranges.takeError());
 
   // The ranges on the ops, then the quantization itself.
   for (auto [candidate, observed] :
        llvm::zip(*candidates, observations.ofCandidate)) {
-    auto range = [&](size_t i) {
-      return DenseF64ArrayAttr::get(context, {ranges[2 * i], ranges[2 * i + 1]});
-    };
-    candidate.op->setAttr(quant::kInputRange, range(observed.first));
-    candidate.op->setAttr(quant::kOutputRange, range(observed.second));
-    quant::TensorParameters in = quant::activationParameters(
-        ranges[2 * observed.first], ranges[2 * observed.first + 1]);
-    quant::TensorParameters out = quant::activationParameters(
-        ranges[2 * observed.second], ranges[2 * observed.second + 1]);
+    auto rangeOf = [&](size_t i) { return std::make_pair((*ranges)[2 * i], (*ranges)[2 * i + 1]); };
+    auto [inLow, inHigh] = rangeOf(observed.first);
+    auto [outLow, outHigh] = rangeOf(observed.second);
+    candidate.op->setAttr(quant::kInputRange, DenseF64ArrayAttr::get(context, {inLow, inHigh}));
+    candidate.op->setAttr(quant::kOutputRange,
+                          DenseF64ArrayAttr::get(context, {outLow, outHigh}));
+    quant::TensorParameters in = quant::activationParameters(inLow, inHigh);
+    quant::TensorParameters out = quant::activationParameters(outLow, outHigh);
     ModelSignature::QuantizedOp record;
     record.node = onnxNodeName(candidate.op->getLoc());
     record.op = candidate.op->getName().stripDialect().str();
@@ -414,6 +503,37 @@ LogicalResult quantizeModel(ImportedModel &model, const CompileOptions &options,
   pm.addPass(createCanonicalizerPass());
   if (failed(pm.run(*model.module)))
     return failure();
+
+  // Each quantized tensor's SQNR against float on the calibration set: the
+  // int8 build with every requantization's result as an extra output, run
+  // beside the float one.
+  OwningOpRef<ModuleOp> int8 = model.module->clone();
+  auto int8Entry = int8->lookupSymbol<func::FuncOp>(options.import.entryName);
+  std::vector<Value> requantized(model.signature.quantizedOps.size());
+  int8Entry.walk([&](graph::RequantizeOp op) {
+    if (auto index = op->getAttrOfType<IntegerAttr>(quant::kCandidateIndex);
+        index && size_t(index.getInt()) < requantized.size())
+      requantized[index.getInt()] = op.getResult();
+  });
+  if (llvm::any_of(requantized, [](Value v) { return !v; }))
+    return emitError(loc) << "internal error: a quantized op has no requantization";
+  std::vector<Source> int8Sources = exposeObservations(int8Entry, requantized);
+  FailureOr<std::string> int8Library = compileForHost(*int8, options, scope, loc);
+  if (failed(int8Library))
+    return failure();
+  std::vector<Source> reference;
+  for (const auto &observed : observations.ofCandidate)
+    reference.push_back(sources[observed.second]);
+  auto sqnr = doublesFromChild(
+      [&] {
+        return measureSqnr(*library, *int8Library, *samples, reference, int8Sources,
+                           model.signature.quantizedOps);
+      },
+      requantized.size(), "the int8 calibration build");
+  if (!sqnr)
+    return emitError(loc) << llvm::toString(sqnr.takeError());
+  for (auto [op, value] : llvm::zip(model.signature.quantizedOps, *sqnr))
+    op.sqnrDb = value;
   return success();
 }
 

@@ -122,9 +122,9 @@ void printQuantizationReport(const ModelSignature &signature) {
   for (const ModelSignature::QuantizedOp &op : signature.quantizedOps)
     llvm::outs() << llvm::formatv(
         "int8 {0} (node '{1}'): input scale {2:e9} zero point {3}, output "
-        "scale {4:e9} zero point {5}\n",
+        "scale {4:e9} zero point {5}, SQNR {6:f1} dB\n",
         op.op, op.node, op.inputScale, op.inputZeroPoint, op.outputScale,
-        op.outputZeroPoint);
+        op.outputZeroPoint, op.sqnrDb);
 }
 
 /// --report's lines on the Halide path: each group considered, what was

@@ -57,7 +57,10 @@ llvm::json::Array quantizationToJson(const ModelSignature &signature) {
         {"input", llvm::json::Object{{"scale", op.inputScale},
                                      {"zero_point", op.inputZeroPoint}}},
         {"output", llvm::json::Object{{"scale", op.outputScale},
-                                      {"zero_point", op.outputZeroPoint}}}});
+                                      {"zero_point", op.outputZeroPoint}}},
+        // An exact output (no noise) has no finite SQNR: null.
+        {"sqnr_db", std::isfinite(op.sqnrDb) ? llvm::json::Value(op.sqnrDb)
+                                             : llvm::json::Value(nullptr)}});
   return ops;
 }
 

@@ -57,6 +57,9 @@ struct ModelSignature {
     int32_t inputZeroPoint = 0;
     double outputScale = 1.0;
     int32_t outputZeroPoint = 0;
+    /// The int8 output against the float tensor it replaces, on the
+    /// calibration samples.
+    double sqnrDb = 0.0;
   };
   std::vector<QuantizedOp> quantizedOps;
 };

@@ -229,6 +229,7 @@ struct QuantizePass : strata::impl::QuantizeBase<QuantizePass> {
     func::FuncOp function = getOperation();
     // Dequantized values and the int8 tensors (and parameters) behind them.
     Int8Map int8Of;
+    int64_t quantized = 0;
     for (const quant::Candidate &candidate : quant::findCandidates(function)) {
       Operation *op = candidate.op;
       auto inputRange = op->getAttrOfType<DenseF64ArrayAttr>(quant::kInputRange);
@@ -241,14 +242,14 @@ struct QuantizePass : strata::impl::QuantizeBase<QuantizePass> {
                                        << quant::kOutputRange << " as [low, high]";
         return signalPassFailure();
       }
-      if (failed(quantizeOne(candidate, inputRange, outputRange, int8Of)))
+      if (failed(quantizeOne(candidate, inputRange, outputRange, int8Of, quantized++)))
         return signalPassFailure();
     }
   }
 
   LogicalResult
   quantizeOne(const quant::Candidate &candidate, DenseF64ArrayAttr inputRange,
-              DenseF64ArrayAttr outputRange, Int8Map &int8Of) {
+              DenseF64ArrayAttr outputRange, Int8Map &int8Of, int64_t index) {
     Operation *op = candidate.op;
     Location loc = op->getLoc();
     OpBuilder b(op);
@@ -373,6 +374,7 @@ struct QuantizePass : strata::impl::QuantizeBase<QuantizePass> {
         b.getI64IntegerAttr(axis), b.getDenseI32ArrayAttr(multipliers),
         b.getDenseI32ArrayAttr(shifts), b.getI32IntegerAttr(out.zeroPoint),
         b.getI32IntegerAttr(low), b.getI32IntegerAttr(high));
+    output.getDefiningOp()->setAttr(quant::kCandidateIndex, b.getI64IntegerAttr(index));
 
     // Float users read it dequantized; quantized ones find the int8 tensor.
     Value real = q.dequantize(output, out);

@@ -25,6 +25,11 @@ constexpr llvm::StringLiteral kInputRange = "strata.quant.input_range";
 /// or the result of the ReLU or Clip folded into it.
 constexpr llvm::StringLiteral kOutputRange = "strata.quant.output_range";
 
+/// On each graph.requantize strata-quantize makes: the index, among the
+/// ops it quantized in program order, of the op it finishes (for the
+/// compiler to find each op's int8 output).
+constexpr llvm::StringLiteral kCandidateIndex = "strata.quant.index";
+
 /// An op strata-quantize can turn into an integer kernel.
 struct Candidate {
   mlir::Operation *op;

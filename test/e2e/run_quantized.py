@@ -10,7 +10,10 @@ inputs, and judges the int8 outputs against the float ones: the SQNR over
 all test outputs, 10 log10(sum f^2 / sum (f - q)^2), must reach MIN_SQNR dB,
 and the largest output (top-1) must agree on at least MIN_TOP1 of the
 inputs. It also checks that quantization happened (the manifest lists the
-int8 ops). Prints one line; exits 0 on PASS, 1 on FAIL.
+int8 ops) and, when the model's output is a quantized op's, that the SQNR
+the manifest reports for it (on the calibration set) is near the one
+measured. Prints one line; exits 0 on
+PASS, 1 on FAIL.
 
     run_quantized.py --stratac BIN --strata-run BIN --models-dir DIR --work DIR
                      --model NAME [--target T] [--tests N] [--min-sqnr DB]
@@ -24,6 +27,7 @@ import subprocess
 import sys
 
 import numpy as np
+import onnx
 
 
 def run(cmd):
@@ -42,6 +46,9 @@ def main():
     parser.add_argument("--calibration", type=int, default=32, help="samples (default 32)")
     parser.add_argument("--tests", type=int, default=20, help="test inputs (default 20)")
     parser.add_argument("--min-sqnr", type=float, default=30.0, help="dB (default 30)")
+    parser.add_argument("--max-sqnr-gap", type=float, default=6.0,
+                        help="dB between the manifest's SQNR of the last quantized op "
+                             "(calibration set) and the measured one (default 6)")
     parser.add_argument("--min-top1", type=float, default=0.9,
                         help="fraction of test inputs whose top-1 agrees (default 0.9)")
     args = parser.parse_args()
@@ -105,7 +112,19 @@ def main():
         agree += int(np.argmax(f) == np.argmax(q))
     sqnr = float("inf") if noise == 0 else 10 * np.log10(signal / noise)
     top1 = agree / args.tests
-    detail = (f"SQNR {sqnr:.1f} dB against float (at least {args.min_sqnr:g}), top-1 equal on "
+    # When the model's output is a quantized op's, the compiler's own SQNR
+    # for it (on the calibration set) must be near what the test inputs give.
+    graph = onnx.load(onnx_path).graph
+    last = next(n.name for n in graph.node if graph.output[0].name in n.output)
+    reported = next((op.get("sqnr_db") for op in quantized if op["node"] == last), None)
+    if reported is not None and abs(reported - sqnr) > args.max_sqnr_gap:
+        print(f"e2e {label}: FAIL the manifest's SQNR for {last}, {reported:.1f} dB, is "
+              f"not within {args.max_sqnr_gap:g} dB of the {sqnr:.1f} dB measured")
+        return 1
+    said = (f"; the manifest says {reported:.1f} on the calibration set"
+            if reported is not None else "")
+    detail = (f"SQNR {sqnr:.1f} dB against float (at least {args.min_sqnr:g}{said}), "
+              f"top-1 equal on "
               f"{agree}/{args.tests}, {len(quantized)} int8 ops, {args.calibration} "
               f"calibration samples")
     if sqnr < args.min_sqnr or top1 < args.min_top1:
