@@ -10,7 +10,8 @@
 // Gemm, whose B is transposed to [K, N] at compile time and whose products
 // read that int8 tensor as it is: its zero point's share, -(-128) * (8 *
 // 127), joins the bias (16192 + 130048 = 146240). Only the model's result
-// is dequantized.
+// is dequantized. Each requantization carries its op's index among those
+// quantized.
 // CHECK-LABEL: func.func @conv_relu_flatten_gemm
 //  CHECK-SAME: (%[[X:.+]]: tensor<1x1x2x2xf32>)
 //   CHECK-DAG: %[[GB:.+]] = graph.constant dense<[{{\[}}146240, 113856]]> : tensor<1x2xi32>
@@ -24,11 +25,11 @@
 //       CHECK: %[[ACC:.+]] = graph.conv %[[XQ]], %[[W]]
 //  CHECK-SAME: : (tensor<1x1x2x2xi8>, tensor<2x1x1x1xi8>) -> tensor<1x2x2x2xi32>
 //       CHECK: %[[BIASED:.+]] = graph.add %[[ACC]], %[[CB]]
-//       CHECK: %[[YQ:.+]] = graph.requantize %[[BIASED]] {axis = 1 : i64, max = 127 : i32, min = -128 : i32, multiplier = array<i32: 1082196484, 1082196484>, shift = array<i32: 37, 38>, zero_point = -128 : i32}
+//       CHECK: %[[YQ:.+]] = graph.requantize %[[BIASED]] {axis = 1 : i64, max = 127 : i32, min = -128 : i32, multiplier = array<i32: 1082196484, 1082196484>, shift = array<i32: 37, 38>, strata.quant.index = 0 : i64, zero_point = -128 : i32}
 //       CHECK: %[[FLAT:.+]] = graph.reshape %[[YQ]] : (tensor<1x2x2x2xi8>) -> tensor<1x8xi8>
 //       CHECK: %[[MM:.+]] = graph.matmul %[[FLAT]], %[[G]] : (tensor<1x8xi8>, tensor<8x2xi8>) -> tensor<1x2xi32>
 //       CHECK: %[[MB:.+]] = graph.add %[[MM]], %[[GB]]
-//       CHECK: %[[OQ:.+]] = graph.requantize %[[MB]] {axis = 1 : i64, max = 127 : i32, min = -128 : i32, multiplier = array<i32: 1082196484, 1082196484>, shift = array<i32: 40, 40>, zero_point = 0 : i32}
+//       CHECK: %[[OQ:.+]] = graph.requantize %[[MB]] {axis = 1 : i64, max = 127 : i32, min = -128 : i32, multiplier = array<i32: 1082196484, 1082196484>, shift = array<i32: 40, 40>, strata.quant.index = 1 : i64, zero_point = 0 : i32}
 //       CHECK: %[[OF:.+]] = graph.cast %[[OQ]] : (tensor<1x2xi8>) -> tensor<1x2xf32>
 //       CHECK: %[[O:.+]] = graph.mul %[[OF]]
 //   CHECK-NOT: graph.relu
