@@ -511,9 +511,18 @@ LogicalResult quantizeModel(ImportedModel &model, const CompileOptions &options,
   auto int8Entry = int8->lookupSymbol<func::FuncOp>(options.import.entryName);
   std::vector<Value> requantized(model.signature.quantizedOps.size());
   int8Entry.walk([&](graph::RequantizeOp op) {
-    if (auto index = op->getAttrOfType<IntegerAttr>(quant::kCandidateIndex);
-        index && size_t(index.getInt()) < requantized.size())
-      requantized[index.getInt()] = op.getResult();
+    auto index = op->getAttrOfType<IntegerAttr>(quant::kCandidateIndex);
+    if (!index || size_t(index.getInt()) >= requantized.size())
+      return;
+    requantized[index.getInt()] = op.getResult();
+    // The input parameters the op was given (its producer's, when an int8
+    // tensor reached it).
+    ModelSignature::QuantizedOp &record = model.signature.quantizedOps[index.getInt()];
+    if (auto input = op->getAttrOfType<DenseF64ArrayAttr>(quant::kInputParameters);
+        input && input.size() == 2) {
+      record.inputScale = input[0];
+      record.inputZeroPoint = static_cast<int32_t>(input[1]);
+    }
   });
   if (llvm::any_of(requantized, [](Value v) { return !v; }))
     return emitError(loc) << "internal error: a quantized op has no requantization";

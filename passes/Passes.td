@@ -82,9 +82,13 @@ def Quantize : Pass<"strata-quantize", "::mlir::func::FuncOp"> {
       output's int8 with a fixed-point multiplier per channel; a ReLU or a
       Clip from 0 after the op is folded into its clamp.
 
-    An int8 output feeding another quantized op flows to it as it is; float
+    An int8 output feeding another quantized op flows to it as it is, also
+    through ops that commute with dequantization (Reshape-like ops and
+    MaxPool), and its parameters are then that op's input parameters; float
     users read it dequantized, and a float input is quantized. Ops without
-    the attributes (not calibrated, or excluded) stay float.
+    the attributes (not calibrated, or excluded) stay float. Each
+    `graph.requantize` records its op's index (`strata.quant.index`) and
+    input parameters (`strata.quant.input`) for the compiler's report.
 
     Before:
     ```mlir

@@ -193,35 +193,40 @@ std::pair<int32_t, int32_t> outputClamp(Operation *activation, TensorParameters 
   return {low, high};
 }
 
-/// Ops that only move elements: an int8 tensor goes through them with its
-/// parameters (a Flatten between a convolution and a Gemm).
-bool movesElementsOnly(Operation *op) {
-  return isa<ReshapeOp, FlattenOp, SqueezeOp, UnsqueezeOp, TransposeOp, IdentityOp>(op) &&
+/// Ops an int8 tensor goes through with its parameters, since they commute
+/// with dequantization: those that only move elements (a Flatten between a
+/// convolution and a Gemm), and MaxPool, whose max is the same on q as on
+/// the increasing scale * (q - z) (its padding, int8's lowest, never wins
+/// over a real element).
+bool commutesWithDequantization(Operation *op) {
+  return isa<ReshapeOp, FlattenOp, SqueezeOp, UnsqueezeOp, TransposeOp, IdentityOp,
+             MaxPoolOp>(op) &&
          op->getNumOperands() == 1 && op->getNumResults() == 1;
 }
 
 using Int8Map = llvm::DenseMap<Value, std::pair<Value, TensorParameters>>;
 
-/// The int8 tensor with parameters `p` that float `value` dequantizes, or
-/// null: a quantized op's output, possibly through ops that only move
-/// elements (rebuilt here on the int8 tensor).
-Value int8Version(OpBuilder &b, Value value, TensorParameters p, Int8Map &int8Of) {
+/// The int8 tensor (and its parameters) that float `value` dequantizes, or
+/// null: a quantized op's output, possibly through ops that commute with
+/// dequantization (rebuilt here on the int8 tensor).
+std::optional<std::pair<Value, TensorParameters>> int8Version(OpBuilder &b, Value value,
+                                                              Int8Map &int8Of) {
   if (auto known = int8Of.find(value); known != int8Of.end())
-    return known->second.second == p ? known->second.first : Value();
+    return known->second;
   Operation *def = value.getDefiningOp();
-  if (!def || !movesElementsOnly(def))
-    return {};
-  Value source = int8Version(b, def->getOperand(0), p, int8Of);
+  if (!def || !commutesWithDequantization(def))
+    return std::nullopt;
+  auto source = int8Version(b, def->getOperand(0), int8Of);
   if (!source)
-    return {};
+    return std::nullopt;
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointAfter(def);
   Operation *moved = b.clone(*def);
-  moved->setOperand(0, source);
+  moved->setOperand(0, source->first);
   auto type = cast<RankedTensorType>(value.getType());
   moved->getResult(0).setType(type.clone(b.getIntegerType(8)));
-  int8Of[value] = {moved->getResult(0), p};
-  return moved->getResult(0);
+  int8Of[value] = {moved->getResult(0), source->second};
+  return int8Of[value];
 }
 
 struct QuantizePass : strata::impl::QuantizeBase<QuantizePass> {
@@ -258,13 +263,18 @@ struct QuantizePass : strata::impl::QuantizeBase<QuantizePass> {
     TensorParameters in = activationParameters(inputRange[0], inputRange[1]);
     TensorParameters out = activationParameters(outputRange[0], outputRange[1]);
 
-    // The int8 input: the tensor a quantized producer left, when its
-    // parameters are these, else the float input quantized here. (The
+    // The int8 input: the tensor a quantized producer left, else the float
+    // input quantized here. (The
     // operand, not candidate.input: a producer quantized before this op
     // replaced that value.)
+    // Its parameters then replace the calibrated ones (as TFLite keeps a
+    // tensor's parameters through a MaxPool or a Reshape): no round trip
+    // through float.
     Value floatInput = op->getOperand(0);
-    Value input = int8Version(b, floatInput, in, int8Of);
-    if (!input)
+    Value input;
+    if (auto known = int8Version(b, floatInput, int8Of))
+      std::tie(input, in) = *known;
+    else
       input = q.quantize(floatInput, in);
 
     // The int32 accumulator of int8 products, its channel axis, the
@@ -374,7 +384,10 @@ struct QuantizePass : strata::impl::QuantizeBase<QuantizePass> {
         b.getI64IntegerAttr(axis), b.getDenseI32ArrayAttr(multipliers),
         b.getDenseI32ArrayAttr(shifts), b.getI32IntegerAttr(out.zeroPoint),
         b.getI32IntegerAttr(low), b.getI32IntegerAttr(high));
-    output.getDefiningOp()->setAttr(quant::kCandidateIndex, b.getI64IntegerAttr(index));
+    Operation *requantize = output.getDefiningOp();
+    requantize->setAttr(quant::kCandidateIndex, b.getI64IntegerAttr(index));
+    requantize->setAttr(quant::kInputParameters,
+                        b.getDenseF64ArrayAttr({in.scale, double(in.zeroPoint)}));
 
     // Float users read it dequantized; quantized ones find the int8 tensor.
     Value real = q.dequantize(output, out);

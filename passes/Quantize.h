@@ -29,6 +29,9 @@ constexpr llvm::StringLiteral kOutputRange = "strata.quant.output_range";
 /// ops it quantized in program order, of the op it finishes (for the
 /// compiler to find each op's int8 output).
 constexpr llvm::StringLiteral kCandidateIndex = "strata.quant.index";
+/// Also on it: [scale, zero point] of the int8 input the op read, its
+/// producer's when an int8 tensor reached it, else the calibrated ones.
+constexpr llvm::StringLiteral kInputParameters = "strata.quant.input";
 
 /// An op strata-quantize can turn into an integer kernel.
 struct Candidate {

@@ -11,7 +11,7 @@
 // read that int8 tensor as it is: its zero point's share, -(-128) * (8 *
 // 127), joins the bias (16192 + 130048 = 146240). Only the model's result
 // is dequantized. Each requantization carries its op's index among those
-// quantized.
+// quantized and the parameters of the input it read.
 // CHECK-LABEL: func.func @conv_relu_flatten_gemm
 //  CHECK-SAME: (%[[X:.+]]: tensor<1x1x2x2xf32>)
 //   CHECK-DAG: %[[GB:.+]] = graph.constant dense<[{{\[}}146240, 113856]]> : tensor<1x2xi32>
@@ -25,11 +25,11 @@
 //       CHECK: %[[ACC:.+]] = graph.conv %[[XQ]], %[[W]]
 //  CHECK-SAME: : (tensor<1x1x2x2xi8>, tensor<2x1x1x1xi8>) -> tensor<1x2x2x2xi32>
 //       CHECK: %[[BIASED:.+]] = graph.add %[[ACC]], %[[CB]]
-//       CHECK: %[[YQ:.+]] = graph.requantize %[[BIASED]] {axis = 1 : i64, max = 127 : i32, min = -128 : i32, multiplier = array<i32: 1082196484, 1082196484>, shift = array<i32: 37, 38>, strata.quant.index = 0 : i64, zero_point = -128 : i32}
+//       CHECK: %[[YQ:.+]] = graph.requantize %[[BIASED]] {axis = 1 : i64, max = 127 : i32, min = -128 : i32, multiplier = array<i32: 1082196484, 1082196484>, shift = array<i32: 37, 38>, strata.quant.index = 0 : i64, strata.quant.input = array<f64: 0.0078431372549019607, 0.000000e+00>, zero_point = -128 : i32}
 //       CHECK: %[[FLAT:.+]] = graph.reshape %[[YQ]] : (tensor<1x2x2x2xi8>) -> tensor<1x8xi8>
 //       CHECK: %[[MM:.+]] = graph.matmul %[[FLAT]], %[[G]] : (tensor<1x8xi8>, tensor<8x2xi8>) -> tensor<1x2xi32>
 //       CHECK: %[[MB:.+]] = graph.add %[[MM]], %[[GB]]
-//       CHECK: %[[OQ:.+]] = graph.requantize %[[MB]] {axis = 1 : i64, max = 127 : i32, min = -128 : i32, multiplier = array<i32: 1082196484, 1082196484>, shift = array<i32: 40, 40>, strata.quant.index = 1 : i64, zero_point = 0 : i32}
+//       CHECK: %[[OQ:.+]] = graph.requantize %[[MB]] {axis = 1 : i64, max = 127 : i32, min = -128 : i32, multiplier = array<i32: 1082196484, 1082196484>, shift = array<i32: 40, 40>, strata.quant.index = 1 : i64, strata.quant.input = array<f64: 0.0039215686274509803, -1.280000e+02>, zero_point = 0 : i32}
 //       CHECK: %[[OF:.+]] = graph.cast %[[OQ]] : (tensor<1x2xi8>) -> tensor<1x2xf32>
 //       CHECK: %[[O:.+]] = graph.mul %[[OF]]
 //   CHECK-NOT: graph.relu
@@ -69,6 +69,33 @@ func.func @padded_conv_zero_point(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32
          strata.quant.input_range = array<f64: 0.0, 2.0>, strata.quant.output_range = array<f64: -9.0, 9.0>}
       : (tensor<1x1x4x4xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x4x4xf32>
   return %y : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+// An int8 tensor goes through a MaxPool (max commutes with the increasing
+// dequantization) with its producer's parameters, which the second Conv
+// then reads instead of its own calibrated range ([0, 5.1]): no float round
+// trip, no second quantization.
+// CHECK-LABEL: func.func @maxpool_between_convs
+//   CHECK-COUNT-1: graph.div
+//       CHECK: %[[Y:.+]] = graph.requantize {{.*}}strata.quant.index = 0 : i64
+//       CHECK: %[[P:.+]] = graph.max_pool %[[Y]] {{.*}} : (tensor<1x1x4x4xi8>) -> tensor<1x1x2x2xi8>
+//       CHECK: graph.conv %[[P]]
+//       CHECK: graph.requantize {{.*}}strata.quant.index = 1 : i64, strata.quant.input = array<f64: 0.0099999{{[0-9]*}}, -1.280000e+02>
+//   CHECK-NOT: graph.div
+func.func @maxpool_between_convs(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xf32> {
+  %w = graph.constant dense<1.0> : tensor<1x1x1x1xf32>
+  %y = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>,
+         strata.quant.input_range = array<f64: -1.0, 1.0>, strata.quant.output_range = array<f64: 0.0, 2.55>}
+      : (tensor<1x1x4x4xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x4x4xf32>
+  %r = graph.relu %y : (tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32>
+  %p = graph.max_pool %r {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>}
+      : (tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xf32>
+  %z = graph.conv %p, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>,
+         strata.quant.input_range = array<f64: 0.0, 5.1>, strata.quant.output_range = array<f64: -3.0, 3.0>}
+      : (tensor<1x1x2x2xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x2x2xf32>
+  return %z : tensor<1x1x2x2xf32>
 }
 
 // -----
