@@ -10,8 +10,8 @@
 #include "compiler/Calibration.h"
 
 #include "compiler/HostLibrary.h"
-#include "compiler/onnx/OnnxImporter.h"
 #include "compiler/RangeCalibrators.h"
+#include "compiler/onnx/OnnxImporter.h"
 #include "dialects/Graph/GraphOps.h"
 #include "passes/Passes.h"
 #include "passes/Quantize.h"
