@@ -311,6 +311,38 @@ def PadInProducer : Pass<"strata-pad-in-producer", "::mlir::func::FuncOp"> {
   ];
 }
 
+def ElementwiseInPlace : Pass<"strata-elementwise-in-place", "::mlir::func::FuncOp"> {
+  let summary = "Let an elementwise op write into an input that dies there";
+  let description = [{
+    An all-parallel `linalg.generic` writing a `tensor.empty` whose payload
+    ignores it, with an input of the result's type read with the identity
+    map that no other op uses (not a function argument or a constant),
+    writes that input instead: bufferization then reuses its buffer, so a
+    ReLU after a convolution no longer holds a second copy of the
+    activation. With `keep-convolution-epilogues`, inputs computed by a
+    convolution are left alone: the CPU tiling fuses their elementwise user
+    into the convolution's tiles.
+
+    Before:
+    ```mlir
+    %y = linalg.conv_2d_nhwc_hwcf ins(%x, %w : ...) outs(%b : tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32>
+    %e = tensor.empty() : tensor<1x8x8x16xf32>
+    %r = linalg.generic {...} ins(%y : tensor<1x8x8x16xf32>) outs(%e : tensor<1x8x8x16xf32>) {...}
+    ```
+    After:
+    ```mlir
+    %r = linalg.generic {...} ins(%y : tensor<1x8x8x16xf32>) outs(%y : tensor<1x8x8x16xf32>) {...}
+    ```
+  }];
+  let options = [
+    Option<"keepConvolutionEpilogues", "keep-convolution-epilogues", "bool",
+           /*default=*/"false",
+           "Leave convolutions' elementwise users as they are (they are fused "
+           "into the convolution's tiles)">,
+  ];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def UnshareInits : Pass<"strata-unshare-inits", "::mlir::func::FuncOp"> {
   let summary = "Give each accumulating op its own copy of a shared fill or bias init";
   let description = [{
@@ -319,9 +351,12 @@ def UnshareInits : Pass<"strata-unshare-inits", "::mlir::func::FuncOp"> {
     init's buffer, so one-shot bufferization copies the value once per op.
     When the init is produced by a single-result linalg op computed from
     constants alone that does not read its own init (a `linalg.fill`, a
-    broadcast of a constant bias), every user but the last gets a clone of
-    that op writing a `bufferization.alloc_tensor` of its own, which CSE
-    does not merge: the buffer is written once instead of read and written.
+    broadcast of a constant bias), every user gets a clone of that op right
+    before it, writing a `bufferization.alloc_tensor` of its own, which CSE
+    does not merge: the buffer is written once instead of read and written,
+    and lives only from its op's init to its last use (the original, at the
+    first user, would live until the last). The original goes when nothing
+    else reads it.
 
     Before:
     ```mlir
@@ -331,11 +366,12 @@ def UnshareInits : Pass<"strata-unshare-inits", "::mlir::func::FuncOp"> {
     ```
     After:
     ```mlir
-    %z = linalg.fill ins(%zero : f32) outs(%e : tensor<8x16xf32>) -> tensor<8x16xf32>
     %t = bufferization.alloc_tensor() : tensor<8x16xf32>
     %z1 = linalg.fill ins(%zero : f32) outs(%t : tensor<8x16xf32>) -> tensor<8x16xf32>
     %a = linalg.matmul ins(%x, %w : ...) outs(%z1 : tensor<8x16xf32>) -> tensor<8x16xf32>
-    %b = linalg.matmul ins(%y, %v : ...) outs(%z : tensor<8x16xf32>) -> tensor<8x16xf32>
+    %u = bufferization.alloc_tensor() : tensor<8x16xf32>
+    %z2 = linalg.fill ins(%zero : f32) outs(%u : tensor<8x16xf32>) -> tensor<8x16xf32>
+    %b = linalg.matmul ins(%y, %v : ...) outs(%z2 : tensor<8x16xf32>) -> tensor<8x16xf32>
     ```
   }];
   let dependentDialects = [

@@ -4,9 +4,10 @@
 // broadcasts, so that several convolutions accumulate into one init value;
 // bufferization must then copy it once per convolution, since each writes
 // its buffer. KWS's nine convolutions shared one zero fill, copied eight
-// times. Here each accumulating op gets its own init, recomputed: a fill or
-// a broadcast of constants writes the buffer once, where a copy reads and
-// writes it.
+// times. Here each accumulating op gets its own init, recomputed right
+// before it: a fill or a broadcast of constants writes the buffer once,
+// where a copy reads and writes it, and the buffer lives no longer than
+// its op needs it.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
@@ -57,10 +58,11 @@ struct UnshareInitsPass : strata::impl::UnshareInitsBase<UnshareInitsPass> {
     IRRewriter rewriter(&getContext());
     for (OpOperand *init : shared) {
       auto producer = init->get().getDefiningOp<linalg::LinalgOp>();
-      if (init->get().hasOneUse())
-        continue; // The last user keeps the original.
       // Its own buffer: an alloc_tensor, which CSE cannot merge with
-      // another (a tensor.empty it would).
+      // another (a tensor.empty it would), written right before the user.
+      // The last user too: the original sits where CSE left it, at the
+      // first user, and its buffer would live from there to the last (in
+      // KWS, a 32 KB zero fill held through the whole model).
       rewriter.setInsertionPoint(init->getOwner());
       auto type = cast<RankedTensorType>(init->get().getType());
       Value buffer = bufferization::AllocTensorOp::create(rewriter, producer.getLoc(),
@@ -70,6 +72,8 @@ struct UnshareInitsPass : strata::impl::UnshareInitsBase<UnshareInitsPass> {
         cast<linalg::LinalgOp>(copy).getDpsInitOperand(0)->set(buffer);
       });
       rewriter.modifyOpInPlace(init->getOwner(), [&] { init->set(copy->getResult(0)); });
+      if (producer->use_empty())
+        rewriter.eraseOp(producer);
     }
   }
 };

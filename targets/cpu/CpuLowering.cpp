@@ -43,9 +43,14 @@ LogicalResult buildCpuLowering(OpPassManager &pm,
   // Every CPU target lets the producers of padded tensors write into them,
   // and gives each accumulating op its own init, so that bufferization
   // copies neither.
-  std::string prepare =
-      "func.func(" + winograd + "strata-pad-in-producer, strata-unshare-inits" +
-      vectorize + "), ";
+  // Elementwise ops write into an input that dies there, except a
+  // convolution's result where the tiling fuses its user into the tiles.
+  std::string inPlace =
+      llvm::formatv("strata-elementwise-in-place{{keep-convolution-epilogues={0}}, ",
+                    target.vectorBits != 0)
+          .str();
+  std::string prepare = "func.func(" + winograd + "strata-pad-in-producer, " + inPlace +
+                        "strata-unshare-inits" + vectorize + "), ";
   // Hosted targets also call the Halide pipelines the compiler chose for
   // some fused groups (targets/halide).
   std::string outline =
