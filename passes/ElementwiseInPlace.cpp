@@ -25,11 +25,9 @@ using namespace mlir;
 namespace {
 
 /// The input of `op` its result can overwrite: read with the identity map,
-/// of the result's type, used by `op` alone, computed by an op of this
-/// function (not an argument, whose buffer the caller owns, nor a constant)
-/// and, with `keepConvolutionEpilogues`, not a convolution's result (the CPU
-/// tiling fuses such an op into the convolution's tiles instead).
-OpOperand *overwritableInput(linalg::GenericOp op, bool keepConvolutionEpilogues) {
+/// of the result's type, used by `op` alone, and computed by an op of this
+/// function (not an argument, whose buffer the caller owns, nor a constant).
+OpOperand *overwritableInput(linalg::GenericOp op) {
   if (!op.hasPureTensorSemantics() || op.getNumDpsInits() != 1 ||
       op.getNumLoops() != op.getNumParallelLoops() ||
       op.payloadUsesValueFromOperand(op.getDpsInitOperand(0)) ||
@@ -43,8 +41,6 @@ OpOperand *overwritableInput(linalg::GenericOp op, bool keepConvolutionEpilogues
         matchPattern(value, m_Constant()) ||
         !op.getMatchingIndexingMap(input).isIdentity())
       continue;
-    if (keepConvolutionEpilogues && isa<linalg::ConvolutionOpInterface>(producer))
-      continue;
     return input;
   }
   return nullptr;
@@ -52,12 +48,10 @@ OpOperand *overwritableInput(linalg::GenericOp op, bool keepConvolutionEpilogues
 
 struct ElementwiseInPlacePass
     : strata::impl::ElementwiseInPlaceBase<ElementwiseInPlacePass> {
-  using ElementwiseInPlaceBase::ElementwiseInPlaceBase;
-
   void runOnOperation() override {
     IRRewriter rewriter(&getContext());
     getOperation().walk([&](linalg::GenericOp op) {
-      if (OpOperand *input = overwritableInput(op, keepConvolutionEpilogues))
+      if (OpOperand *input = overwritableInput(op))
         rewriter.modifyOpInPlace(op, [&] { op.getDpsInitOperand(0)->set(input->get()); });
     });
   }

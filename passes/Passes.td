@@ -319,9 +319,8 @@ def ElementwiseInPlace : Pass<"strata-elementwise-in-place", "::mlir::func::Func
     map that no other op uses (not a function argument or a constant),
     writes that input instead: bufferization then reuses its buffer, so a
     ReLU after a convolution no longer holds a second copy of the
-    activation. With `keep-convolution-epilogues`, inputs computed by a
-    convolution are left alone: the CPU tiling fuses their elementwise user
-    into the convolution's tiles.
+    activation. The CPU lowering runs it on targets without vectors; vector
+    targets fuse a convolution's elementwise user into its tiles instead.
 
     Before:
     ```mlir
@@ -334,12 +333,6 @@ def ElementwiseInPlace : Pass<"strata-elementwise-in-place", "::mlir::func::Func
     %r = linalg.generic {...} ins(%y : tensor<1x8x8x16xf32>) outs(%y : tensor<1x8x8x16xf32>) {...}
     ```
   }];
-  let options = [
-    Option<"keepConvolutionEpilogues", "keep-convolution-epilogues", "bool",
-           /*default=*/"false",
-           "Leave convolutions' elementwise users as they are (they are fused "
-           "into the convolution's tiles)">,
-  ];
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 

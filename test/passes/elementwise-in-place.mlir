@@ -1,5 +1,4 @@
 // RUN: strata-opt %s -strata-elementwise-in-place | FileCheck %s
-// RUN: strata-opt %s "-strata-elementwise-in-place=keep-convolution-epilogues=true" | FileCheck %s --check-prefix=KEEP
 // RUN: strata-opt %s -strata-elementwise-in-place \
 // RUN:   -one-shot-bufferize="bufferize-function-boundaries" -canonicalize | FileCheck %s --check-prefix=BUFFERS
 
@@ -7,10 +6,8 @@
 //
 // A ReLU whose input (a convolution's result) dies there writes that input
 // instead of a new tensor: bufferized, the convolution and the ReLU share
-// one buffer. With keep-convolution-epilogues the convolution's ReLU is left
-// alone (the CPU tiling fuses it instead). An input that another op still
-// reads, a function argument and an op reading its own output stay as they
-// are.
+// one buffer. An input that another op still reads and a function argument
+// stay as they are.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,10 +16,6 @@
 // CHECK-LABEL: func.func @conv_relu
 //       CHECK: %[[C:.+]] = linalg.conv_2d_nhwc_hwcf
 //       CHECK: linalg.generic {{.*}} ins(%[[C]] : tensor<1x4x4x8xf32>) outs(%[[C]] : tensor<1x4x4x8xf32>)
-// KEEP-LABEL: func.func @conv_relu
-//       KEEP: %[[C:.+]] = linalg.conv_2d_nhwc_hwcf
-//       KEEP: %[[E:.+]] = tensor.empty() : tensor<1x4x4x8xf32>
-//       KEEP: linalg.generic {{.*}} ins(%[[C]] : tensor<1x4x4x8xf32>) outs(%[[E]] : tensor<1x4x4x8xf32>)
 // BUFFERS-LABEL: func.func @conv_relu
 //       BUFFERS: %[[B:.+]] = memref.alloc() {{.*}} : memref<1x4x4x8xf32>
 //   BUFFERS-NOT: memref.alloc
