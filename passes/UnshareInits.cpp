@@ -6,8 +6,8 @@
 // its buffer. KWS's nine convolutions shared one zero fill, copied eight
 // times. Here each accumulating op gets its own init, recomputed right
 // before it: a fill or a broadcast of constants writes the buffer once,
-// where a copy reads and writes it, and the buffer lives no longer than
-// its op needs it.
+// where a copy reads and writes it. With last-user-too the last user gets
+// one as well, so that no init's buffer lives longer than its op needs.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
@@ -58,11 +58,14 @@ struct UnshareInitsPass : strata::impl::UnshareInitsBase<UnshareInitsPass> {
     IRRewriter rewriter(&getContext());
     for (OpOperand *init : shared) {
       auto producer = init->get().getDefiningOp<linalg::LinalgOp>();
+      // With `lastUserToo`, the last user gets its own as well: the
+      // original sits where CSE left it, at the first user, and its buffer
+      // lives from there to the last (in KWS, a 32 KB zero fill held through
+      // the whole model).
+      if (!lastUserToo && init->get().hasOneUse())
+        continue; // The last user keeps the original.
       // Its own buffer: an alloc_tensor, which CSE cannot merge with
       // another (a tensor.empty it would), written right before the user.
-      // The last user too: the original sits where CSE left it, at the
-      // first user, and its buffer would live from there to the last (in
-      // KWS, a 32 KB zero fill held through the whole model).
       rewriter.setInsertionPoint(init->getOwner());
       auto type = cast<RankedTensorType>(init->get().getType());
       Value buffer = bufferization::AllocTensorOp::create(rewriter, producer.getLoc(),

@@ -44,12 +44,16 @@ LogicalResult buildCpuLowering(OpPassManager &pm,
   // and gives each accumulating op its own init, so that bufferization
   // copies neither.
   // On targets without vectors, elementwise ops write into an input that
-  // dies there: microcontrollers' arenas are the budget. Vector targets
-  // fuse a convolution's elementwise user into its tiles instead, and in
-  // place the rest measured slower (ResNet-18 on x86, 3%).
+  // dies there and every init is made right before its op: microcontrollers'
+  // arenas are the budget. Vector targets fuse a convolution's elementwise
+  // user into its tiles instead, and both measured slower there (ResNet-18
+  // on x86: 3% and 6%).
   std::string inPlace = target.vectorBits ? "" : "strata-elementwise-in-place, ";
+  std::string unshare = llvm::formatv("strata-unshare-inits{{last-user-too={0}}",
+                                      target.vectorBits == 0)
+                            .str();
   std::string prepare = "func.func(" + winograd + "strata-pad-in-producer, " + inPlace +
-                        "strata-unshare-inits" + vectorize + "), ";
+                        unshare + vectorize + "), ";
   // Hosted targets also call the Halide pipelines the compiler chose for
   // some fused groups (targets/halide).
   std::string outline =

@@ -1,4 +1,5 @@
 // RUN: strata-opt %s -strata-unshare-inits | FileCheck %s
+// RUN: strata-opt %s "-strata-unshare-inits=last-user-too=true" | FileCheck %s --check-prefix=ALL
 // RUN: strata-opt %s -strata-unshare-inits \
 // RUN:   -one-shot-bufferize="bufferize-function-boundaries" -cse -canonicalize \
 // RUN:   | FileCheck %s --check-prefix=BUFFERS
@@ -6,30 +7,42 @@
 //===- unshare-inits.mlir - one accumulator init per op -------------------===//
 //
 // Two matmuls accumulate into one zero fill and two into one bias
-// broadcast. Every user gets its own fill or broadcast right before it,
-// into a buffer of its own, and the shared one goes; bufferized, nothing is
-// copied. Inits that are not cheap (computed from a function argument), or
-// read by nobody, stay shared.
+// broadcast. Every user but the last gets its own fill or broadcast, into a
+// buffer of its own; bufferized, nothing is copied. With last-user-too the
+// last user gets one too, right before it, and the shared one goes. Inits
+// that are not cheap (computed from a function argument), or read by
+// nobody, stay shared.
 //
 //===----------------------------------------------------------------------===//
 
 // CHECK-LABEL: func.func @shared
-//   CHECK-NOT: linalg.fill
-//       CHECK: %[[FILL_BUFFER_1:.*]] = bufferization.alloc_tensor() : tensor<8x16xf32>
-//       CHECK: %[[FILL_1:.*]] = linalg.fill ins(%{{.*}}) outs(%[[FILL_BUFFER_1]]
-//       CHECK: linalg.matmul {{.*}} outs(%[[FILL_1]]
-//       CHECK: %[[FILL_BUFFER_2:.*]] = bufferization.alloc_tensor() : tensor<8x16xf32>
-//       CHECK: %[[FILL_2:.*]] = linalg.fill ins(%{{.*}}) outs(%[[FILL_BUFFER_2]]
-//       CHECK: linalg.matmul {{.*}} outs(%[[FILL_2]]
-//       CHECK: %[[BIAS_BUFFER_1:.*]] = bufferization.alloc_tensor() : tensor<8x16xf32>
-//       CHECK: %[[BIAS_1:.*]] = linalg.generic {{.*}} ins(%[[B:.*]] : tensor<16xf32>) outs(%[[BIAS_BUFFER_1]]
-//       CHECK: linalg.matmul {{.*}} outs(%[[BIAS_1]]
-//       CHECK: %[[BIAS_BUFFER_2:.*]] = bufferization.alloc_tensor() : tensor<8x16xf32>
-//       CHECK: %[[BIAS_2:.*]] = linalg.generic {{.*}} ins(%[[B]] : tensor<16xf32>) outs(%[[BIAS_BUFFER_2]]
-//       CHECK: linalg.matmul {{.*}} outs(%[[BIAS_2]]
+//       CHECK: %[[FILL:.*]] = linalg.fill ins(%{{.*}}) outs(%{{.*}} : tensor<8x16xf32>)
+//       CHECK: %[[BIAS:.*]] = linalg.generic {{.*}} ins(%[[B:.*]] : tensor<16xf32>)
+//       CHECK: %[[OWN_FILL_BUFFER:.*]] = bufferization.alloc_tensor() : tensor<8x16xf32>
+//       CHECK: %[[OWN_FILL:.*]] = linalg.fill ins(%{{.*}}) outs(%[[OWN_FILL_BUFFER]]
+//       CHECK: linalg.matmul {{.*}} outs(%[[OWN_FILL]]
+//       CHECK: linalg.matmul {{.*}} outs(%[[FILL]]
+//       CHECK: %[[OWN_BIAS_BUFFER:.*]] = bufferization.alloc_tensor() : tensor<8x16xf32>
+//       CHECK: %[[OWN_BIAS:.*]] = linalg.generic {{.*}} ins(%[[B]] : tensor<16xf32>) outs(%[[OWN_BIAS_BUFFER]]
+//       CHECK: linalg.matmul {{.*}} outs(%[[OWN_BIAS]]
+//       CHECK: linalg.matmul {{.*}} outs(%[[BIAS]]
 //       CHECK: %[[RUNTIME:.*]] = linalg.generic {{.*}} ins(%arg3
 //       CHECK: linalg.matmul {{.*}} outs(%[[RUNTIME]]
 //       CHECK: linalg.matmul {{.*}} outs(%[[RUNTIME]]
+// ALL-LABEL: func.func @shared
+//     ALL-NOT: linalg.fill
+//         ALL: %[[FILL_BUFFER_1:.*]] = bufferization.alloc_tensor() : tensor<8x16xf32>
+//         ALL: %[[FILL_1:.*]] = linalg.fill ins(%{{.*}}) outs(%[[FILL_BUFFER_1]]
+//         ALL: linalg.matmul {{.*}} outs(%[[FILL_1]]
+//         ALL: %[[FILL_BUFFER_2:.*]] = bufferization.alloc_tensor() : tensor<8x16xf32>
+//         ALL: %[[FILL_2:.*]] = linalg.fill ins(%{{.*}}) outs(%[[FILL_BUFFER_2]]
+//         ALL: linalg.matmul {{.*}} outs(%[[FILL_2]]
+//         ALL: %[[BIAS_BUFFER_1:.*]] = bufferization.alloc_tensor() : tensor<8x16xf32>
+//         ALL: %[[BIAS_1:.*]] = linalg.generic {{.*}} ins(%[[B:.*]] : tensor<16xf32>) outs(%[[BIAS_BUFFER_1]]
+//         ALL: linalg.matmul {{.*}} outs(%[[BIAS_1]]
+//         ALL: %[[BIAS_BUFFER_2:.*]] = bufferization.alloc_tensor() : tensor<8x16xf32>
+//         ALL: %[[BIAS_2:.*]] = linalg.generic {{.*}} ins(%[[B]] : tensor<16xf32>) outs(%[[BIAS_BUFFER_2]]
+//         ALL: linalg.matmul {{.*}} outs(%[[BIAS_2]]
 // BUFFERS-LABEL: func.func @shared
 //   BUFFERS-NOT: memref.copy
 //       BUFFERS: linalg.generic {{.*}} ins(%arg3
