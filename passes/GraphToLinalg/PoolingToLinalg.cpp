@@ -365,14 +365,12 @@ struct GlobalAveragePoolOpLowering
     int64_t count = 1;
     for (int64_t extent : inType.getShape().drop_front(2))
       count *= extent;
-    // One reduction over the spatial axes as they are (not flattened first),
-    // so that strata-propagate-layout folds an NHWC producer's transpose
-    // into its input map: KWS's last activation was transposed into a
-    // second 32 KB buffer just to be averaged.
-    SmallVector<int64_t> spatial =
-        llvm::to_vector(llvm::seq<int64_t>(2, inType.getRank()));
-    Value sums = buildReduction(rewriter, loc, adaptor.getInput(), spatial,
-                                scalarAttr(element, 0),
+    // Flatten the spatial axes so one reduction covers them.
+    Value flat = reshapeTo(
+        rewriter, loc, adaptor.getInput(),
+        RankedTensorType::get({inType.getDimSize(0), inType.getDimSize(1), count},
+                              element));
+    Value sums = buildReduction(rewriter, loc, flat, 2, scalarAttr(element, 0),
                                 [](OpBuilder &b, Location l, ValueRange args) {
                                   return add(b, l, args[0], args[1]);
                                 });

@@ -12,7 +12,8 @@
 
 // CHECK-DAG: #[[$ID4:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 // CHECK-DAG: #[[$HW:.+]] = affine_map<(d0, d1, d2, d3) -> (d2, d3)>
-// CHECK-DAG: #[[$NC:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1)>
+// CHECK-DAG: #[[$ID3:.+]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[$NC:.+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
 // CHECK-DAG: #[[$WIN3:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2 * 2 + d5, d3 * 2 + d6, d4 * 2 + d7)>
 // CHECK-DAG: #[[$K3:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d5, d6, d7)>
 
@@ -168,15 +169,14 @@ func.func @average_pool_ceil_mode(%x: tensor<1x1x5x5xf32>) -> tensor<1x1x3x3xf32
   return %0 : tensor<1x1x3x3xf32>
 }
 
-// GlobalAveragePool sums the spatial axes from zero in one reduction over
-// the 4-D input as it is (no collapse, so that an NHWC producer's transpose
-// folds into its map) and divides by their element count (7 * 7 = 49).
+// GlobalAveragePool collapses the spatial axes, sums them from zero and
+// divides by their element count (7 * 7 = 49).
 // CHECK-LABEL: func.func @global_average_pool
 // CHECK-SAME: (%[[X:.+]]: tensor<1x8x7x7xf32>)
-//  CHECK-NOT: tensor.collapse_shape
+// CHECK: %[[FLAT:.+]] = tensor.collapse_shape %[[X]] {{\[}}[0], [1], [2, 3]] : tensor<1x8x7x7xf32> into tensor<1x8x49xf32>
 // CHECK: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
 // CHECK: %[[INIT:.+]] = linalg.fill ins(%[[ZERO]] : f32) outs(%{{.+}} : tensor<1x8xf32>)
-// CHECK: %[[SUM:.+]] = linalg.generic {indexing_maps = [#[[$ID4]], #[[$NC]]], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%[[X]] : tensor<1x8x7x7xf32>) outs(%[[INIT]] : tensor<1x8xf32>)
+// CHECK: %[[SUM:.+]] = linalg.generic {indexing_maps = [#[[$ID3]], #[[$NC]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[FLAT]] : tensor<1x8x49xf32>) outs(%[[INIT]] : tensor<1x8xf32>)
 // CHECK-NEXT: ^bb0(%[[IN:.+]]: f32, %[[ACC:.+]]: f32):
 // CHECK-NEXT: arith.addf %[[ACC]], %[[IN]] : f32
 // CHECK: %[[MEAN:.+]] = linalg.generic {{.+}} ins(%[[SUM]] : tensor<1x8xf32>) outs(%{{.+}} : tensor<1x8xf32>)
