@@ -50,9 +50,6 @@ struct Candidate {
 struct TensorParameters {
   double scale;
   int32_t zeroPoint;
-  bool operator==(const TensorParameters &other) const {
-    return scale == other.scale && zeroPoint == other.zeroPoint;
-  }
 };
 
 /// The asymmetric int8 parameters of a calibrated range: [low, high]

@@ -59,29 +59,22 @@ Value buildBroadcastingGeneric(OpBuilder &b, Location loc,
 
 Value buildReduction(OpBuilder &b, Location loc, Value input, int64_t axis,
                      TypedAttr initial, BodyBuilder combine) {
-  return buildReduction(b, loc, input, ArrayRef<int64_t>{axis}, initial, combine);
-}
-
-Value buildReduction(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
-                     TypedAttr initial, BodyBuilder combine) {
   auto inputType = cast<RankedTensorType>(input.getType());
-  int64_t rank = inputType.getRank();
-  SmallVector<int64_t> shape;
-  SmallVector<AffineExpr> kept;
-  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
-  for (int64_t d = 0; d < rank; ++d) {
-    if (llvm::is_contained(axes, d)) {
-      iterators[d] = utils::IteratorType::reduction;
-      continue;
-    }
-    shape.push_back(inputType.getDimSize(d));
-    kept.push_back(b.getAffineDimExpr(d));
-  }
+  SmallVector<int64_t> shape(inputType.getShape());
+  shape.erase(shape.begin() + axis);
   auto resultType = RankedTensorType::get(shape, inputType.getElementType());
   Value init = filledTensor(b, loc, resultType, initial);
+  int64_t rank = inputType.getRank();
+  SmallVector<AffineExpr> kept;
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis)
+      kept.push_back(b.getAffineDimExpr(d));
   SmallVector<AffineMap> maps = {
       b.getMultiDimIdentityMap(rank),
       AffineMap::get(rank, 0, kept, b.getContext())};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  iterators[axis] = utils::IteratorType::reduction;
   auto generic = linalg::GenericOp::create(
       b, loc, resultType, input, init, maps, iterators,
       [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {

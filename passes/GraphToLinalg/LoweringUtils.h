@@ -74,11 +74,6 @@ mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::Value input, int64_t axis,
                            mlir::TypedAttr initial, BodyBuilder combine);
 
-/// buildReduction along several axes at once (one generic, each removed).
-mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,
-                           mlir::Value input, llvm::ArrayRef<int64_t> axes,
-                           mlir::TypedAttr initial, BodyBuilder combine);
-
 /// A linalg.generic sliding a window over the spatial axes (2 and up) of an
 /// already padded N, C, spatial... `input` into `init` [N, C', out...].
 /// Without `weight` (pooling) the loops are (n, c, out..., k...) and the
