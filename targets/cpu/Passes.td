@@ -120,9 +120,21 @@ def TileAndVectorize : Pass<"strata-tile-and-vectorize", "::mlir::func::FuncOp">
     with the output-channel loop outermost (a filter row of at most 4 taps x
     input channels, a first layer's, is one tile, its taps accumulating in
     registers); depthwise tiles are 16 columns
-    by one vector of channels over one filter row. Generics reducing their
+    by one vector of channels over one filter row; integer NHWC pools (int8
+    max pools) 8 columns by one vector of their element type over one
+    filter row. Generics reducing their
     innermost loops are tiled to up to 8 rows by the whole reduction (at
     most `max-vector-elements` elements).
+    With `dot-product=vpdpbusd` (x86 VNNI), an int8 NHWC convolution with a
+    constant filter over a multiple of 4 input channels reads its filter
+    packed as [F/B][KH][KW][C/4][B * 4] (B output channels, a tile's), and
+    each of its tiles over whole vectors
+    of output channels becomes a kernel of `llvm.x86.avx512.vpdpbusd`
+    calls: the 4 bytes of 4 input channels of one column, broadcast to
+    every lane and offset by 128 (vpdpbusd multiplies unsigned by signed
+    bytes), times 4 input channels of one output channel per lane; the
+    convolution's init is lowered by 128 times each output channel's filter
+    sum to make up for the offset.
 
     Before:
     ```mlir
@@ -156,9 +168,13 @@ def TileAndVectorize : Pass<"strata-tile-and-vectorize", "::mlir::func::FuncOp">
     Option<"minParallelIterations", "min-parallel-iterations", "int64_t",
            /*default=*/"::strata::cpu::kMinParallelIterations",
            "Smallest iteration space (multiply-adds, for a convolution) "
-           "worth spreading over threads">
+           "worth spreading over threads">,
+    Option<"dotProduct", "dot-product", "std::string", /*default=*/"\"\"",
+           "The CPU's 4-way int8 dot product for int8 convolutions: "
+           "vpdpbusd (x86 VNNI), or none">
   ];
   let dependentDialects = [
+    "::mlir::affine::AffineDialect", "::mlir::LLVM::LLVMDialect",
     "::mlir::linalg::LinalgDialect", "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect", "::mlir::vector::VectorDialect"
   ];

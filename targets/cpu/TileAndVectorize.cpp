@@ -9,9 +9,12 @@
 //
 //===----------------------------------------------------------------------===//
 #include "targets/cpu/Passes.h"
+#include "targets/cpu/Int8DotProduct.h"
 #include "targets/halide/HalideGroups.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
@@ -124,10 +127,36 @@ SmallVector<int64_t> reductionTiles(linalg::LinalgOp op, int64_t maxElements) {
   return tiles;
 }
 
+/// Whether `op` computes on integers (int8 pools, which no Halide group
+/// takes).
+bool hasIntegerElements(linalg::LinalgOp op) {
+  return isa<IntegerType>(getElementTypeOrSelf(op->getResult(0).getType()));
+}
+
+/// Tiles of an int8 convolution's loops n, oh, ow, f, kh, kw, c that
+/// emitInt8DotTile makes kernels of: as for float, one output row of 8
+/// columns by two vectors of output channels, but over a whole filter row
+/// when it has at most 32 groups of 4 input channels (a first layer's), else
+/// one tap and at most 64 input channels. The kernel streams its filter
+/// bytes, so a longer reduction costs no registers, and each tile loads and
+/// stores its 16 accumulators once.
+SmallVector<int64_t> dotProductTiles(linalg::LinalgOp op, int64_t lanes) {
+  SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+  int64_t channels = bounds[6];
+  if (bounds[5] * channels <= 128)
+    return {1, 1, 8, 2 * lanes, 1, 0, 0};
+  int64_t channelTile = 0;
+  if (channels > 64)
+    for (channelTile = 64; channels % channelTile != 0; channelTile -= 4)
+      ;
+  return {1, 1, 8, 2 * lanes, 1, 1, channelTile};
+}
+
 /// Preferred tile sizes per loop of `op`, or empty when `op` is not one the
-/// strategy tiles.
+/// strategy tiles. `dotProduct`: int8 convolutions become dot-product
+/// kernels.
 SmallVector<int64_t> preferredTiles(linalg::LinalgOp op, int64_t lanes,
-                                    int64_t maxElements) {
+                                    int64_t maxElements, bool dotProduct) {
   if (isa<linalg::MatmulOp>(op))
     return {8, 2 * lanes, lanes};
   if (isa<linalg::BatchMatmulOp>(op))
@@ -138,6 +167,9 @@ SmallVector<int64_t> preferredTiles(linalg::LinalgOp op, int64_t lanes,
   // convolution, unit kw so that it is one vector.contract whose operands
   // fit in registers (a whole 3-wide window spilled: 1.5x slower).
   if (isa<linalg::Conv2DNhwcHwcfOp>(op)) {
+    if (dotProduct && strata::cpu::isPackedForDotProduct(
+                          cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation())))
+      return dotProductTiles(op, lanes);
     // A filter row of at most 4 taps x channels (KWS's first layer: 4 x 1)
     // is one tile, whose taps then accumulate in registers: 13% faster KWS.
     // Wider rows spill (ResNet-18's 7 x 3: 3% slower).
@@ -158,6 +190,15 @@ SmallVector<int64_t> preferredTiles(linalg::LinalgOp op, int64_t lanes,
     return {1, 8, 1, lanes, 1, 0};
   if (isa<linalg::PoolingNchwMaxOp, linalg::PoolingNchwSumOp>(op))
     return {1, 8, 1, lanes, 1, 0};
+  // Loops: n, oh, ow, c, kh, kw. Integer NHWC pools (int8 max pools: float
+  // ones are Halide's) by 8 columns of one vector of channels (of their
+  // element type: 64 bytes on AVX-512), over one filter row; left whole
+  // they were scalar, ResNet-18 int8's max pool a quarter of its time.
+  if (isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcSumOp>(op) &&
+      hasIntegerElements(op)) {
+    int64_t bits = getElementTypeOrSelf(op->getResult(0).getType()).getIntOrFloatBitWidth();
+    return {1, 1, 8, lanes * 32 / bits, 1, 0};
+  }
   if (isa<linalg::GenericOp>(op) && !linalg::isaContractionOpInterface(op) &&
       op.getNumReductionLoops() > 0)
     return reductionTiles(op, maxElements);
@@ -535,31 +576,51 @@ struct TileAndVectorizePass
     MLIRContext *context = &getContext();
     int64_t lanes = std::max<int64_t>(vectorBits / 32, 1);
     IRRewriter rewriter(context);
+    std::optional<std::optional<strata::cpu::DotProduct>> dot =
+        strata::cpu::parseDotProduct(dotProduct);
+    if (!dot) {
+      function.emitError() << "unknown dot-product '" << dotProduct
+                           << "' (supported: vpdpbusd)";
+      return signalPassFailure();
+    }
 
     // 0. Weights read transposed are transposed once, at compile time, and
     //    rows of a power-of-two size are padded.
     packTransposedWeights(rewriter, function);
     if (padWeightRows)
       padConstantWeightRows(rewriter, function);
+    if (*dot)
+      strata::cpu::packInt8ConvolutionFilters(
+          rewriter, function, **dot, [&](int64_t outputs) {
+            // The output-channel tile step 1 picks.
+            int64_t tile = columnTile(outputs, 2 * lanes, lanes);
+            return tile ? tile : outputs;
+          });
 
     // 1. Tile the heavy ops with exact divisors of their static bounds.
     SmallVector<linalg::LinalgOp> candidates;
     function.walk([&](linalg::LinalgOp op) {
       if (op.hasPureTensorSemantics() && hasStaticLoops(op) &&
           !strata::halide::isHalideGroup(op) &&
-          !preferredTiles(op, lanes, maxVectorElements).empty())
+          !preferredTiles(op, lanes, maxVectorElements, dot->has_value()).empty())
         candidates.push_back(op);
     });
     for (linalg::LinalgOp op : candidates) {
       SmallVector<int64_t> bounds = op.getStaticLoopRanges();
-      SmallVector<int64_t> preferred = preferredTiles(op, lanes, maxVectorElements);
+      SmallVector<int64_t> preferred =
+          preferredTiles(op, lanes, maxVectorElements, dot->has_value());
       SmallVector<int64_t> tiles;
       std::optional<int64_t> columns = outputColumnLoop(op);
       for (auto [index, bound, want] : llvm::enumerate(bounds, preferred))
         tiles.push_back(columns == int64_t(index) ? columnTile(bound, want, lanes)
                                                   : vectorTile(bound, want, lanes));
-      if (llvm::all_of(tiles, [](int64_t t) { return t == 0; }))
+      if (llvm::all_of(tiles, [](int64_t t) { return t == 0; })) {
+        // One tile already; a dot-product convolution's still becomes a
+        // kernel (1c).
+        if (dot->has_value() && isa<linalg::Conv2DNhwcHwcfOp>(op))
+          op->setAttr(kVectorizeMarker, rewriter.getUnitAttr());
         continue;
+      }
       // Output channels outermost: one block of filters stays in cache while
       // every output pixel uses it, instead of all filters streaming through
       // once per output row (deep layers' filters are megabytes).
@@ -604,6 +665,7 @@ struct TileAndVectorizePass
       function.walk([&](linalg::GenericOp op) {
         if (op.hasPureTensorSemantics() && hasStaticLoops(op) &&
             !strata::halide::isHalideGroup(op) &&
+            !strata::cpu::isPackedFilterUnpack(op) &&
             op.getNumLoops() == op.getNumParallelLoops() &&
             !op->getParentOfType<scf::ForallOp>() &&
             iterationCount(op) * strata::cpu::kElementwiseWeight >=
@@ -622,6 +684,18 @@ struct TileAndVectorizePass
             llvm::to_vector(llvm::seq<int64_t>(0, tiles.size()));
         (void)tileParallelLoopAsForall(rewriter, op, tiles, order);
       }
+    }
+
+    // 1c. int8 convolution tiles become dot-product kernels where the
+    //     target has the instruction.
+    if (*dot) {
+      SmallVector<linalg::Conv2DNhwcHwcfOp> tiles;
+      function.walk([&](linalg::Conv2DNhwcHwcfOp op) {
+        if (op->hasAttr(kVectorizeMarker))
+          tiles.push_back(op);
+      });
+      for (linalg::Conv2DNhwcHwcfOp tile : tiles)
+        (void)strata::cpu::emitInt8DotTile(rewriter, tile, **dot, lanes);
     }
 
     // 2. Tiled 2-D convolutions and pools with unit height become 1-D ones.
@@ -644,7 +718,8 @@ struct TileAndVectorizePass
       bool isTile = op->hasAttr(kVectorizeMarker) ||
                     isa<linalg::Conv1DNcwFcwOp, linalg::DepthwiseConv1DNcwCwOp,
                         linalg::Conv1DNwcWcfOp, linalg::DepthwiseConv1DNwcWcOp,
-                        linalg::PoolingNcwMaxOp, linalg::PoolingNcwSumOp>(op);
+                        linalg::PoolingNcwMaxOp, linalg::PoolingNcwSumOp,
+                        linalg::PoolingNwcMaxOp, linalg::PoolingNwcSumOp>(op);
       op->removeAttr(kVectorizeMarker);
       if (isTile || iterationCount(op) <= maxVectorElements)
         small.push_back(op);

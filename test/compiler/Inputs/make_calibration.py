@@ -8,6 +8,8 @@
   OUT/wrong_dtype/        one float64 sample
   OUT/x.npy               a test input, outside the calibrated range in places
   OUT/cal_batch/, OUT/x_batch.npy   the same for an [8, 16] input
+  OUT/cal_conv16/, OUT/x_conv16.npy   and for [1, 16, 9, 9] (conv_branches)
+  OUT/cal_conv3/, OUT/x_conv3.npy     and for [1, 3, 12, 12] (conv_first_layer)
 """
 import os
 import sys
@@ -16,7 +18,7 @@ import numpy as np
 
 out = sys.argv[1]
 rng = np.random.default_rng(3)
-for folder in ("cal", "cal_batch", "folders/s0", "empty", "wrong_shape", "wrong_dtype"):
+for folder in ("cal", "cal_batch", "cal_conv16", "cal_conv3", "folders/s0", "empty", "wrong_shape", "wrong_dtype"):
     os.makedirs(os.path.join(out, folder), exist_ok=True)
 for k in range(8):
     np.save(os.path.join(out, "cal", f"sample_{k}.npy"),
@@ -32,3 +34,9 @@ for k in range(8):
     np.save(os.path.join(out, "cal_batch", f"sample_{k}.npy"),
             rng.standard_normal([8, 16]).astype(np.float32))
 np.save(os.path.join(out, "x_batch.npy"), (rng.standard_normal([8, 16]) * 1.5).astype(np.float32))
+for name, shape in (("conv16", [1, 16, 9, 9]), ("conv3", [1, 3, 12, 12])):
+    for k in range(8):
+        np.save(os.path.join(out, f"cal_{name}", f"sample_{k}.npy"),
+                rng.standard_normal(shape).astype(np.float32))
+    np.save(os.path.join(out, f"x_{name}.npy"),
+            (rng.standard_normal(shape) * 1.5).astype(np.float32))

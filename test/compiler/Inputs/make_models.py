@@ -197,6 +197,40 @@ def gemm_relu_batch():
         [weights("w", [32, 16], 5), weights("b", [32], 6)])
 
 
+def conv_branches():
+    """Three Conv(+Relu) branches of a [1, 16, 9, 9] input, for --quantize's
+    bit-exactness check of int8 convolutions: a 3x3 (whole vectors of output
+    channels), a 1x1 to 24 channels (half vectors on AVX-512) and a 3x3 of
+    stride 2."""
+    return model(
+        [helper.make_node("Conv", ["x", "wa", "ba"], ["ha"], name="conv_a",
+                          kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+         helper.make_node("Relu", ["ha"], ["ya"], name="relu_a"),
+         helper.make_node("Conv", ["x", "wb", "bb"], ["yb"], name="conv_b",
+                          kernel_shape=[1, 1]),
+         helper.make_node("Conv", ["x", "wc", "bc"], ["hc"], name="conv_c",
+                          kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[2, 2]),
+         helper.make_node("Relu", ["hc"], ["yc"], name="relu_c")],
+        [tensor("x", TensorProto.FLOAT, [1, 16, 9, 9])],
+        [tensor("ya", TensorProto.FLOAT, [1, 32, 9, 9]),
+         tensor("yb", TensorProto.FLOAT, [1, 24, 9, 9]),
+         tensor("yc", TensorProto.FLOAT, [1, 32, 5, 5])],
+        [weights("wa", [32, 16, 3, 3], 11), weights("ba", [32], 12),
+         weights("wb", [24, 16, 1, 1], 13), weights("bb", [24], 14),
+         weights("wc", [32, 16, 3, 3], 15), weights("bc", [32], 16)])
+
+
+def conv_first_layer():
+    """A first layer: Conv 7x7 of stride 2 over 3 input channels, and Relu."""
+    return model(
+        [helper.make_node("Conv", ["x", "w", "b"], ["h"], name="conv",
+                          kernel_shape=[7, 7], pads=[3, 3, 3, 3], strides=[2, 2]),
+         helper.make_node("Relu", ["h"], ["y"], name="relu")],
+        [tensor("x", TensorProto.FLOAT, [1, 3, 12, 12])],
+        [tensor("y", TensorProto.FLOAT, [1, 32, 6, 6])],
+        [weights("w", [32, 3, 7, 7], 17), weights("b", [32], 18)])
+
+
 def two_input_matmul():
     """y = a W + b: a MatMul with constant weights on one of two inputs."""
     return model(
@@ -540,7 +574,7 @@ def negative_input_dim():
         [tensor("y", TensorProto.FLOAT, [1, -3])])
 
 
-MODELS = {f.__name__: f for f in [gemm_relu_batch, two_input_matmul, conv_zero_strides, depth_to_space_zero_block,
+MODELS = {f.__name__: f for f in [gemm_relu_batch, conv_branches, conv_first_layer, two_input_matmul, conv_zero_strides, depth_to_space_zero_block,
                                   gather_out_of_range, gather_nd_out_of_range,
                                   scatter_out_of_range, gather_runtime_indices, scatter_runtime_indices,
                                   negative_input_dim, layer_norm, resize_cumsum, conv_transpose, qlinear_matmul,

@@ -1,0 +1,68 @@
+//===- Int8DotProduct.h - int8 convolutions on dot-product units -*- C++ -*-===//
+//
+// strata-tile-and-vectorize's int8 convolution kernels on CPUs with a 4-way
+// byte dot product (x86 VNNI's vpdpbusd, AArch64's sdot): each instruction
+// adds four byte products into every 32-bit lane, 4x the multiply-adds of
+// widening to int32 first, which is what vectorizing the int8 convolution
+// as it stands gives (vpmovsxbd and vpmulld on x86).
+//
+//===----------------------------------------------------------------------===//
+#ifndef STRATA_TARGETS_CPU_INT8DOTPRODUCT_H
+#define STRATA_TARGETS_CPU_INT8DOTPRODUCT_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <optional>
+
+namespace strata::cpu {
+
+/// The dot-product instruction a target has.
+enum class DotProduct {
+  /// x86 AVX-512 VNNI (or AVX-VNNI at 256 bits): vpdpbusd multiplies
+  /// unsigned bytes by signed ones.
+  Vpdpbusd,
+};
+
+/// Parses strata-tile-and-vectorize's `dot-product` option ("" is none).
+std::optional<std::optional<DotProduct>> parseDotProduct(llvm::StringRef name);
+
+/// Prepares every int8 NHWC convolution of `function` with a constant
+/// filter for emitInt8DotTile (input channels that are not a multiple of
+/// 4, a first layer's 3, are padded with zero weights): its
+/// filter becomes a constant packed as [F/B][KH][KW][C/4][B * 4], blocks of
+/// `outputBlock(F)` output channels, the tiles' (four input channels of one
+/// output channel are the four bytes of a 32-bit lane),
+/// read through a generic that unpacks it (what the tiles that do not
+/// become dot-product kernels compute from). For vpdpbusd, whose first
+/// operand is unsigned, the kernels add 128 to every activation, and the
+/// convolution's init gets 128 times each output channel's filter sum
+/// taken away to make up for it.
+void packInt8ConvolutionFilters(
+    mlir::RewriterBase &rewriter, mlir::func::FuncOp function, DotProduct kind,
+    llvm::function_ref<int64_t(int64_t outputs)> outputBlock);
+
+/// Whether packInt8ConvolutionFilters prepared `conv`.
+bool isPackedForDotProduct(mlir::linalg::Conv2DNhwcHwcfOp conv);
+
+/// Whether `op` is the generic packInt8ConvolutionFilters reads a packed
+/// filter through (not an elementwise op to spread over threads).
+bool isPackedFilterUnpack(mlir::Operation *op);
+
+/// Replaces `tile`, a static tile of a convolution that
+/// packInt8ConvolutionFilters prepared (whose output channels are a
+/// multiple of `lanes`, or of half as many), by a dot-product kernel: the accumulators stay in
+/// vector registers while each group of 4 input channels of each filter tap
+/// adds, per output column, its 4 activation bytes broadcast to every lane
+/// times one packed vector of filter bytes. Fails, changing nothing, on any
+/// other op.
+mlir::LogicalResult emitInt8DotTile(mlir::RewriterBase &rewriter,
+                                    mlir::linalg::Conv2DNhwcHwcfOp tile,
+                                    DotProduct kind, int64_t lanes);
+
+} // namespace strata::cpu
+
+#endif // STRATA_TARGETS_CPU_INT8DOTPRODUCT_H

@@ -1,0 +1,111 @@
+// RUN: strata-opt %s --split-input-file \
+// RUN:   --strata-tile-and-vectorize="vector-bits=512 dot-product=vpdpbusd" --canonicalize \
+// RUN:   | FileCheck %s
+
+// An int8 convolution with a constant filter reads it packed as
+// [F/B][KH][KW][C/4][B*4], and its tiles become vpdpbusd kernels: loops over
+// the filter row's 3 taps and 4 groups of 4 input channels carry 8 columns
+// x 2 vectors of accumulators; each group's 4 activation bytes, their sign bits flipped
+// (+128: vpdpbusd's first operand is unsigned), are broadcast to every
+// lane. The init, a zero fill, becomes a broadcast of -128 x each output
+// channel's filter sum (3 x 3 x 16 x 3 x 128 = 55296). No unpacking generic
+// is left: every tile reads the packed constant.
+// CHECK-LABEL: func.func @conv_3x3
+// CHECK-DAG: arith.constant -2139062144 : i32
+// CHECK-DAG: arith.constant dense<-55296> : tensor<32xi32>
+// CHECK-DAG: arith.constant dense<3> : tensor<1x3x3x4x128xi8>
+// CHECK-NOT: linalg.conv_2d_nhwc_hwcf
+// CHECK-NOT: linalg.fill
+// CHECK: scf.for {{.*}} -> (tensor<1x8x8x32xi32>)
+// CHECK: scf.for {{.*}} -> (tensor<1x8x8x32xi32>)
+// CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>,
+// CHECK: scf.for %{{.*}} = %c0 to %c4 step %c1 iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>,
+// CHECK: vector.transfer_read {{.*}} : tensor<1x3x3x4x128xi8>, vector<64xi8>
+// CHECK: vector.transfer_read {{.*}} : tensor<1x1x10x16xi8>, vector<4xi8>
+// CHECK: arith.xori
+// CHECK: vector.broadcast {{.*}} : i32 to vector<16xi32>
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"({{.*}}) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
+// CHECK-NOT: strata.unpack_dot_filter
+// CHECK: return
+func.func @conv_3x3(%in: tensor<1x10x10x16xi8>) -> tensor<1x8x8x32xi32> {
+  %w = arith.constant dense<3> : tensor<3x3x16x32xi8>
+  %c0 = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<1x8x8x32xi32>
+  %f = linalg.fill ins(%c0 : i32) outs(%e : tensor<1x8x8x32xi32>) -> tensor<1x8x8x32xi32>
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+     ins(%in, %w : tensor<1x10x10x16xi8>, tensor<3x3x16x32xi8>)
+     outs(%f : tensor<1x8x8x32xi32>) -> tensor<1x8x8x32xi32>
+  return %0 : tensor<1x8x8x32xi32>
+}
+
+// -----
+
+// The packing: w[c][f] = 16c + f is stored as [f][c], 4 input channels of
+// one output channel per 32-bit lane; the sums are 96 + 4f. An init that is
+// not a constant fill gets the correction added.
+// CHECK-LABEL: func.func @conv_1x1_packing
+// CHECK-DAG: arith.constant dense<{{\[\[\[\[\[}}0, 16, 32, 48, 1, 17, 33, 49, 2, 18,
+// CHECK-DAG: arith.constant dense<[-12288, -12800, -13312,
+// CHECK: arith.addi {{.*}} : vector<1x1x8x16xi32>
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+func.func @conv_1x1_packing(%in: tensor<1x1x8x4xi8>, %init: tensor<1x1x8x16xi32>) -> tensor<1x1x8x16xi32> {
+  %w = arith.constant dense<[[[[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], [16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31], [32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47], [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63]]]]> : tensor<1x1x4x16xi8>
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+     ins(%in, %w : tensor<1x1x8x4xi8>, tensor<1x1x4x16xi8>)
+     outs(%init : tensor<1x1x8x16xi32>) -> tensor<1x1x8x16xi32>
+  return %0 : tensor<1x1x8x16xi32>
+}
+
+// -----
+
+// 3 input channels (a first layer) are padded to 4, the filter with zero
+// weights: tensor.pad of the input's channels.
+// CHECK-LABEL: func.func @first_layer
+// CHECK: tensor.pad %{{.*}} low[0, 0, 0, 0] high[0, 0, 0, 1]
+// CHECK: tensor<1x7x7x1x128xi8>
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+func.func @first_layer(%in: tensor<1x14x14x3xi8>) -> tensor<1x4x4x32xi32> {
+  %w = arith.constant dense<1> : tensor<7x7x3x32xi8>
+  %c0 = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<1x4x4x32xi32>
+  %f = linalg.fill ins(%c0 : i32) outs(%e : tensor<1x4x4x32xi32>) -> tensor<1x4x4x32xi32>
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+     ins(%in, %w : tensor<1x14x14x3xi8>, tensor<7x7x3x32xi8>)
+     outs(%f : tensor<1x4x4x32xi32>) -> tensor<1x4x4x32xi32>
+  return %0 : tensor<1x4x4x32xi32>
+}
+
+// -----
+
+// 24 output channels are tiled by half vectors: the 256-bit vpdpbusd.
+// CHECK-LABEL: func.func @half_vectors
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"({{.*}}) : (vector<8xi32>, vector<32xi8>, vector<32xi8>) -> vector<8xi32>
+// CHECK-NOT: vpdpbusd.512
+func.func @half_vectors(%in: tensor<1x1x8x16xi8>) -> tensor<1x1x8x24xi32> {
+  %w = arith.constant dense<2> : tensor<1x1x16x24xi8>
+  %c0 = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<1x1x8x24xi32>
+  %f = linalg.fill ins(%c0 : i32) outs(%e : tensor<1x1x8x24xi32>) -> tensor<1x1x8x24xi32>
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+     ins(%in, %w : tensor<1x1x8x16xi8>, tensor<1x1x16x24xi8>)
+     outs(%f : tensor<1x1x8x24xi32>) -> tensor<1x1x8x24xi32>
+  return %0 : tensor<1x1x8x24xi32>
+}
+
+// -----
+
+// An int8 max pool (NHWC) is tiled to 8 columns by a vector of 64 channels
+// and vectorized, not left scalar.
+// CHECK-LABEL: func.func @int8_max_pool
+// CHECK-NOT: linalg.pooling
+// CHECK: arith.maxsi {{.*}} : vector<1x1x64xi8>
+func.func @int8_max_pool(%in: tensor<1x17x17x64xi8>) -> tensor<1x8x8x64xi8> {
+  %k = tensor.empty() : tensor<3x3xi8>
+  %c = arith.constant -128 : i8
+  %e = tensor.empty() : tensor<1x8x8x64xi8>
+  %f = linalg.fill ins(%c : i8) outs(%e : tensor<1x8x8x64xi8>) -> tensor<1x8x8x64xi8>
+  %0 = linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+     ins(%in, %k : tensor<1x17x17x64xi8>, tensor<3x3xi8>)
+     outs(%f : tensor<1x8x8x64xi8>) -> tensor<1x8x8x64xi8>
+  return %0 : tensor<1x8x8x64xi8>
+}
