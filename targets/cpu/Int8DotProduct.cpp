@@ -248,13 +248,15 @@ LogicalResult emitInt8DotTile(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp t
       !outputType.hasStaticShape())
     return failure();
   // One output row of `columns` by `vectors` vectors of output channels,
-  // over one filter row of `taps` taps by `groups` groups of input channels.
-  int64_t taps = filterType.getDimSize(1), channels = filterType.getDimSize(2);
+  // over `rows` filter rows of `taps` taps by `groups` groups of input
+  // channels.
+  int64_t rows = filterType.getDimSize(0), taps = filterType.getDimSize(1),
+          channels = filterType.getDimSize(2);
   int64_t columns = outputType.getDimSize(2), outputs = filterType.getDimSize(3);
   if (outputs % lanes != 0 && lanes >= 8)
     lanes /= 2; // Output channels by half vectors: MobileNetV2's 24.
   if (outputType.getDimSize(0) != 1 || outputType.getDimSize(1) != 1 ||
-      filterType.getDimSize(0) != 1 || channels % kGroup != 0 || outputs % lanes != 0)
+      channels % kGroup != 0 || outputs % lanes != 0)
     return failure();
   int64_t groups = channels / kGroup, vectors = outputs / lanes;
   if (columns * vectors > 24)
@@ -268,6 +270,7 @@ LogicalResult emitInt8DotTile(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp t
     return failure();
   Value packed = unpack.getInputs()[0];
   int64_t stride = tile.getStrides().getValues<int64_t>()[1];
+  int64_t rowDilation = tile.getDilations().getValues<int64_t>()[0];
   int64_t dilation = tile.getDilations().getValues<int64_t>()[1];
 
   Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
@@ -317,59 +320,56 @@ LogicalResult emitInt8DotTile(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp t
                                             {offsets[3]}));
   OpFoldResult firstByte = affine::makeComposedFoldedAffineApply(
       rewriter, loc, (c0 % block) * kGroup, {offsets[3]});
-  // A loop over taps and one over groups carry the accumulators: fully
+  // Loops over filter rows, taps and groups carry the accumulators: fully
   // unrolled, LLVM hoisted every broadcast to the top and spilled.
-  AffineExpr d0, d1;
-  bindDims(rewriter.getContext(), d0, d1);
+  AffineExpr d0;
+  bindDims(rewriter.getContext(), d0);
   auto apply = [&](AffineExpr expr, ArrayRef<OpFoldResult> operands) -> Value {
     return getValueOrCreateConstantIndexOp(
         rewriter, loc, affine::makeComposedFoldedAffineApply(rewriter, loc, expr, operands));
   };
-  Value filterRow = getValueOrCreateConstantIndexOp(rewriter, loc, offsets[0]);
-  auto tapLoop = scf::ForOp::create(
-      rewriter, loc, zero, index(taps), index(1), accumulators,
-      [&](OpBuilder &, Location, Value tap, ValueRange tapAccumulators) {
-        auto groupLoop = scf::ForOp::create(
-            rewriter, loc, zero, index(groups), index(1), tapAccumulators,
-            [&](OpBuilder &, Location, Value group, ValueRange carried) {
-              SmallVector<Value> sums(carried);
-              Value filterTap = apply(d0 + s0, {tap, offsets[1]});
-              Value filterGroup = apply(d0 + s0, {group, firstGroup});
-              SmallVector<Value> weights;
-              for (int64_t vector = 0; vector < vectors; ++vector)
-                weights.push_back(vector::TransferReadOp::create(
-                    rewriter, loc, bytesType, packed,
-                    ValueRange{filterBlock, filterRow, filterTap, filterGroup,
-                               plus(firstByte, vector * lanes * kGroup)},
-                    paddingI8, ArrayRef<bool>{true}));
-              Value channel = apply(d0 * kGroup, {group});
-              for (int64_t column = 0; column < columns; ++column) {
-                Value inputColumn =
-                    apply(d0 * dilation + column * stride, {tap});
-                Value bytes = vector::TransferReadOp::create(
-                    rewriter, loc, VectorType::get({kGroup}, i8), input,
-                    ValueRange{zero, zero, inputColumn, channel}, paddingI8,
-                    ArrayRef<bool>{true});
-                Value word = vector::BitCastOp::create(
-                    rewriter, loc, VectorType::get({1}, i32), bytes);
-                Value scalar = vector::ExtractOp::create(rewriter, loc, word, int64_t(0));
-                Value splat = vector::BroadcastOp::create(rewriter, loc, accType, scalar);
-                splat = arith::XOrIOp::create(rewriter, loc, splat, signBits);
-                Value activations =
-                    vector::BitCastOp::create(rewriter, loc, bytesType, splat);
-                for (int64_t vector = 0; vector < vectors; ++vector) {
-                  Value &sum = sums[column * vectors + vector];
-                  sum = LLVM::CallIntrinsicOp::create(
-                            rewriter, loc, accType, intrinsic,
-                            ValueRange{sum, activations, weights[vector]})
-                            .getResult(0);
-                }
-              }
-              scf::YieldOp::create(rewriter, loc, sums);
-            });
-        scf::YieldOp::create(rewriter, loc, groupLoop.getResults());
+  scf::LoopNest nest = scf::buildLoopNest(
+      rewriter, loc, ValueRange{zero, zero, zero},
+      ValueRange{index(rows), index(taps), index(groups)},
+      ValueRange{index(1), index(1), index(1)}, accumulators,
+      [&](OpBuilder &, Location, ValueRange ivs, ValueRange carried) {
+        Value row = ivs[0], tap = ivs[1], group = ivs[2];
+        SmallVector<Value> sums(carried);
+        Value filterRow = apply(d0 + s0, {row, offsets[0]});
+        Value filterTap = apply(d0 + s0, {tap, offsets[1]});
+        Value filterGroup = apply(d0 + s0, {group, firstGroup});
+        SmallVector<Value> weights;
+        for (int64_t vector = 0; vector < vectors; ++vector)
+          weights.push_back(vector::TransferReadOp::create(
+              rewriter, loc, bytesType, packed,
+              ValueRange{filterBlock, filterRow, filterTap, filterGroup,
+                         plus(firstByte, vector * lanes * kGroup)},
+              paddingI8, ArrayRef<bool>{true}));
+        Value inputRow = apply(d0 * rowDilation, {row});
+        Value channel = apply(d0 * kGroup, {group});
+        for (int64_t column = 0; column < columns; ++column) {
+          Value inputColumn = apply(d0 * dilation + column * stride, {tap});
+          Value bytes = vector::TransferReadOp::create(
+              rewriter, loc, VectorType::get({kGroup}, i8), input,
+              ValueRange{zero, inputRow, inputColumn, channel}, paddingI8,
+              ArrayRef<bool>{true});
+          Value word =
+              vector::BitCastOp::create(rewriter, loc, VectorType::get({1}, i32), bytes);
+          Value scalar = vector::ExtractOp::create(rewriter, loc, word, int64_t(0));
+          Value splat = vector::BroadcastOp::create(rewriter, loc, accType, scalar);
+          splat = arith::XOrIOp::create(rewriter, loc, splat, signBits);
+          Value activations = vector::BitCastOp::create(rewriter, loc, bytesType, splat);
+          for (int64_t vector = 0; vector < vectors; ++vector) {
+            Value &sum = sums[column * vectors + vector];
+            sum = LLVM::CallIntrinsicOp::create(
+                      rewriter, loc, accType, intrinsic,
+                      ValueRange{sum, activations, weights[vector]})
+                      .getResult(0);
+          }
+        }
+        return scf::ValueVector(sums);
       });
-  accumulators.assign(tapLoop.getResults().begin(), tapLoop.getResults().end());
+  accumulators.assign(nest.results.begin(), nest.results.end());
   Value result = output;
   for (int64_t column = 0; column < columns; ++column)
     for (int64_t vector = 0; vector < vectors; ++vector)

@@ -135,21 +135,12 @@ bool hasIntegerElements(linalg::LinalgOp op) {
 
 /// Tiles of an int8 convolution's loops n, oh, ow, f, kh, kw, c that
 /// emitInt8DotTile makes kernels of: as for float, one output row of 8
-/// columns by two vectors of output channels, but over a whole filter row
-/// when it has at most 32 groups of 4 input channels (a first layer's), else
-/// one tap and at most 64 input channels. The kernel streams its filter
-/// bytes, so a longer reduction costs no registers, and each tile loads and
-/// stores its 16 accumulators once.
-SmallVector<int64_t> dotProductTiles(linalg::LinalgOp op, int64_t lanes) {
-  SmallVector<int64_t> bounds = op.getStaticLoopRanges();
-  int64_t channels = bounds[6];
-  if (bounds[5] * channels <= 128)
-    return {1, 1, 8, 2 * lanes, 1, 0, 0};
-  int64_t channelTile = 0;
-  if (channels > 64)
-    for (channelTile = 64; channels % channelTile != 0; channelTile -= 4)
-      ;
-  return {1, 1, 8, 2 * lanes, 1, 1, channelTile};
+/// columns by two vectors of output channels, but over the whole filter.
+/// The kernel streams its filter bytes, so a longer reduction costs no
+/// registers, and each output tile loads and stores its accumulators once
+/// (per filter row, ResNet-18's first layer spent most of its time there).
+SmallVector<int64_t> dotProductTiles(int64_t lanes) {
+  return {1, 1, 8, 2 * lanes, 0, 0, 0};
 }
 
 /// Preferred tile sizes per loop of `op`, or empty when `op` is not one the
@@ -169,7 +160,7 @@ SmallVector<int64_t> preferredTiles(linalg::LinalgOp op, int64_t lanes,
   if (isa<linalg::Conv2DNhwcHwcfOp>(op)) {
     if (dotProduct && strata::cpu::isPackedForDotProduct(
                           cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation())))
-      return dotProductTiles(op, lanes);
+      return dotProductTiles(lanes);
     // A filter row of at most 4 taps x channels (KWS's first layer: 4 x 1)
     // is one tile, whose taps then accumulate in registers: 13% faster KWS.
     // Wider rows spill (ResNet-18's 7 x 3: 3% slower).
