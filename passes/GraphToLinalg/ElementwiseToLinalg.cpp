@@ -23,13 +23,15 @@ using namespace strata::lowering;
 
 namespace {
 
-/// y = (x - mean) * scale / sqrt(var + eps) + bias, with the per-channel
-/// parameters read along axis 1.
 /// graph.requantize as one generic: the int32 accumulator and its channel's
-/// multiplier and shift (int64 constants, read along the op's axis) give
-/// clamp(zero_point + ((a * m + 2^(s-1)) >>s s), min, max) in int64, then
-/// int8. Every step is exact, so the result is bit-identical to a reference
-/// of the same integer arithmetic.
+/// multiplier, rounding term and shift (constants read along the op's axis)
+/// give clamp(zero_point + ((a * m + 2^(s-1)) >>s s), min, max) in int64,
+/// then int8. Every step is exact, so the result is bit-identical to a
+/// reference of the same integer arithmetic. The multiplier is an int32
+/// constant sign-extended in the body, so that the product is one of two
+/// sign-extended int32s (x86's vpmuldq, Arm's smull) rather than a full
+/// 64-bit multiply (vpmullq, 3 uops), and 2^(s-1) is a constant per channel
+/// rather than a variable shift per element.
 struct RequantizeOpLowering : GraphLoweringPattern<graph::RequantizeOp> {
   using GraphLoweringPattern::GraphLoweringPattern;
   LogicalResult
@@ -40,14 +42,22 @@ struct RequantizeOpLowering : GraphLoweringPattern<graph::RequantizeOp> {
     MLIRContext *context = rewriter.getContext();
     int64_t rank = type.getRank();
     Type i64 = rewriter.getI64Type();
-    auto channelConstant = [&](ArrayRef<int32_t> values) {
-      SmallVector<int64_t> wide(values.begin(), values.end());
-      auto tensorType = RankedTensorType::get({int64_t(wide.size())}, i64);
+    auto channelConstant = [&](auto values) -> Value {
+      auto tensorType = RankedTensorType::get(
+          {int64_t(values.size())},
+          rewriter.getIntegerType(8 * sizeof(typename decltype(values)::value_type)));
       return arith::ConstantOp::create(
-          rewriter, loc, DenseElementsAttr::get(tensorType, ArrayRef(wide)));
+          rewriter, loc, DenseElementsAttr::get(tensorType, ArrayRef(values)));
     };
-    Value multiplier = channelConstant(op.getMultiplier());
-    Value shift = channelConstant(op.getShift());
+    SmallVector<int32_t> multipliers(op.getMultiplier());
+    SmallVector<int64_t> shifts, roundings;
+    for (int32_t s : op.getShift()) {
+      shifts.push_back(s);
+      roundings.push_back(int64_t(1) << (s - 1));
+    }
+    Value multiplier = channelConstant(multipliers);
+    Value rounding = channelConstant(roundings);
+    Value shift = channelConstant(shifts);
     AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
     AffineMap channel =
         op.getMultiplier().size() == 1
@@ -58,18 +68,17 @@ struct RequantizeOpLowering : GraphLoweringPattern<graph::RequantizeOp> {
     int64_t zeroPoint = int32_t(op.getZeroPoint()), low = int32_t(op.getMin()),
             high = int32_t(op.getMax());
     Value result = buildParallelGeneric(
-        rewriter, loc, type, {adaptor.getInput(), multiplier, shift},
-        {identity, channel, channel},
+        rewriter, loc, type, {adaptor.getInput(), multiplier, rounding, shift},
+        {identity, channel, channel, channel},
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
           auto constant = [&](int64_t v) {
             return arith::ConstantOp::create(b, l, b.getI64IntegerAttr(v));
           };
           Value wide = arith::ExtSIOp::create(b, l, i64, args[0]);
-          Value product = arith::MulIOp::create(b, l, wide, args[1]);
-          Value half = arith::ShLIOp::create(
-              b, l, constant(1), arith::SubIOp::create(b, l, args[2], constant(1)));
+          Value product = arith::MulIOp::create(
+              b, l, wide, arith::ExtSIOp::create(b, l, i64, args[1]));
           Value rounded = arith::ShRSIOp::create(
-              b, l, arith::AddIOp::create(b, l, product, half), args[2]);
+              b, l, arith::AddIOp::create(b, l, product, args[2]), args[3]);
           Value shifted = arith::AddIOp::create(b, l, rounded, constant(zeroPoint));
           Value clamped = arith::MinSIOp::create(
               b, l, arith::MaxSIOp::create(b, l, shifted, constant(low)),

@@ -366,18 +366,20 @@ func.func @batch_normalization_constants(%x: tensor<1x2x3x3xf32>) -> tensor<1x2x
   return %0 : tensor<1x2x3x3xf32>
 }
 
-// Requantization reads each channel's multiplier and shift (int64 constants)
-// along its axis and computes clamp(z + ((a * m + 2^(s-1)) >> s)) in int64.
+// Requantization reads each channel's multiplier (int32, sign-extended in
+// the body: a product of two sign-extended int32s), rounding term 2^(s-1)
+// and shift along its axis and computes clamp(z + ((a * m + 2^(s-1)) >> s))
+// in int64.
 // CHECK-LABEL: func.func @requantize
-//   CHECK-DAG: %[[M:.+]] = arith.constant dense<[1073741824, 2147483647]> : tensor<2xi64>
+//   CHECK-DAG: %[[M:.+]] = arith.constant dense<[1073741824, 2147483647]> : tensor<2xi32>
+//   CHECK-DAG: %[[H:.+]] = arith.constant dense<[1073741824, 549755813888]> : tensor<2xi64>
 //   CHECK-DAG: %[[S:.+]] = arith.constant dense<[31, 40]> : tensor<2xi64>
-//       CHECK: linalg.generic {indexing_maps = [#{{[a-z0-9]+}}, #[[CH:[a-z0-9]+]], #[[CH]], #{{[a-z0-9]+}}]
-//  CHECK-SAME: ins(%{{.+}}, %[[M]], %[[S]] : tensor<1x2x3xi32>, tensor<2xi64>, tensor<2xi64>)
-//       CHECK: ^bb0(%[[A:.+]]: i32, %[[MUL:.+]]: i64, %[[SH:.+]]: i64, %{{.+}}: i8):
+//       CHECK: linalg.generic {indexing_maps = [#{{[a-z0-9]+}}, #[[CH:[a-z0-9]+]], #[[CH]], #[[CH]], #{{[a-z0-9]+}}]
+//  CHECK-SAME: ins(%{{.+}}, %[[M]], %[[H]], %[[S]] : tensor<1x2x3xi32>, tensor<2xi32>, tensor<2xi64>, tensor<2xi64>)
+//       CHECK: ^bb0(%[[A:.+]]: i32, %[[MUL:.+]]: i32, %[[HALF:.+]]: i64, %[[SH:.+]]: i64, %{{.+}}: i8):
 //       CHECK:   %[[W:.+]] = arith.extsi %[[A]] : i32 to i64
-//       CHECK:   %[[P:.+]] = arith.muli %[[W]], %[[MUL]] : i64
-//       CHECK:   %[[SM1:.+]] = arith.subi %[[SH]], %{{.+}} : i64
-//       CHECK:   %[[HALF:.+]] = arith.shli %{{.+}}, %[[SM1]] : i64
+//       CHECK:   %[[WM:.+]] = arith.extsi %[[MUL]] : i32 to i64
+//       CHECK:   %[[P:.+]] = arith.muli %[[W]], %[[WM]] : i64
 //       CHECK:   %[[R:.+]] = arith.addi %[[P]], %[[HALF]] : i64
 //       CHECK:   %[[Q:.+]] = arith.shrsi %[[R]], %[[SH]] : i64
 //       CHECK:   %[[Z:.+]] = arith.addi %[[Q]], %{{.+}} : i64

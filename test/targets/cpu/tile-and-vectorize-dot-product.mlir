@@ -3,9 +3,10 @@
 // RUN:   | FileCheck %s
 
 // An int8 convolution with a constant filter reads it packed as
-// [F/B][KH][KW][C/4][B*4], and its tiles become vpdpbusd kernels: loops over
-// the filter row's 3 taps and 4 groups of 4 input channels carry 8 columns
-// x 2 vectors of accumulators; each group's 4 activation bytes, their sign bits flipped
+// [F/B][KH][KW][C/4][B*4], and its tiles, one output row of 8 columns by 2
+// vectors of output channels over the whole filter, become vpdpbusd
+// kernels: loops over its 3 rows, 3 taps and 4 groups of 4 input channels
+// carry the accumulators in registers; each group's 4 activation bytes, their sign bits flipped
 // (+128: vpdpbusd's first operand is unsigned), are broadcast to every
 // lane. The init, a zero fill, becomes a broadcast of -128 x each output
 // channel's filter sum (3 x 3 x 16 x 3 x 128 = 55296). No unpacking generic
@@ -17,11 +18,12 @@
 // CHECK-NOT: linalg.conv_2d_nhwc_hwcf
 // CHECK-NOT: linalg.fill
 // CHECK: scf.for {{.*}} -> (tensor<1x8x8x32xi32>)
-// CHECK: scf.for {{.*}} -> (tensor<1x8x8x32xi32>)
+// CHECK-NOT: -> (tensor
+// CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>,
 // CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>,
 // CHECK: scf.for %{{.*}} = %c0 to %c4 step %c1 iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>,
 // CHECK: vector.transfer_read {{.*}} : tensor<1x3x3x4x128xi8>, vector<64xi8>
-// CHECK: vector.transfer_read {{.*}} : tensor<1x1x10x16xi8>, vector<4xi8>
+// CHECK: vector.transfer_read {{.*}} : tensor<1x3x10x16xi8>, vector<4xi8>
 // CHECK: arith.xori
 // CHECK: vector.broadcast {{.*}} : i32 to vector<16xi32>
 // CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"({{.*}}) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
