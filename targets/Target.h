@@ -79,6 +79,10 @@ struct TargetDescription {
   /// onto blocks and threads, run on this machine's CPU (the fields above
   /// then describe that CPU, and gpuChip is empty).
   bool gpuLoopsOnHost = false;
+  /// The CPU's byte dot product for int8 convolutions
+  /// (strata-tile-and-vectorize's dot-product): "vpdpbusd" (x86 VNNI),
+  /// "smlad" (Cortex-M's DSP extension) or "" (none).
+  std::string dotProduct;
   /// Run strata-winograd-conv2d: --winograd on a hosted CPU target (its
   /// transformed weights are up to 4x larger: not for microcontrollers).
   bool winograd = false;

@@ -66,6 +66,10 @@ protected:
     target.softFloat = soft;
     // Without FPU registers there are no MVE float registers either.
     target.vectorBits = soft ? 0 : core.vectorBits;
+    // Every core here has the DSP extension: int8 convolutions on smlad,
+    // where there are no vectors to tile them for.
+    if (target.vectorBits == 0)
+      target.dotProduct = "smlad";
     if (soft)
       target.features = "-fpregs";
     return target;

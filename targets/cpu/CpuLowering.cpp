@@ -7,8 +7,6 @@
 
 #include "targets/LoweringSupport.h"
 
-#include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
@@ -17,20 +15,6 @@ namespace strata::cpu {
 
 const char *const kVectorToLLVM =
     "convert-vector-to-llvm{vector-contract-lowering=outerproduct}";
-
-/// strata-tile-and-vectorize's dot-product for `target`'s CPU: vpdpbusd
-/// with AVX-512 VNNI at 512 bits, or with AVX-VNNI (or AVX-512 VNNI and VL)
-/// at 256; none otherwise. --cpu=x86-64-v4 promises no VNNI.
-static std::string int8DotProduct(const TargetDescription &target) {
-  auto has = [&](llvm::StringRef feature) {
-    return llvm::is_contained(llvm::split(target.features, ','), feature);
-  };
-  bool vnni512 = has("+avx512vnni");
-  if ((target.vectorBits == 512 && vnni512) ||
-      (target.vectorBits == 256 && (has("+avxvnni") || (vnni512 && has("+avx512vl")))))
-    return "vpdpbusd";
-  return "";
-}
 
 LogicalResult buildCpuLowering(OpPassManager &pm,
                                const TargetDescription &target,
@@ -49,13 +33,14 @@ LogicalResult buildCpuLowering(OpPassManager &pm,
                           target.vectorBits)
                 .str()
           : "";
+  // Targets without vectors still tile their int8 convolutions into
+  // dot-product kernels where the CPU has one.
   std::string vectorize =
-      target.vectorBits
+      target.vectorBits || !target.dotProduct.empty()
           ? llvm::formatv(", strata-tile-and-vectorize{{vector-bits={0} "
                           "parallel-loops={1} pad-weight-rows={1} "
                           "dot-product={2}}",
-                          target.vectorBits, !target.bareMetal,
-                          int8DotProduct(target))
+                          target.vectorBits, !target.bareMetal, target.dotProduct)
                 .str()
           : "";
   // Every CPU target lets the producers of padded tensors write into them,

@@ -149,12 +149,14 @@ std::optional<std::optional<DotProduct>> parseDotProduct(llvm::StringRef name) {
     return std::optional<DotProduct>();
   if (name == "vpdpbusd")
     return std::optional<DotProduct>(DotProduct::Vpdpbusd);
+  if (name == "smlad")
+    return std::optional<DotProduct>(DotProduct::Smlad);
   return std::nullopt;
 }
 
 void packInt8ConvolutionFilters(
     RewriterBase &rewriter, func::FuncOp function, DotProduct kind,
-    llvm::function_ref<int64_t(int64_t)> outputBlock) {
+    llvm::function_ref<int64_t(linalg::Conv2DNhwcHwcfOp)> outputBlock) {
   SmallVector<linalg::Conv2DNhwcHwcfOp> convs;
   function.walk([&](linalg::Conv2DNhwcHwcfOp op) {
     if (op.hasPureTensorSemantics() && isInt8Convolution(op))
@@ -171,6 +173,8 @@ void packInt8ConvolutionFilters(
     int64_t taps = type.getDimSize(0) * type.getDimSize(1);
     int64_t channels = type.getDimSize(2), outputs = type.getDimSize(3);
     int64_t padded = llvm::alignTo(channels, kGroup);
+    if (padded != channels && kind == DotProduct::Smlad)
+      continue; // Scalar: padding would add a third more products, or more.
     Location loc = conv.getLoc();
     rewriter.setInsertionPoint(conv);
     if (padded != channels) {
@@ -190,7 +194,7 @@ void packInt8ConvolutionFilters(
     // output channels' groups is one contiguous load, and a tile's filter
     // one contiguous block (rows of 2 KB, 512 channels' groups, had all
     // fallen into the same L1 sets).
-    int64_t block = outputBlock(outputs);
+    int64_t block = outputBlock(conv);
     if (outputs % block != 0)
       continue;
     int64_t groups = taps * padded / kGroup;
@@ -235,6 +239,118 @@ bool isPackedForDotProduct(linalg::Conv2DNhwcHwcfOp conv) {
   return filter && isPackedFilterUnpack(filter);
 }
 
+namespace {
+
+/// How a kernel computes with one instruction set: the accumulators'
+/// type, a group of 4 activation or filter bytes as the instruction's
+/// operands, and the 4-way dot product.
+class DotProductOps {
+public:
+  DotProductOps(RewriterBase &rewriter, Location loc, DotProduct kind, int64_t lanes)
+      : rewriter(rewriter), loc(loc), kind(kind), lanes(lanes),
+        i8(rewriter.getI8Type()), i32(rewriter.getI32Type()) {}
+
+  /// One output channel per scalar accumulator (smlad), or `lanes` per
+  /// vector.
+  bool isScalar() const { return kind == DotProduct::Smlad; }
+
+  Value readAccumulator(Value output, ValueRange indices) {
+    if (isScalar())
+      return tensor::ExtractOp::create(rewriter, loc, output, indices);
+    return vector::TransferReadOp::create(rewriter, loc, VectorType::get({lanes}, i32),
+                                          output, indices, zero(i32),
+                                          ArrayRef<bool>{true});
+  }
+
+  Value writeAccumulator(Value accumulator, Value output, ValueRange indices) {
+    if (isScalar())
+      return tensor::InsertOp::create(rewriter, loc, accumulator, output, indices);
+    return vector::TransferWriteOp::create(rewriter, loc, accumulator, output, indices,
+                                           ArrayRef<bool>{true})
+        .getResult();
+  }
+
+  /// The 4 activation bytes at `indices` of `input`, as the instruction
+  /// takes them: broadcast to every lane with 128 added (vpdpbusd), or as
+  /// bytes 0 and 2 and bytes 1 and 3 sign-extended to pairs of halfwords
+  /// (smlad).
+  SmallVector<Value, 2> activations(Value input, ValueRange indices) {
+    Value word = readWord(input, indices);
+    if (isScalar())
+      return halfwordPairs(word);
+    auto accType = VectorType::get({lanes}, i32);
+    // vpdpbusd's activations are unsigned: a + 128, the sign bit flipped.
+    Value signBits = arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(accType, rewriter.getI32IntegerAttr(
+                                            static_cast<int32_t>(0x80808080u))));
+    Value splat = vector::BroadcastOp::create(rewriter, loc, accType, word);
+    splat = arith::XOrIOp::create(rewriter, loc, splat, signBits);
+    return {vector::BitCastOp::create(rewriter, loc, bytesType(), splat)};
+  }
+
+  /// The filter bytes at `indices` of the packed filter: one output
+  /// channel's 4 as halfword pairs (smlad), or `lanes` channels' (vpdpbusd).
+  SmallVector<Value, 2> weights(Value packed, ValueRange indices) {
+    if (isScalar())
+      return halfwordPairs(readWord(packed, indices));
+    return {vector::TransferReadOp::create(rewriter, loc, bytesType(), packed, indices,
+                                           zero(i8), ArrayRef<bool>{true})};
+  }
+
+  /// accumulator + the 4 products of `activations` and `weights`.
+  Value dot(Value accumulator, ArrayRef<Value> activations, ArrayRef<Value> weights) {
+    if (isScalar()) {
+      for (int pair = 0; pair < 2; ++pair)
+        accumulator = call("llvm.arm.smlad", i32,
+                           {activations[pair], weights[pair], accumulator});
+      return accumulator;
+    }
+    return call("llvm.x86.avx512.vpdpbusd." + std::to_string(lanes * 32),
+                VectorType::get({lanes}, i32),
+                {accumulator, activations[0], weights[0]});
+  }
+
+private:
+  VectorType bytesType() const { return VectorType::get({kGroup * lanes}, i8); }
+
+  Value zero(Type type) { return arith::ConstantIntOp::create(rewriter, loc, type, 0); }
+
+  /// The 4 bytes at `indices` of `source` as one int32.
+  Value readWord(Value source, ValueRange indices) {
+    Value bytes = vector::TransferReadOp::create(rewriter, loc, VectorType::get({kGroup}, i8),
+                                                 source, indices, zero(i8),
+                                                 ArrayRef<bool>{true});
+    Value word = vector::BitCastOp::create(rewriter, loc, VectorType::get({1}, i32), bytes);
+    return vector::ExtractOp::create(rewriter, loc, word, int64_t(0));
+  }
+
+  /// sxtb16 of `word` and of `word` rotated right by a byte.
+  SmallVector<Value, 2> halfwordPairs(Value word) {
+    auto constant = [&](int32_t value) {
+      return arith::ConstantIntOp::create(rewriter, loc, i32, value);
+    };
+    Value rotated = arith::OrIOp::create(
+        rewriter, loc, arith::ShRUIOp::create(rewriter, loc, word, constant(8)),
+        arith::ShLIOp::create(rewriter, loc, word, constant(24)));
+    return {call("llvm.arm.sxtb16", i32, {word}), call("llvm.arm.sxtb16", i32, {rotated})};
+  }
+
+  Value call(const std::string &name, Type type, ValueRange operands) {
+    return LLVM::CallIntrinsicOp::create(rewriter, loc, type,
+                                         rewriter.getStringAttr(name), operands)
+        .getResult(0);
+  }
+
+  RewriterBase &rewriter;
+  Location loc;
+  DotProduct kind;
+  int64_t lanes;
+  Type i8, i32;
+};
+
+} // namespace
+
 LogicalResult emitInt8DotTile(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp tile,
                               DotProduct kind, int64_t lanes) {
   if (!tile.hasPureTensorSemantics() || !isInt8Convolution(tile))
@@ -253,6 +369,8 @@ LogicalResult emitInt8DotTile(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp t
   int64_t rows = filterType.getDimSize(0), taps = filterType.getDimSize(1),
           channels = filterType.getDimSize(2);
   int64_t columns = outputType.getDimSize(2), outputs = filterType.getDimSize(3);
+  if (kind == DotProduct::Smlad)
+    lanes = 1;
   if (outputs % lanes != 0 && lanes >= 8)
     lanes /= 2; // Output channels by half vectors: MobileNetV2's 24.
   if (outputType.getDimSize(0) != 1 || outputType.getDimSize(1) != 1 ||
@@ -273,61 +391,35 @@ LogicalResult emitInt8DotTile(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp t
   int64_t rowDilation = tile.getDilations().getValues<int64_t>()[0];
   int64_t dilation = tile.getDilations().getValues<int64_t>()[1];
 
-  Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
-  auto accType = VectorType::get({lanes}, i32);
-  auto bytesType = VectorType::get({kGroup * lanes}, i8);
+  DotProductOps ops(rewriter, loc, kind, lanes);
   auto index = [&](int64_t value) -> Value {
     return arith::ConstantIndexOp::create(rewriter, loc, value);
   };
-  AffineExpr s0;
+  AffineExpr s0, d0;
   bindSymbols(rewriter.getContext(), s0);
-  auto plus = [&](OpFoldResult base, int64_t value) -> Value {
-    return getValueOrCreateConstantIndexOp(
-        rewriter, loc,
-        affine::makeComposedFoldedAffineApply(rewriter, loc, s0 + value, {base}));
-  };
-  Value zero = index(0);
-  Value paddingI8 = arith::ConstantIntOp::create(rewriter, loc, i8, 0);
-  Value paddingI32 = arith::ConstantIntOp::create(rewriter, loc, i32, 0);
-  // vpdpbusd's activations are unsigned: a + 128, the sign bit flipped.
-  Value signBits = arith::ConstantOp::create(
-      rewriter, loc,
-      DenseElementsAttr::get(accType, rewriter.getI32IntegerAttr(
-                                          static_cast<int32_t>(0x80808080u))));
-  StringAttr intrinsic = rewriter.getStringAttr(
-      "llvm.x86.avx512.vpdpbusd." + std::to_string(lanes * 32));
-  (void)kind; // vpdpbusd is the only kind so far.
-
-  SmallVector<Value> accumulators;
-  for (int64_t column = 0; column < columns; ++column)
-    for (int64_t vector = 0; vector < vectors; ++vector)
-      accumulators.push_back(vector::TransferReadOp::create(
-          rewriter, loc, accType, output,
-          ValueRange{zero, zero, index(column), index(vector * lanes)}, paddingI32,
-          ArrayRef<bool>{true}));
-  // The packed filter's group of the tile's first input channel.
-  AffineExpr c0;
-  bindSymbols(rewriter.getContext(), c0);
-  OpFoldResult firstGroup = affine::makeComposedFoldedAffineApply(
-      rewriter, loc, c0.floorDiv(kGroup), {offsets[2]});
-  // And its block of output channels, and the tile's first byte in it.
-  int64_t block = cast<RankedTensorType>(packed.getType()).getDimSize(4) / kGroup;
-  if (block % outputs != 0)
-    return failure(); // The tile's channels straddle two blocks.
-  Value filterBlock = getValueOrCreateConstantIndexOp(
-      rewriter, loc,
-      affine::makeComposedFoldedAffineApply(rewriter, loc, c0.floorDiv(block),
-                                            {offsets[3]}));
-  OpFoldResult firstByte = affine::makeComposedFoldedAffineApply(
-      rewriter, loc, (c0 % block) * kGroup, {offsets[3]});
-  // Loops over filter rows, taps and groups carry the accumulators: fully
-  // unrolled, LLVM hoisted every broadcast to the top and spilled.
-  AffineExpr d0;
   bindDims(rewriter.getContext(), d0);
   auto apply = [&](AffineExpr expr, ArrayRef<OpFoldResult> operands) -> Value {
     return getValueOrCreateConstantIndexOp(
         rewriter, loc, affine::makeComposedFoldedAffineApply(rewriter, loc, expr, operands));
   };
+  Value zero = index(0);
+  auto outputIndices = [&](int64_t column, int64_t vector) {
+    return SmallVector<Value>{zero, zero, index(column), index(vector * lanes)};
+  };
+  SmallVector<Value> accumulators;
+  for (int64_t column = 0; column < columns; ++column)
+    for (int64_t vector = 0; vector < vectors; ++vector)
+      accumulators.push_back(ops.readAccumulator(output, outputIndices(column, vector)));
+  // The packed filter's block of output channels, the group of the tile's
+  // first input channel, and the tile's first byte in the block.
+  int64_t block = cast<RankedTensorType>(packed.getType()).getDimSize(4) / kGroup;
+  if (block % outputs != 0)
+    return failure(); // The tile's channels straddle two blocks.
+  Value filterBlock = apply(s0.floorDiv(block), {offsets[3]});
+  OpFoldResult firstGroup = apply(s0.floorDiv(kGroup), {offsets[2]});
+  OpFoldResult firstByte = apply((s0 % block) * kGroup, {offsets[3]});
+  // Loops over filter rows, taps and groups carry the accumulators: fully
+  // unrolled, LLVM hoisted every broadcast to the top and spilled.
   scf::LoopNest nest = scf::buildLoopNest(
       rewriter, loc, ValueRange{zero, zero, zero},
       ValueRange{index(rows), index(taps), index(groups)},
@@ -338,46 +430,29 @@ LogicalResult emitInt8DotTile(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp t
         Value filterRow = apply(d0 + s0, {row, offsets[0]});
         Value filterTap = apply(d0 + s0, {tap, offsets[1]});
         Value filterGroup = apply(d0 + s0, {group, firstGroup});
-        SmallVector<Value> weights;
+        SmallVector<SmallVector<Value, 2>> weights;
         for (int64_t vector = 0; vector < vectors; ++vector)
-          weights.push_back(vector::TransferReadOp::create(
-              rewriter, loc, bytesType, packed,
-              ValueRange{filterBlock, filterRow, filterTap, filterGroup,
-                         plus(firstByte, vector * lanes * kGroup)},
-              paddingI8, ArrayRef<bool>{true}));
+          weights.push_back(ops.weights(
+              packed, {filterBlock, filterRow, filterTap, filterGroup,
+                       apply(s0 + vector * lanes * kGroup, {firstByte})}));
         Value inputRow = apply(d0 * rowDilation, {row});
         Value channel = apply(d0 * kGroup, {group});
         for (int64_t column = 0; column < columns; ++column) {
           Value inputColumn = apply(d0 * dilation + column * stride, {tap});
-          Value bytes = vector::TransferReadOp::create(
-              rewriter, loc, VectorType::get({kGroup}, i8), input,
-              ValueRange{zero, inputRow, inputColumn, channel}, paddingI8,
-              ArrayRef<bool>{true});
-          Value word =
-              vector::BitCastOp::create(rewriter, loc, VectorType::get({1}, i32), bytes);
-          Value scalar = vector::ExtractOp::create(rewriter, loc, word, int64_t(0));
-          Value splat = vector::BroadcastOp::create(rewriter, loc, accType, scalar);
-          splat = arith::XOrIOp::create(rewriter, loc, splat, signBits);
-          Value activations = vector::BitCastOp::create(rewriter, loc, bytesType, splat);
+          SmallVector<Value, 2> activations =
+              ops.activations(input, {zero, inputRow, inputColumn, channel});
           for (int64_t vector = 0; vector < vectors; ++vector) {
             Value &sum = sums[column * vectors + vector];
-            sum = LLVM::CallIntrinsicOp::create(
-                      rewriter, loc, accType, intrinsic,
-                      ValueRange{sum, activations, weights[vector]})
-                      .getResult(0);
+            sum = ops.dot(sum, activations, weights[vector]);
           }
         }
         return scf::ValueVector(sums);
       });
-  accumulators.assign(nest.results.begin(), nest.results.end());
   Value result = output;
   for (int64_t column = 0; column < columns; ++column)
     for (int64_t vector = 0; vector < vectors; ++vector)
-      result = vector::TransferWriteOp::create(
-                   rewriter, loc, accumulators[column * vectors + vector], result,
-                   ValueRange{zero, zero, index(column), index(vector * lanes)},
-                   ArrayRef<bool>{true})
-                   .getResult();
+      result = ops.writeAccumulator(nest.results[column * vectors + vector], result,
+                                    outputIndices(column, vector));
   rewriter.replaceOp(tile, result);
   return success();
 }

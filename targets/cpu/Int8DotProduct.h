@@ -1,10 +1,12 @@
 //===- Int8DotProduct.h - int8 convolutions on dot-product units -*- C++ -*-===//
 //
-// strata-tile-and-vectorize's int8 convolution kernels on CPUs with a 4-way
-// byte dot product (x86 VNNI's vpdpbusd, AArch64's sdot): each instruction
-// adds four byte products into every 32-bit lane, 4x the multiply-adds of
-// widening to int32 first, which is what vectorizing the int8 convolution
-// as it stands gives (vpmovsxbd and vpmulld on x86).
+// strata-tile-and-vectorize's int8 convolution kernels on CPUs with a byte
+// dot product: x86 VNNI's vpdpbusd adds four byte products into every
+// 32-bit lane, 4x the multiply-adds of widening to int32 first, which is what
+// vectorizing the int8 convolution as it stands gives (vpmovsxbd and
+// vpmulld); Cortex-M's smlad adds two halfword products into a register,
+// with the accumulators kept there (scalar loops reload them from memory
+// for every product).
 //
 //===----------------------------------------------------------------------===//
 #ifndef STRATA_TARGETS_CPU_INT8DOTPRODUCT_H
@@ -25,6 +27,10 @@ enum class DotProduct {
   /// x86 AVX-512 VNNI (or AVX-VNNI at 256 bits): vpdpbusd multiplies
   /// unsigned bytes by signed ones.
   Vpdpbusd,
+  /// Arm's DSP extension (Cortex-M4, M7): smlad adds the products of two
+  /// pairs of signed halfwords, which sxtb16 makes of bytes 0 and 2 (or 1
+  /// and 3) of a word; scalar, one output channel per accumulator.
+  Smlad,
 };
 
 /// Parses strata-tile-and-vectorize's `dot-product` option ("" is none).
@@ -32,9 +38,10 @@ std::optional<std::optional<DotProduct>> parseDotProduct(llvm::StringRef name);
 
 /// Prepares every int8 NHWC convolution of `function` with a constant
 /// filter for emitInt8DotTile (input channels that are not a multiple of
-/// 4, a first layer's 3, are padded with zero weights): its
+/// 4, a first layer's 3, are padded with zero weights for vpdpbusd, and
+/// left to scalar loops for smlad): its
 /// filter becomes a constant packed as [F/B][KH][KW][C/4][B * 4], blocks of
-/// `outputBlock(F)` output channels, the tiles' (four input channels of one
+/// `outputBlock(conv)` output channels, the tiles' (four input channels of one
 /// output channel are the four bytes of a 32-bit lane),
 /// read through a generic that unpacks it (what the tiles that do not
 /// become dot-product kernels compute from). For vpdpbusd, whose first
@@ -43,7 +50,7 @@ std::optional<std::optional<DotProduct>> parseDotProduct(llvm::StringRef name);
 /// taken away to make up for it.
 void packInt8ConvolutionFilters(
     mlir::RewriterBase &rewriter, mlir::func::FuncOp function, DotProduct kind,
-    llvm::function_ref<int64_t(int64_t outputs)> outputBlock);
+    llvm::function_ref<int64_t(mlir::linalg::Conv2DNhwcHwcfOp)> outputBlock);
 
 /// Whether packInt8ConvolutionFilters prepared `conv`.
 bool isPackedForDotProduct(mlir::linalg::Conv2DNhwcHwcfOp conv);

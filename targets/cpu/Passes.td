@@ -135,6 +135,14 @@ def TileAndVectorize : Pass<"strata-tile-and-vectorize", "::mlir::func::FuncOp">
     bytes), times 4 input channels of one output channel per lane; the
     convolution's init is lowered by 128 times each output channel's filter
     sum to make up for the offset.
+    With `dot-product=smlad` (Cortex-M's DSP extension), the same packed
+    filters' tiles, 2 output columns by 2 output channels (1 by 4 for an
+    odd number of columns) over the whole filter, become scalar kernels:
+    each group of 4 bytes, activation or filter, is split by `sxtb16` into
+    two pairs of signed halfwords, and two `llvm.arm.smlad` calls add the
+    4 products to a register accumulator (no offset: signed by signed;
+    fewer than 4 input channels stay scalar loops). With `vector-bits=0`
+    nothing but those convolutions is tiled, and nothing is vectorized.
 
     Before:
     ```mlir
@@ -170,8 +178,8 @@ def TileAndVectorize : Pass<"strata-tile-and-vectorize", "::mlir::func::FuncOp">
            "Smallest iteration space (multiply-adds, for a convolution) "
            "worth spreading over threads">,
     Option<"dotProduct", "dot-product", "std::string", /*default=*/"\"\"",
-           "The CPU's 4-way int8 dot product for int8 convolutions: "
-           "vpdpbusd (x86 VNNI), or none">
+           "The CPU's int8 dot product for int8 convolutions: vpdpbusd "
+           "(x86 VNNI), smlad (Cortex-M DSP), or none">
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect", "::mlir::LLVM::LLVMDialect",

@@ -134,13 +134,20 @@ bool hasIntegerElements(linalg::LinalgOp op) {
 }
 
 /// Tiles of an int8 convolution's loops n, oh, ow, f, kh, kw, c that
-/// emitInt8DotTile makes kernels of: as for float, one output row of 8
-/// columns by two vectors of output channels, but over the whole filter.
-/// The kernel streams its filter bytes, so a longer reduction costs no
-/// registers, and each output tile loads and stores its accumulators once
-/// (per filter row, ResNet-18's first layer spent most of its time there).
-SmallVector<int64_t> dotProductTiles(int64_t lanes) {
-  return {1, 1, 8, 2 * lanes, 0, 0, 0};
+/// emitInt8DotTile makes kernels of: one output row of a few columns by a
+/// few output channels, over the whole filter. The kernel streams its filter
+/// bytes, so a longer reduction costs no registers, and each output tile
+/// loads and stores its accumulators once (per filter row, ResNet-18's
+/// first layer spent most of its time there). With vectors, as for float,
+/// 8 columns by two vectors of output channels; scalar (smlad), 2 columns
+/// by 2 channels, or 1 by 4 for an odd number of columns: 4 accumulators
+/// leave Cortex-M's 13 registers room for the operands.
+SmallVector<int64_t> dotProductTiles(ArrayRef<int64_t> bounds, int64_t lanes,
+                                     bool scalar) {
+  if (!scalar)
+    return {1, 1, 8, 2 * lanes, 0, 0, 0};
+  bool pairs = bounds[2] % 2 == 0;
+  return {1, 1, pairs ? 2 : 1, pairs ? 2 : 4, 0, 0, 0};
 }
 
 /// Preferred tile sizes per loop of `op`, or empty when `op` is not one the
@@ -160,7 +167,7 @@ SmallVector<int64_t> preferredTiles(linalg::LinalgOp op, int64_t lanes,
   if (isa<linalg::Conv2DNhwcHwcfOp>(op)) {
     if (dotProduct && strata::cpu::isPackedForDotProduct(
                           cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation())))
-      return dotProductTiles(lanes);
+      return dotProductTiles(op.getStaticLoopRanges(), lanes, lanes == 1);
     // A filter row of at most 4 taps x channels (KWS's first layer: 4 x 1)
     // is one tile, whose taps then accumulate in registers: 13% faster KWS.
     // Wider rows spill (ResNet-18's 7 x 3: 3% slower).
@@ -566,31 +573,42 @@ struct TileAndVectorizePass
     func::FuncOp function = getOperation();
     MLIRContext *context = &getContext();
     int64_t lanes = std::max<int64_t>(vectorBits / 32, 1);
+    // Without vectors (Cortex-M4/M7) only int8 convolutions on a dot
+    // product are tiled, and nothing is vectorized.
+    bool scalar = vectorBits == 0;
     IRRewriter rewriter(context);
     std::optional<std::optional<strata::cpu::DotProduct>> dot =
         strata::cpu::parseDotProduct(dotProduct);
     if (!dot) {
       function.emitError() << "unknown dot-product '" << dotProduct
-                           << "' (supported: vpdpbusd)";
+                           << "' (supported: vpdpbusd, smlad)";
       return signalPassFailure();
     }
+    if (scalar && !*dot)
+      return;
 
     // 0. Weights read transposed are transposed once, at compile time, and
     //    rows of a power-of-two size are padded.
-    packTransposedWeights(rewriter, function);
-    if (padWeightRows)
+    if (!scalar)
+      packTransposedWeights(rewriter, function);
+    if (padWeightRows && !scalar)
       padConstantWeightRows(rewriter, function);
     if (*dot)
       strata::cpu::packInt8ConvolutionFilters(
-          rewriter, function, **dot, [&](int64_t outputs) {
+          rewriter, function, **dot, [&](linalg::Conv2DNhwcHwcfOp conv) {
             // The output-channel tile step 1 picks.
-            int64_t tile = columnTile(outputs, 2 * lanes, lanes);
-            return tile ? tile : outputs;
+            SmallVector<int64_t> bounds = conv.getStaticLoopRanges();
+            int64_t tile = columnTile(
+                bounds[3], dotProductTiles(bounds, lanes, scalar)[3], lanes);
+            return tile ? tile : bounds[3];
           });
 
     // 1. Tile the heavy ops with exact divisors of their static bounds.
     SmallVector<linalg::LinalgOp> candidates;
     function.walk([&](linalg::LinalgOp op) {
+      auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation());
+      if (scalar && !(conv && strata::cpu::isPackedForDotProduct(conv)))
+        return;
       if (op.hasPureTensorSemantics() && hasStaticLoops(op) &&
           !strata::halide::isHalideGroup(op) &&
           !preferredTiles(op, lanes, maxVectorElements, dot->has_value()).empty())
@@ -687,6 +705,13 @@ struct TileAndVectorizePass
       });
       for (linalg::Conv2DNhwcHwcfOp tile : tiles)
         (void)strata::cpu::emitInt8DotTile(rewriter, tile, **dot, lanes);
+    }
+    if (scalar) {
+      // The tiles the kernels replaced leave their slices behind.
+      RewritePatternSet patterns(context);
+      tensor::ExtractSliceOp::getCanonicalizationPatterns(patterns, context);
+      (void)applyPatternsGreedily(function, std::move(patterns));
+      return;
     }
 
     // 2. Tiled 2-D convolutions and pools with unit height become 1-D ones.

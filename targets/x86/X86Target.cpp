@@ -1,7 +1,8 @@
 //===- X86Target.cpp - The x86-64 target ------------------------*- C++ -*-===//
 //
-// x86-64 Linux: --cpu=native (the build machine's CPU and features),
-// x86-64-v3 (AVX2, FMA) or x86-64-v4 (AVX-512). Objects are position
+// x86-64 Linux: --cpu=native (the build machine's CPU and features, VNNI's
+// vpdpbusd for int8 convolutions where it has them), x86-64-v3 (AVX2, FMA)
+// or x86-64-v4 (AVX-512). Objects are position
 // independent so the same object serves static and shared linking. Lowers
 // with the shared CPU strategy at the CPU's vector width.
 //
@@ -43,6 +44,13 @@ protected:
       target.vectorBits = hostFeatures.lookup("avx512f") ? 512
                           : hostFeatures.lookup("avx2")  ? 256
                                                          : 128;
+      // int8 convolutions on vpdpbusd: AVX-512 VNNI at 512 bits, AVX-VNNI
+      // (or AVX-512 VNNI with VL) at 256. The ISA levels promise no VNNI.
+      bool vnni512 = hostFeatures.lookup("avx512vnni");
+      if ((target.vectorBits == 512 && vnni512) ||
+          (target.vectorBits == 256 &&
+           (hostFeatures.lookup("avxvnni") || (vnni512 && hostFeatures.lookup("avx512vl")))))
+        target.dotProduct = "vpdpbusd";
       return target;
     }
     // ISA levels and the widest vectors they guarantee.

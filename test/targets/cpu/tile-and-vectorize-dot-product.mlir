@@ -1,6 +1,9 @@
 // RUN: strata-opt %s --split-input-file \
 // RUN:   --strata-tile-and-vectorize="vector-bits=512 dot-product=vpdpbusd" --canonicalize \
 // RUN:   | FileCheck %s
+// RUN: strata-opt %s --split-input-file \
+// RUN:   --strata-tile-and-vectorize="vector-bits=0 dot-product=smlad" --canonicalize \
+// RUN:   | FileCheck %s --check-prefix=SMLAD
 
 // An int8 convolution with a constant filter reads it packed as
 // [F/B][KH][KW][C/4][B*4], and its tiles, one output row of 8 columns by 2
@@ -29,6 +32,19 @@
 // CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"({{.*}}) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
 // CHECK-NOT: strata.unpack_dot_filter
 // CHECK: return
+// Without vectors (Cortex-M4), smlad: 2 columns by 2 output channels of
+// scalar accumulators; each group's activation and filter words become
+// halfword pairs (bytes 0 and 2, and rotated by 8, bytes 1 and 3), two
+// smlad per product. Signed by signed: the init stays a zero fill.
+// SMLAD-LABEL: func.func @conv_3x3
+// SMLAD-NOT: linalg.conv_2d_nhwc_hwcf
+// SMLAD: linalg.fill
+// SMLAD: scf.for {{.*}} iter_args({{.*}}) -> (i32, i32, i32, i32)
+// SMLAD: vector.bitcast {{.*}} : vector<4xi8> to vector<1xi32>
+// SMLAD: llvm.call_intrinsic "llvm.arm.sxtb16"
+// SMLAD: arith.shrui
+// SMLAD: llvm.call_intrinsic "llvm.arm.smlad"({{.*}}) : (i32, i32, i32) -> i32
+// SMLAD: tensor.insert
 func.func @conv_3x3(%in: tensor<1x10x10x16xi8>) -> tensor<1x8x8x32xi32> {
   %w = arith.constant dense<3> : tensor<3x3x16x32xi8>
   %c0 = arith.constant 0 : i32
@@ -66,6 +82,12 @@ func.func @conv_1x1_packing(%in: tensor<1x1x8x4xi8>, %init: tensor<1x1x8x16xi32>
 // CHECK: tensor.pad %{{.*}} low[0, 0, 0, 0] high[0, 0, 0, 1]
 // CHECK: tensor<1x7x7x1x128xi8>
 // CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// smlad leaves 3 input channels to scalar loops: padding would add a third
+// more products.
+// SMLAD-LABEL: func.func @first_layer
+// SMLAD-NOT: tensor.pad
+// SMLAD: linalg.conv_2d_nhwc_hwcf
+// SMLAD-NOT: llvm.call_intrinsic
 func.func @first_layer(%in: tensor<1x14x14x3xi8>) -> tensor<1x4x4x32xi32> {
   %w = arith.constant dense<1> : tensor<7x7x3x32xi8>
   %c0 = arith.constant 0 : i32
@@ -83,6 +105,8 @@ func.func @first_layer(%in: tensor<1x14x14x3xi8>) -> tensor<1x4x4x32xi32> {
 // CHECK-LABEL: func.func @half_vectors
 // CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"({{.*}}) : (vector<8xi32>, vector<32xi8>, vector<32xi8>) -> vector<8xi32>
 // CHECK-NOT: vpdpbusd.512
+// SMLAD-LABEL: func.func @half_vectors
+// SMLAD: llvm.arm.smlad
 func.func @half_vectors(%in: tensor<1x1x8x16xi8>) -> tensor<1x1x8x24xi32> {
   %w = arith.constant dense<2> : tensor<1x1x16x24xi8>
   %c0 = arith.constant 0 : i32
@@ -101,6 +125,9 @@ func.func @half_vectors(%in: tensor<1x1x8x16xi8>) -> tensor<1x1x8x24xi32> {
 // CHECK-LABEL: func.func @int8_max_pool
 // CHECK-NOT: linalg.pooling
 // CHECK: arith.maxsi {{.*}} : vector<1x1x64xi8>
+// Nothing else is tiled or vectorized without vectors.
+// SMLAD-LABEL: func.func @int8_max_pool
+// SMLAD: linalg.pooling_nhwc_max
 func.func @int8_max_pool(%in: tensor<1x17x17x64xi8>) -> tensor<1x8x8x64xi8> {
   %k = tensor.empty() : tensor<3x3xi8>
   %c = arith.constant -128 : i8
