@@ -41,16 +41,18 @@ bool isInt8Convolution(linalg::Conv2DNhwcHwcfOp op) {
          elementType(op.getOutputs()[0]).isInteger(32);
 }
 
-/// The generic reading `packed` ([F / B][KH][KW][C/4][B * 4]) as
+/// The generic reading `packed` ([F / B][KH][KW * C / 4][B * 4]) as
 /// [KH][KW][C][F].
 Value unpackFilter(RewriterBase &rewriter, Location loc, Value packed,
                    RankedTensorType filterType, int64_t block) {
   MLIRContext *context = rewriter.getContext();
   AffineExpr kh = getAffineDimExpr(0, context), kw = getAffineDimExpr(1, context),
              c = getAffineDimExpr(2, context), f = getAffineDimExpr(3, context);
+  AffineExpr rowByte = kw * filterType.getDimSize(2) + c;
   AffineMap read = AffineMap::get(
       4, 0,
-      {f.floorDiv(block), kh, kw, c.floorDiv(kGroup), (f % block) * kGroup + c % kGroup},
+      {f.floorDiv(block), kh, rowByte.floorDiv(kGroup),
+       (f % block) * kGroup + rowByte % kGroup},
       context);
   Value empty = tensor::EmptyOp::create(rewriter, loc, filterType.getShape(),
                                         filterType.getElementType());
@@ -170,11 +172,21 @@ void packInt8ConvolutionFilters(
     auto inputType = cast<RankedTensorType>(conv.getInputs()[0].getType());
     if (!type.hasStaticShape() || !inputType.hasStaticShape())
       continue;
-    int64_t taps = type.getDimSize(0) * type.getDimSize(1);
+    int64_t rows = type.getDimSize(0), taps = type.getDimSize(1);
     int64_t channels = type.getDimSize(2), outputs = type.getDimSize(3);
-    int64_t padded = llvm::alignTo(channels, kGroup);
-    if (padded != channels && kind == DotProduct::Smlad)
-      continue; // Scalar: padding would add a third more products, or more.
+    // A filter row's taps x channels are one run of bytes in groups of 4
+    // where the channels are a multiple of 4 or the taps are contiguous
+    // (KWS's first layer: 4 taps of 1 channel). Else vpdpbusd pads the
+    // channels (ResNet-18's 7 taps of 3), and smlad leaves the
+    // convolution to scalar loops (padding would add a third more products).
+    int64_t dilation = conv.getDilations().getValues<int64_t>()[1];
+    int64_t padded = channels;
+    if (channels % kGroup != 0 && (dilation != 1 || (taps * channels) % kGroup != 0)) {
+      if (kind == DotProduct::Smlad)
+        continue;
+      padded = llvm::alignTo(channels, kGroup);
+    }
+    int64_t rowGroups = taps * padded / kGroup;
     Location loc = conv.getLoc();
     rewriter.setInsertionPoint(conv);
     if (padded != channels) {
@@ -190,31 +202,31 @@ void packInt8ConvolutionFilters(
           conv.getInputs()[0], low, high, zero);
       rewriter.modifyOpInPlace(conv, [&] { conv->setOperand(0, input); });
     }
-    // [tap][c][f] to [f / B][tap][c / 4][(f % B) * 4 + c % 4]: a vector of
-    // output channels' groups is one contiguous load, and a tile's filter
-    // one contiguous block (rows of 2 KB, 512 channels' groups, had all
-    // fallen into the same L1 sets).
+    // [kh][kw][c][f] to [f / B][kh][r / 4][(f % B) * 4 + r % 4], r = kw * C
+    // + c the byte in the filter row: a vector of output channels' groups is
+    // one contiguous load, and a tile's filter one contiguous block (rows of
+    // 2 KB, 512 channels' groups, had all fallen into the same L1 sets).
     int64_t block = outputBlock(conv);
     if (outputs % block != 0)
       continue;
-    int64_t groups = taps * padded / kGroup;
-    std::vector<int8_t> packed(taps * padded * outputs, 0);
+    int64_t groups = rows * rowGroups;
+    std::vector<int8_t> packed(groups * kGroup * outputs, 0);
     SmallVector<int32_t> sums(outputs, 0);
     auto values = filter.getValues<int8_t>();
     int64_t index = 0;
-    for (int64_t tap = 0; tap < taps; ++tap)
-      for (int64_t c = 0; c < channels; ++c)
-        for (int64_t f = 0; f < outputs; ++f, ++index) {
-          int8_t value = values[index];
-          int64_t group = tap * (padded / kGroup) + c / kGroup;
-          packed[((f / block * groups + group) * block + f % block) * kGroup + c % kGroup] =
-              value;
-          sums[f] += value;
-        }
-    auto packedType = RankedTensorType::get({outputs / block, type.getDimSize(0),
-                                             type.getDimSize(1), padded / kGroup,
-                                             block * kGroup},
-                                            type.getElementType());
+    for (int64_t row = 0; row < rows; ++row)
+      for (int64_t tap = 0; tap < taps; ++tap)
+        for (int64_t c = 0; c < channels; ++c)
+          for (int64_t f = 0; f < outputs; ++f, ++index) {
+            int8_t value = values[index];
+            int64_t rowByte = tap * padded + c;
+            int64_t group = row * rowGroups + rowByte / kGroup;
+            packed[((f / block * groups + group) * block + f % block) * kGroup +
+                   rowByte % kGroup] = value;
+            sums[f] += value;
+          }
+    auto packedType = RankedTensorType::get(
+        {outputs / block, rows, rowGroups, block * kGroup}, type.getElementType());
     Value packedFilter = arith::ConstantOp::create(
         rewriter, loc, DenseElementsAttr::get(packedType, llvm::ArrayRef(packed)));
     Value unpacked = unpackFilter(
@@ -364,8 +376,8 @@ LogicalResult emitInt8DotTile(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp t
       !outputType.hasStaticShape())
     return failure();
   // One output row of `columns` by `vectors` vectors of output channels,
-  // over `rows` filter rows of `taps` taps by `groups` groups of input
-  // channels.
+  // over `rows` filter rows of `taps` taps by `channels` input channels,
+  // `groups` groups of 4 bytes a row.
   int64_t rows = filterType.getDimSize(0), taps = filterType.getDimSize(1),
           channels = filterType.getDimSize(2);
   int64_t columns = outputType.getDimSize(2), outputs = filterType.getDimSize(3);
@@ -374,9 +386,9 @@ LogicalResult emitInt8DotTile(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp t
   if (outputs % lanes != 0 && lanes >= 8)
     lanes /= 2; // Output channels by half vectors: MobileNetV2's 24.
   if (outputType.getDimSize(0) != 1 || outputType.getDimSize(1) != 1 ||
-      channels % kGroup != 0 || outputs % lanes != 0)
+      (taps * channels) % kGroup != 0 || outputs % lanes != 0)
     return failure();
-  int64_t groups = channels / kGroup, vectors = outputs / lanes;
+  int64_t groups = taps * channels / kGroup, vectors = outputs / lanes;
   if (columns * vectors > 24)
     return failure(); // More accumulators than registers.
   Location loc = tile.getLoc();
@@ -387,6 +399,9 @@ LogicalResult emitInt8DotTile(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp t
   if (!unpack || !isPackedFilterUnpack(unpack))
     return failure();
   Value packed = unpack.getInputs()[0];
+  // The tile covers whole filter rows (the packing's runs of bytes).
+  if (cast<RankedTensorType>(packed.getType()).getDimSize(2) != groups)
+    return failure();
   int64_t stride = tile.getStrides().getValues<int64_t>()[1];
   int64_t rowDilation = tile.getDilations().getValues<int64_t>()[0];
   int64_t dilation = tile.getDilations().getValues<int64_t>()[1];
@@ -412,35 +427,44 @@ LogicalResult emitInt8DotTile(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp t
       accumulators.push_back(ops.readAccumulator(output, outputIndices(column, vector)));
   // The packed filter's block of output channels, the group of the tile's
   // first input channel, and the tile's first byte in the block.
-  int64_t block = cast<RankedTensorType>(packed.getType()).getDimSize(4) / kGroup;
+  int64_t block = cast<RankedTensorType>(packed.getType()).getDimSize(3) / kGroup;
   if (block % outputs != 0)
     return failure(); // The tile's channels straddle two blocks.
   Value filterBlock = apply(s0.floorDiv(block), {offsets[3]});
-  OpFoldResult firstGroup = apply(s0.floorDiv(kGroup), {offsets[2]});
   OpFoldResult firstByte = apply((s0 % block) * kGroup, {offsets[3]});
-  // Loops over filter rows, taps and groups carry the accumulators: fully
+  // The input tile's columns and channels as one run of bytes per row.
+  auto inputRowsType = RankedTensorType::get(
+      {inputType.getDimSize(0), inputType.getDimSize(1),
+       inputType.getDimSize(2) * inputType.getDimSize(3)},
+      inputType.getElementType());
+  Value inputRows = tensor::CollapseShapeOp::create(
+      rewriter, loc, inputRowsType, input,
+      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+  // Loops over filter rows and groups carry the accumulators: fully
   // unrolled, LLVM hoisted every broadcast to the top and spilled.
   scf::LoopNest nest = scf::buildLoopNest(
-      rewriter, loc, ValueRange{zero, zero, zero},
-      ValueRange{index(rows), index(taps), index(groups)},
-      ValueRange{index(1), index(1), index(1)}, accumulators,
+      rewriter, loc, ValueRange{zero, zero}, ValueRange{index(rows), index(groups)},
+      ValueRange{index(1), index(1)}, accumulators,
       [&](OpBuilder &, Location, ValueRange ivs, ValueRange carried) {
-        Value row = ivs[0], tap = ivs[1], group = ivs[2];
+        Value row = ivs[0], group = ivs[1];
         SmallVector<Value> sums(carried);
         Value filterRow = apply(d0 + s0, {row, offsets[0]});
-        Value filterTap = apply(d0 + s0, {tap, offsets[1]});
-        Value filterGroup = apply(d0 + s0, {group, firstGroup});
         SmallVector<SmallVector<Value, 2>> weights;
         for (int64_t vector = 0; vector < vectors; ++vector)
           weights.push_back(ops.weights(
-              packed, {filterBlock, filterRow, filterTap, filterGroup,
+              packed, {filterBlock, filterRow, group,
                        apply(s0 + vector * lanes * kGroup, {firstByte})}));
         Value inputRow = apply(d0 * rowDilation, {row});
-        Value channel = apply(d0 * kGroup, {group});
         for (int64_t column = 0; column < columns; ++column) {
-          Value inputColumn = apply(d0 * dilation + column * stride, {tap});
+          // The group's first byte r = 4g of the filter row is tap r / C,
+          // channel r % C.
+          AffineExpr rowByte = d0 * kGroup;
+          Value inputByte = apply(
+              (rowByte.floorDiv(channels) * dilation + column * stride) * channels +
+                  rowByte % channels,
+              {group});
           SmallVector<Value, 2> activations =
-              ops.activations(input, {zero, inputRow, inputColumn, channel});
+              ops.activations(inputRows, {zero, inputRow, inputByte});
           for (int64_t vector = 0; vector < vectors; ++vector) {
             Value &sum = sums[column * vectors + vector];
             sum = ops.dot(sum, activations, weights[vector]);

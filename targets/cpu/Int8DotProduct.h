@@ -40,9 +40,10 @@ std::optional<std::optional<DotProduct>> parseDotProduct(llvm::StringRef name);
 /// filter for emitInt8DotTile (input channels that are not a multiple of
 /// 4, a first layer's 3, are padded with zero weights for vpdpbusd, and
 /// left to scalar loops for smlad): its
-/// filter becomes a constant packed as [F/B][KH][KW][C/4][B * 4], blocks of
-/// `outputBlock(conv)` output channels, the tiles' (four input channels of one
-/// output channel are the four bytes of a 32-bit lane),
+/// filter becomes a constant packed as [F/B][KH][KW*C/4][B * 4], blocks of
+/// `outputBlock(conv)` output channels, the tiles' (four bytes of a filter
+/// row, taps x input channels, of one output channel are the four bytes of
+/// a 32-bit lane),
 /// read through a generic that unpacks it (what the tiles that do not
 /// become dot-product kernels compute from). For vpdpbusd, whose first
 /// operand is unsigned, the kernels add 128 to every activation, and the

@@ -231,6 +231,19 @@ def conv_first_layer():
         [weights("w", [32, 3, 7, 7], 17), weights("b", [32], 18)])
 
 
+def conv_one_channel():
+    """One input channel by a 3x4 filter of stride 2 (a KWS first layer):
+    each filter row's 4 taps are one group of 4 bytes for the dot
+    products."""
+    return model(
+        [helper.make_node("Conv", ["x", "w", "b"], ["h"], name="conv",
+                          kernel_shape=[3, 4], pads=[1, 1, 1, 1], strides=[2, 2]),
+         helper.make_node("Relu", ["h"], ["y"], name="relu")],
+        [tensor("x", TensorProto.FLOAT, [1, 1, 12, 10])],
+        [tensor("y", TensorProto.FLOAT, [1, 16, 6, 5])],
+        [weights("w", [16, 1, 3, 4], 19), weights("b", [16], 20)])
+
+
 def two_input_matmul():
     """y = a W + b: a MatMul with constant weights on one of two inputs."""
     return model(
@@ -574,7 +587,7 @@ def negative_input_dim():
         [tensor("y", TensorProto.FLOAT, [1, -3])])
 
 
-MODELS = {f.__name__: f for f in [gemm_relu_batch, conv_branches, conv_first_layer, two_input_matmul, conv_zero_strides, depth_to_space_zero_block,
+MODELS = {f.__name__: f for f in [gemm_relu_batch, conv_branches, conv_first_layer, conv_one_channel, two_input_matmul, conv_zero_strides, depth_to_space_zero_block,
                                   gather_out_of_range, gather_nd_out_of_range,
                                   scatter_out_of_range, gather_runtime_indices, scatter_runtime_indices,
                                   negative_input_dim, layer_norm, resize_cumsum, conv_transpose, qlinear_matmul,

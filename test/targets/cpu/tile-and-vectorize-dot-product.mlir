@@ -6,10 +6,10 @@
 // RUN:   | FileCheck %s --check-prefix=SMLAD
 
 // An int8 convolution with a constant filter reads it packed as
-// [F/B][KH][KW][C/4][B*4], and its tiles, one output row of 8 columns by 2
+// [F/B][KH][KW*C/4][B*4], and its tiles, one output row of 8 columns by 2
 // vectors of output channels over the whole filter, become vpdpbusd
-// kernels: loops over its 3 rows, 3 taps and 4 groups of 4 input channels
-// carry the accumulators in registers; each group's 4 activation bytes, their sign bits flipped
+// kernels: loops over its 3 rows and each row's 12 groups of 4 bytes (3
+// taps x 16 input channels) carry the accumulators in registers; each group's 4 activation bytes, their sign bits flipped
 // (+128: vpdpbusd's first operand is unsigned), are broadcast to every
 // lane. The init, a zero fill, becomes a broadcast of -128 x each output
 // channel's filter sum (3 x 3 x 16 x 3 x 128 = 55296). No unpacking generic
@@ -17,16 +17,16 @@
 // CHECK-LABEL: func.func @conv_3x3
 // CHECK-DAG: arith.constant -2139062144 : i32
 // CHECK-DAG: arith.constant dense<-55296> : tensor<32xi32>
-// CHECK-DAG: arith.constant dense<3> : tensor<1x3x3x4x128xi8>
+// CHECK-DAG: arith.constant dense<3> : tensor<1x3x12x128xi8>
 // CHECK-NOT: linalg.conv_2d_nhwc_hwcf
 // CHECK-NOT: linalg.fill
 // CHECK: scf.for {{.*}} -> (tensor<1x8x8x32xi32>)
 // CHECK-NOT: -> (tensor
+// CHECK: tensor.collapse_shape {{.*}} : tensor<1x3x10x16xi8> into tensor<1x3x160xi8>
 // CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>,
-// CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>,
-// CHECK: scf.for %{{.*}} = %c0 to %c4 step %c1 iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>,
-// CHECK: vector.transfer_read {{.*}} : tensor<1x3x3x4x128xi8>, vector<64xi8>
-// CHECK: vector.transfer_read {{.*}} : tensor<1x3x10x16xi8>, vector<4xi8>
+// CHECK: scf.for %{{.*}} = %c0 to %c12 step %c1 iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>,
+// CHECK: vector.transfer_read {{.*}} : tensor<1x3x12x128xi8>, vector<64xi8>
+// CHECK: vector.transfer_read {{.*}} : tensor<1x3x160xi8>, vector<4xi8>
 // CHECK: arith.xori
 // CHECK: vector.broadcast {{.*}} : i32 to vector<16xi32>
 // CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"({{.*}}) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
@@ -62,7 +62,7 @@ func.func @conv_3x3(%in: tensor<1x10x10x16xi8>) -> tensor<1x8x8x32xi32> {
 // one output channel per 32-bit lane; the sums are 96 + 4f. An init that is
 // not a constant fill gets the correction added.
 // CHECK-LABEL: func.func @conv_1x1_packing
-// CHECK-DAG: arith.constant dense<{{\[\[\[\[\[}}0, 16, 32, 48, 1, 17, 33, 49, 2, 18,
+// CHECK-DAG: arith.constant dense<{{\[\[\[\[}}0, 16, 32, 48, 1, 17, 33, 49, 2, 18,
 // CHECK-DAG: arith.constant dense<[-12288, -12800, -13312,
 // CHECK: arith.addi {{.*}} : vector<1x1x8x16xi32>
 // CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
@@ -80,7 +80,7 @@ func.func @conv_1x1_packing(%in: tensor<1x1x8x4xi8>, %init: tensor<1x1x8x16xi32>
 // weights: tensor.pad of the input's channels.
 // CHECK-LABEL: func.func @first_layer
 // CHECK: tensor.pad %{{.*}} low[0, 0, 0, 0] high[0, 0, 0, 1]
-// CHECK: tensor<1x7x7x1x128xi8>
+// CHECK: tensor<1x7x7x128xi8>
 // CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
 // smlad leaves 3 input channels to scalar loops: padding would add a third
 // more products.
@@ -137,4 +137,27 @@ func.func @int8_max_pool(%in: tensor<1x17x17x64xi8>) -> tensor<1x8x8x64xi8> {
      ins(%in, %k : tensor<1x17x17x64xi8>, tensor<3x3xi8>)
      outs(%f : tensor<1x8x8x64xi8>) -> tensor<1x8x8x64xi8>
   return %0 : tensor<1x8x8x64xi8>
+}
+
+// -----
+
+// One input channel by 4 contiguous taps (KWS's first layer) is one group
+// of 4 bytes per filter row: no padding, for vpdpbusd or smlad.
+// CHECK-LABEL: func.func @four_taps_one_channel
+// CHECK-NOT: tensor.pad
+// CHECK: tensor<1x2x1x32xi8>
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"
+// SMLAD-LABEL: func.func @four_taps_one_channel
+// SMLAD: tensor<4x2x1x8xi8>
+// SMLAD-NOT: linalg.conv_2d_nhwc_hwcf
+// SMLAD: llvm.call_intrinsic "llvm.arm.smlad"
+func.func @four_taps_one_channel(%in: tensor<1x5x11x1xi8>) -> tensor<1x4x8x8xi32> {
+  %w = arith.constant dense<5> : tensor<2x4x1x8xi8>
+  %c0 = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<1x4x8x8xi32>
+  %f = linalg.fill ins(%c0 : i32) outs(%e : tensor<1x4x8x8xi32>) -> tensor<1x4x8x8xi32>
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+     ins(%in, %w : tensor<1x5x11x1xi8>, tensor<2x4x1x8xi8>)
+     outs(%f : tensor<1x4x8x8xi32>) -> tensor<1x4x8x8xi32>
+  return %0 : tensor<1x4x8x8xi32>
 }
