@@ -16,6 +16,7 @@
 #include "compiler/Pipeline.h"
 #include "compiler/Stages.h"
 #include "dialects/Graph/GraphDialect.h"
+#include "dialects/Graph/GraphOps.h"
 #include "passes/EntryAttributes.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -95,6 +96,18 @@ FailureOr<std::string> kernelAssembly(ModuleOp module) {
   return object.getObject().getValue().str();
 }
 
+/// The graph dialect's ops in `module` that compute (not constants): one
+/// kernel each, were nothing fused.
+int64_t countGraphOps(ModuleOp module) {
+  int64_t count = 0;
+  module.walk([&](Operation *op) {
+    if (isa<graph::GraphDialect>(op->getDialect()) && !isa<graph::ConstantOp>(op) &&
+        !op->hasTrait<OpTrait::IsTerminator>())
+      ++count;
+  });
+  return count;
+}
+
 /// The report line of --report.
 void printReport(const Partition &partition, const ManifestFacts &facts) {
   const ModelSignature &signature = partition.signature;
@@ -114,6 +127,10 @@ void printReport(const Partition &partition, const ManifestFacts &facts) {
                << facts.weightBytes << " B), arena " << signature.arenaBytes
                << " B (lower bound " << signature.arenaLowerBound
                << " B), stack ~" << facts.stackBytes << " B\n";
+  llvm::outs() << "model " << signature.name << " (" << target.name
+               << "): " << signature.graphOps << " graph ops run as "
+               << signature.kernels << " kernels, " << signature.fills
+               << " fills and " << signature.copies << " copies\n";
 }
 
 /// --report's lines on quantization: each op made an integer kernel, with
@@ -246,6 +263,9 @@ FailureOr<MemoryPlan> lowerPartition(Partition &partition,
       entry::getInt(lowered, entry::kArenaLowerBound).value_or(0);
   plan.pooledWeightsBytes = entry::getInt(lowered, entry::kConstantsBytes);
   plan.parallelLoops = entry::getInt(lowered, entry::kParallelLoops);
+  plan.kernels = entry::getInt(lowered, entry::kKernels).value_or(0);
+  plan.fills = entry::getInt(lowered, entry::kFills).value_or(0);
+  plan.copies = entry::getInt(lowered, entry::kCopies).value_or(0);
   if (partition.description.isGpu() && !plan.pooledWeightsBytes)
     return module.emitError("internal error: the weights are missing");
   return plan;
@@ -263,6 +283,9 @@ LogicalResult emitPartition(Partition &partition, const MemoryPlan &plan,
 
   signature.arenaBytes = plan.arenaBytes;
   signature.arenaLowerBound = plan.arenaLowerBound;
+  signature.kernels = plan.kernels;
+  signature.fills = plan.fills;
+  signature.copies = plan.copies;
   signature.takesExecutor = plan.parallelLoops.has_value();
   signature.parallelLoops = plan.parallelLoops.value_or(0);
   if (plan.pooledWeightsBytes && target.isGpu()) {
@@ -402,6 +425,7 @@ LogicalResult compileModel(MLIRContext &context, const CompileOptions &options) 
     files.add(name + ".graph.mlir", printModule(*model->module));
     return finish();
   }
+  model->signature.graphOps = countGraphOps(*model->module);
   if (failed(runGraphPasses(*model->module, options, timing)))
     return failure();
   if (options.emit == EmitStage::Linalg) {

@@ -31,6 +31,11 @@ struct ModelSignature {
   int64_t arenaBytes = 0;
   int64_t arenaLowerBound = 0;
   int64_t arenaAlignment = 64;
+  /// The graph's compute ops as imported (and quantized), one kernel each
+  /// unfused, and the loop nests the lowered entry runs after fusion:
+  /// kernels, fills and copies (passes/EntryAttributes.h).
+  int64_t graphOps = 0;
+  int64_t kernels = 0, fills = 0, copies = 0;
   /// GPU models: the weights uploaded to the front of the device workspace
   /// (arenaBytes then counts them too), the least compute capability (90
   /// for Hopper) and whether the kernels are a cubin or PTX.

@@ -52,6 +52,8 @@ struct MemoryPlan {
   std::optional<int64_t> pooledWeightsBytes;
   /// Loops made tasks for an executor; none when the entry takes none.
   std::optional<int64_t> parallelLoops;
+  /// The loop nests the entry runs (strata-plan-memory's counts).
+  int64_t kernels = 0, fills = 0, copies = 0;
 };
 
 /// Enters stage `name`: the progress line shows it and its time is

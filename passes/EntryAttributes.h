@@ -28,6 +28,13 @@ inline constexpr llvm::StringLiteral kOutputNames = "strata.output_names";
 /// measured against (the most bytes live at once), in bytes.
 inline constexpr llvm::StringLiteral kArenaBytes = "strata.arena_bytes";
 inline constexpr llvm::StringLiteral kArenaLowerBound = "strata.arena_lower_bound";
+/// The loop nests the entry runs once bufferized, which strata-plan-memory
+/// counts at its top level: kernels (loops, calls and linalg ops that
+/// compute), fills (linalg.fill) and copies (memref.copy, linalg.copy and
+/// linalg.transpose: padding, layout changes).
+inline constexpr llvm::StringLiteral kKernels = "strata.kernels";
+inline constexpr llvm::StringLiteral kFills = "strata.fills";
+inline constexpr llvm::StringLiteral kCopies = "strata.copies";
 /// Bytes of the weights strata-pool-constants pooled into one block (GPUs).
 inline constexpr llvm::StringLiteral kConstantsBytes = "strata.constants_bytes";
 /// How many parallel loops strata-outline-parallel-loops made tasks of

@@ -389,6 +389,11 @@ def PlanMemory : Pass<"strata-plan-memory", "::mlir::ModuleOp"> {
     `strata.arena_lower_bound` (the most bytes live at once). A buffer
     allocated inside an `scf.forall` is an error: its one slot would be
     shared by iterations running on different threads.
+    It also counts the loop nests at the top of the entry, each one pass
+    over its data, as `strata.kernels` (loops, calls, computing linalg ops,
+    and each run of vector ops: a small op vectorized whole),
+    `strata.fills` and `strata.copies` (memref.copy, linalg.copy and
+    linalg.transpose).
 
     Before:
     ```mlir

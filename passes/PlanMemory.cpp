@@ -14,8 +14,11 @@
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace strata {
@@ -125,6 +128,34 @@ struct PlanMemoryPass : strata::impl::PlanMemoryBase<PlanMemoryPass> {
     rewriteAllocations(entry, buffers, arenaBytes);
     strata::entry::setInt(entry, strata::entry::kArenaBytes, arenaBytes);
     strata::entry::setInt(entry, strata::entry::kArenaLowerBound, lowerBound);
+    recordLoopNests(entry);
+  }
+
+  /// The loop nests at the top of the entry's body, each one pass over its
+  /// data: kernels, fills and copies (EntryAttributes.h). A run of vector
+  /// ops (a small op vectorized whole, unrolled) is one kernel.
+  static void recordLoopNests(func::FuncOp entry) {
+    int64_t kernels = 0, fills = 0, copies = 0;
+    bool inVectorCode = false;
+    for (Operation &op : entry.getBody().front()) {
+      bool isVector = isa<vector::VectorDialect>(op.getDialect());
+      if (isVector && !inVectorCode)
+        ++kernels;
+      if (isVector)
+        inVectorCode = true;
+      if (isa<linalg::FillOp>(op))
+        ++fills;
+      else if (isa<memref::CopyOp, linalg::CopyOp, linalg::TransposeOp>(op))
+        ++copies;
+      else if (isa<linalg::LinalgOp, LoopLikeOpInterface, func::CallOp>(op))
+        ++kernels;
+      else
+        continue;
+      inVectorCode = false;
+    }
+    strata::entry::setInt(entry, strata::entry::kKernels, kernels);
+    strata::entry::setInt(entry, strata::entry::kFills, fills);
+    strata::entry::setInt(entry, strata::entry::kCopies, copies);
   }
 
   void rewriteAllocations(func::FuncOp entry, MutableArrayRef<Buffer> buffers,

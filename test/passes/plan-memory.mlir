@@ -13,9 +13,10 @@
 
 // A chain a -> b -> c: a and b overlap, b and c overlap, a and c do not, so c
 // reuses a's bytes and the arena holds two 64-byte buffers. Deallocs go away.
+// Its four copies are counted as such, and there is no kernel.
 // CHECK-LABEL: func.func @main(
 // CHECK-SAME: %[[X:arg[0-9]+]]: memref<16xf32>, %[[Y:arg[0-9]+]]: memref<16xf32>, %[[ARENA:arg[0-9]+]]: memref<128xi8>)
-// CHECK-SAME: attributes {strata.arena_bytes = 128 : i64, strata.arena_lower_bound = 128 : i64}
+// CHECK-SAME: attributes {strata.arena_bytes = 128 : i64, strata.arena_lower_bound = 128 : i64, strata.copies = 4 : i64, strata.fills = 0 : i64, strata.kernels = 0 : i64}
 // CHECK: %[[O0:.+]] = arith.constant 0 : index
 // CHECK: %[[A:.+]] = memref.view %[[ARENA]][%[[O0]]][] : memref<128xi8> to memref<16xf32>
 // CHECK: memref.copy %[[X]], %[[A]]
@@ -53,7 +54,7 @@ func.func @main(%x: memref<16xf32>, %y: memref<16xf32>) {
 // of 12, 40 and 4 bytes each round up to 64 (the default alignment), are
 // placed in first-use order at 0, 64 and 128, and the arena is 192 bytes.
 // CHECK-LABEL: func.func @main(
-// CHECK-SAME: %[[ARENA:arg[0-9]+]]: memref<192xi8>) attributes {strata.arena_bytes = 192 : i64, strata.arena_lower_bound = 192 : i64}
+// CHECK-SAME: %[[ARENA:arg[0-9]+]]: memref<192xi8>) attributes {strata.arena_bytes = 192 : i64, strata.arena_lower_bound = 192 : i64,
 // CHECK: %[[O0:.+]] = arith.constant 0 : index
 // CHECK: memref.view %[[ARENA]][%[[O0]]][] : memref<192xi8> to memref<3xf32>
 // CHECK: %[[O1:.+]] = arith.constant 64 : index
@@ -64,7 +65,7 @@ func.func @main(%x: memref<16xf32>, %y: memref<16xf32>) {
 // With 16-byte alignment the sizes round to 16, 48 and 16 and are placed
 // largest first: the 40-byte buffer at 0, then 48 and 64; 80 bytes in all.
 // ALIGN16-LABEL: func.func @main(
-// ALIGN16-SAME: memref<80xi8>) attributes {strata.arena_bytes = 80 : i64, strata.arena_lower_bound = 80 : i64}
+// ALIGN16-SAME: memref<80xi8>) attributes {strata.arena_bytes = 80 : i64, strata.arena_lower_bound = 80 : i64,
 // ALIGN16: arith.constant 48 : index
 // ALIGN16: memref.view {{.+}} to memref<3xf32>
 // ALIGN16: arith.constant 0 : index
@@ -135,12 +136,12 @@ func.func @main(%x: memref<4x4xf32>, %y: memref<8xf32>) {
 // -----
 
 // Only the entry function is planned: a helper's alloc stays, and an entry
-// with no buffers still gets an empty arena.
+// with no buffers still gets an empty arena. Its call is a kernel.
 // CHECK-LABEL: func.func @helper(
 // CHECK-SAME: %{{.+}}: memref<4xf32>) {
 // CHECK: memref.alloc() : memref<4xf32>
 // CHECK-LABEL: func.func @main(
-// CHECK-SAME: %{{.+}}: memref<4xf32>, %{{.+}}: memref<0xi8>) attributes {strata.arena_bytes = 0 : i64, strata.arena_lower_bound = 0 : i64}
+// CHECK-SAME: %{{.+}}: memref<4xf32>, %{{.+}}: memref<0xi8>) attributes {strata.arena_bytes = 0 : i64, strata.arena_lower_bound = 0 : i64, strata.copies = 0 : i64, strata.fills = 0 : i64, strata.kernels = 1 : i64}
 func.func @helper(%x: memref<4xf32>) {
   %a = memref.alloc() : memref<4xf32>
   memref.copy %x, %a : memref<4xf32> to memref<4xf32>
