@@ -20,6 +20,10 @@ ModelSignature exampleSignature() {
   signature.name = "kws";
   signature.arenaBytes = 4096;
   signature.arenaLowerBound = 4032;
+  signature.graphOps = 21;
+  signature.kernels = 12;
+  signature.fills = 3;
+  signature.copies = 4;
   signature.inputs.push_back({"mfcc \"frames\"\\x", STRATA_DTYPE_FLOAT32, {1, 49, 10}});
   signature.outputs.push_back({"scores", STRATA_DTYPE_INT64, {1, 12}});
   return signature;
@@ -106,6 +110,12 @@ TEST(ManifestWriterTest, MatchesTheGoldenText) {
       ]
     }
   ],
+  "loop_nests": {
+    "copies": 4,
+    "fills": 3,
+    "graph_ops": 21,
+    "kernels": 12
+  },
   "model": {
     "file": "kws.onnx",
     "sha256": "ab12"
@@ -134,6 +144,7 @@ TEST(ManifestWriterTest, MatchesTheGoldenText) {
 )");
   for (const char *needle :
        {"\"lower_bound_bytes\": 4032", "\"weight_bytes\": 200",
-        "\"dtype\": \"int64\"", "\"sha256\": \"ab12\"", "\"cpu\": \"x86-64-v3\""})
+        "\"dtype\": \"int64\"", "\"sha256\": \"ab12\"", "\"cpu\": \"x86-64-v3\"",
+        "\"kernels\": 12"})
     EXPECT_NE(first.find(needle), std::string::npos) << needle;
 }
