@@ -158,13 +158,10 @@ selectCandidates(func::FuncOp entry, const std::vector<std::string> &excluded) {
              << text << "': " << llvm::toString(pattern.takeError());
     patterns.push_back(std::move(*pattern));
   }
-  std::vector<quant::Candidate> selected;
-  for (const quant::Candidate &candidate : quant::findCandidates(entry)) {
-    std::string name = onnxNodeName(candidate.op->getLoc());
-    if (llvm::none_of(patterns, [&](const llvm::GlobPattern &p) { return p.match(name); }))
-      selected.push_back(candidate);
-  }
-  return selected;
+  return quant::findCandidates(entry, [&](Operation *op) {
+    std::string name = onnxNodeName(op->getLoc());
+    return llvm::any_of(patterns, [&](const llvm::GlobPattern &p) { return p.match(name); });
+  });
 }
 
 /// The tensors calibration observes: each candidate's input and output,

@@ -67,7 +67,7 @@ def FoldBatchNorm : Pass<"strata-fold-batch-norm", "::mlir::func::FuncOp"> {
 }
 
 def Quantize : Pass<"strata-quantize", "::mlir::func::FuncOp"> {
-  let summary = "Post-training int8 quantization of Conv, MatMul and Gemm";
+  let summary = "Post-training int8 quantization of Conv, MatMul, Gemm and residual Adds";
   let description = [{
     Rewrites each float32 Conv, MatMul and Gemm with constant weights that
     calibration annotated (`strata.quant.input_range` and
@@ -81,6 +81,11 @@ def Quantize : Pass<"strata-quantize", "::mlir::func::FuncOp"> {
     - products accumulated in int32, then `graph.requantize` to the
       output's int8 with a fixed-point multiplier per channel; a ReLU or a
       Clip from 0 after the op is folded into its clamp.
+
+    A residual Add of two quantized ops' outputs (same shape), calibrated
+    too, becomes integer arithmetic as well: both int8 inputs rescaled to an
+    int32 sum at scale max(s_a, s_b) / 2^20, (a - z_a) * m_a + (b - z_b) *
+    m_b, then requantized like an accumulator (its ReLU folded).
 
     An int8 output feeding another quantized op flows to it as it is, also
     through ops that commute with dequantization (Reshape-like ops and

@@ -64,6 +64,15 @@ Operation *foldableActivation(Operation *op) {
   return nullptr;
 }
 
+/// A float Add of two tensors of its result's shape: a residual
+/// connection, which findCandidates takes when both come from candidates.
+bool isResidualAdd(Operation *op) {
+  auto add = dyn_cast<AddOp>(op);
+  return add && isF32Tensor(add.getResult()) &&
+         add.getLhs().getType() == add.getResult().getType() &&
+         add.getRhs().getType() == add.getResult().getType();
+}
+
 bool isQuantizable(Operation *op) {
   if (auto conv = dyn_cast<ConvOp>(op))
     return isF32Tensor(conv.getInput()) && f32Constant(conv.getWeight()) &&
@@ -252,10 +261,74 @@ struct QuantizePass : strata::impl::QuantizeBase<QuantizePass> {
     }
   }
 
+  /// Makes the requantization `output` of `candidate` (tagged with its
+  /// `index` and the parameters `in` of its int8 input) the value its float
+  /// users read dequantized, and the int8 tensor quantized users find.
+  void finish(const quant::Candidate &candidate, QuantBuilder &q, Value output,
+              TensorParameters in, TensorParameters out, Int8Map &int8Of,
+              int64_t index) {
+    OpBuilder b(candidate.op);
+    Operation *requantize = output.getDefiningOp();
+    requantize->setAttr(quant::kCandidateIndex, b.getI64IntegerAttr(index));
+    requantize->setAttr(quant::kInputParameters,
+                        b.getDenseF64ArrayAttr({in.scale, double(in.zeroPoint)}));
+    Value real = q.dequantize(output, out);
+    Value(candidate.output).replaceAllUsesWith(real);
+    int8Of[real] = {output, out};
+    if (candidate.activation)
+      candidate.activation->erase();
+    candidate.op->erase();
+  }
+
+  /// A residual Add of two int8 tensors a and b (scales s_a, s_b): both
+  /// rescaled to an int32 sum at scale s = max(s_a, s_b) / 2^20,
+  ///   acc = (a - z_a) * m_a + (b - z_b) * m_b,  m_x = round(s_x / s),
+  /// then requantized to the output's parameters like any accumulator. The
+  /// 2^20 keeps the rescaling's rounding 2^-20 of the larger scale, and
+  /// |acc| below 2^29.
+  LogicalResult quantizeAdd(const quant::Candidate &candidate,
+                            DenseF64ArrayAttr outputRange, Int8Map &int8Of,
+                            int64_t index) {
+    Operation *op = candidate.op;
+    OpBuilder b(op);
+    QuantBuilder q(b, op->getLoc());
+    auto lhs = int8Version(b, op->getOperand(0), int8Of);
+    auto rhs = int8Version(b, op->getOperand(1), int8Of);
+    if (!lhs || !rhs)
+      return op->emitOpError("internal error: a residual Add's inputs are not int8");
+    TensorParameters out = activationParameters(outputRange[0], outputRange[1]);
+    constexpr int kHeadroomBits = 20;
+    double common = std::max(lhs->second.scale, rhs->second.scale) / (1 << kHeadroomBits);
+    Type i32 = b.getI32Type();
+    auto rescaled = [&](Value int8, TensorParameters p) {
+      Value wide = q.castTo(int8, i32);
+      Value centered = SubOp::create(b, op->getLoc(), wide, q.scalar(i32, p.zeroPoint));
+      return MulOp::create(b, op->getLoc(), centered,
+                           q.scalar(i32, std::nearbyint(p.scale / common)));
+    };
+    Value accumulator = AddOp::create(b, op->getLoc(), rescaled(lhs->first, lhs->second),
+                                      rescaled(rhs->first, rhs->second));
+    auto fixed = fixedPoint(common / out.scale);
+    if (failed(fixed))
+      return op->emitOpError("cannot requantize: the output's range is too narrow "
+                             "for its inputs'");
+    auto [low, high] = outputClamp(candidate.activation, out);
+    auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+    Value output = RequantizeOp::create(
+        b, op->getLoc(), resultType.clone(b.getIntegerType(8)), accumulator,
+        b.getI64IntegerAttr(0), b.getDenseI32ArrayAttr({fixed->first}),
+        b.getDenseI32ArrayAttr({fixed->second}), b.getI32IntegerAttr(out.zeroPoint),
+        b.getI32IntegerAttr(low), b.getI32IntegerAttr(high));
+    finish(candidate, q, output, lhs->second, out, int8Of, index);
+    return success();
+  }
+
   LogicalResult
   quantizeOne(const quant::Candidate &candidate, DenseF64ArrayAttr inputRange,
               DenseF64ArrayAttr outputRange, Int8Map &int8Of, int64_t index) {
     Operation *op = candidate.op;
+    if (isa<AddOp>(op))
+      return quantizeAdd(candidate, outputRange, int8Of, index);
     Location loc = op->getLoc();
     OpBuilder b(op);
     QuantBuilder q(b, loc);
@@ -384,18 +457,8 @@ struct QuantizePass : strata::impl::QuantizeBase<QuantizePass> {
         b.getI64IntegerAttr(axis), b.getDenseI32ArrayAttr(multipliers),
         b.getDenseI32ArrayAttr(shifts), b.getI32IntegerAttr(out.zeroPoint),
         b.getI32IntegerAttr(low), b.getI32IntegerAttr(high));
-    Operation *requantize = output.getDefiningOp();
-    requantize->setAttr(quant::kCandidateIndex, b.getI64IntegerAttr(index));
-    requantize->setAttr(quant::kInputParameters,
-                        b.getDenseF64ArrayAttr({in.scale, double(in.zeroPoint)}));
-
     // Float users read it dequantized; quantized ones find the int8 tensor.
-    Value real = q.dequantize(output, out);
-    Value(candidate.output).replaceAllUsesWith(real);
-    int8Of[real] = {output, out};
-    if (candidate.activation)
-      candidate.activation->erase();
-    op->erase();
+    finish(candidate, q, output, in, out, int8Of, index);
     return success();
   }
 };
@@ -412,14 +475,28 @@ quant::TensorParameters quant::activationParameters(double low, double high) {
   return {scale, static_cast<int32_t>(std::clamp(zero, -128.0, 127.0))};
 }
 
-std::vector<quant::Candidate> quant::findCandidates(func::FuncOp function) {
+std::vector<quant::Candidate>
+quant::findCandidates(func::FuncOp function, llvm::function_ref<bool(Operation *)> excluded) {
   std::vector<Candidate> candidates;
+  // The float values candidates so far replace: what an Add may read.
+  llvm::DenseSet<Value> outputs;
+  auto fromCandidate = [&](Value value) {
+    while (Operation *def = value.getDefiningOp()) {
+      if (!commutesWithDequantization(def))
+        break;
+      value = def->getOperand(0);
+    }
+    return outputs.contains(value);
+  };
   function.walk([&](Operation *op) {
-    if (!isQuantizable(op))
+    bool residual = isResidualAdd(op) && fromCandidate(op->getOperand(0)) &&
+                    fromCandidate(op->getOperand(1));
+    if ((!isQuantizable(op) && !residual) || (excluded && excluded(op)))
       return;
     Operation *activation = foldableActivation(op);
     Value output = activation ? activation->getResult(0) : op->getResult(0);
     candidates.push_back({op, op->getOperand(0), output, activation});
+    outputs.insert(output);
   });
   return candidates;
 }

@@ -59,8 +59,13 @@ TensorParameters activationParameters(double low, double high);
 
 /// The ops of `function` that can be quantized, in program order: float32
 /// Conv, MatMul and Gemm (alpha and beta 1, A not transposed) whose weights
-/// (and bias) are constants.
-std::vector<Candidate> findCandidates(mlir::func::FuncOp function);
+/// (and bias) are constants, and Adds of two tensors of the same shape (a
+/// residual connection) that both come from earlier candidates (maybe
+/// through ops that only move elements, or a MaxPool). `excluded` ops are
+/// not candidates, nor then an Add that would read one of them.
+std::vector<Candidate>
+findCandidates(mlir::func::FuncOp function,
+               llvm::function_ref<bool(mlir::Operation *)> excluded = nullptr);
 
 } // namespace strata::quant
 

@@ -134,3 +134,41 @@ func.func @not_calibrated(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
   return %y : tensor<2x3xf32>
 }
 
+
+// -----
+
+// A residual Add of two quantized convolutions' outputs, and its ReLU: a
+// (range [0, 2]: scale 2/255, zero point -128) and b ([-0.5, 0.5]: 1/255,
+// 0) are rescaled to an int32 sum at scale 2/255 / 2^20, (a + 128) * 2^20 +
+// b * 2^19, which requantizes to the output's [0, 2] (2/255, -128) by
+// 2^-20 = 1073741824 * 2^-50, the ReLU the clamp's lower bound. Nothing in
+// between is float.
+// CHECK-LABEL: func.func @residual_add
+//   CHECK-DAG: graph.constant dense<1048576> : tensor<i32>
+//   CHECK-DAG: graph.constant dense<524288> : tensor<i32>
+//   CHECK-DAG: graph.constant dense<-128> : tensor<i32>
+//       CHECK: %[[A:.+]] = graph.requantize {{.*}}strata.quant.index = 0 : i64
+//       CHECK: %[[B:.+]] = graph.requantize {{.*}}strata.quant.index = 1 : i64
+//   CHECK-NOT: graph.cast {{.*}} -> tensor<1x1x2x2xf32>
+//       CHECK: %[[AW:.+]] = graph.cast %[[A]] : (tensor<1x1x2x2xi8>) -> tensor<1x1x2x2xi32>
+//       CHECK: %[[AC:.+]] = graph.sub %[[AW]], %{{.+}} : (tensor<1x1x2x2xi32>, tensor<i32>)
+//       CHECK: %[[AM:.+]] = graph.mul %[[AC]], %{{.+}} : (tensor<1x1x2x2xi32>, tensor<i32>)
+//       CHECK: %[[BW:.+]] = graph.cast %[[B]] : (tensor<1x1x2x2xi8>) -> tensor<1x1x2x2xi32>
+//       CHECK: %[[BM:.+]] = graph.mul %[[BW]], %{{.+}} : (tensor<1x1x2x2xi32>, tensor<i32>)
+//       CHECK: %[[S:.+]] = graph.add %[[AM]], %[[BM]]
+//       CHECK: graph.requantize %[[S]] {axis = 0 : i64, max = 127 : i32, min = -128 : i32, multiplier = array<i32: 1073741824>, shift = array<i32: 50>, strata.quant.index = 2 : i64, strata.quant.input = array<f64: 0.0078431372549019607, -1.280000e+02>, zero_point = -128 : i32}
+//   CHECK-NOT: graph.relu
+func.func @residual_add(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32> {
+  %wa = graph.constant dense<[[[[0.5]]]]> : tensor<1x1x1x1xf32>
+  %wb = graph.constant dense<[[[[0.25]]]]> : tensor<1x1x1x1xf32>
+  %a = graph.conv %x, %wa {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>,
+         strata.quant.input_range = array<f64: -1.0, 1.0>, strata.quant.output_range = array<f64: 0.0, 2.0>}
+      : (tensor<1x1x2x2xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x2x2xf32>
+  %b = graph.conv %x, %wb {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>,
+         strata.quant.input_range = array<f64: -1.0, 1.0>, strata.quant.output_range = array<f64: -0.5, 0.5>}
+      : (tensor<1x1x2x2xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x2x2xf32>
+  %s = graph.add %a, %b {strata.quant.input_range = array<f64: 0.0, 2.0>, strata.quant.output_range = array<f64: 0.0, 2.0>}
+      : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
+  %y = graph.relu %s : (tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
+  return %y : tensor<1x1x2x2xf32>
+}

@@ -244,6 +244,23 @@ def conv_one_channel():
         [weights("w", [16, 1, 3, 4], 19), weights("b", [16], 20)])
 
 
+def conv_residual():
+    """relu(relu(conv3x3(x)) + conv1x1(x)): a residual Add of two quantized
+    convolutions' int8 outputs, with its ReLU."""
+    return model(
+        [helper.make_node("Conv", ["x", "wa", "ba"], ["ha"], name="conv_a",
+                          kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+         helper.make_node("Relu", ["ha"], ["ra"], name="relu_a"),
+         helper.make_node("Conv", ["x", "wb", "bb"], ["hb"], name="conv_b",
+                          kernel_shape=[1, 1]),
+         helper.make_node("Add", ["ra", "hb"], ["s"], name="add"),
+         helper.make_node("Relu", ["s"], ["y"], name="relu")],
+        [tensor("x", TensorProto.FLOAT, [1, 16, 9, 9])],
+        [tensor("y", TensorProto.FLOAT, [1, 32, 9, 9])],
+        [weights("wa", [32, 16, 3, 3], 21), weights("ba", [32], 22),
+         weights("wb", [32, 16, 1, 1], 23), weights("bb", [32], 24)])
+
+
 def two_input_matmul():
     """y = a W + b: a MatMul with constant weights on one of two inputs."""
     return model(
@@ -587,7 +604,7 @@ def negative_input_dim():
         [tensor("y", TensorProto.FLOAT, [1, -3])])
 
 
-MODELS = {f.__name__: f for f in [gemm_relu_batch, conv_branches, conv_first_layer, conv_one_channel, two_input_matmul, conv_zero_strides, depth_to_space_zero_block,
+MODELS = {f.__name__: f for f in [gemm_relu_batch, conv_branches, conv_first_layer, conv_one_channel, conv_residual, two_input_matmul, conv_zero_strides, depth_to_space_zero_block,
                                   gather_out_of_range, gather_nd_out_of_range,
                                   scatter_out_of_range, gather_runtime_indices, scatter_runtime_indices,
                                   negative_input_dim, layer_norm, resize_cumsum, conv_transpose, qlinear_matmul,
