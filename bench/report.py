@@ -266,18 +266,26 @@ def render(doc):
                 "PyTorch model on 100 other inputs; times are medians on one thread "
                 "(Strata by `strata-run --benchmark`, PyTorch in-process)."))
             w("")
-            w("| model | Strata int8 SQNR | PyTorch FX int8 SQNR | top-1 equal (Strata, PyTorch) | Strata int8 ms | Strata float ms | PyTorch int8 ms | PyTorch float ms | Strata int8 / PyTorch int8 |")
-            w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+            w(wrap("The last column divides Strata's int8 time by ONNX Runtime's float time "
+                   "for the same architecture on one thread in the table above, from the "
+                   "same run."))
+            w("")
+            w("| model | Strata int8 SQNR | PyTorch FX int8 SQNR | top-1 equal (Strata, PyTorch) | Strata int8 ms | Strata float ms | PyTorch int8 ms | PyTorch float ms | Strata int8 / PyTorch int8 | Strata int8 / ORT float |")
+            w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+            ort_float = {m["name"]: (m.get("ort") or {}).get("median_ms")
+                         for m in doc.get("models", [])}
             for m in int8["models"]:
                 if "error" in m:
-                    w(f"| `{m['name']}` | failed: {m['error']} | | | | | | | |")
+                    w(f"| `{m['name']}` | failed: {m['error']} | | | | | | | | |")
                     continue
                 s8, fx = m["strata_int8"], m["torch_fx_int8"]
+                ort = ort_float.get(m["name"])
                 w(f"| `{m['name']}` | {s8['sqnr_db']:.1f} dB | {fx['sqnr_db']:.1f} dB | "
                   f"{s8['top1']:.0%}, {fx['top1']:.0%} | {fmt_ms(s8['median_ms'])} | "
                   f"{fmt_ms(m['strata_float']['median_ms'])} | {fmt_ms(fx['median_ms'])} | "
                   f"{fmt_ms(m['torch_float_ms'])} | "
-                  f"{fmt_ratio(s8['median_ms'] / fx['median_ms'])} |")
+                  f"{fmt_ratio(s8['median_ms'] / fx['median_ms'])} | "
+                  f"{fmt_ratio(s8['median_ms'] / ort) if ort else 'n/a'} |")
             w("")
     terminals = doc.get("terminals") or []
     if terminals:

@@ -142,7 +142,11 @@ def TileAndVectorize : Pass<"strata-tile-and-vectorize", "::mlir::func::FuncOp">
     two pairs of signed halfwords, and two `llvm.arm.smlad` calls add the
     4 products to a register accumulator (no offset: signed by signed;
     fewer than 4 input channels stay scalar loops). With `vector-bits=0`
-    nothing but those convolutions is tiled, and nothing is vectorized.
+    nothing but those convolutions and int8 depthwise ones (8 channels over
+    the whole filter) is tiled, nothing is vectorized, and an epilogue of
+    another element type (the int8 requantization) is fused too: each int32
+    accumulator tile is then a fresh buffer of the tile's size (serial
+    loops only: an `scf.forall`'s threads would share it).
 
     Before:
     ```mlir

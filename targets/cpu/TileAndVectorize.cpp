@@ -14,11 +14,13 @@
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/Matchers.h"
@@ -34,6 +36,25 @@ namespace strata::cpu {
 using namespace mlir;
 
 namespace {
+
+/// A static slice of a fresh buffer (bufferization.alloc_tensor, what
+/// strata-unshare-inits gives each accumulator) is a fresh buffer of the
+/// slice's size: the contents of both are undefined. A fused init tile's
+/// destination then is one accumulator tile, not a slice of the whole
+/// accumulator.
+struct SliceOfFreshBuffer : OpRewritePattern<tensor::ExtractSliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tensor::ExtractSliceOp slice,
+                                PatternRewriter &rewriter) const override {
+    auto fresh = slice.getSource().getDefiningOp<bufferization::AllocTensorOp>();
+    if (!fresh || fresh.getCopy() || !fresh.getDynamicSizes().empty() ||
+        !slice.getType().hasStaticShape())
+      return failure();
+    rewriter.replaceOpWithNewOp<bufferization::AllocTensorOp>(slice, slice.getType(),
+                                                              ValueRange{});
+    return success();
+  }
+};
 
 /// Marks the ops tiling produced until they are vectorized.
 constexpr llvm::StringLiteral kVectorizeMarker = "strata.vectorize";
@@ -127,6 +148,13 @@ SmallVector<int64_t> reductionTiles(linalg::LinalgOp op, int64_t maxElements) {
   return tiles;
 }
 
+/// An int8 depthwise convolution (NHWC) into int32.
+bool isInt8Depthwise(linalg::LinalgOp op) {
+  return isa<linalg::DepthwiseConv2DNhwcHwcOp>(op) &&
+         getElementTypeOrSelf(op.getDpsInputs()[0].getType()).isInteger(8) &&
+         getElementTypeOrSelf(op->getResult(0).getType()).isInteger(32);
+}
+
 /// Whether `op` computes on integers (int8 pools, which no Halide group
 /// takes).
 bool hasIntegerElements(linalg::LinalgOp op) {
@@ -176,7 +204,13 @@ SmallVector<int64_t> preferredTiles(linalg::LinalgOp op, int64_t lanes,
       return {1, 1, 8, 2 * lanes, 1, 0, 0};
     return {1, 1, 8, 2 * lanes, 1, 1, lanes};
   }
-  // Loops: n, oh, ow, c, kh, kw. 16 columns by one vector of channels.
+  // Loops: n, oh, ow, c, kh, kw. Without vectors, an int8 one's output
+  // tiles of 8 channels over the whole filter, its requantization fused: the
+  // int32 accumulator is a tile, not a tensor (KWS's arena on the
+  // Cortex-M4).
+  if (lanes == 1 && isInt8Depthwise(op))
+    return {1, 1, 1, 8, 0, 0};
+  // 16 columns by one vector of channels.
   if (isa<linalg::DepthwiseConv2DNhwcHwcOp>(op))
     return {1, 1, 16, lanes, 1, 0};
   // Loops: n, f, oh, ow, c, kh, kw. Tiles of one output row, decomposable.
@@ -387,17 +421,25 @@ void padConstantWeightRows(IRRewriter &rewriter, func::FuncOp function) {
 
 /// The elementwise op a convolution's tiles can compute right after each
 /// output tile: the convolution's only user, an all-parallel generic of the
-/// same shape reading it with the identity map, not a Halide group.
-linalg::GenericOp elementwiseEpilogue(linalg::Conv2DNhwcHwcfOp conv) {
-  Value result = conv.getResult(0);
+/// same shape reading it with the identity map, not a Halide group. Of the
+/// same element type unless `otherElementType` (an int8 requantization of
+/// the int32 accumulator): the accumulator tile is then a buffer of its
+/// own in each iteration, which only a serial loop may have (an arena slot
+/// shared by an scf.forall's threads would race).
+linalg::GenericOp elementwiseEpilogue(linalg::LinalgOp conv, bool otherElementType) {
+  Value result = conv->getResult(0);
   if (!result.hasOneUse())
     return {};
   auto consumer = dyn_cast<linalg::GenericOp>(*result.getUsers().begin());
   if (!consumer || !consumer.hasPureTensorSemantics() ||
       strata::halide::isHalideGroup(consumer) || consumer->getNumResults() != 1 ||
       consumer.getNumLoops() != 4 ||
-      consumer.getNumLoops() != consumer.getNumParallelLoops() ||
-      consumer.getResult(0).getType() != result.getType())
+      consumer.getNumLoops() != consumer.getNumParallelLoops())
+    return {};
+  auto resultType = cast<RankedTensorType>(result.getType());
+  auto consumerType = cast<RankedTensorType>(consumer.getResult(0).getType());
+  if (consumerType.getShape() != resultType.getShape() ||
+      (!otherElementType && consumerType != resultType))
     return {};
   AffineMap identity = AffineMap::getMultiDimIdentityMap(4, conv.getContext());
   for (OpOperand &operand : consumer->getOpOperands())
@@ -445,7 +487,7 @@ replaceFused(RewriterBase &rewriter, const scf::SCFTileAndFuseResult &fused,
       rewriter.eraseOp(original);
   Operation *conv = nullptr, *init = nullptr;
   for (Operation *tiled : fused.tiledAndFusedOps.getArrayRef().drop_front()) {
-    if (isa<linalg::Conv2DNhwcHwcfOp>(tiled))
+    if (isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcOp>(tiled))
       conv = tiled;
     else
       init = tiled;
@@ -485,9 +527,9 @@ void writeInitIntoEpilogueSlice(RewriterBase &rewriter, Operation *init,
 /// two. Fails, changing nothing, without an epilogue or without an init
 /// only the convolution reads.
 LogicalResult tileConvolutionWithEpilogue(RewriterBase &rewriter,
-                                          linalg::Conv2DNhwcHwcfOp conv,
+                                          linalg::LinalgOp conv,
                                           ArrayRef<int64_t> tiles, bool spread) {
-  linalg::GenericOp epilogue = elementwiseEpilogue(conv);
+  linalg::GenericOp epilogue = elementwiseEpilogue(conv, /*otherElementType=*/!spread);
   if (!epilogue)
     return failure();
   // The init tile and the epilogue tile come to share a destination
@@ -495,7 +537,7 @@ LogicalResult tileConvolutionWithEpilogue(RewriterBase &rewriter,
   auto readsDestination = [](linalg::LinalgOp op) {
     return op.payloadUsesValueFromOperand(op.getDpsInitOperand(0));
   };
-  Operation *init = conv.getOutputs()[0].getDefiningOp();
+  Operation *init = conv.getDpsInits()[0].getDefiningOp();
   auto initOp = dyn_cast_or_null<linalg::LinalgOp>(init);
   if (!initOp || !init->hasOneUse() || !isa<linalg::FillOp, linalg::GenericOp>(init) ||
       readsDestination(initOp) || readsDestination(epilogue))
@@ -557,11 +599,13 @@ LogicalResult tileConvolutionWithEpilogue(RewriterBase &rewriter,
     if (!spread)
       return failure(); // The convolution is untouched: tiled as any other.
     SmallVector<int64_t> convTiles(outputTiles);
-    convTiles.append({tiles[4], tiles[5], tiles[6]});
+    llvm::append_range(convTiles, tiles.drop_front(4));
     tileAlone(convOp, convTiles);
     return success();
   }
-  tileAlone(convTile, {0, 0, 0, 0, tiles[4], tiles[5], tiles[6]});
+  SmallVector<int64_t> reductionTiles(4, 0);
+  llvm::append_range(reductionTiles, tiles.drop_front(4));
+  tileAlone(convTile, reductionTiles);
   return success();
 }
 
@@ -607,7 +651,8 @@ struct TileAndVectorizePass
     SmallVector<linalg::LinalgOp> candidates;
     function.walk([&](linalg::LinalgOp op) {
       auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation());
-      if (scalar && !(conv && strata::cpu::isPackedForDotProduct(conv)))
+      if (scalar && !(conv && strata::cpu::isPackedForDotProduct(conv)) &&
+          !isInt8Depthwise(op))
         return;
       if (op.hasPureTensorSemantics() && hasStaticLoops(op) &&
           !strata::halide::isHalideGroup(op) &&
@@ -637,9 +682,9 @@ struct TileAndVectorizePass
           llvm::to_vector(llvm::seq<int64_t>(0, tiles.size()));
       if (isa<linalg::Conv2DNhwcHwcfOp>(op))
         order = {3, 0, 1, 2, 4, 5, 6};
-      if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation()))
+      if (isa<linalg::Conv2DNhwcHwcfOp>(op) || (scalar && isInt8Depthwise(op)))
         if (succeeded(tileConvolutionWithEpilogue(
-                rewriter, conv, tiles,
+                rewriter, op, tiles,
                 parallelLoops && iterationCount(op) >= minParallelIterations)))
           continue;
       if (parallelLoops && iterationCount(op) >= minParallelIterations) {
@@ -707,9 +752,14 @@ struct TileAndVectorizePass
         (void)strata::cpu::emitInt8DotTile(rewriter, tile, **dot, lanes);
     }
     if (scalar) {
-      // The tiles the kernels replaced leave their slices behind.
+      // The tiles the kernels replaced leave their slices behind, and a
+      // slice of an empty tensor or a fresh buffer (a fused init's
+      // destination) is one of the slice's size: one accumulator tile, not
+      // the whole.
       RewritePatternSet patterns(context);
       tensor::ExtractSliceOp::getCanonicalizationPatterns(patterns, context);
+      tensor::populateFoldTensorEmptyPatterns(patterns);
+      patterns.add<SliceOfFreshBuffer>(context);
       (void)applyPatternsGreedily(function, std::move(patterns));
       return;
     }

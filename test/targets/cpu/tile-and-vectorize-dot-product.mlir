@@ -161,3 +161,55 @@ func.func @four_taps_one_channel(%in: tensor<1x5x11x1xi8>) -> tensor<1x4x8x8xi32
      outs(%f : tensor<1x4x8x8xi32>) -> tensor<1x4x8x8xi32>
   return %0 : tensor<1x4x8x8xi32>
 }
+
+// -----
+
+// Without vectors, an int8 convolution's requantization (an epilogue of
+// another element type) is fused into its output tiles, and so is an int8
+// depthwise convolution's: each int32 accumulator is a fresh tile (2 x 2,
+// and 8 channels), not a whole tensor. (With vectors the tile loops are
+// scf.forall, whose threads would share such a buffer.)
+// SMLAD-LABEL: func.func @fused_requantization
+// SMLAD: scf.for
+// SMLAD: %[[TILE:.+]] = bufferization.alloc_tensor() : tensor<1x1x2x2xi32>
+// SMLAD: linalg.fill {{.*}} outs(%[[TILE]] : tensor<1x1x2x2xi32>)
+// SMLAD: llvm.call_intrinsic "llvm.arm.smlad"
+// SMLAD: arith.trunci {{.*}} : i32 to i8
+// SMLAD: scf.for
+// SMLAD: %[[DTILE:.+]] = bufferization.alloc_tensor() : tensor<1x1x1x8xi32>
+// SMLAD: %[[DINIT:.+]] = linalg.fill {{.*}} outs(%[[DTILE]] : tensor<1x1x1x8xi32>)
+// SMLAD: linalg.depthwise_conv_2d_nhwc_hwc {{.*}} outs(%[[DINIT]] : tensor<1x1x1x8xi32>)
+// SMLAD: arith.trunci {{.*}} : i32 to i8
+// CHECK-LABEL: func.func @fused_requantization
+func.func @fused_requantization(%in: tensor<1x4x4x8xi8>) -> tensor<1x2x2x8xi8> {
+  %w = arith.constant dense<1> : tensor<1x1x8x8xi8>
+  %c0 = arith.constant 0 : i32
+  %a = bufferization.alloc_tensor() : tensor<1x4x4x8xi32>
+  %f = linalg.fill ins(%c0 : i32) outs(%a : tensor<1x4x4x8xi32>) -> tensor<1x4x4x8xi32>
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+     ins(%in, %w : tensor<1x4x4x8xi8>, tensor<1x1x8x8xi8>)
+     outs(%f : tensor<1x4x4x8xi32>) -> tensor<1x4x4x8xi32>
+  %e = tensor.empty() : tensor<1x4x4x8xi8>
+  %1 = linalg.generic {indexing_maps = [affine_map<(a, b, c, d) -> (a, b, c, d)>, affine_map<(a, b, c, d) -> (a, b, c, d)>],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+     ins(%0 : tensor<1x4x4x8xi32>) outs(%e : tensor<1x4x4x8xi8>) {
+  ^bb0(%x: i32, %y: i8):
+    %t = arith.trunci %x : i32 to i8
+    linalg.yield %t : i8
+  } -> tensor<1x4x4x8xi8>
+  %k = arith.constant dense<2> : tensor<3x3x8xi8>
+  %b = bufferization.alloc_tensor() : tensor<1x2x2x8xi32>
+  %g = linalg.fill ins(%c0 : i32) outs(%b : tensor<1x2x2x8xi32>) -> tensor<1x2x2x8xi32>
+  %2 = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+     ins(%1, %k : tensor<1x4x4x8xi8>, tensor<3x3x8xi8>)
+     outs(%g : tensor<1x2x2x8xi32>) -> tensor<1x2x2x8xi32>
+  %o = tensor.empty() : tensor<1x2x2x8xi8>
+  %3 = linalg.generic {indexing_maps = [affine_map<(a, b, c, d) -> (a, b, c, d)>, affine_map<(a, b, c, d) -> (a, b, c, d)>],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+     ins(%2 : tensor<1x2x2x8xi32>) outs(%o : tensor<1x2x2x8xi8>) {
+  ^bb0(%x: i32, %y: i8):
+    %t = arith.trunci %x : i32 to i8
+    linalg.yield %t : i8
+  } -> tensor<1x2x2x8xi8>
+  return %3 : tensor<1x2x2x8xi8>
+}
