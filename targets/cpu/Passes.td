@@ -146,7 +146,10 @@ def TileAndVectorize : Pass<"strata-tile-and-vectorize", "::mlir::func::FuncOp">
     the whole filter) is tiled, nothing is vectorized, and an epilogue of
     another element type (the int8 requantization) is fused too: each int32
     accumulator tile is then a fresh buffer of the tile's size (serial
-    loops only: an `scf.forall`'s threads would share it).
+    loops only: an `scf.forall`'s threads would share it). A generic
+    reading a transpose there (maybe through a collapse) reads the
+    transpose's input with a permuted map instead: a global average pool
+    reduces its NHWC input as it is, without the transposed copy.
 
     Before:
     ```mlir

@@ -56,6 +56,72 @@ struct SliceOfFreshBuffer : OpRewritePattern<tensor::ExtractSliceOp> {
   }
 };
 
+/// A generic reading a linalg.transpose (its only use), maybe through a
+/// tensor.collapse_shape, reads the transpose's input instead, its indexing
+/// map permuted: the transposed copy goes away. A classifier's global
+/// average pool, reducing the NCHW view of an NHWC convolution's output,
+/// then reduces that output as it is (KWS's transposed 32 KB on the
+/// Cortex-M4). The collapsed dimensions must be contiguous in the input too.
+struct FoldTransposeIntoGeneric : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::GenericOp generic,
+                                PatternRewriter &rewriter) const override {
+    for (OpOperand *operand : generic.getDpsInputOperands()) {
+      Value value = operand->get();
+      auto collapse = value.getDefiningOp<tensor::CollapseShapeOp>();
+      Value transposed = collapse ? collapse.getSrc() : value;
+      auto transpose = transposed.getDefiningOp<linalg::TransposeOp>();
+      if (!transpose || !transposed.hasOneUse() || (collapse && !value.hasOneUse()) ||
+          !transpose.hasPureTensorSemantics())
+        continue;
+      ArrayRef<int64_t> permutation = transpose.getPermutation();
+      // Groups of the transposed dimensions (singletons without a collapse)
+      // and the input dimensions each reads, which must be consecutive.
+      SmallVector<ReassociationIndices> groups;
+      if (collapse)
+        groups = collapse.getReassociationIndices();
+      else
+        for (int64_t d = 0; d < int64_t(permutation.size()); ++d)
+          groups.push_back({d});
+      SmallVector<std::pair<int64_t, int64_t>> firstInputDim; // (input dim, group)
+      bool contiguous = true;
+      for (auto [index, group] : llvm::enumerate(groups)) {
+        for (size_t k = 1; k < group.size(); ++k)
+          contiguous &= permutation[group[k]] == permutation[group[k - 1]] + 1;
+        firstInputDim.push_back({permutation[group.front()], int64_t(index)});
+      }
+      if (!contiguous)
+        continue;
+      llvm::sort(firstInputDim);
+      // The input collapsed the same way, and the map reading it.
+      SmallVector<ReassociationIndices> inputGroups;
+      SmallVector<AffineExpr> results;
+      AffineMap map = generic.getMatchingIndexingMap(operand);
+      for (auto [first, group] : firstInputDim) {
+        ReassociationIndices inputGroup;
+        for (size_t k = 0; k < groups[group].size(); ++k)
+          inputGroup.push_back(first + k);
+        inputGroups.push_back(inputGroup);
+        results.push_back(map.getResult(group));
+      }
+      Value input = transpose.getInput();
+      if (collapse)
+        input = tensor::CollapseShapeOp::create(rewriter, generic.getLoc(), input,
+                                                inputGroups);
+      SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+      maps[operand->getOperandNumber()] =
+          AffineMap::get(map.getNumDims(), map.getNumSymbols(), results,
+                         rewriter.getContext());
+      rewriter.modifyOpInPlace(generic, [&] {
+        operand->set(input);
+        generic.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+      });
+      return success();
+    }
+    return failure();
+  }
+};
+
 /// Marks the ops tiling produced until they are vectorized.
 constexpr llvm::StringLiteral kVectorizeMarker = "strata.vectorize";
 
@@ -759,7 +825,7 @@ struct TileAndVectorizePass
       RewritePatternSet patterns(context);
       tensor::ExtractSliceOp::getCanonicalizationPatterns(patterns, context);
       tensor::populateFoldTensorEmptyPatterns(patterns);
-      patterns.add<SliceOfFreshBuffer>(context);
+      patterns.add<SliceOfFreshBuffer, FoldTransposeIntoGeneric>(context);
       (void)applyPatternsGreedily(function, std::move(patterns));
       return;
     }

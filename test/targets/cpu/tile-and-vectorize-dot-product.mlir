@@ -213,3 +213,31 @@ func.func @fused_requantization(%in: tensor<1x4x4x8xi8>) -> tensor<1x2x2x8xi8> {
   } -> tensor<1x2x2x8xi8>
   return %3 : tensor<1x2x2x8xi8>
 }
+
+// -----
+
+// Without vectors, a generic reading a transpose (through a collapse) reads
+// the transpose's input instead: a global average pool over the NCHW view
+// of an NHWC tensor reduces the NHWC tensor, collapsed [1, 20, 8], as it is.
+// SMLAD: #[[NHWC:[a-z0-9]+]] = affine_map<(d0, d1, d2) -> (d0, d2, d1)>
+// SMLAD-LABEL: func.func @pool_reads_nhwc
+// SMLAD-NOT: linalg.transpose
+// SMLAD: %[[ROWS:.+]] = tensor.collapse_shape %{{.+}} {{\[\[}}0], [1, 2], [3]] : tensor<1x4x5x8xf32> into tensor<1x20x8xf32>
+// SMLAD: linalg.generic {indexing_maps = [#[[NHWC]], #{{[a-z0-9]+}}], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[ROWS]] : tensor<1x20x8xf32>)
+// CHECK-LABEL: func.func @pool_reads_nhwc
+func.func @pool_reads_nhwc(%x: tensor<1x4x5x8xf32>) -> tensor<1x8xf32> {
+  %e = tensor.empty() : tensor<1x8x4x5xf32>
+  %t = linalg.transpose ins(%x : tensor<1x4x5x8xf32>) outs(%e : tensor<1x8x4x5xf32>) permutation = [0, 3, 1, 2]
+  %c = tensor.collapse_shape %t [[0], [1], [2, 3]] : tensor<1x8x4x5xf32> into tensor<1x8x20xf32>
+  %zero = arith.constant 0.0 : f32
+  %o = tensor.empty() : tensor<1x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%o : tensor<1x8xf32>) -> tensor<1x8xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(n, c, s) -> (n, c, s)>, affine_map<(n, c, s) -> (n, c)>],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+     ins(%c : tensor<1x8x20xf32>) outs(%f : tensor<1x8xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %s = arith.addf %a, %acc : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8xf32>
+  return %r : tensor<1x8xf32>
+}
