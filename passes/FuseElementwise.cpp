@@ -34,6 +34,14 @@ struct FuseElementwisePass
       if (!consumer || !producer ||
           consumer.getNumLoops() != consumer.getNumParallelLoops())
         return false;
+      // An int8 result (a requantization) stays int8 in memory when its
+      // consumer turns it into floats: a quarter of the bytes, and the
+      // dequantization can then join what the floats feed (a target's
+      // pool reading int8).
+      auto elementOf = [](Value value) { return getElementTypeOrSelf(value.getType()); };
+      if (elementOf(fused->get()).isInteger(8) &&
+          isa<FloatType>(elementOf(consumer->getResult(0))))
+        return false;
       // The fused body holds both bodies (less one yield).
       auto bodySize = [](linalg::LinalgOp op) {
         return op.getBlock()->getOperations().size();

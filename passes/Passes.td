@@ -176,6 +176,9 @@ def FuseElementwise : Pass<"strata-fuse-elementwise", "::mlir::func::FuncOp"> {
     %y = linalg.matmul ins(%h, %w) ...
     ```
 
+    An int8 result is not fused into a consumer that makes floats of it (a
+    dequantization): it stays int8 in memory, a quarter of the bytes.
+
     A fused body is capped at `max-body-ops` operations: each fusion copies
     the producer's body into the consumer's, so an unbounded chain of n ops
     costs O(n^2) copies at compile time, and past a few dozen ops one loop

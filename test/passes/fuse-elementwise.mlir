@@ -58,3 +58,28 @@ func.func @not_into_contraction(%x: tensor<4x8xf32>, %w: tensor<8x16xf32>,
   } -> tensor<4x16xf32>
   return %r : tensor<4x16xf32>
 }
+
+// An int8 result stays int8 in memory when its consumer makes floats of it
+// (a requantization, then a dequantization): the two are not fused.
+// CHECK-LABEL: func.func @int8_then_float
+// CHECK: %[[Q:.+]] = linalg.generic
+// CHECK: arith.trunci
+// CHECK: } -> tensor<4x4xi8>
+// CHECK: linalg.generic {{.*}} ins(%[[Q]] : tensor<4x4xi8>) outs(%{{.+}} : tensor<4x4xf32>)
+func.func @int8_then_float(%acc: tensor<4x4xi32>) -> tensor<4x4xf32> {
+  %e8 = tensor.empty() : tensor<4x4xi8>
+  %q = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%acc : tensor<4x4xi32>) outs(%e8 : tensor<4x4xi8>) {
+  ^bb0(%a: i32, %o: i8):
+    %t = arith.trunci %a : i32 to i8
+    linalg.yield %t : i8
+  } -> tensor<4x4xi8>
+  %ef = tensor.empty() : tensor<4x4xf32>
+  %f = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%q : tensor<4x4xi8>) outs(%ef : tensor<4x4xf32>) {
+  ^bb0(%a: i8, %o: f32):
+    %x = arith.sitofp %a : i8 to f32
+    linalg.yield %x : f32
+  } -> tensor<4x4xf32>
+  return %f : tensor<4x4xf32>
+}

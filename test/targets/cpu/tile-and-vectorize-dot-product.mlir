@@ -241,3 +241,42 @@ func.func @pool_reads_nhwc(%x: tensor<1x4x5x8xf32>) -> tensor<1x8xf32> {
   } -> tensor<1x8xf32>
   return %r : tensor<1x8xf32>
 }
+
+// -----
+
+// The same pool after a dequantization: the pool's loops expand to the
+// uncollapsed [1, 4, 5, 8] and the dequantization fuses into it, which
+// reads int8; no float tensor is left to store.
+// SMLAD-LABEL: func.func @dequantized_pool_reads_int8
+// SMLAD-NOT: linalg.transpose
+// SMLAD-NOT: tensor.collapse_shape
+// SMLAD: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%{{.+}} : tensor<1x4x5x8xi8>)
+// SMLAD: arith.sitofp
+// SMLAD: arith.addf
+// SMLAD-NOT: linalg.generic
+// SMLAD: return
+// CHECK-LABEL: func.func @dequantized_pool_reads_int8
+func.func @dequantized_pool_reads_int8(%q: tensor<1x4x5x8xi8>) -> tensor<1x8xf32> {
+  %d = tensor.empty() : tensor<1x4x5x8xf32>
+  %x = linalg.generic {indexing_maps = [affine_map<(a, b, c, d) -> (a, b, c, d)>, affine_map<(a, b, c, d) -> (a, b, c, d)>],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+     ins(%q : tensor<1x4x5x8xi8>) outs(%d : tensor<1x4x5x8xf32>) {
+  ^bb0(%v: i8, %o: f32):
+    %f = arith.sitofp %v : i8 to f32
+    linalg.yield %f : f32
+  } -> tensor<1x4x5x8xf32>
+  %e = tensor.empty() : tensor<1x8x4x5xf32>
+  %t = linalg.transpose ins(%x : tensor<1x4x5x8xf32>) outs(%e : tensor<1x8x4x5xf32>) permutation = [0, 3, 1, 2]
+  %c = tensor.collapse_shape %t [[0], [1], [2, 3]] : tensor<1x8x4x5xf32> into tensor<1x8x20xf32>
+  %zero = arith.constant 0.0 : f32
+  %o = tensor.empty() : tensor<1x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%o : tensor<1x8xf32>) -> tensor<1x8xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(n, c, s) -> (n, c, s)>, affine_map<(n, c, s) -> (n, c)>],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+     ins(%c : tensor<1x8x20xf32>) outs(%f : tensor<1x8xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %s = arith.addf %a, %acc : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8xf32>
+  return %r : tensor<1x8xf32>
+}
