@@ -50,6 +50,11 @@ if shutil.which("qemu-system-arm"):
     config.available_features.add("qemu-system-arm")
 config.substitutions.append(("%strata_obj_root", config.strata_obj_root))
 
+# AArch64 artifacts run here under qemu-user (strata-run --target=aarch64).
+if shutil.which("qemu-aarch64") and os.path.exists(
+        os.path.join(config.strata_obj_root, "bin", "strata-run-aarch64")):
+    config.available_features.add("qemu-aarch64")
+
 # This machine's CPU has AVX-512 VNNI: --cpu=native int8 convolutions run
 # on vpdpbusd.
 try:

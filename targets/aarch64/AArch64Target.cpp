@@ -12,6 +12,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/TargetParser/AArch64TargetParser.h"
 
 namespace strata {
 namespace {
@@ -44,6 +45,11 @@ protected:
     target.cpu = cpu.str();
     target.features = "+neon";
     target.vectorBits = 128;
+    // int8 convolutions on sdot where the core has the dot product
+    // extension (Cortex-A55/A76/A78, Neoverse); generic's does not.
+    if (std::optional<llvm::AArch64::CpuInfo> info = llvm::AArch64::parseCpu(cpu);
+        info && info->getImpliedExtensions().test(llvm::AArch64::AEK_DOTPROD))
+      target.dotProduct = "sdot";
     return target;
   }
 };

@@ -153,6 +153,8 @@ std::optional<std::optional<DotProduct>> parseDotProduct(llvm::StringRef name) {
     return std::optional<DotProduct>(DotProduct::Vpdpbusd);
   if (name == "smlad")
     return std::optional<DotProduct>(DotProduct::Smlad);
+  if (name == "sdot")
+    return std::optional<DotProduct>(DotProduct::Sdot);
   return std::nullopt;
 }
 
@@ -283,7 +285,7 @@ public:
   }
 
   /// The 4 activation bytes at `indices` of `input`, as the instruction
-  /// takes them: broadcast to every lane with 128 added (vpdpbusd), or as
+  /// takes them: broadcast to every lane (with 128 added for vpdpbusd), or as
   /// bytes 0 and 2 and bytes 1 and 3 sign-extended to pairs of halfwords
   /// (smlad).
   SmallVector<Value, 2> activations(Value input, ValueRange indices) {
@@ -297,7 +299,8 @@ public:
         DenseElementsAttr::get(accType, rewriter.getI32IntegerAttr(
                                             static_cast<int32_t>(0x80808080u))));
     Value splat = vector::BroadcastOp::create(rewriter, loc, accType, word);
-    splat = arith::XOrIOp::create(rewriter, loc, splat, signBits);
+    if (kind == DotProduct::Vpdpbusd)
+      splat = arith::XOrIOp::create(rewriter, loc, splat, signBits);
     return {vector::BitCastOp::create(rewriter, loc, bytesType(), splat)};
   }
 
@@ -318,8 +321,12 @@ public:
                            {activations[pair], weights[pair], accumulator});
       return accumulator;
     }
-    return call("llvm.x86.avx512.vpdpbusd." + std::to_string(lanes * 32),
-                VectorType::get({lanes}, i32),
+    std::string name =
+        kind == DotProduct::Sdot
+            ? "llvm.aarch64.neon.sdot.v" + std::to_string(lanes) + "i32.v" +
+                  std::to_string(lanes * kGroup) + "i8"
+            : "llvm.x86.avx512.vpdpbusd." + std::to_string(lanes * 32);
+    return call(name, VectorType::get({lanes}, i32),
                 {accumulator, activations[0], weights[0]});
   }
 

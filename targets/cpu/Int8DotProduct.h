@@ -4,7 +4,7 @@
 // dot product: x86 VNNI's vpdpbusd adds four byte products into every
 // 32-bit lane, 4x the multiply-adds of widening to int32 first, which is what
 // vectorizing the int8 convolution as it stands gives (vpmovsxbd and
-// vpmulld); Cortex-M's smlad adds two halfword products into a register,
+// vpmulld), and so does AArch64's sdot, signed by signed; Cortex-M's smlad adds two halfword products into a register,
 // with the accumulators kept there (scalar loops reload them from memory
 // for every product).
 //
@@ -31,6 +31,9 @@ enum class DotProduct {
   /// pairs of signed halfwords, which sxtb16 makes of bytes 0 and 2 (or 1
   /// and 3) of a word; scalar, one output channel per accumulator.
   Smlad,
+  /// AArch64's dot product extension (+dotprod: Cortex-A55/A76, Neoverse):
+  /// sdot adds four signed byte products into every 32-bit lane.
+  Sdot,
 };
 
 /// Parses strata-tile-and-vectorize's `dot-product` option ("" is none).

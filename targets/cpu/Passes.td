@@ -135,6 +135,8 @@ def TileAndVectorize : Pass<"strata-tile-and-vectorize", "::mlir::func::FuncOp">
     bytes), times 4 input channels of one output channel per lane; the
     convolution's init is lowered by 128 times each output channel's filter
     sum to make up for the offset.
+    With `dot-product=sdot` (AArch64's dot product extension), the same, on
+    4-lane vectors and signed by signed: no offset, no correction.
     With `dot-product=smlad` (Cortex-M's DSP extension), the same packed
     filters' tiles, 2 output columns by 2 output channels (1 by 4 for an
     odd number of columns) over the whole filter, become scalar kernels:
@@ -186,7 +188,7 @@ def TileAndVectorize : Pass<"strata-tile-and-vectorize", "::mlir::func::FuncOp">
            "worth spreading over threads">,
     Option<"dotProduct", "dot-product", "std::string", /*default=*/"\"\"",
            "The CPU's int8 dot product for int8 convolutions: vpdpbusd "
-           "(x86 VNNI), smlad (Cortex-M DSP), or none">
+           "(x86 VNNI), sdot (AArch64 +dotprod), smlad (Cortex-M DSP), or none">
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect", "::mlir::LLVM::LLVMDialect",

@@ -802,7 +802,7 @@ struct TileAndVectorizePass
         strata::cpu::parseDotProduct(dotProduct);
     if (!dot) {
       function.emitError() << "unknown dot-product '" << dotProduct
-                           << "' (supported: vpdpbusd, smlad)";
+                           << "' (supported: vpdpbusd, smlad, sdot)";
       return signalPassFailure();
     }
     if (scalar && !*dot)

@@ -4,6 +4,9 @@
 // RUN: strata-opt %s --split-input-file \
 // RUN:   --strata-tile-and-vectorize="vector-bits=0 dot-product=smlad" --canonicalize \
 // RUN:   | FileCheck %s --check-prefix=SMLAD
+// RUN: strata-opt %s --split-input-file \
+// RUN:   --strata-tile-and-vectorize="vector-bits=128 dot-product=sdot" --canonicalize \
+// RUN:   | FileCheck %s --check-prefix=SDOT
 
 // An int8 convolution with a constant filter reads it packed as
 // [F/B][KH][KW*C/4][B*4], and its tiles, one output row of 8 columns by 2
@@ -45,6 +48,19 @@
 // SMLAD: arith.shrui
 // SMLAD: llvm.call_intrinsic "llvm.arm.smlad"({{.*}}) : (i32, i32, i32) -> i32
 // SMLAD: tensor.insert
+// AArch64's sdot: the same packing and loops on 4-lane vectors (8 columns x
+// 2 vectors), signed by signed: no sign bits flipped, no correction (the
+// init stays a zero fill).
+// SDOT-LABEL: func.func @conv_3x3
+// SDOT-NOT: arith.xori
+// SDOT: arith.constant dense<3> : tensor<4x3x12x32xi8>
+// SDOT-NOT: arith.xori
+// SDOT: linalg.fill
+// SDOT-NOT: arith.xori
+// SDOT: vector.broadcast {{.*}} : i32 to vector<4xi32>
+// SDOT-NOT: arith.xori
+// SDOT: llvm.call_intrinsic "llvm.aarch64.neon.sdot.v4i32.v16i8"({{.*}}) : (vector<4xi32>, vector<16xi8>, vector<16xi8>) -> vector<4xi32>
+// SDOT-NOT: arith.xori
 func.func @conv_3x3(%in: tensor<1x10x10x16xi8>) -> tensor<1x8x8x32xi32> {
   %w = arith.constant dense<3> : tensor<3x3x16x32xi8>
   %c0 = arith.constant 0 : i32
@@ -66,6 +82,7 @@ func.func @conv_3x3(%in: tensor<1x10x10x16xi8>) -> tensor<1x8x8x32xi32> {
 // CHECK-DAG: arith.constant dense<[-12288, -12800, -13312,
 // CHECK: arith.addi {{.*}} : vector<1x1x8x16xi32>
 // CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// SDOT-LABEL: func.func @conv_1x1_packing
 func.func @conv_1x1_packing(%in: tensor<1x1x8x4xi8>, %init: tensor<1x1x8x16xi32>) -> tensor<1x1x8x16xi32> {
   %w = arith.constant dense<[[[[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], [16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31], [32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47], [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63]]]]> : tensor<1x1x4x16xi8>
   %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
