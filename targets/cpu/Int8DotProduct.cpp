@@ -293,19 +293,21 @@ public:
     if (isScalar())
       return halfwordPairs(word);
     auto accType = VectorType::get({lanes}, i32);
-    // vpdpbusd's activations are unsigned: a + 128, the sign bit flipped.
-    Value signBits = arith::ConstantOp::create(
-        rewriter, loc,
-        DenseElementsAttr::get(accType, rewriter.getI32IntegerAttr(
-                                            static_cast<int32_t>(0x80808080u))));
     Value splat = vector::BroadcastOp::create(rewriter, loc, accType, word);
-    if (kind == DotProduct::Vpdpbusd)
+    if (kind == DotProduct::Vpdpbusd) {
+      // vpdpbusd's activations are unsigned: a + 128, the sign bit flipped.
+      Value signBits = arith::ConstantOp::create(
+          rewriter, loc,
+          DenseElementsAttr::get(accType, rewriter.getI32IntegerAttr(
+                                              static_cast<int32_t>(0x80808080u))));
       splat = arith::XOrIOp::create(rewriter, loc, splat, signBits);
+    }
     return {vector::BitCastOp::create(rewriter, loc, bytesType(), splat)};
   }
 
   /// The filter bytes at `indices` of the packed filter: one output
-  /// channel's 4 as halfword pairs (smlad), or `lanes` channels' (vpdpbusd).
+  /// channel's 4 as halfword pairs (smlad), or `lanes` channels' (vpdpbusd,
+  /// sdot).
   SmallVector<Value, 2> weights(Value packed, ValueRange indices) {
     if (isScalar())
       return halfwordPairs(readWord(packed, indices));
