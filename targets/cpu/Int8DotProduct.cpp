@@ -124,24 +124,33 @@ void correctInit(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp conv,
     rewriter.eraseOp(fill);
 }
 
-/// Follows unit-stride, rank-preserving tensor.extract_slice ops from
-/// `value` to the tensor they slice; `offsets` becomes the position of
-/// `value` in it.
-Value sliceRoot(RewriterBase &rewriter, Location loc, Value value,
-                SmallVectorImpl<OpFoldResult> &offsets) {
+/// The unit-stride, rank-preserving tensor.extract_slice ops from `value`
+/// to the tensor they slice, innermost first.
+SmallVector<tensor::ExtractSliceOp> sliceChain(Value value) {
+  SmallVector<tensor::ExtractSliceOp> chain;
   int64_t rank = cast<RankedTensorType>(value.getType()).getRank();
-  offsets.assign(rank, rewriter.getIndexAttr(0));
-  AffineExpr s0, s1;
-  bindSymbols(rewriter.getContext(), s0, s1);
   while (auto slice = value.getDefiningOp<tensor::ExtractSliceOp>()) {
     if (slice.getSourceType().getRank() != rank || !slice.hasUnitStride())
       break;
+    chain.push_back(slice);
+    value = slice.getSource();
+  }
+  return chain;
+}
+
+/// The position of `chain`'s innermost slice (of rank `rank`) in its
+/// outermost one's source; zeros for no slice.
+SmallVector<OpFoldResult> sliceOffsets(RewriterBase &rewriter, Location loc,
+                                       ArrayRef<tensor::ExtractSliceOp> chain,
+                                       int64_t rank) {
+  SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+  AffineExpr s0, s1;
+  bindSymbols(rewriter.getContext(), s0, s1);
+  for (tensor::ExtractSliceOp slice : chain)
     for (auto [offset, sliceOffset] : llvm::zip(offsets, slice.getMixedOffsets()))
       offset = affine::makeComposedFoldedAffineApply(rewriter, loc, s0 + s1,
                                                      {sliceOffset, offset});
-    value = slice.getSource();
-  }
-  return value;
+  return offsets;
 }
 
 } // namespace
@@ -400,17 +409,23 @@ LogicalResult emitInt8DotTile(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp t
   int64_t groups = taps * channels / kGroup, vectors = outputs / lanes;
   if (columns * vectors > 24)
     return failure(); // More accumulators than registers.
-  Location loc = tile.getLoc();
-  rewriter.setInsertionPoint(tile);
-  SmallVector<OpFoldResult> offsets;
-  Value unpacked = sliceRoot(rewriter, loc, filter, offsets);
+  // Every check before any IR is made.
+  SmallVector<tensor::ExtractSliceOp> chain = sliceChain(filter);
+  Value unpacked = chain.empty() ? filter : chain.back().getSource();
   auto unpack = unpacked.getDefiningOp<linalg::GenericOp>();
   if (!unpack || !isPackedFilterUnpack(unpack))
     return failure();
   Value packed = unpack.getInputs()[0];
-  // The tile covers whole filter rows (the packing's runs of bytes).
-  if (cast<RankedTensorType>(packed.getType()).getDimSize(2) != groups)
+  auto packedType = cast<RankedTensorType>(packed.getType());
+  // The tile covers whole filter rows (the packing's runs of bytes), and
+  // its output channels lie in one block of them.
+  int64_t block = packedType.getDimSize(3) / kGroup;
+  if (packedType.getDimSize(2) != groups || block % outputs != 0)
     return failure();
+  Location loc = tile.getLoc();
+  rewriter.setInsertionPoint(tile);
+  SmallVector<OpFoldResult> offsets =
+      sliceOffsets(rewriter, loc, chain, filterType.getRank());
   int64_t stride = tile.getStrides().getValues<int64_t>()[1];
   int64_t rowDilation = tile.getDilations().getValues<int64_t>()[0];
   int64_t dilation = tile.getDilations().getValues<int64_t>()[1];
@@ -434,11 +449,8 @@ LogicalResult emitInt8DotTile(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp t
   for (int64_t column = 0; column < columns; ++column)
     for (int64_t vector = 0; vector < vectors; ++vector)
       accumulators.push_back(ops.readAccumulator(output, outputIndices(column, vector)));
-  // The packed filter's block of output channels, the group of the tile's
-  // first input channel, and the tile's first byte in the block.
-  int64_t block = cast<RankedTensorType>(packed.getType()).getDimSize(3) / kGroup;
-  if (block % outputs != 0)
-    return failure(); // The tile's channels straddle two blocks.
+  // The packed filter's block of the tile's output channels, and the
+  // tile's first byte in it.
   Value filterBlock = apply(s0.floorDiv(block), {offsets[3]});
   OpFoldResult firstByte = apply((s0 % block) * kGroup, {offsets[3]});
   // The input tile's columns and channels as one run of bytes per row.
