@@ -395,8 +395,10 @@ def PlanMemory : Pass<"strata-plan-memory", "::mlir::ModuleOp"> {
     largest size x lifetime first). The function gains a trailing
     `memref<Nxi8>` argument and the attributes `strata.arena_bytes` and
     `strata.arena_lower_bound` (the most bytes live at once). A buffer
-    allocated inside an `scf.forall` is an error: its one slot would be
-    shared by iterations running on different threads.
+    allocated inside an `scf.forall` gets one slot per iteration (the
+    iterations may run on different threads) and computes its offset from
+    the induction variables; a forall of dynamic bounds around one is an
+    error.
     It also counts the loop nests at the top of the entry, each one pass
     over its data, as `strata.kernels` (loops, calls, computing linalg ops,
     and each run of vector ops: a small op vectorized whole),

@@ -6,7 +6,9 @@
 // argument. Live ranges are measured in the entry block's op order (a use
 // nested in a loop counts at the loop), aliases created by view-like ops
 // extend their source's range, and the offsets come from ArenaPlanner (the
-// best of several greedy first-fit orders).
+// best of several greedy first-fit orders). A buffer allocated in the body
+// of an scf.forall gets one slot per iteration, which it finds from the
+// induction variables: the iterations may run on different threads.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/ArenaPlanner.h"
@@ -32,15 +34,71 @@ namespace {
 
 struct Buffer {
   memref::AllocOp alloc;
-  int64_t bytes = 0;
+  int64_t bytes = 0;   // Of one slot.
+  int64_t slots = 1;   // The iterations of the scf.foralls around the alloc.
   int64_t firstUse = 0;
   int64_t lastUse = 0;
   int64_t offset = -1;
-
 };
 
 int64_t alignTo(int64_t value, int64_t alignment) {
   return (value + alignment - 1) / alignment * alignment;
+}
+
+/// The scf.foralls around `op`, outermost first.
+SmallVector<scf::ForallOp> enclosingForalls(Operation *op) {
+  SmallVector<scf::ForallOp> foralls;
+  for (auto forall = op->getParentOfType<scf::ForallOp>(); forall;
+       forall = forall->getParentOfType<scf::ForallOp>())
+    foralls.insert(foralls.begin(), forall);
+  return foralls;
+}
+
+/// Whether all of `forall`'s bounds and steps are static.
+bool hasStaticBounds(scf::ForallOp forall) {
+  auto isStatic = [](ArrayRef<int64_t> values) {
+    return llvm::none_of(values, ShapedType::isDynamic);
+  };
+  return isStatic(forall.getStaticLowerBound()) &&
+         isStatic(forall.getStaticUpperBound()) && isStatic(forall.getStaticStep());
+}
+
+/// The number of iterations of `forall`'s dimension `d` (static bounds).
+int64_t tripCount(scf::ForallOp forall, unsigned d) {
+  int64_t lb = forall.getStaticLowerBound()[d], ub = forall.getStaticUpperBound()[d],
+          step = forall.getStaticStep()[d];
+  return std::max<int64_t>((ub - lb + step - 1) / step, 0);
+}
+
+/// The number of iterations of `foralls`, or nullopt when a bound or step
+/// is not static.
+std::optional<int64_t> iterationCount(ArrayRef<scf::ForallOp> foralls) {
+  int64_t count = 1;
+  for (scf::ForallOp forall : foralls) {
+    if (!hasStaticBounds(forall))
+      return std::nullopt;
+    for (unsigned d = 0; d < forall.getRank(); ++d)
+      count *= tripCount(forall, d);
+  }
+  return count;
+}
+
+/// The row-major index of the current iteration of `foralls` (static,
+/// outermost first), built at `b`'s insertion point.
+Value iterationIndex(OpBuilder &b, Location loc, ArrayRef<scf::ForallOp> foralls) {
+  Value index = arith::ConstantIndexOp::create(b, loc, 0);
+  for (scf::ForallOp forall : foralls) {
+    for (auto [d, iv] : llvm::enumerate(forall.getInductionVars())) {
+      Value count = arith::ConstantIndexOp::create(b, loc, tripCount(forall, d));
+      Value lb = arith::ConstantIndexOp::create(b, loc, forall.getStaticLowerBound()[d]);
+      Value step = arith::ConstantIndexOp::create(b, loc, forall.getStaticStep()[d]);
+      Value normalized = arith::DivUIOp::create(
+          b, loc, arith::SubIOp::create(b, loc, iv, lb), step);
+      index = arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, index, count),
+                                    normalized);
+    }
+  }
+  return index;
 }
 
 /// The position of `op`'s ancestor in `block`.
@@ -90,11 +148,13 @@ struct PlanMemoryPass : strata::impl::PlanMemoryBase<PlanMemoryPass> {
     SmallVector<Buffer> buffers;
     WalkResult walk = entry.walk([&](memref::AllocOp alloc) {
       MemRefType type = alloc.getType();
-      // One arena slot serves every iteration of the loop around it: in a
-      // parallel loop, threads would share it.
-      if (alloc->getParentOfType<scf::ForallOp>()) {
+      // One arena slot serves every iteration of a serial loop around the
+      // alloc; a parallel loop's iterations each need their own.
+      std::optional<int64_t> slots = iterationCount(enclosingForalls(alloc));
+      if (!slots) {
         alloc.emitError("strata-plan-memory: a buffer allocated inside a "
-                        "parallel loop would be shared by its iterations");
+                        "parallel loop of dynamic bounds would be shared by "
+                        "its iterations");
         return WalkResult::interrupt();
       }
       if (!type.hasStaticShape() || !type.getLayout().isIdentity()) {
@@ -108,6 +168,7 @@ struct PlanMemoryPass : strata::impl::PlanMemoryBase<PlanMemoryPass> {
       unsigned bits = type.getElementTypeBitWidth();
       buffer.bytes = alignTo(type.getNumElements() * ((bits + 7) / 8),
                              alignment);
+      buffer.slots = std::max<int64_t>(*slots, 1);
       buffer.firstUse = positionIn(body, alloc, order);
       buffer.lastUse = std::max(buffer.firstUse,
                                 lastUseOf(alloc.getResult(), body, order));
@@ -119,7 +180,8 @@ struct PlanMemoryPass : strata::impl::PlanMemoryBase<PlanMemoryPass> {
 
     SmallVector<strata::LiveBuffer> intervals;
     for (const Buffer &buffer : buffers)
-      intervals.push_back({buffer.bytes, buffer.firstUse, buffer.lastUse});
+      intervals.push_back(
+          {buffer.bytes * buffer.slots, buffer.firstUse, buffer.lastUse});
     strata::ArenaPlan plan = strata::planArena(intervals);
     for (auto [buffer, offset] : llvm::zip(buffers, plan.offsets))
       buffer.offset = offset;
@@ -169,6 +231,12 @@ struct PlanMemoryPass : strata::impl::PlanMemoryBase<PlanMemoryPass> {
       OpBuilder b(buffer.alloc);
       Location loc = buffer.alloc.getLoc();
       Value offset = arith::ConstantIndexOp::create(b, loc, buffer.offset);
+      if (buffer.slots > 1)
+        offset = arith::AddIOp::create(
+            b, loc, offset,
+            arith::MulIOp::create(
+                b, loc, iterationIndex(b, loc, enclosingForalls(buffer.alloc)),
+                arith::ConstantIndexOp::create(b, loc, buffer.bytes)));
       Value view = memref::ViewOp::create(b, loc, buffer.alloc.getType(), arena,
                                           offset, ValueRange{});
       for (Operation *user : llvm::make_early_inc_range(buffer.alloc->getUsers()))

@@ -189,13 +189,67 @@ func.func @main(%n: index) {
 
 // -----
 
-// A buffer allocated in a parallel loop's body would be one slot that every
-// iteration, on every thread, uses at once.
+// A buffer allocated in a parallel loop's body gets one slot per iteration:
+// 4 of 64 bytes, the iteration's at 64 x its index. A buffer of a serial
+// loop inside it is per iteration of the forall only. The 2-D forall's
+// index is row-major over its normalized indices (2 x 3 of them): its 6
+// slots reuse the first forall's bytes.
+// CHECK-LABEL: func.func @main(
+// CHECK-SAME: memref<384xi8>) attributes {strata.arena_bytes = 384 : i64
+// CHECK: scf.forall (%[[I:.+]]) in (4) {
+// CHECK: %[[BASE:.+]] = arith.constant 0 : index
+// CHECK: %[[C4:.+]] = arith.constant 4 : index
+// CHECK: %[[D:.+]] = arith.subi %[[I]], %{{.+}} : index
+// CHECK: %[[N:.+]] = arith.divui %[[D]], %{{.+}} : index
+// CHECK: %[[M:.+]] = arith.muli %{{.+}}, %[[C4]] : index
+// CHECK: %[[INDEX:.+]] = arith.addi %[[M]], %[[N]] : index
+// CHECK: %[[C64:.+]] = arith.constant 64 : index
+// CHECK: %[[SHIFT:.+]] = arith.muli %[[INDEX]], %[[C64]] : index
+// CHECK: %[[OFFSET:.+]] = arith.addi %[[BASE]], %[[SHIFT]] : index
+// CHECK: memref.view %{{.+}}[%[[OFFSET]]][] : memref<384xi8> to memref<8xf32>
+// CHECK: scf.forall (%[[J:.+]], %[[K:.+]]) = (2, 0) to (6, 6) step (2, 2) {
+// CHECK: %[[BASE2:.+]] = arith.constant 0 : index
+// CHECK: arith.constant 2 : index
+// CHECK-NEXT: %[[LB2:.+]] = arith.constant 2 : index
+// CHECK: %[[DJ:.+]] = arith.subi %[[J]], %[[LB2]] : index
+// CHECK: %[[NJ:.+]] = arith.divui %[[DJ]], %{{.+}} : index
+// CHECK: %[[IJ:.+]] = arith.addi %{{.+}}, %[[NJ]] : index
+// CHECK: %[[C3:.+]] = arith.constant 3 : index
+// CHECK: %[[DK:.+]] = arith.subi %[[K]], %{{.+}} : index
+// CHECK: %[[NK:.+]] = arith.divui %[[DK]], %{{.+}} : index
+// CHECK: %[[MJ:.+]] = arith.muli %[[IJ]], %[[C3]] : index
+// CHECK: %[[IJK:.+]] = arith.addi %[[MJ]], %[[NK]] : index
+// CHECK: %[[SHIFT2:.+]] = arith.muli %[[IJK]], %{{.+}} : index
+// CHECK: %[[OFFSET2:.+]] = arith.addi %[[BASE2]], %[[SHIFT2]] : index
+// CHECK: memref.view %{{.+}}[%[[OFFSET2]]][] : memref<384xi8> to memref<16xf32>
 func.func @main(%out: memref<4x8xf32>) {
   scf.forall (%i) in (4) {
-    // expected-error @+1 {{strata-plan-memory: a buffer allocated inside a parallel loop would be shared by its iterations}}
     %scratch = memref.alloc() : memref<8xf32>
-    %row = memref.subview %out[%i, 0] [1, 8] [1, 1] : memref<4x8xf32> to memref<8xf32, strided<[1], offset: ?>>
+    %c0 = arith.constant 0 : index
+    %c2 = arith.constant 2 : index
+    %c1 = arith.constant 1 : index
+    scf.for %k = %c0 to %c2 step %c1 {
+      %row = memref.subview %out[%i, 0] [1, 8] [1, 1] : memref<4x8xf32> to memref<8xf32, strided<[1], offset: ?>>
+      memref.copy %scratch, %row : memref<8xf32> to memref<8xf32, strided<[1], offset: ?>>
+    }
+  }
+  scf.forall (%j, %k) = (2, 0) to (6, 6) step (2, 2) {
+    %scratch = memref.alloc() : memref<16xf32>
+    %row = memref.subview %out[0, 0] [1, 8] [1, 1] : memref<4x8xf32> to memref<8xf32, strided<[1]>>
+    %half = memref.subview %scratch[0] [8] [1] : memref<16xf32> to memref<8xf32, strided<[1]>>
+    memref.copy %half, %row : memref<8xf32, strided<[1]>> to memref<8xf32, strided<[1]>>
+  }
+  return
+}
+
+// -----
+
+// A parallel loop of dynamic bounds has no count of slots.
+func.func @main(%out: memref<?x8xf32>, %n: index) {
+  scf.forall (%i) in (%n) {
+    // expected-error @+1 {{strata-plan-memory: a buffer allocated inside a parallel loop of dynamic bounds would be shared by its iterations}}
+    %scratch = memref.alloc() : memref<8xf32>
+    %row = memref.subview %out[%i, 0] [1, 8] [1, 1] : memref<?x8xf32> to memref<8xf32, strided<[1], offset: ?>>
     memref.copy %scratch, %row : memref<8xf32> to memref<8xf32, strided<[1], offset: ?>>
   }
   return
