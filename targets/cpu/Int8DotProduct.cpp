@@ -29,6 +29,12 @@ namespace {
 /// it: the kernels read the packed constant it unpacks instead.
 constexpr llvm::StringLiteral kUnpackMarker = "strata.unpack_dot_filter";
 
+/// On that generic, for vpdpbusd: -128 x each output channel's filter sum,
+/// which each kernel adds to its accumulators to make up for the 128 it
+/// adds to every activation byte. Only the kernels add it: a tile that
+/// does not become one computes from the unpacked filter as it is.
+constexpr llvm::StringLiteral kCorrectionAttr = "strata.dot_init_correction";
+
 /// Bytes of one 32-bit lane: the dot product's group of input channels.
 constexpr int64_t kGroup = 4;
 
@@ -65,63 +71,6 @@ Value unpackFilter(RewriterBase &rewriter, Location loc, Value packed,
       });
   generic->setAttr(kUnpackMarker, rewriter.getUnitAttr());
   return generic.getResult(0);
-}
-
-/// The convolution's init less `correction[f]` in each output channel f: a
-/// zero (or constant) fill becomes a broadcast of the corrected constant,
-/// anything else gets a subtraction.
-void correctInit(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp conv,
-                 ArrayRef<int32_t> correction) {
-  Location loc = conv.getLoc();
-  MLIRContext *context = rewriter.getContext();
-  Value init = conv.getOutputs()[0];
-  auto initType = cast<RankedTensorType>(init.getType());
-  Type i32 = initType.getElementType();
-  auto fill = init.getDefiningOp<linalg::FillOp>();
-  APInt filled;
-  bool constantFill = fill && fill->hasOneUse() &&
-                      matchPattern(fill.getInputs()[0], m_ConstantInt(&filled));
-  SmallVector<int32_t> values(correction);
-  if (constantFill)
-    for (int32_t &value : values)
-      value = static_cast<int32_t>(filled.getSExtValue()) - value;
-  else
-    for (int32_t &value : values)
-      value = -value;
-  rewriter.setInsertionPoint(conv);
-  auto vectorType = RankedTensorType::get({int64_t(values.size())}, i32);
-  Value perChannel = arith::ConstantOp::create(
-      rewriter, loc, DenseElementsAttr::get(vectorType, llvm::ArrayRef(values)));
-  AffineMap identity = AffineMap::getMultiDimIdentityMap(4, context);
-  AffineMap channel = AffineMap::get(4, 0, getAffineDimExpr(3, context), context);
-  auto parallel = SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel);
-  Value corrected;
-  if (constantFill) {
-    corrected = linalg::GenericOp::create(
-                    rewriter, loc, initType, ValueRange{perChannel},
-                    ValueRange{fill.getOutputs()[0]},
-                    ArrayRef<AffineMap>{channel, identity}, parallel,
-                    [](OpBuilder &builder, Location loc, ValueRange args) {
-                      linalg::YieldOp::create(builder, loc, args[0]);
-                    })
-                    .getResult(0);
-  } else {
-    Value empty = tensor::EmptyOp::create(rewriter, loc, initType.getShape(), i32);
-    corrected = linalg::GenericOp::create(
-                    rewriter, loc, initType, ValueRange{init, perChannel},
-                    ValueRange{empty},
-                    ArrayRef<AffineMap>{identity, channel, identity}, parallel,
-                    [](OpBuilder &builder, Location loc, ValueRange args) {
-                      linalg::YieldOp::create(
-                          builder, loc,
-                          arith::AddIOp::create(builder, loc, args[0], args[1])
-                              .getResult());
-                    })
-                    .getResult(0);
-  }
-  rewriter.modifyOpInPlace(conv, [&] { conv.getDpsInitsMutable()[0].set(corrected); });
-  if (constantFill)
-    rewriter.eraseOp(fill);
 }
 
 /// The unit-stride, rank-preserving tensor.extract_slice ops from `value`
@@ -165,6 +114,46 @@ std::optional<std::optional<DotProduct>> parseDotProduct(llvm::StringRef name) {
   if (name == "sdot")
     return std::optional<DotProduct>(DotProduct::Sdot);
   return std::nullopt;
+}
+
+void convertInt8MatmulsToConvolutions(RewriterBase &rewriter, func::FuncOp function) {
+  SmallVector<linalg::MatmulOp> matmuls;
+  function.walk([&](linalg::MatmulOp op) { matmuls.push_back(op); });
+  for (linalg::MatmulOp matmul : matmuls) {
+    DenseIntElementsAttr weights;
+    auto lhsType = dyn_cast<RankedTensorType>(matmul.getInputs()[0].getType());
+    auto resultType = dyn_cast<RankedTensorType>(matmul.getOutputs()[0].getType());
+    if (!matmul.hasPureTensorSemantics() || !lhsType || !resultType ||
+        !lhsType.hasStaticShape() || !resultType.hasStaticShape() ||
+        !lhsType.getElementType().isInteger(8) ||
+        !resultType.getElementType().isInteger(32) ||
+        !matchPattern(matmul.getInputs()[1], m_Constant(&weights)) ||
+        !weights.getElementType().isInteger(8) ||
+        matmul.getIndexingMapsArray() != matmul.getDefaultIndexingMaps(
+                                              matmul.getContext()))
+      continue; // Not a plain [M, K] x [K, N] of int8 with constant weights.
+    int64_t m = lhsType.getDimSize(0), k = lhsType.getDimSize(1),
+            n = resultType.getDimSize(1);
+    Location loc = matmul.getLoc();
+    rewriter.setInsertionPoint(matmul);
+    auto asImage = [&](Value value, int64_t width, int64_t channels) -> Value {
+      auto type = RankedTensorType::get(
+          {1, 1, width, channels}, cast<ShapedType>(value.getType()).getElementType());
+      return tensor::ExpandShapeOp::create(rewriter, loc, type, value,
+                                           SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+    };
+    Value filter = arith::ConstantOp::create(
+        rewriter, loc,
+        weights.reshape(RankedTensorType::get({1, 1, k, n}, weights.getElementType())));
+    auto conv = linalg::Conv2DNhwcHwcfOp::create(
+        rewriter, loc, TypeRange{RankedTensorType::get({1, 1, m, n}, resultType.getElementType())},
+        ValueRange{asImage(matmul.getInputs()[0], m, k), filter},
+        ValueRange{asImage(matmul.getOutputs()[0], m, n)},
+        rewriter.getI64TensorAttr({1, 1}), rewriter.getI64TensorAttr({1, 1}));
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
+        matmul, resultType, conv.getResult(0),
+        SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+  }
 }
 
 void packInt8ConvolutionFilters(
@@ -249,8 +238,11 @@ void packInt8ConvolutionFilters(
     if (kind == DotProduct::Vpdpbusd) {
       // sum((a + 128) * w) = sum(a * w) + 128 * sum(w).
       for (int32_t &sum : sums)
-        sum *= 128;
-      correctInit(rewriter, conv, sums);
+        sum *= -128;
+      unpacked.getDefiningOp()->setAttr(
+          kCorrectionAttr,
+          DenseElementsAttr::get(RankedTensorType::get({outputs}, rewriter.getI32Type()),
+                                 llvm::ArrayRef(sums)));
     }
   }
 }
@@ -415,6 +407,9 @@ LogicalResult emitInt8DotTile(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp t
   auto unpack = unpacked.getDefiningOp<linalg::GenericOp>();
   if (!unpack || !isPackedFilterUnpack(unpack))
     return failure();
+  auto correction = unpack->getAttrOfType<DenseIntElementsAttr>(kCorrectionAttr);
+  if (kind == DotProduct::Vpdpbusd && !correction)
+    return failure();
   Value packed = unpack.getInputs()[0];
   auto packedType = cast<RankedTensorType>(packed.getType());
   // The tile covers whole filter rows (the packing's runs of bytes), and
@@ -449,6 +444,21 @@ LogicalResult emitInt8DotTile(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp t
   for (int64_t column = 0; column < columns; ++column)
     for (int64_t vector = 0; vector < vectors; ++vector)
       accumulators.push_back(ops.readAccumulator(output, outputIndices(column, vector)));
+  if (correction) {
+    // The vpdpbusd offset's correction for the tile's output channels.
+    Value table = arith::ConstantOp::create(rewriter, loc, correction);
+    for (int64_t vector = 0; vector < vectors; ++vector) {
+      Value first = apply(s0 + vector * lanes, {offsets[3]});
+      Value perChannel = vector::TransferReadOp::create(
+          rewriter, loc, VectorType::get({lanes}, rewriter.getI32Type()), table,
+          ValueRange{first}, arith::ConstantIntOp::create(rewriter, loc, 0, 32),
+          ArrayRef<bool>{true});
+      for (int64_t column = 0; column < columns; ++column) {
+        Value &accumulator = accumulators[column * vectors + vector];
+        accumulator = arith::AddIOp::create(rewriter, loc, accumulator, perChannel);
+      }
+    }
+  }
   // The packed filter's block of the tile's output channels, and the
   // tile's first byte in it.
   Value filterBlock = apply(s0.floorDiv(block), {offsets[3]});

@@ -132,9 +132,10 @@ def TileAndVectorize : Pass<"strata-tile-and-vectorize", "::mlir::func::FuncOp">
     of output channels becomes a kernel of `llvm.x86.avx512.vpdpbusd`
     calls: the 4 bytes of 4 input channels of one column, broadcast to
     every lane and offset by 128 (vpdpbusd multiplies unsigned by signed
-    bytes), times 4 input channels of one output channel per lane; the
-    convolution's init is lowered by 128 times each output channel's filter
-    sum to make up for the offset.
+    bytes), times 4 input channels of one output channel per lane; each
+    kernel lowers its accumulators by 128 times each output channel's
+    filter sum to make up for the offset (a tile that does not become a
+    kernel computes from the unpacked filter as it is).
     With `dot-product=sdot` (AArch64's dot product extension), the same, on
     4-lane vectors and signed by signed: no offset, no correction.
     With `dot-product=smlad` (Cortex-M's DSP extension), the same packed
@@ -143,12 +144,16 @@ def TileAndVectorize : Pass<"strata-tile-and-vectorize", "::mlir::func::FuncOp">
     each group of 4 bytes, activation or filter, is split by `sxtb16` into
     two pairs of signed halfwords, and two `llvm.arm.smlad` calls add the
     4 products to a register accumulator (no offset: signed by signed;
-    fewer than 4 input channels stay scalar loops). With `vector-bits=0`
+    fewer than 4 input channels stay scalar loops). With any dot product,
+    an int8 `linalg.matmul` with constant weights ([M, K] x [K, N]) first
+    becomes the 1x1 convolution of [1, 1, M, K] by [1, 1, K, N] it is, and
+    takes the same kernels. An int8 convolution's or depthwise
+    convolution's requantization (an epilogue of another element type) is
+    fused into its output tiles: each int32 accumulator tile is a fresh
+    buffer of the tile's size (in an `scf.forall`, strata-plan-memory gives
+    it a slot per iteration), never a whole tensor. With `vector-bits=0`
     nothing but those convolutions and int8 depthwise ones (8 channels over
-    the whole filter) is tiled, nothing is vectorized, and an epilogue of
-    another element type (the int8 requantization) is fused too: each int32
-    accumulator tile is then a fresh buffer of the tile's size (serial
-    loops only: an `scf.forall`'s threads would share it). A generic
+    the whole filter) is tiled and nothing is vectorized. A generic
     reading a transpose there (maybe through a collapse) reads the
     transpose's input with a permuted map instead: a global average pool
     reduces its NHWC input as it is, without the transposed copy.

@@ -216,9 +216,13 @@ struct FuseDequantizationIntoReduction : OpRewritePattern<linalg::GenericOp> {
 
 } // namespace
 
-void strata::cpu::populateScalarInt8Patterns(RewritePatternSet &patterns) {
-  MLIRContext *context = patterns.getContext();
+void strata::cpu::populateAccumulatorTilePatterns(RewritePatternSet &patterns) {
   tensor::populateFoldTensorEmptyPatterns(patterns);
-  patterns.add<SliceOfFreshBuffer, FoldTransposeIntoGeneric, ExpandCollapsedLoops,
-               FuseDequantizationIntoReduction>(context);
+  patterns.add<SliceOfFreshBuffer>(patterns.getContext());
+}
+
+void strata::cpu::populateScalarInt8Patterns(RewritePatternSet &patterns) {
+  populateAccumulatorTilePatterns(patterns);
+  patterns.add<FoldTransposeIntoGeneric, ExpandCollapsedLoops,
+               FuseDequantizationIntoReduction>(patterns.getContext());
 }

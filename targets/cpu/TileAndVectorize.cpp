@@ -402,11 +402,10 @@ void padConstantWeightRows(IRRewriter &rewriter, func::FuncOp function) {
 /// The elementwise op a convolution's tiles can compute right after each
 /// output tile: the convolution's only user, an all-parallel generic of the
 /// same shape reading it with the identity map, not a Halide group. Of the
-/// same element type unless `otherElementType` (an int8 requantization of
-/// the int32 accumulator): the accumulator tile is then a buffer of its
-/// own in each iteration, which only a serial loop may have (an arena slot
-/// shared by an scf.forall's threads would race).
-linalg::GenericOp elementwiseEpilogue(linalg::LinalgOp conv, bool otherElementType) {
+/// same element type or not (an int8 requantization of the int32
+/// accumulator: the accumulator tile is then a buffer of its own in each
+/// iteration, one arena slot per iteration of an scf.forall).
+linalg::GenericOp elementwiseEpilogue(linalg::LinalgOp conv) {
   Value result = conv->getResult(0);
   if (!result.hasOneUse())
     return {};
@@ -418,8 +417,7 @@ linalg::GenericOp elementwiseEpilogue(linalg::LinalgOp conv, bool otherElementTy
     return {};
   auto resultType = cast<RankedTensorType>(result.getType());
   auto consumerType = cast<RankedTensorType>(consumer.getResult(0).getType());
-  if (consumerType.getShape() != resultType.getShape() ||
-      (!otherElementType && consumerType != resultType))
+  if (consumerType.getShape() != resultType.getShape())
     return {};
   AffineMap identity = AffineMap::getMultiDimIdentityMap(4, conv.getContext());
   for (OpOperand &operand : consumer->getOpOperands())
@@ -509,7 +507,7 @@ void writeInitIntoEpilogueSlice(RewriterBase &rewriter, Operation *init,
 LogicalResult tileConvolutionWithEpilogue(RewriterBase &rewriter,
                                           linalg::LinalgOp conv,
                                           ArrayRef<int64_t> tiles, bool spread) {
-  linalg::GenericOp epilogue = elementwiseEpilogue(conv, /*otherElementType=*/!spread);
+  linalg::GenericOp epilogue = elementwiseEpilogue(conv);
   if (!epilogue)
     return failure();
   // The init tile and the epilogue tile come to share a destination
@@ -524,7 +522,12 @@ LogicalResult tileConvolutionWithEpilogue(RewriterBase &rewriter,
     return failure();
   Operation *convOp = conv;
   auto consumer = cast<TilingInterface>(epilogue.getOperation());
+  // Output channels outermost for a convolution (its block of filters
+  // stays in cache); a depthwise one reads one input channel per output
+  // channel, so its tiles sweep channels innermost, each input row once.
   SmallVector<int64_t> order = {3, 0, 1, 2};
+  if (isa<linalg::DepthwiseConv2DNhwcHwcOp>(conv))
+    order = {0, 1, 2, 3};
   // Tiles `op` (a convolution tile the fusion left alone) by `sizes` for
   // vectorization.
   auto tileAlone = [&](Operation *op, ArrayRef<int64_t> sizes) {
@@ -618,6 +621,8 @@ struct TileAndVectorizePass
     if (padWeightRows && !scalar)
       padConstantWeightRows(rewriter, function);
     if (*dot)
+      strata::cpu::convertInt8MatmulsToConvolutions(rewriter, function);
+    if (*dot)
       strata::cpu::packInt8ConvolutionFilters(
           rewriter, function, **dot, [&](linalg::Conv2DNhwcHwcfOp conv) {
             // The output-channel tile step 1 picks.
@@ -662,7 +667,7 @@ struct TileAndVectorizePass
           llvm::to_vector(llvm::seq<int64_t>(0, tiles.size()));
       if (isa<linalg::Conv2DNhwcHwcfOp>(op))
         order = {3, 0, 1, 2, 4, 5, 6};
-      if (isa<linalg::Conv2DNhwcHwcfOp>(op) || (scalar && isInt8Depthwise(op)))
+      if (isa<linalg::Conv2DNhwcHwcfOp>(op) || isInt8Depthwise(op))
         if (succeeded(tileConvolutionWithEpilogue(
                 rewriter, op, tiles,
                 parallelLoops && iterationCount(op) >= minParallelIterations)))
@@ -730,6 +735,14 @@ struct TileAndVectorizePass
       });
       for (linalg::Conv2DNhwcHwcfOp tile : tiles)
         (void)strata::cpu::emitInt8DotTile(rewriter, tile, **dot, lanes);
+    }
+    if (!scalar) {
+      // Accumulator tiles fused with their requantization become buffers
+      // of their own, not slices of the whole accumulator.
+      RewritePatternSet patterns(context);
+      tensor::ExtractSliceOp::getCanonicalizationPatterns(patterns, context);
+      strata::cpu::populateAccumulatorTilePatterns(patterns);
+      (void)applyPatternsGreedily(function, std::move(patterns));
     }
     if (scalar) {
       // The tiles the kernels replaced leave their slices behind; the int8

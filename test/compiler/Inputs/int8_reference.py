@@ -5,7 +5,7 @@
 Recomputes what stratac --quantize=int8 makes of each of the model's outputs,
 one Gemm (transB) or Conv of the input and maybe a Relu, y = relu(x W^T + b)
 (make_models.py's gemm_relu_batch) or y = relu(conv(x, W) + b) (its
-conv_branches and conv_first_layer), or an Add of two of those (its
+conv_branches and conv_first_layer; grouped, conv_wide's depthwise), or an Add of two of those (its
 conv_residual: both rescaled to an int32 sum at max(s_a, s_b) / 2^20, then
 requantized), from the scheme alone (TFLite's int8
 spec: weights per output channel, symmetric in [-127, 127]; the input per
@@ -35,7 +35,8 @@ x = np.load(input_path).astype(np.float32)
 
 def accumulate(node, xq, z_in, wq, bq):
     """The int32 accumulator of a Gemm (x [M, K], W [N, K]) or a Conv (NCHW,
-    W [F, C, KH, KW]); padding holds the input's zero point, which adds 0."""
+    W [F, C / group, KH, KW]); padding holds the input's zero point, which
+    adds 0."""
     if node.op_type == "Gemm":
         return (xq - z_in) @ wq.T + bq
     attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
@@ -45,11 +46,16 @@ def accumulate(node, xq, z_in, wq, bq):
     padded = np.pad(xq - z_in, [(0, 0), (0, 0), (top, bottom), (left, right)])
     oh = (padded.shape[2] - kh) // sh + 1
     ow = (padded.shape[3] - kw) // sw + 1
+    groups = attrs.get("group", 1)
+    per_group = wq.shape[0] // groups   # output channels of each group
     acc = np.zeros([xq.shape[0], wq.shape[0], oh, ow], np.int64)
     for i in range(kh):
         for j in range(kw):
             window = padded[:, :, i:i + sh * oh:sh, j:j + sw * ow:sw]
-            acc += np.einsum("nchw,fc->nfhw", window, wq[:, :, i, j])
+            for g in range(groups):
+                inputs = window[:, g * wq.shape[1]:(g + 1) * wq.shape[1]]
+                outputs = slice(g * per_group, (g + 1) * per_group)
+                acc[:, outputs] += np.einsum("nchw,fc->nfhw", inputs, wq[outputs, :, i, j])
     return acc + bq.reshape(1, -1, 1, 1)
 
 

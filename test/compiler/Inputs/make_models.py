@@ -197,6 +197,18 @@ def gemm_relu_batch():
         [weights("w", [32, 16], 5), weights("b", [32], 6)])
 
 
+def gemm_ten_classes():
+    """A classifier's Gemm to 10 outputs on 8 rows of 16: on a dot product
+    it becomes a 1x1 convolution whose 10 output channels are no whole
+    vector, so its tiles are no kernel and compute from the filter as it
+    is."""
+    return model(
+        [helper.make_node("Gemm", ["x", "w", "b"], ["y"], name="fc", transB=1)],
+        [tensor("x", TensorProto.FLOAT, [8, 16])],
+        [tensor("y", TensorProto.FLOAT, [8, 10])],
+        [weights("w", [10, 16], 7), weights("b", [10], 8)])
+
+
 def conv_branches():
     """Three Conv(+Relu) branches of a [1, 16, 9, 9] input, for --quantize's
     bit-exactness check of int8 convolutions: a 3x3 (whole vectors of output
@@ -242,6 +254,29 @@ def conv_one_channel():
         [tensor("x", TensorProto.FLOAT, [1, 1, 12, 10])],
         [tensor("y", TensorProto.FLOAT, [1, 16, 6, 5])],
         [weights("w", [16, 1, 3, 4], 19), weights("b", [16], 20)])
+
+
+def conv_wide():
+    """conv_branches' 3x3 and 1x1 and a depthwise 3x3 (16 groups) on a
+    [1, 16, 40, 40] input: large enough that their tiles run in a parallel
+    loop (scf.forall), where each iteration's int32 accumulator tile needs
+    a buffer of its own."""
+    return model(
+        [helper.make_node("Conv", ["x", "wa", "ba"], ["ha"], name="conv_a",
+                          kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+         helper.make_node("Relu", ["ha"], ["ya"], name="relu_a"),
+         helper.make_node("Conv", ["x", "wb", "bb"], ["yb"], name="conv_b",
+                          kernel_shape=[1, 1]),
+         helper.make_node("Conv", ["x", "wd", "bd"], ["hd"], name="conv_d",
+                          kernel_shape=[3, 3], pads=[1, 1, 1, 1], group=16),
+         helper.make_node("Relu", ["hd"], ["yd"], name="relu_d")],
+        [tensor("x", TensorProto.FLOAT, [1, 16, 40, 40])],
+        [tensor("ya", TensorProto.FLOAT, [1, 64, 40, 40]),
+         tensor("yb", TensorProto.FLOAT, [1, 32, 40, 40]),
+         tensor("yd", TensorProto.FLOAT, [1, 16, 40, 40])],
+        [weights("wa", [64, 16, 3, 3], 31), weights("ba", [64], 32),
+         weights("wb", [32, 16, 1, 1], 33), weights("bb", [32], 34),
+         weights("wd", [16, 1, 3, 3], 35), weights("bd", [16], 36)])
 
 
 def conv_residual():
@@ -604,7 +639,7 @@ def negative_input_dim():
         [tensor("y", TensorProto.FLOAT, [1, -3])])
 
 
-MODELS = {f.__name__: f for f in [gemm_relu_batch, conv_branches, conv_first_layer, conv_one_channel, conv_residual, two_input_matmul, conv_zero_strides, depth_to_space_zero_block,
+MODELS = {f.__name__: f for f in [gemm_relu_batch, gemm_ten_classes, conv_branches, conv_first_layer, conv_one_channel, conv_wide, conv_residual, two_input_matmul, conv_zero_strides, depth_to_space_zero_block,
                                   gather_out_of_range, gather_nd_out_of_range,
                                   scatter_out_of_range, gather_runtime_indices, scatter_runtime_indices,
                                   negative_input_dim, layer_norm, resize_cumsum, conv_transpose, qlinear_matmul,

@@ -7,6 +7,9 @@
 // RUN: strata-opt %s --split-input-file \
 // RUN:   --strata-tile-and-vectorize="vector-bits=128 dot-product=sdot" --canonicalize \
 // RUN:   | FileCheck %s --check-prefix=SDOT
+// RUN: strata-opt %s --split-input-file \
+// RUN:   --strata-tile-and-vectorize="vector-bits=512 dot-product=vpdpbusd parallel-loops=true min-parallel-iterations=1" \
+// RUN:   --canonicalize | FileCheck %s --check-prefix=FORALL
 
 // An int8 convolution with a constant filter reads it packed as
 // [F/B][KH][KW*C/4][B*4], and its tiles, one output row of 8 columns by 2
@@ -14,17 +17,21 @@
 // kernels: loops over its 3 rows and each row's 12 groups of 4 bytes (3
 // taps x 16 input channels) carry the accumulators in registers; each group's 4 activation bytes, their sign bits flipped
 // (+128: vpdpbusd's first operand is unsigned), are broadcast to every
-// lane. The init, a zero fill, becomes a broadcast of -128 x each output
-// channel's filter sum (3 x 3 x 16 x 3 x 128 = 55296). No unpacking generic
-// is left: every tile reads the packed constant.
+// lane. Each kernel adds -128 x each output channel's filter sum (3 x 3 x
+// 16 x 3 x 128 = 55296) to the accumulators it reads, before the products;
+// the init, a zero fill, stays one. No unpacking generic is left: every
+// tile reads the packed constant.
 // CHECK-LABEL: func.func @conv_3x3
 // CHECK-DAG: arith.constant -2139062144 : i32
 // CHECK-DAG: arith.constant dense<-55296> : tensor<32xi32>
 // CHECK-DAG: arith.constant dense<3> : tensor<1x3x12x128xi8>
 // CHECK-NOT: linalg.conv_2d_nhwc_hwcf
-// CHECK-NOT: linalg.fill
+// CHECK: linalg.fill ins(%c0_i32 : i32)
 // CHECK: scf.for {{.*}} -> (tensor<1x8x8x32xi32>)
 // CHECK-NOT: -> (tensor
+// CHECK: %[[ACC:.+]] = vector.transfer_read {{.*}} : tensor<1x1x8x32xi32>, vector<16xi32>
+// CHECK: %[[CORRECTION:.+]] = vector.transfer_read {{.*}} : tensor<32xi32>, vector<16xi32>
+// CHECK: arith.addi %[[ACC]], %[[CORRECTION]] : vector<16xi32>
 // CHECK: tensor.collapse_shape {{.*}} : tensor<1x3x10x16xi8> into tensor<1x3x160xi8>
 // CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>,
 // CHECK: scf.for %{{.*}} = %c0 to %c12 step %c1 iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>,
@@ -75,12 +82,12 @@ func.func @conv_3x3(%in: tensor<1x10x10x16xi8>) -> tensor<1x8x8x32xi32> {
 // -----
 
 // The packing: w[c][f] = 16c + f is stored as [f][c], 4 input channels of
-// one output channel per 32-bit lane; the sums are 96 + 4f. An init that is
-// not a constant fill gets the correction added.
+// one output channel per 32-bit lane; the sums are 96 + 4f, and the kernel
+// adds -128 x each to the accumulators it reads from the init.
 // CHECK-LABEL: func.func @conv_1x1_packing
 // CHECK-DAG: arith.constant dense<{{\[\[\[\[}}0, 16, 32, 48, 1, 17, 33, 49, 2, 18,
 // CHECK-DAG: arith.constant dense<[-12288, -12800, -13312,
-// CHECK: arith.addi {{.*}} : vector<1x1x8x16xi32>
+// CHECK: arith.addi {{.*}} : vector<16xi32>
 // CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
 // SDOT-LABEL: func.func @conv_1x1_packing
 func.func @conv_1x1_packing(%in: tensor<1x1x8x4xi8>, %init: tensor<1x1x8x16xi32>) -> tensor<1x1x8x16xi32> {
@@ -184,8 +191,7 @@ func.func @four_taps_one_channel(%in: tensor<1x5x11x1xi8>) -> tensor<1x4x8x8xi32
 // Without vectors, an int8 convolution's requantization (an epilogue of
 // another element type) is fused into its output tiles, and so is an int8
 // depthwise convolution's: each int32 accumulator is a fresh tile (2 x 2,
-// and 8 channels), not a whole tensor. (With vectors the tile loops are
-// scf.forall, whose threads would share such a buffer.)
+// and 8 channels), not a whole tensor.
 // SMLAD-LABEL: func.func @fused_requantization
 // SMLAD: scf.for
 // SMLAD: %[[TILE:.+]] = bufferization.alloc_tensor() : tensor<1x1x2x2xi32>
@@ -296,4 +302,83 @@ func.func @dequantized_pool_reads_int8(%q: tensor<1x4x5x8xi8>) -> tensor<1x8xf32
     linalg.yield %s : f32
   } -> tensor<1x8xf32>
   return %r : tensor<1x8xf32>
+}
+
+// -----
+
+// In parallel loops too, each int8 convolution's and depthwise
+// convolution's tiles requantize their own int32 accumulator tile, a fresh
+// buffer in the forall's body (strata-plan-memory gives it a slot per
+// iteration): 8 columns x 32 channels for the vpdpbusd kernel, a row of 14
+// x 16 channels for the depthwise one. Nothing writes a whole accumulator.
+// FORALL-LABEL: func.func @parallel_requantization
+// FORALL: scf.forall (%{{.+}}) in (8) shared_outs(%{{.+}}) -> (tensor<1x8x16x32xi8>)
+// FORALL: scf.for
+// FORALL: %[[TILE:.+]] = bufferization.alloc_tensor() : tensor<1x1x8x32xi32>
+// FORALL: vector.transfer_write %{{.+}}, %[[TILE]]
+// FORALL: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// FORALL: arith.trunci %{{.+}} : vector<1x1x8x32xi32> to vector<1x1x8x32xi8>
+// FORALL: scf.forall.in_parallel
+// FORALL: scf.forall (%{{.+}}) in (6) shared_outs(%{{.+}}) -> (tensor<1x6x14x16xi8>)
+// FORALL: %[[DTILE:.+]] = bufferization.alloc_tensor() : tensor<1x1x14x16xi32>
+// FORALL: vector.transfer_write %{{.+}}, %[[DTILE]]
+// FORALL: arith.trunci %{{.+}} : vector<1x1x14x16xi32> to vector<1x1x14x16xi8>
+// FORALL: scf.forall.in_parallel
+// FORALL-NOT: vector.transfer_write {{.*}} tensor<1x8x16x32xi32>
+// FORALL-NOT: vector.transfer_write {{.*}} tensor<1x6x14x16xi32>
+func.func @parallel_requantization(%in: tensor<1x8x16x16xi8>) -> (tensor<1x8x16x32xi8>, tensor<1x6x14x16xi8>) {
+  %w = arith.constant dense<1> : tensor<1x1x16x32xi8>
+  %c0 = arith.constant 0 : i32
+  %a = bufferization.alloc_tensor() : tensor<1x8x16x32xi32>
+  %f = linalg.fill ins(%c0 : i32) outs(%a : tensor<1x8x16x32xi32>) -> tensor<1x8x16x32xi32>
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+     ins(%in, %w : tensor<1x8x16x16xi8>, tensor<1x1x16x32xi8>)
+     outs(%f : tensor<1x8x16x32xi32>) -> tensor<1x8x16x32xi32>
+  %e = tensor.empty() : tensor<1x8x16x32xi8>
+  %1 = linalg.generic {indexing_maps = [affine_map<(a, b, c, d) -> (a, b, c, d)>, affine_map<(a, b, c, d) -> (a, b, c, d)>],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+     ins(%0 : tensor<1x8x16x32xi32>) outs(%e : tensor<1x8x16x32xi8>) {
+  ^bb0(%x: i32, %y: i8):
+    %t = arith.trunci %x : i32 to i8
+    linalg.yield %t : i8
+  } -> tensor<1x8x16x32xi8>
+  %k = arith.constant dense<2> : tensor<3x3x16xi8>
+  %b = bufferization.alloc_tensor() : tensor<1x6x14x16xi32>
+  %g = linalg.fill ins(%c0 : i32) outs(%b : tensor<1x6x14x16xi32>) -> tensor<1x6x14x16xi32>
+  %2 = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+     ins(%in, %k : tensor<1x8x16x16xi8>, tensor<3x3x16xi8>)
+     outs(%g : tensor<1x6x14x16xi32>) -> tensor<1x6x14x16xi32>
+  %o = tensor.empty() : tensor<1x6x14x16xi8>
+  %3 = linalg.generic {indexing_maps = [affine_map<(a, b, c, d) -> (a, b, c, d)>, affine_map<(a, b, c, d) -> (a, b, c, d)>],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+     ins(%2 : tensor<1x6x14x16xi32>) outs(%o : tensor<1x6x14x16xi8>) {
+  ^bb0(%x: i32, %y: i8):
+    %t = arith.trunci %x : i32 to i8
+    linalg.yield %t : i8
+  } -> tensor<1x6x14x16xi8>
+  return %1, %3 : tensor<1x8x16x32xi8>, tensor<1x6x14x16xi8>
+}
+
+// -----
+
+// An int8 matmul with constant weights is the 1x1 convolution it is: rows
+// of the left-hand side are output columns, its K the input channels
+// (16: 4 groups of 4 bytes), the weights a [1, 1, K, N] filter, packed;
+// the product is collapsed back to [M, N].
+// CHECK-LABEL: func.func @matmul_as_convolution
+// CHECK-DAG: arith.constant dense<-2048> : tensor<32xi32>
+// CHECK-DAG: arith.constant dense<1> : tensor<1x1x4x128xi8>
+// CHECK-NOT: linalg.matmul
+// CHECK: tensor.expand_shape %{{.+}} {{\[}}[0, 1, 2], [3]] output_shape [1, 1, 2, 16] : tensor<2x16xi8> into tensor<1x1x2x16xi8>
+// CHECK: scf.for %{{.*}} = %c0 to %c4 step %c1
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// CHECK: tensor.collapse_shape %{{.+}} {{\[}}[0, 1, 2], [3]] : tensor<1x1x2x32xi32> into tensor<2x32xi32>
+
+func.func @matmul_as_convolution(%x: tensor<2x16xi8>) -> tensor<2x32xi32> {
+  %w = arith.constant dense<1> : tensor<16x32xi8>
+  %c0 = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<2x32xi32>
+  %f = linalg.fill ins(%c0 : i32) outs(%e : tensor<2x32xi32>) -> tensor<2x32xi32>
+  %0 = linalg.matmul ins(%x, %w : tensor<2x16xi8>, tensor<16x32xi8>) outs(%f : tensor<2x32xi32>) -> tensor<2x32xi32>
+  return %0 : tensor<2x32xi32>
 }
