@@ -27,7 +27,10 @@ namespace {
 /// multiplier, rounding term and shift (constants read along the op's axis)
 /// give clamp(zero_point + ((a * m + 2^(s-1)) >>s s), min, max) in int64,
 /// then int8. Every step is exact, so the result is bit-identical to a
-/// reference of the same integer arithmetic. The multiplier is an int32
+/// reference of the same integer arithmetic. The zero point joins the
+/// rounding term as zero_point * 2^s, a multiple of 2^s that the shift
+/// moves out whole: one add per element fewer, where every shift is at most
+/// 55 (so that |a * m| < 2^62 plus the term stays within int64). The multiplier is an int32
 /// constant sign-extended in the body, so that the product is one of two
 /// sign-extended int32s (x86's vpmuldq, Arm's smull) rather than a full
 /// 64-bit multiply (vpmullq, 3 uops), and 2^(s-1) is a constant per channel
@@ -50,10 +53,16 @@ struct RequantizeOpLowering : GraphLoweringPattern<graph::RequantizeOp> {
           rewriter, loc, DenseElementsAttr::get(tensorType, ArrayRef(values)));
     };
     SmallVector<int32_t> multipliers(op.getMultiplier());
+    // I32Attr's getters return the bits unsigned.
+    int64_t zeroPoint = int32_t(op.getZeroPoint()), low = int32_t(op.getMin()),
+            high = int32_t(op.getMax());
+    bool zeroPointInRounding =
+        llvm::all_of(op.getShift(), [](int32_t s) { return s <= 55; });
     SmallVector<int64_t> shifts, roundings;
     for (int32_t s : op.getShift()) {
       shifts.push_back(s);
-      roundings.push_back(int64_t(1) << (s - 1));
+      roundings.push_back((int64_t(1) << (s - 1)) +
+                          (zeroPointInRounding ? zeroPoint * (int64_t(1) << s) : 0));
     }
     Value multiplier = channelConstant(multipliers);
     Value rounding = channelConstant(roundings);
@@ -64,9 +73,6 @@ struct RequantizeOpLowering : GraphLoweringPattern<graph::RequantizeOp> {
             ? AffineMap::get(rank, 0, rewriter.getAffineConstantExpr(0), context)
             : AffineMap::get(rank, 0, rewriter.getAffineDimExpr(op.getAxis()),
                              context);
-    // I32Attr's getters return the bits unsigned.
-    int64_t zeroPoint = int32_t(op.getZeroPoint()), low = int32_t(op.getMin()),
-            high = int32_t(op.getMax());
     Value result = buildParallelGeneric(
         rewriter, loc, type, {adaptor.getInput(), multiplier, rounding, shift},
         {identity, channel, channel, channel},
@@ -79,7 +85,10 @@ struct RequantizeOpLowering : GraphLoweringPattern<graph::RequantizeOp> {
               b, l, wide, arith::ExtSIOp::create(b, l, i64, args[1]));
           Value rounded = arith::ShRSIOp::create(
               b, l, arith::AddIOp::create(b, l, product, args[2]), args[3]);
-          Value shifted = arith::AddIOp::create(b, l, rounded, constant(zeroPoint));
+          Value shifted =
+              zeroPointInRounding
+                  ? rounded
+                  : arith::AddIOp::create(b, l, rounded, constant(zeroPoint)).getResult();
           Value clamped = arith::MinSIOp::create(
               b, l, arith::MaxSIOp::create(b, l, shifted, constant(low)),
               constant(high));

@@ -35,6 +35,10 @@ constexpr llvm::StringLiteral kUnpackMarker = "strata.unpack_dot_filter";
 /// does not become one computes from the unpacked filter as it is.
 constexpr llvm::StringLiteral kCorrectionAttr = "strata.dot_init_correction";
 
+/// Marks the generic that reads a depthwise filter widened for vpdpwssd
+/// (packInt8DepthwiseFilters) as int8 again.
+constexpr llvm::StringLiteral kDepthwiseUnpackMarker = "strata.unpack_depthwise_filter";
+
 /// Bytes of one 32-bit lane: the dot product's group of input channels.
 constexpr int64_t kGroup = 4;
 
@@ -100,6 +104,15 @@ SmallVector<OpFoldResult> sliceOffsets(RewriterBase &rewriter, Location loc,
       offset = affine::makeComposedFoldedAffineApply(rewriter, loc, s0 + s1,
                                                      {sliceOffset, offset});
   return offsets;
+}
+
+bool isInt8DepthwiseConvolution(linalg::DepthwiseConv2DNhwcHwcOp op) {
+  auto elementType = [](Value value) {
+    return cast<ShapedType>(value.getType()).getElementType();
+  };
+  return elementType(op.getInputs()[0]).isInteger(8) &&
+         elementType(op.getInputs()[1]).isInteger(8) &&
+         elementType(op.getOutputs()[0]).isInteger(32);
 }
 
 } // namespace
@@ -249,6 +262,8 @@ void packInt8ConvolutionFilters(
 
 bool isPackedFilterUnpack(Operation *op) { return op->hasAttr(kUnpackMarker); }
 
+bool isDepthwiseFilterUnpack(Operation *op) { return op->hasAttr(kDepthwiseUnpackMarker); }
+
 bool isPackedForDotProduct(linalg::Conv2DNhwcHwcfOp conv) {
   Operation *filter = conv.getInputs()[1].getDefiningOp();
   return filter && isPackedFilterUnpack(filter);
@@ -295,15 +310,18 @@ public:
       return halfwordPairs(word);
     auto accType = VectorType::get({lanes}, i32);
     Value splat = vector::BroadcastOp::create(rewriter, loc, accType, word);
+    Value bytes = vector::BitCastOp::create(rewriter, loc, bytesType(), splat);
     if (kind == DotProduct::Vpdpbusd) {
       // vpdpbusd's activations are unsigned: a + 128, the sign bit flipped.
-      Value signBits = arith::ConstantOp::create(
+      // Added to the bytes (not xor-ed into the words), so that LLVM keeps
+      // a broadcast from memory and one vector add rather than a scalar
+      // load, xor and broadcast from a register.
+      Value offset = arith::ConstantOp::create(
           rewriter, loc,
-          DenseElementsAttr::get(accType, rewriter.getI32IntegerAttr(
-                                              static_cast<int32_t>(0x80808080u))));
-      splat = arith::XOrIOp::create(rewriter, loc, splat, signBits);
+          DenseElementsAttr::get(bytesType(), rewriter.getI8IntegerAttr(-128)));
+      bytes = arith::AddIOp::create(rewriter, loc, bytes, offset);
     }
-    return {vector::BitCastOp::create(rewriter, loc, bytesType(), splat)};
+    return {bytes};
   }
 
   /// The filter bytes at `indices` of the packed filter: one output
@@ -508,6 +526,162 @@ LogicalResult emitInt8DotTile(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp t
     for (int64_t vector = 0; vector < vectors; ++vector)
       result = ops.writeAccumulator(nest.results[column * vectors + vector], result,
                                     outputIndices(column, vector));
+  rewriter.replaceOp(tile, result);
+  return success();
+}
+
+void packInt8DepthwiseFilters(RewriterBase &rewriter, func::FuncOp function) {
+  SmallVector<linalg::DepthwiseConv2DNhwcHwcOp> convs;
+  function.walk([&](linalg::DepthwiseConv2DNhwcHwcOp op) {
+    if (op.hasPureTensorSemantics() && isInt8DepthwiseConvolution(op))
+      convs.push_back(op);
+  });
+  for (linalg::DepthwiseConv2DNhwcHwcOp conv : convs) {
+    DenseIntElementsAttr filter;
+    if (!matchPattern(conv.getInputs()[1], m_Constant(&filter)) ||
+        !cast<ShapedType>(filter.getType()).hasStaticShape())
+      continue;
+    // Each weight as the low halfword of a 32-bit lane, the high one zero.
+    SmallVector<int32_t> widened;
+    for (int8_t weight : filter.getValues<int8_t>())
+      widened.push_back(int32_t(uint16_t(int16_t(weight))));
+    auto type = cast<RankedTensorType>(filter.getType());
+    auto widenedType = RankedTensorType::get(type.getShape(), rewriter.getI32Type());
+    Location loc = conv.getLoc();
+    rewriter.setInsertionPoint(conv);
+    Value constant = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(widenedType, llvm::ArrayRef(widened)));
+    Value empty = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                          type.getElementType());
+    AffineMap identity = rewriter.getMultiDimIdentityMap(type.getRank());
+    auto unpack = linalg::GenericOp::create(
+        rewriter, loc, type, ValueRange{constant}, ValueRange{empty},
+        ArrayRef<AffineMap>{identity, identity},
+        SmallVector<utils::IteratorType>(type.getRank(), utils::IteratorType::parallel),
+        [](OpBuilder &builder, Location loc, ValueRange args) {
+          linalg::YieldOp::create(
+              builder, loc,
+              arith::TruncIOp::create(builder, loc, builder.getI8Type(), args[0])
+                  .getResult());
+        });
+    unpack->setAttr(kDepthwiseUnpackMarker, rewriter.getUnitAttr());
+    rewriter.modifyOpInPlace(conv, [&] { conv->setOperand(1, unpack.getResult(0)); });
+  }
+}
+
+bool isPackedForDepthwiseKernel(linalg::DepthwiseConv2DNhwcHwcOp conv) {
+  SmallVector<tensor::ExtractSliceOp> chain = sliceChain(conv.getInputs()[1]);
+  Value filter = chain.empty() ? conv.getInputs()[1] : chain.back().getSource();
+  Operation *unpack = filter.getDefiningOp();
+  return unpack && unpack->hasAttr(kDepthwiseUnpackMarker);
+}
+
+LogicalResult emitInt8DepthwiseTile(RewriterBase &rewriter,
+                                    linalg::DepthwiseConv2DNhwcHwcOp tile,
+                                    int64_t lanes) {
+  if (!tile.hasPureTensorSemantics() || !isInt8DepthwiseConvolution(tile) ||
+      (lanes != 8 && lanes != 16))
+    return failure();
+  Value input = tile.getInputs()[0], filter = tile.getInputs()[1],
+        output = tile.getOutputs()[0];
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto filterType = cast<RankedTensorType>(filter.getType());
+  auto outputType = cast<RankedTensorType>(output.getType());
+  if (!inputType.hasStaticShape() || !filterType.hasStaticShape() ||
+      !outputType.hasStaticShape())
+    return failure();
+  // One output row of `columns` columns by one vector of channels, over
+  // the whole filter.
+  int64_t rows = filterType.getDimSize(0), taps = filterType.getDimSize(1);
+  int64_t columns = outputType.getDimSize(2);
+  if (outputType.getDimSize(0) != 1 || outputType.getDimSize(1) != 1 ||
+      outputType.getDimSize(3) != lanes || columns > 24)
+    return failure();
+  SmallVector<tensor::ExtractSliceOp> chain = sliceChain(filter);
+  Value unpacked = chain.empty() ? filter : chain.back().getSource();
+  auto unpack = unpacked.getDefiningOp<linalg::GenericOp>();
+  if (!unpack || !unpack->hasAttr(kDepthwiseUnpackMarker))
+    return failure();
+  // Every check before any IR is made.
+  Value widened = unpack.getInputs()[0];
+  Location loc = tile.getLoc();
+  rewriter.setInsertionPoint(tile);
+  SmallVector<OpFoldResult> offsets =
+      sliceOffsets(rewriter, loc, chain, filterType.getRank());
+  int64_t stride = tile.getStrides().getValues<int64_t>()[1];
+  int64_t rowDilation = tile.getDilations().getValues<int64_t>()[0];
+  int64_t dilation = tile.getDilations().getValues<int64_t>()[1];
+  Type i32 = rewriter.getI32Type();
+  auto vectorType = VectorType::get({lanes}, i32);
+  auto halfwordsType = VectorType::get({2 * lanes}, rewriter.getI16Type());
+  std::string intrinsic = "llvm.x86.avx512.vpdpwssd." + std::to_string(lanes * 32);
+  auto index = [&](int64_t value) -> Value {
+    return arith::ConstantIndexOp::create(rewriter, loc, value);
+  };
+  Value zero = index(0);
+  Value zero32 = arith::ConstantIntOp::create(rewriter, loc, 0, 32);
+  Value zero8 = arith::ConstantIntOp::create(rewriter, loc, 0, 8);
+  SmallVector<Value> accumulators;
+  for (int64_t column = 0; column < columns; ++column)
+    accumulators.push_back(vector::TransferReadOp::create(
+        rewriter, loc, vectorType, output,
+        ValueRange{zero, zero, index(column), zero}, zero32, ArrayRef<bool>{true}));
+  Value firstChannel = getValueOrCreateConstantIndexOp(rewriter, loc, offsets[2]);
+  AffineExpr d0, s0;
+  bindDims(rewriter.getContext(), d0);
+  bindSymbols(rewriter.getContext(), s0);
+  Value firstRow = getValueOrCreateConstantIndexOp(rewriter, loc, offsets[0]);
+  scf::ForOp loop = scf::ForOp::create(
+      rewriter, loc, zero, index(rows), index(1), accumulators,
+      [&](OpBuilder &b, Location loc, Value row, ValueRange carried) {
+        SmallVector<Value> sums(carried);
+        Value filterRow = affine::makeComposedAffineApply(
+            b, loc, d0 + s0, ArrayRef<OpFoldResult>{row, firstRow});
+        SmallVector<Value> weights;
+        for (int64_t tap = 0; tap < taps; ++tap)
+          weights.push_back(vector::BitCastOp::create(
+              b, loc, halfwordsType,
+              vector::TransferReadOp::create(
+                  b, loc, vectorType, widened,
+                  ValueRange{filterRow, index(tap), firstChannel}, zero32,
+                  ArrayRef<bool>{true})));
+        Value inputRow = affine::makeComposedAffineApply(
+            b, loc, d0 * rowDilation, ArrayRef<OpFoldResult>{row});
+        // Each input column is loaded and widened once, then multiplied
+        // into every (column, tap) that reads it: a 3-tap row of 16
+        // columns loads 18, not 48. Its sign bits in the high halfword
+        // meet the weights' zero.
+        int64_t inputColumns = (columns - 1) * stride + (taps - 1) * dilation + 1;
+        for (int64_t column = 0; column < inputColumns; ++column) {
+          Value activations;
+          for (int64_t tap = 0; tap < taps; ++tap) {
+            int64_t reach = column - tap * dilation;
+            if (reach < 0 || reach % stride != 0 || reach / stride >= columns)
+              continue;
+            if (!activations)
+              activations = vector::BitCastOp::create(
+                  b, loc, halfwordsType,
+                  arith::ExtSIOp::create(
+                      b, loc, vectorType,
+                      vector::TransferReadOp::create(
+                          b, loc, VectorType::get({lanes}, b.getI8Type()), input,
+                          ValueRange{zero, inputRow, index(column), zero}, zero8,
+                          ArrayRef<bool>{true})));
+            Value &sum = sums[reach / stride];
+            sum = LLVM::CallIntrinsicOp::create(
+                      b, loc, vectorType, b.getStringAttr(intrinsic),
+                      ValueRange{sum, activations, weights[tap]})
+                      .getResult(0);
+          }
+        }
+        scf::YieldOp::create(b, loc, sums);
+      });
+  Value result = output;
+  for (int64_t column = 0; column < columns; ++column)
+    result = vector::TransferWriteOp::create(
+                 rewriter, loc, loop.getResult(column), result,
+                 ValueRange{zero, zero, index(column), zero}, ArrayRef<bool>{true})
+                 .getResult();
   rewriter.replaceOp(tile, result);
   return success();
 }

@@ -73,6 +73,10 @@ bool isPackedForDotProduct(mlir::linalg::Conv2DNhwcHwcfOp conv);
 /// filter through (not an elementwise op to spread over threads).
 bool isPackedFilterUnpack(mlir::Operation *op);
 
+/// Whether `op` is the generic packInt8DepthwiseFilters reads a widened
+/// depthwise filter through.
+bool isDepthwiseFilterUnpack(mlir::Operation *op);
+
 /// Replaces `tile`, a static tile of a convolution that
 /// packInt8ConvolutionFilters prepared (whose output channels are a
 /// multiple of `lanes`, or of half as many), by a dot-product kernel: the accumulators stay in
@@ -83,6 +87,28 @@ bool isPackedFilterUnpack(mlir::Operation *op);
 mlir::LogicalResult emitInt8DotTile(mlir::RewriterBase &rewriter,
                                     mlir::linalg::Conv2DNhwcHwcfOp tile,
                                     DotProduct kind, int64_t lanes);
+
+/// Prepares every int8 NHWC depthwise convolution of `function` with a
+/// constant filter for emitInt8DepthwiseTile: its filter [KH][KW][C]
+/// becomes a constant of int32 lanes, each weight in the low halfword and
+/// zero in the high one, read through a generic that truncates it back
+/// (what tiles that do not become kernels compute from).
+void packInt8DepthwiseFilters(mlir::RewriterBase &rewriter, mlir::func::FuncOp function);
+
+/// Whether packInt8DepthwiseFilters prepared `conv`.
+bool isPackedForDepthwiseKernel(mlir::linalg::DepthwiseConv2DNhwcHwcOp conv);
+
+/// Replaces `tile`, a static tile of one output row of at most 24 columns
+/// by `lanes` (8 or 16) channels of a depthwise convolution that
+/// packInt8DepthwiseFilters prepared, by a VNNI kernel over the whole
+/// filter: the accumulators stay in registers, each input column is loaded
+/// and sign-extended to int32 once per filter row, and one vpdpwssd per
+/// (column, tap) adds its product with the widened weight (the
+/// activation's sign bits in the high halfword meet the weight's zero).
+/// Fails, changing nothing, on any other op.
+mlir::LogicalResult emitInt8DepthwiseTile(mlir::RewriterBase &rewriter,
+                                          mlir::linalg::DepthwiseConv2DNhwcHwcOp tile,
+                                          int64_t lanes);
 
 } // namespace strata::cpu
 

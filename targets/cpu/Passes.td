@@ -151,7 +151,15 @@ def TileAndVectorize : Pass<"strata-tile-and-vectorize", "::mlir::func::FuncOp">
     convolution's requantization (an epilogue of another element type) is
     fused into its output tiles: each int32 accumulator tile is a fresh
     buffer of the tile's size (in an `scf.forall`, strata-plan-memory gives
-    it a slot per iteration), never a whole tensor. With `vector-bits=0`
+    it a slot per iteration), never a whole tensor. On VNNI an int8
+    depthwise convolution's filter is widened to int32 lanes (the weight in
+    the low halfword, zero in the high one) and its tiles, 16 columns by
+    one vector of channels over the whole filter, become kernels of
+    `llvm.x86.avx512.vpdpwssd` with the accumulators in registers: each
+    input column sign-extended to int32 once per filter row meets every tap
+    that reads it. A small elementwise op computing in int64 (the
+    requantization) is vectorized one vector of its innermost dimension at
+    a time. With `vector-bits=0`
     nothing but those convolutions and int8 depthwise ones (8 channels over
     the whole filter) is tiled and nothing is vectorized. A generic
     reading a transpose there (maybe through a collapse) reads the

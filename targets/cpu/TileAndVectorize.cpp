@@ -135,6 +135,17 @@ bool isInt8Depthwise(linalg::LinalgOp op) {
          getElementTypeOrSelf(op->getResult(0).getType()).isInteger(32);
 }
 
+/// Whether a value in `op`'s body is a 64-bit integer.
+bool computesInInt64(linalg::GenericOp op) {
+  WalkResult found = op.getBody()->walk([](Operation *inner) {
+    for (Type type : inner->getResultTypes())
+      if (type.isInteger(64))
+        return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return found.wasInterrupted();
+}
+
 /// Whether `op` computes on integers (int8 pools, which no Halide group
 /// takes).
 bool hasIntegerElements(linalg::LinalgOp op) {
@@ -190,6 +201,11 @@ SmallVector<int64_t> preferredTiles(linalg::LinalgOp op, int64_t lanes,
   // Cortex-M4).
   if (lanes == 1 && isInt8Depthwise(op))
     return {1, 1, 1, 8, 0, 0};
+  // An int8 one on VNNI (emitInt8DepthwiseTile): 16 columns by one vector
+  // of channels over the whole filter, the accumulators in registers.
+  if (auto depthwise = dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(op.getOperation()))
+    if (dotProduct && strata::cpu::isPackedForDepthwiseKernel(depthwise))
+      return {1, 1, 16, lanes, 0, 0};
   // 16 columns by one vector of channels.
   if (isa<linalg::DepthwiseConv2DNhwcHwcOp>(op))
     return {1, 1, 16, lanes, 1, 0};
@@ -622,6 +638,8 @@ struct TileAndVectorizePass
       padConstantWeightRows(rewriter, function);
     if (*dot)
       strata::cpu::convertInt8MatmulsToConvolutions(rewriter, function);
+    if (*dot == strata::cpu::DotProduct::Vpdpbusd && !scalar)
+      strata::cpu::packInt8DepthwiseFilters(rewriter, function);
     if (*dot)
       strata::cpu::packInt8ConvolutionFilters(
           rewriter, function, **dot, [&](linalg::Conv2DNhwcHwcfOp conv) {
@@ -656,7 +674,10 @@ struct TileAndVectorizePass
       if (llvm::all_of(tiles, [](int64_t t) { return t == 0; })) {
         // One tile already; a dot-product convolution's still becomes a
         // kernel (1c).
-        if (dot->has_value() && isa<linalg::Conv2DNhwcHwcfOp>(op))
+        auto depthwise = dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(op.getOperation());
+        if (dot->has_value() &&
+            (isa<linalg::Conv2DNhwcHwcfOp>(op) ||
+             (depthwise && strata::cpu::isPackedForDepthwiseKernel(depthwise))))
           op->setAttr(kVectorizeMarker, rewriter.getUnitAttr());
         continue;
       }
@@ -705,6 +726,7 @@ struct TileAndVectorizePass
         if (op.hasPureTensorSemantics() && hasStaticLoops(op) &&
             !strata::halide::isHalideGroup(op) &&
             !strata::cpu::isPackedFilterUnpack(op) &&
+            !strata::cpu::isDepthwiseFilterUnpack(op) &&
             op.getNumLoops() == op.getNumParallelLoops() &&
             !op->getParentOfType<scf::ForallOp>() &&
             iterationCount(op) * strata::cpu::kElementwiseWeight >=
@@ -735,6 +757,13 @@ struct TileAndVectorizePass
       });
       for (linalg::Conv2DNhwcHwcfOp tile : tiles)
         (void)strata::cpu::emitInt8DotTile(rewriter, tile, **dot, lanes);
+      SmallVector<linalg::DepthwiseConv2DNhwcHwcOp> depthwiseTiles;
+      function.walk([&](linalg::DepthwiseConv2DNhwcHwcOp op) {
+        if (op->hasAttr(kVectorizeMarker) && strata::cpu::isPackedForDepthwiseKernel(op))
+          depthwiseTiles.push_back(op);
+      });
+      for (linalg::DepthwiseConv2DNhwcHwcOp tile : depthwiseTiles)
+        (void)strata::cpu::emitInt8DepthwiseTile(rewriter, tile, lanes);
     }
     if (!scalar) {
       // Accumulator tiles fused with their requantization become buffers
@@ -763,6 +792,35 @@ struct TileAndVectorizePass
       scf::ForOp::getCanonicalizationPatterns(patterns, context);
       if (failed(applyPatternsGreedily(function, std::move(patterns))))
         return signalPassFailure();
+    }
+
+    // 2b. A small elementwise op that computes in int64 (a requantization)
+    //     is split into one-vector tiles of its innermost dimension:
+    //     vectorized whole, its int64 values filled every register and
+    //     became shuffles and spills, more than half of MobileNetV2 int8's
+    //     convolution tiles' time.
+    {
+      SmallVector<linalg::GenericOp> wide;
+      function.walk([&](linalg::GenericOp op) {
+        if (op.hasPureTensorSemantics() && hasStaticLoops(op) &&
+            op.getNumLoops() == op.getNumParallelLoops() && op.getNumLoops() > 0 &&
+            iterationCount(op) <= maxVectorElements &&
+            op.getStaticLoopRanges().back() % lanes == 0 &&
+            iterationCount(op) > lanes && computesInInt64(op))
+          wide.push_back(op);
+      });
+      for (linalg::GenericOp op : wide) {
+        SmallVector<int64_t> tiles(op.getNumLoops(), 1);
+        tiles.back() = lanes;
+        scf::SCFTilingOptions options;
+        options.setTileSizes(getAsIndexOpFoldResult(context, tiles));
+        rewriter.setInsertionPoint(op);
+        auto tiled = scf::tileUsingSCF(rewriter, cast<TilingInterface>(op.getOperation()),
+                                       options);
+        if (failed(tiled))
+          continue; // Vectorized whole: correct, only slower.
+        rewriter.replaceOp(op, tiled->replacements);
+      }
     }
 
     // 3. Vectorize the tiles (and what decomposing them produced) and every

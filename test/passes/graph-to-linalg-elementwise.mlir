@@ -367,12 +367,13 @@ func.func @batch_normalization_constants(%x: tensor<1x2x3x3xf32>) -> tensor<1x2x
 }
 
 // Requantization reads each channel's multiplier (int32, sign-extended in
-// the body: a product of two sign-extended int32s), rounding term 2^(s-1)
-// and shift along its axis and computes clamp(z + ((a * m + 2^(s-1)) >> s))
-// in int64.
+// the body: a product of two sign-extended int32s), rounding term and shift
+// along its axis and computes clamp(z + ((a * m + 2^(s-1)) >> s)) in int64,
+// the zero point z = -5 in the rounding term as z * 2^s: 2^30 - 5 * 2^31
+// and 2^39 - 5 * 2^40.
 // CHECK-LABEL: func.func @requantize
 //   CHECK-DAG: %[[M:.+]] = arith.constant dense<[1073741824, 2147483647]> : tensor<2xi32>
-//   CHECK-DAG: %[[H:.+]] = arith.constant dense<[1073741824, 549755813888]> : tensor<2xi64>
+//   CHECK-DAG: %[[H:.+]] = arith.constant dense<[-9663676416, -4947802324992]> : tensor<2xi64>
 //   CHECK-DAG: %[[S:.+]] = arith.constant dense<[31, 40]> : tensor<2xi64>
 //       CHECK: linalg.generic {indexing_maps = [#{{[a-z0-9]+}}, #[[CH:[a-z0-9]+]], #[[CH]], #[[CH]], #{{[a-z0-9]+}}]
 //  CHECK-SAME: ins(%{{.+}}, %[[M]], %[[H]], %[[S]] : tensor<1x2x3xi32>, tensor<2xi32>, tensor<2xi64>, tensor<2xi64>)
@@ -382,8 +383,7 @@ func.func @batch_normalization_constants(%x: tensor<1x2x3x3xf32>) -> tensor<1x2x
 //       CHECK:   %[[P:.+]] = arith.muli %[[W]], %[[WM]] : i64
 //       CHECK:   %[[R:.+]] = arith.addi %[[P]], %[[HALF]] : i64
 //       CHECK:   %[[Q:.+]] = arith.shrsi %[[R]], %[[SH]] : i64
-//       CHECK:   %[[Z:.+]] = arith.addi %[[Q]], %{{.+}} : i64
-//       CHECK:   %[[LO:.+]] = arith.maxsi %[[Z]], %{{.+}} : i64
+//       CHECK:   %[[LO:.+]] = arith.maxsi %[[Q]], %{{.+}} : i64
 //       CHECK:   %[[HI:.+]] = arith.minsi %[[LO]], %{{.+}} : i64
 //       CHECK:   %[[T:.+]] = arith.trunci %[[HI]] : i64 to i8
 //       CHECK:   linalg.yield %[[T]] : i8
@@ -392,6 +392,20 @@ func.func @requantize(%acc: tensor<1x2x3xi32>) -> tensor<1x2x3xi8> {
          shift = array<i32: 31, 40>, zero_point = -5 : i32, min = -5 : i32, max = 127 : i32}
          : (tensor<1x2x3xi32>) -> tensor<1x2x3xi8>
   return %0 : tensor<1x2x3xi8>
+}
+
+// A shift above 55 leaves the zero point an add of its own: z * 2^56 and
+// a product near 2^62 could overflow int64.
+// CHECK-LABEL: func.func @requantize_large_shift
+//   CHECK-DAG: arith.constant dense<36028797018963968> : tensor<1xi64>
+//       CHECK:   %[[Q:.+]] = arith.shrsi %{{.+}}, %{{.+}} : i64
+//       CHECK:   %[[Z:.+]] = arith.addi %[[Q]], %{{.+}} : i64
+//       CHECK:   arith.maxsi %[[Z]], %{{.+}} : i64
+func.func @requantize_large_shift(%acc: tensor<4xi32>) -> tensor<4xi8> {
+  %0 = graph.requantize %acc {axis = 0 : i64, multiplier = array<i32: 1073741824>,
+         shift = array<i32: 56>, zero_point = 3 : i32, min = -128 : i32, max = 127 : i32}
+         : (tensor<4xi32>) -> tensor<4xi8>
+  return %0 : tensor<4xi8>
 }
 
 // Round (half to even) is (|x| + 2^23) - 2^23 with x's sign bit, for |x|

@@ -10,19 +10,22 @@
 // RUN: strata-opt %s --split-input-file \
 // RUN:   --strata-tile-and-vectorize="vector-bits=512 dot-product=vpdpbusd parallel-loops=true min-parallel-iterations=1" \
 // RUN:   --canonicalize | FileCheck %s --check-prefix=FORALL
+// RUN: strata-opt %s --split-input-file \
+// RUN:   --strata-tile-and-vectorize="vector-bits=512 dot-product=vpdpbusd" --canonicalize \
+// RUN:   | FileCheck %s --check-prefix=LOADS
 
 // An int8 convolution with a constant filter reads it packed as
 // [F/B][KH][KW*C/4][B*4], and its tiles, one output row of 8 columns by 2
 // vectors of output channels over the whole filter, become vpdpbusd
 // kernels: loops over its 3 rows and each row's 12 groups of 4 bytes (3
-// taps x 16 input channels) carry the accumulators in registers; each group's 4 activation bytes, their sign bits flipped
-// (+128: vpdpbusd's first operand is unsigned), are broadcast to every
-// lane. Each kernel adds -128 x each output channel's filter sum (3 x 3 x
+// taps x 16 input channels) carry the accumulators in registers; each
+// group's 4 activation bytes are broadcast to every lane and get 128 added
+// (vpdpbusd's first operand is unsigned). Each kernel adds -128 x each output channel's filter sum (3 x 3 x
 // 16 x 3 x 128 = 55296) to the accumulators it reads, before the products;
 // the init, a zero fill, stays one. No unpacking generic is left: every
 // tile reads the packed constant.
 // CHECK-LABEL: func.func @conv_3x3
-// CHECK-DAG: arith.constant -2139062144 : i32
+// CHECK-DAG: arith.constant dense<-128> : vector<64xi8>
 // CHECK-DAG: arith.constant dense<-55296> : tensor<32xi32>
 // CHECK-DAG: arith.constant dense<3> : tensor<1x3x12x128xi8>
 // CHECK-NOT: linalg.conv_2d_nhwc_hwcf
@@ -37,8 +40,9 @@
 // CHECK: scf.for %{{.*}} = %c0 to %c12 step %c1 iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>,
 // CHECK: vector.transfer_read {{.*}} : tensor<1x3x12x128xi8>, vector<64xi8>
 // CHECK: vector.transfer_read {{.*}} : tensor<1x3x160xi8>, vector<4xi8>
-// CHECK: arith.xori
 // CHECK: vector.broadcast {{.*}} : i32 to vector<16xi32>
+// CHECK: vector.bitcast {{.*}} : vector<16xi32> to vector<64xi8>
+// CHECK: arith.addi {{.*}} : vector<64xi8>
 // CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"({{.*}}) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
 // CHECK-NOT: strata.unpack_dot_filter
 // CHECK: return
@@ -59,15 +63,15 @@
 // 2 vectors), signed by signed: no sign bits flipped, no correction (the
 // init stays a zero fill).
 // SDOT-LABEL: func.func @conv_3x3
-// SDOT-NOT: arith.xori
+// SDOT-NOT: dense<-128>
 // SDOT: arith.constant dense<3> : tensor<4x3x12x32xi8>
-// SDOT-NOT: arith.xori
+// SDOT-NOT: dense<-128>
 // SDOT: linalg.fill
-// SDOT-NOT: arith.xori
+// SDOT-NOT: dense<-128>
 // SDOT: vector.broadcast {{.*}} : i32 to vector<4xi32>
-// SDOT-NOT: arith.xori
+// SDOT-NOT: dense<-128>
 // SDOT: llvm.call_intrinsic "llvm.aarch64.neon.sdot.v4i32.v16i8"({{.*}}) : (vector<4xi32>, vector<16xi8>, vector<16xi8>) -> vector<4xi32>
-// SDOT-NOT: arith.xori
+// SDOT-NOT: dense<-128>
 func.func @conv_3x3(%in: tensor<1x10x10x16xi8>) -> tensor<1x8x8x32xi32> {
   %w = arith.constant dense<3> : tensor<3x3x16x32xi8>
   %c0 = arith.constant 0 : i32
@@ -322,6 +326,7 @@ func.func @dequantized_pool_reads_int8(%q: tensor<1x4x5x8xi8>) -> tensor<1x8xf32
 // FORALL: scf.forall (%{{.+}}) in (6) shared_outs(%{{.+}}) -> (tensor<1x6x14x16xi8>)
 // FORALL: %[[DTILE:.+]] = bufferization.alloc_tensor() : tensor<1x1x14x16xi32>
 // FORALL: vector.transfer_write %{{.+}}, %[[DTILE]]
+// FORALL: llvm.call_intrinsic "llvm.x86.avx512.vpdpwssd.512"
 // FORALL: arith.trunci %{{.+}} : vector<1x1x14x16xi32> to vector<1x1x14x16xi8>
 // FORALL: scf.forall.in_parallel
 // FORALL-NOT: vector.transfer_write {{.*}} tensor<1x8x16x32xi32>
@@ -381,4 +386,36 @@ func.func @matmul_as_convolution(%x: tensor<2x16xi8>) -> tensor<2x32xi32> {
   %f = linalg.fill ins(%c0 : i32) outs(%e : tensor<2x32xi32>) -> tensor<2x32xi32>
   %0 = linalg.matmul ins(%x, %w : tensor<2x16xi8>, tensor<16x32xi8>) outs(%f : tensor<2x32xi32>) -> tensor<2x32xi32>
   return %0 : tensor<2x32xi32>
+}
+
+// -----
+
+// An int8 depthwise convolution on VNNI: its filter widened to int32 lanes
+// (-1 is 0x0000FFFF: the weight in the low halfword, zero in the high
+// one), and each tile of 16 columns by 16 channels one kernel over the
+// filter's 3 rows with the accumulators in registers. Per row each of the
+// 18 input columns is loaded and sign-extended once and takes part in
+// every (column, tap) that reads it: 48 vpdpwssd.
+// CHECK-LABEL: func.func @depthwise_vpdpwssd
+// CHECK-DAG: arith.constant dense<65535> : tensor<3x3x16xi32>
+// CHECK-NOT: linalg.depthwise_conv_2d_nhwc_hwc
+// CHECK: scf.for %{{.+}} = %c0 to %c3 step %c1 iter_args({{.*}}) -> (vector<16xi32>,
+// CHECK-COUNT-3: vector.transfer_read {{.*}} : tensor<3x3x16xi32>, vector<16xi32>
+// CHECK-COUNT-48: llvm.call_intrinsic "llvm.x86.avx512.vpdpwssd.512"({{.*}}) : (vector<16xi32>, vector<32xi16>, vector<32xi16>) -> vector<16xi32>
+// CHECK-NOT: llvm.call_intrinsic
+// CHECK: scf.yield
+// LOADS-LABEL: func.func @depthwise_vpdpwssd
+// LOADS-COUNT-18: vector.transfer_read {{.*}} : tensor<1x3x18x16xi8>, vector<16xi8>
+// LOADS-NOT: vector.transfer_read {{.*}} : tensor<1x3x18x16xi8>
+// LOADS: scf.yield
+
+func.func @depthwise_vpdpwssd(%in: tensor<1x3x18x16xi8>) -> tensor<1x1x16x16xi32> {
+  %w = arith.constant dense<-1> : tensor<3x3x16xi8>
+  %c0 = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<1x1x16x16xi32>
+  %f = linalg.fill ins(%c0 : i32) outs(%e : tensor<1x1x16x16xi32>) -> tensor<1x1x16x16xi32>
+  %0 = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+     ins(%in, %w : tensor<1x3x18x16xi8>, tensor<3x3x16xi8>)
+     outs(%f : tensor<1x1x16x16xi32>) -> tensor<1x1x16x16xi32>
+  return %0 : tensor<1x1x16x16xi32>
 }
