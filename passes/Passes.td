@@ -66,6 +66,59 @@ def FoldBatchNorm : Pass<"strata-fold-batch-norm", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::strata::graph::GraphDialect"];
 }
 
+def PruneChannels : Pass<"strata-prune-channels", "::mlir::func::FuncOp"> {
+  let summary = "Remove the lowest-magnitude output channels of convolutions";
+  let description = [{
+    Structured pruning (`stratac --prune=channels:S`). Tensors whose
+    channel axes must stay aligned form groups: a convolution's output and
+    what ReLU, Clip, BatchNormalization, pools, Identity, depthwise
+    convolutions and a Flatten of [N, C, 1, 1] make of it, and through an
+    Add of two same-shaped tensors both operands (a residual connection
+    prunes its whole stream or nothing). A group is prunable when every
+    tensor in it comes from a one-group convolution with constant float
+    weights or one of those ops, and every reader is one of them, a
+    one-group convolution (its input channels), a Gemm (its rows of B) or a
+    MatMul (the rows of its constant right-hand side). Each channel's score
+    is the L2 norm of its filters over the group's producers; the
+    `fraction` lowest are removed (the kept count rounded up to a multiple
+    of `multiple` where the group has at least twice as many) from every
+    producer, normalization, depthwise
+    convolution and reader of the group, and every result type is inferred
+    again. A group reaching a model input or output, or any other op, is
+    kept whole; a convolution matching an `exclude` glob keeps its group
+    whole. It records `strata.pruned_channels` on the function: for each
+    pruned producer its node, channels and kept channels. Fails when no
+    group is prunable, naming why one is not.
+
+    Before (fraction 0.5; %w1's 2nd filter has the smaller norm):
+    ```mlir
+    %h = graph.conv %x, %w1 {...} : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>)
+         -> tensor<1x2x4x4xf32>
+    %r = graph.relu %h : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+    %y = graph.conv %r, %w2 {...} : (tensor<1x2x4x4xf32>, tensor<3x2x1x1xf32>)
+         -> tensor<1x3x4x4xf32>
+    ```
+    After:
+    ```mlir
+    %h = graph.conv %x, %w1k {...} : (tensor<1x1x4x4xf32>, tensor<1x1x1x1xf32>)
+         -> tensor<1x1x4x4xf32>
+    %r = graph.relu %h : (tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32>
+    %y = graph.conv %r, %w2k {...} : (tensor<1x1x4x4xf32>, tensor<3x1x1x1xf32>)
+         -> tensor<1x3x4x4xf32>
+    ```
+  }];
+  let options = [
+    Option<"fraction", "fraction", "double", /*default=*/"0.0",
+           "The fraction of each group's channels to remove, in (0, 1)">,
+    Option<"multiple", "multiple", "int64_t", /*default=*/"16",
+           "Round each group's kept channels up to a multiple of this, where it "
+           "has at least twice as many (1: no rounding)">,
+    ListOption<"exclude", "exclude", "std::string",
+               "Globs of convolution node names whose groups stay whole">
+  ];
+  let dependentDialects = ["::strata::graph::GraphDialect"];
+}
+
 def Quantize : Pass<"strata-quantize", "::mlir::func::FuncOp"> {
   let summary = "Post-training int8 quantization of Conv, MatMul, Gemm and residual Adds";
   let description = [{
