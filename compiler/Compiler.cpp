@@ -14,6 +14,7 @@
 #include "compiler/HalidePath.h"
 #include "compiler/ObjectEmitter.h"
 #include "compiler/Pipeline.h"
+#include "compiler/Pruning.h"
 #include "compiler/Stages.h"
 #include "dialects/Graph/GraphDialect.h"
 #include "dialects/Graph/GraphOps.h"
@@ -131,6 +132,22 @@ void printReport(const Partition &partition, const ManifestFacts &facts) {
                << "): " << signature.graphOps << " graph ops run as "
                << signature.kernels << " kernels, " << signature.fills
                << " fills and " << signature.copies << " copies\n";
+}
+
+/// --report's lines on pruning: each pruned layer's channels, and the
+/// whole graph's multiply-adds and weight bytes before and after.
+void printPruningReport(const ModelSignature &signature) {
+  if (!signature.pruning)
+    return;
+  const ModelSignature::Pruning &pruning = *signature.pruning;
+  for (const ModelSignature::Pruning::Layer &layer : pruning.layers)
+    llvm::outs() << "pruned conv (node '" << layer.node << "'): " << layer.kept
+                 << " of " << layer.channels << " channels kept\n";
+  llvm::outs() << llvm::formatv(
+      "pruned model: {0} of {1} multiply-adds ({2:f1}%), weights {3} of {4} B\n",
+      pruning.macsAfter, pruning.macsBefore,
+      pruning.macsBefore ? 100.0 * pruning.macsAfter / pruning.macsBefore : 0.0,
+      pruning.weightBytesAfter, pruning.weightBytesBefore);
 }
 
 /// --report's lines on quantization: each op made an integer kernel, with
@@ -366,6 +383,7 @@ LogicalResult emitPartition(Partition &partition, const MemoryPlan &plan,
     if (options.progress)
       options.progress->stop();
     printReport(partition, facts);
+    printPruningReport(partition.signature);
     printQuantizationReport(partition.signature);
     printHalideReport(halideGroups);
   }
@@ -417,6 +435,9 @@ LogicalResult compileModel(MLIRContext &context, const CompileOptions &options) 
   FailureOr<ImportedModel> model = importModel(context, options, name);
   importTiming.stop();
   if (failed(model))
+    return failure();
+  if (!options.prune.empty() &&
+      failed(pruneModel(*model, options, target->description, timing)))
     return failure();
   if (options.quantizeInt8 && failed(quantizeModel(*model, options, timing)))
     return failure();

@@ -82,6 +82,10 @@ struct CompileOptions {
   std::string calibrationDir;
   std::string calibrator = "mse";
   std::vector<std::string> quantExclude;
+  /// --prune=channels:S (compiler/Pruning.h): the spec, and globs of
+  /// convolution node names whose channel groups stay whole.
+  std::string prune;
+  std::vector<std::string> pruneExclude;
 };
 
 /// Runs the compile. Errors are emitted on `context`'s diagnostic engine.

@@ -95,6 +95,22 @@ std::string writeManifest(const ModelSignature &signature,
       {"stack_bytes_estimate", facts.stackBytes},
       {"artifacts", std::move(artifacts)},
   };
+  if (signature.pruning) {
+    const ModelSignature::Pruning &pruning = *signature.pruning;
+    llvm::json::Array layers;
+    for (const ModelSignature::Pruning::Layer &layer : pruning.layers)
+      layers.push_back(llvm::json::Object{
+          {"node", layer.node}, {"channels", layer.channels}, {"kept", layer.kept}});
+    manifest["pruning"] = llvm::json::Object{
+        {"structure", pruning.structure},
+        {"criterion", "magnitude"},
+        {"fraction", pruning.fraction},
+        {"layers", std::move(layers)},
+        {"macs", llvm::json::Object{{"before", pruning.macsBefore},
+                                    {"after", pruning.macsAfter}}},
+        {"weight_bytes", llvm::json::Object{{"before", pruning.weightBytesBefore},
+                                            {"after", pruning.weightBytesAfter}}}};
+  }
   if (!signature.quantizedOps.empty())
     manifest["quantization"] = llvm::json::Object{
         {"scheme", "int8: weights per output channel, symmetric; activations "

@@ -67,6 +67,21 @@ struct ModelSignature {
     double sqnrDb = 0.0;
   };
   std::vector<QuantizedOp> quantizedOps;
+  /// --prune: each pruned convolution's channels before and after, and the
+  /// graph's multiply-adds and weight bytes before and after.
+  struct Pruning {
+    struct Layer {
+      std::string node;
+      int64_t channels = 0;
+      int64_t kept = 0;
+    };
+    std::string structure;
+    double fraction = 0.0;
+    std::vector<Layer> layers;
+    int64_t macsBefore = 0, macsAfter = 0;
+    int64_t weightBytesBefore = 0, weightBytesAfter = 0;
+  };
+  std::optional<Pruning> pruning;
 };
 
 /// The dtype code of an MLIR element type, 0 when it has none.

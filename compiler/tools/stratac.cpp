@@ -8,6 +8,7 @@
 #include "compiler/Compiler.h"
 #include "compiler/onnx/OnnxImporter.h"
 #include "compiler/Pipeline.h"
+#include "compiler/Pruning.h"
 #include "compiler/RangeCalibrators.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -161,6 +162,16 @@ cl::list<std::string> quantExclude(
     "quant-exclude",
     cl::desc("ONNX node names (globs) whose ops --quantize leaves float"),
     cl::value_desc("GLOB,..."), cl::CommaSeparated, cl::cat(category));
+cl::opt<std::string> prune(
+    "prune",
+    cl::desc("Remove a fraction S of the convolutions' output channels, the "
+             "lowest L2 norms, with every op reading them: channels:S"),
+    cl::value_desc("channels:S"), cl::cat(category));
+cl::list<std::string> pruneExclude(
+    "prune-exclude",
+    cl::desc("ONNX node names (globs) of convolutions whose channels --prune "
+             "keeps, with those coupled to them"),
+    cl::value_desc("GLOB,..."), cl::CommaSeparated, cl::cat(category));
 
 /// "model.onnx: node 'conv1'" for a node, "model.onnx" for the file.
 std::string describeLocation(mlir::Location loc) {
@@ -262,6 +273,18 @@ int main(int argc, char **argv) {
               "LAMBDA >= 0)\n";
     return 2;
   }
+  if (!prune.empty()) {
+    std::string error;
+    if (!strata::parsePruneSpec(prune, error)) {
+      errs() << "stratac: error: " << error << "\n";
+      return 2;
+    }
+  } else if (!pruneExclude.empty()) {
+    errs() << "stratac: error: --prune-exclude applies to --prune\n";
+    return 2;
+  }
+  options.prune = prune;
+  options.pruneExclude.assign(pruneExclude.begin(), pruneExclude.end());
   options.quantizeInt8 = quantize == "int8";
   options.calibrationDir = calibration;
   options.calibrator = calibrator;

@@ -12,6 +12,7 @@
   OUT/cal_conv3/, OUT/x_conv3.npy     and for [1, 3, 12, 12] (conv_first_layer)
   OUT/cal_conv1/, OUT/x_conv1.npy     and for [1, 1, 12, 10] (conv_one_channel)
   OUT/cal_wide/, OUT/x_wide.npy       and for [1, 16, 40, 40] (conv_wide)
+  OUT/cal_prune/, OUT/x_prune.npy     and for [1, 8, 6, 6] (prune_block)
 """
 import os
 import sys
@@ -20,7 +21,7 @@ import numpy as np
 
 out = sys.argv[1]
 rng = np.random.default_rng(3)
-for folder in ("cal", "cal_batch", "cal_conv16", "cal_conv3", "cal_conv1", "cal_wide", "folders/s0", "empty", "wrong_shape", "wrong_dtype"):
+for folder in ("cal", "cal_batch", "cal_conv16", "cal_conv3", "cal_conv1", "cal_wide", "cal_prune", "folders/s0", "empty", "wrong_shape", "wrong_dtype"):
     os.makedirs(os.path.join(out, folder), exist_ok=True)
 for k in range(8):
     np.save(os.path.join(out, "cal", f"sample_{k}.npy"),
@@ -37,7 +38,8 @@ for k in range(8):
             rng.standard_normal([8, 16]).astype(np.float32))
 np.save(os.path.join(out, "x_batch.npy"), (rng.standard_normal([8, 16]) * 1.5).astype(np.float32))
 for name, shape in (("conv16", [1, 16, 9, 9]), ("conv3", [1, 3, 12, 12]),
-                    ("conv1", [1, 1, 12, 10]), ("wide", [1, 16, 40, 40])):
+                    ("conv1", [1, 1, 12, 10]), ("wide", [1, 16, 40, 40]),
+                    ("prune", [1, 8, 6, 6])):
     for k in range(8):
         np.save(os.path.join(out, f"cal_{name}", f"sample_{k}.npy"),
                 rng.standard_normal(shape).astype(np.float32))

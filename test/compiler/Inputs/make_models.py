@@ -279,6 +279,33 @@ def conv_wide():
          weights("wd", [16, 1, 3, 3], 35), weights("bd", [16], 36)])
 
 
+def prune_block():
+    """A residual block and a classifier for --prune=channels: conv1 (8 to
+    32, 3x3) and ReLU feed conv2 (32 to 32, 3x3), added to a 1x1 shortcut of
+    the input, then ReLU, global average pool, Flatten and a Gemm to 10.
+    conv1's channels are one group; conv2's, the shortcut's and the Add's
+    another, read by the Gemm."""
+    return model(
+        [helper.make_node("Conv", ["x", "w1", "b1"], ["h1"], name="conv1",
+                          kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+         helper.make_node("Relu", ["h1"], ["r1"], name="relu1"),
+         helper.make_node("Conv", ["r1", "w2", "b2"], ["h2"], name="conv2",
+                          kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+         helper.make_node("Conv", ["x", "ws", "bs"], ["hs"], name="shortcut",
+                          kernel_shape=[1, 1]),
+         helper.make_node("Add", ["h2", "hs"], ["s"], name="add"),
+         helper.make_node("Relu", ["s"], ["r"], name="relu"),
+         helper.make_node("GlobalAveragePool", ["r"], ["p"], name="pool"),
+         helper.make_node("Flatten", ["p"], ["f"], name="flatten", axis=1),
+         helper.make_node("Gemm", ["f", "wf", "bf"], ["y"], name="fc", transB=1)],
+        [tensor("x", TensorProto.FLOAT, [1, 8, 6, 6])],
+        [tensor("y", TensorProto.FLOAT, [1, 10])],
+        [weights("w1", [32, 8, 3, 3], 41), weights("b1", [32], 42),
+         weights("w2", [32, 32, 3, 3], 43), weights("b2", [32], 44),
+         weights("ws", [32, 8, 1, 1], 45), weights("bs", [32], 46),
+         weights("wf", [10, 32], 47), weights("bf", [10], 48)])
+
+
 def conv_residual():
     """relu(relu(conv3x3(x)) + conv1x1(x)): a residual Add of two quantized
     convolutions' int8 outputs, with its ReLU."""
@@ -639,7 +666,7 @@ def negative_input_dim():
         [tensor("y", TensorProto.FLOAT, [1, -3])])
 
 
-MODELS = {f.__name__: f for f in [gemm_relu_batch, gemm_ten_classes, conv_branches, conv_first_layer, conv_one_channel, conv_wide, conv_residual, two_input_matmul, conv_zero_strides, depth_to_space_zero_block,
+MODELS = {f.__name__: f for f in [gemm_relu_batch, gemm_ten_classes, conv_branches, conv_first_layer, conv_one_channel, conv_wide, conv_residual, prune_block, two_input_matmul, conv_zero_strides, depth_to_space_zero_block,
                                   gather_out_of_range, gather_nd_out_of_range,
                                   scatter_out_of_range, gather_runtime_indices, scatter_runtime_indices,
                                   negative_input_dim, layer_norm, resize_cumsum, conv_transpose, qlinear_matmul,

@@ -1,0 +1,145 @@
+//===- Pruning.cpp - --prune: structured pruning before the rest -*- C++ -*-===//
+//
+// Implements Pruning.h: batch normalizations folded first (their
+// parameters then prune with the convolution's filters), then
+// strata-prune-channels, with the graph's multiply-adds and weight bytes
+// counted on both sides.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Pruning.h"
+
+#include "dialects/Graph/GraphOps.h"
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/GlobPattern.h"
+
+using namespace mlir;
+
+namespace strata {
+namespace {
+
+/// The multiply-adds of the graph's convolutions, Gemms and MatMuls, and
+/// the bytes of its constants.
+struct GraphCost {
+  int64_t macs = 0;
+  int64_t weightBytes = 0;
+};
+
+int64_t elements(Type type) {
+  auto shaped = dyn_cast<RankedTensorType>(type);
+  return shaped && shaped.hasStaticShape() ? shaped.getNumElements() : 0;
+}
+
+GraphCost measure(func::FuncOp entry) {
+  GraphCost cost;
+  entry.walk([&](Operation *op) {
+    if (auto conv = dyn_cast<graph::ConvOp>(op)) {
+      auto weight = cast<RankedTensorType>(conv.getWeight().getType());
+      // Each output element takes one filter of C / group x kernel taps.
+      cost.macs += elements(conv.getResult().getType()) *
+                   (weight.hasStaticShape() ? weight.getNumElements() / weight.getDimSize(0)
+                                            : 0);
+    } else if (auto gemm = dyn_cast<graph::GemmOp>(op)) {
+      auto a = cast<RankedTensorType>(gemm.getA().getType());
+      if (a.hasStaticShape())
+        cost.macs += elements(gemm.getResult().getType()) *
+                     a.getDimSize(gemm.getTransA() ? 0 : 1);
+    } else if (auto matmul = dyn_cast<graph::MatMulOp>(op)) {
+      auto a = cast<RankedTensorType>(matmul.getLhs().getType());
+      if (a.hasStaticShape() && a.getRank() >= 1)
+        cost.macs += elements(matmul.getResult().getType()) * a.getShape().back();
+    } else if (auto constant = dyn_cast<graph::ConstantOp>(op)) {
+      auto type = cast<RankedTensorType>(constant.getResult().getType());
+      if (type.hasStaticShape())
+        cost.weightBytes +=
+            type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+    }
+  });
+  return cost;
+}
+
+} // namespace
+
+std::optional<PruneSpec> parsePruneSpec(llvm::StringRef text, std::string &error) {
+  auto [structure, fractionText] = text.split(':');
+  if (structure == "magnitude") {
+    error = "--prune=magnitude (unstructured) is not implemented yet; "
+            "channels:S is";
+    return std::nullopt;
+  }
+  if (structure != "channels" || fractionText.empty()) {
+    error = "--prune '" + text.str() + "' is not channels:S";
+    return std::nullopt;
+  }
+  double fraction = 0.0;
+  if (fractionText.getAsDouble(fraction) || !(fraction > 0.0 && fraction < 1.0)) {
+    error = "--prune's fraction '" + fractionText.str() +
+            "' is not a number in (0, 1): the fraction of channels removed";
+    return std::nullopt;
+  }
+  return PruneSpec{structure.str(), fraction};
+}
+
+LogicalResult pruneModel(ImportedModel &model, const CompileOptions &options,
+                         const TargetDescription &target, TimingScope &timing) {
+  MLIRContext *context = model.module->getContext();
+  Location loc = FileLineColLoc::get(context, options.modelPath, 0, 0);
+  TimingScope scope = enterStage(options, timing, "pruning");
+  std::string error;
+  std::optional<PruneSpec> spec = parsePruneSpec(options.prune, error);
+  if (!spec)
+    return emitError(loc) << error;
+  auto entry = model.module->lookupSymbol<func::FuncOp>(options.import.entryName);
+  if (!entry)
+    return emitError(loc) << "internal error: no entry function to prune";
+  GraphCost before = measure(entry);
+  PassManager pm(context, ModuleOp::getOperationName());
+  pm.addNestedPass<func::FuncOp>(createFoldBatchNorm());
+  PruneChannelsOptions pruneOptions;
+  pruneOptions.fraction = spec->fraction;
+  pruneOptions.multiple = std::max<int64_t>(target.vectorBits / 32, 4);
+  pruneOptions.exclude.assign(options.pruneExclude.begin(), options.pruneExclude.end());
+  pm.addNestedPass<func::FuncOp>(createPruneChannels(pruneOptions));
+  if (failed(pm.run(*model.module)))
+    return failure();
+  // A glob that matched no convolution is a mistake the user wants to hear of.
+  for (const std::string &glob : options.pruneExclude) {
+    llvm::Expected<llvm::GlobPattern> pattern = llvm::GlobPattern::create(glob);
+    bool matched = false;
+    entry.walk([&](graph::ConvOp conv) {
+      if (auto name = dyn_cast<NameLoc>(conv->getLoc()))
+        matched |= pattern && pattern->match(name.getName());
+      if (auto fused = dyn_cast<FusedLoc>(conv->getLoc()))
+        for (Location inner : fused.getLocations())
+          if (auto name = dyn_cast<NameLoc>(inner))
+            matched |= pattern && pattern->match(name.getName());
+    });
+    if (!pattern)
+      llvm::consumeError(pattern.takeError());
+    if (!matched)
+      return emitError(loc) << "--prune-exclude '" << glob
+                            << "' matches no convolution";
+  }
+  GraphCost after = measure(entry);
+  ModelSignature::Pruning pruning;
+  pruning.structure = spec->structure;
+  pruning.fraction = spec->fraction;
+  pruning.macsBefore = before.macs;
+  pruning.macsAfter = after.macs;
+  pruning.weightBytesBefore = before.weightBytes;
+  pruning.weightBytesAfter = after.weightBytes;
+  if (auto layers = entry->getAttrOfType<ArrayAttr>("strata.pruned_channels"))
+    for (auto layer : layers.getAsRange<DictionaryAttr>())
+      pruning.layers.push_back(
+          {layer.getAs<StringAttr>("node").str(),
+           layer.getAs<IntegerAttr>("channels").getInt(),
+           layer.getAs<IntegerAttr>("kept").getInt()});
+  entry->removeAttr("strata.pruned_channels");
+  model.signature.pruning = std::move(pruning);
+  return success();
+}
+
+} // namespace strata
