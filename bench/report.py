@@ -287,6 +287,35 @@ def render(doc):
                   f"{fmt_ratio(s8['median_ms'] / fx['median_ms'])} | "
                   f"{fmt_ratio(s8['median_ms'] / ort) if ort else 'n/a'} |")
             w("")
+    prune = doc.get("prune")
+    if prune:
+        w("## Pruning")
+        w("")
+        if "error" in prune:
+            w(f"bench/prune_bench.py failed: {prune['error']}")
+            w("")
+        else:
+            w(wrap(
+                f"`stratac --prune=channels:{prune['fraction']}` (`docs/pruning.md`) "
+                "against the same model unpruned, both compiled without autotuning and "
+                "timed on one thread by `strata-run --benchmark`, alternating three "
+                "rounds each (`bench/prune_bench.py`). The output error is the relative "
+                "L2 distance between the two builds' outputs on the bench input: the "
+                "pruned model is not fine-tuned."))
+            w("")
+            w("| model | pruned layers | multiply-adds kept | weights kept | unpruned ms | pruned ms | speedup | output error |")
+            w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+            for m in prune["models"]:
+                if "error" in m:
+                    w(f"| `{m['name']}` | failed: {m['error']} | | | | | | |")
+                    continue
+                macs, weights = m["macs"], m["weight_bytes"]
+                w(f"| `{m['name']}` | {m['layers']} | "
+                  f"{macs['after'] / macs['before']:.1%} | "
+                  f"{weights['after'] / weights['before']:.1%} | "
+                  f"{fmt_ms(m['unpruned_ms'])} | {fmt_ms(m['pruned_ms'])} | "
+                  f"{m['unpruned_ms'] / m['pruned_ms']:.2f}x | {m['relative_error']:.3f} |")
+            w("")
     terminals = doc.get("terminals") or []
     if terminals:
         w("## Terminals")

@@ -194,6 +194,15 @@ if [[ ${BENCH_INT8:-1} == 1 ]]; then
     --strata-run "$STRATA_RUN" --work "$BENCH/int8" --out "$RAW/int8.json" || true
 fi
 
+# --- 3d. Pruning: --prune=channels:0.3 against the unpruned build, alternated ---------
+# (bench/prune_bench.py); BENCH_PRUNE=0 skips it.
+if [[ ${BENCH_PRUNE:-1} == 1 ]]; then
+  log "pruning: channels:0.3 against unpruned (bench/prune_bench.py)"
+  run_logged "$RAW/prune.log" "$PY" "$REPO/bench/prune_bench.py" --stratac "$STRATAC" \
+    --strata-run "$STRATA_RUN" --models-dir "$MODELS_DIR" --work "$BENCH/prune" \
+    --out "$RAW/prune.json" || true
+fi
+
 # --- 4. Results and report ------------------------------------------------------------
 export BENCH_RAW=$RAW BENCH_MODELS_DIR=$MODELS_DIR BENCH_MODELS_LIST=$MODELS BENCH_THREAD_COUNTS=$THREAD_COUNTS BENCH_ELAPSED=$((SECONDS - START))
 export BENCH_LOAD="$LOAD_START $(cut -d' ' -f1 /proc/loadavg)"
@@ -277,6 +286,7 @@ doc = {
                for m in os.environ["BENCH_MODELS_LIST"].split()],
     "terminals": [],
     "int8": result("int8"),
+    "prune": result("prune"),
 }
 for build, core, board in (("cortex-m4", "cortex-m4", "mps2-an386"),
                            ("cortex-m4-int8", "cortex-m4", "mps2-an386"),
