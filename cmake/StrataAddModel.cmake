@@ -4,6 +4,7 @@
 #                    [CPU cpu] [FLOAT_ABI hard|soft]
 #                    [INPUT_SHAPES input=1x3x224x224 ...]
 #                    [FREEZE_INPUTS input=value.pb ...]
+#                    [PRUNE channels:0.3 [PRUNE_EXCLUDE node-glob ...]]
 #                    [QUANTIZE int8 CALIBRATION samples/ [CALIBRATOR mse]
 #                     [QUANT_EXCLUDE node-glob ...]]
 #                    [OPTIONS <more stratac flags> ...])
@@ -19,8 +20,8 @@ include_guard(GLOBAL)
 
 function(strata_add_model name)
   cmake_parse_arguments(PARSE_ARGV 1 ARG ""
-                        "MODEL;TARGET;CPU;FLOAT_ABI;QUANTIZE;CALIBRATION;CALIBRATOR"
-                        "INPUT_SHAPES;FREEZE_INPUTS;QUANT_EXCLUDE;OPTIONS")
+                        "MODEL;TARGET;CPU;FLOAT_ABI;PRUNE;QUANTIZE;CALIBRATION;CALIBRATOR"
+                        "INPUT_SHAPES;FREEZE_INPUTS;PRUNE_EXCLUDE;QUANT_EXCLUDE;OPTIONS")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "strata_add_model(${name}): unknown arguments "
                         "${ARG_UNPARSED_ARGUMENTS}")
@@ -44,6 +45,15 @@ function(strata_add_model name)
   foreach(frozen IN LISTS ARG_FREEZE_INPUTS)
     list(APPEND flags --freeze-input "${frozen}")
   endforeach()
+  if(ARG_PRUNE)
+    list(APPEND flags "--prune=${ARG_PRUNE}")
+    if(ARG_PRUNE_EXCLUDE)
+      list(JOIN ARG_PRUNE_EXCLUDE "," excluded)
+      list(APPEND flags "--prune-exclude=${excluded}")
+    endif()
+  elseif(ARG_PRUNE_EXCLUDE)
+    message(FATAL_ERROR "strata_add_model(${name}): PRUNE_EXCLUDE applies to PRUNE")
+  endif()
   if(ARG_QUANTIZE)
     if(NOT ARG_CALIBRATION)
       message(FATAL_ERROR "strata_add_model(${name}): QUANTIZE ${ARG_QUANTIZE} "

@@ -17,7 +17,7 @@ step() { echo "consumer: $*"; }
 
 step "install into $WORK/prefix"
 cmake --install "$BUILD" --prefix "$WORK/prefix" > "$WORK/install.log"
-"$PY" "$SOURCE/test/compiler/Inputs/make_models.py" "$WORK" tiny_mlp
+"$PY" "$SOURCE/test/compiler/Inputs/make_models.py" "$WORK" tiny_mlp tiny_conv
 MODEL=$WORK/tiny_mlp.onnx
 
 step "host: configure, build, run"
@@ -52,6 +52,15 @@ sleep 1
 touch "$WORK/samples/cal/sample_0.npy"
 cmake --build "$WORK/host-int8" > "$WORK/host-int8-rebuild.log"
 test "$(grep -c 'Compiling tiny with stratac' "$WORK/host-int8-rebuild.log")" -eq 1
+
+step "host pruned: PRUNE channels:0.5 on a model with convolutions"
+cmake -S "$SOURCE/examples/cmake-consumer/host" -B "$WORK/host-pruned" -G Ninja \
+  -DCMAKE_PREFIX_PATH="$WORK/prefix" -DMODEL="$WORK/tiny_conv.onnx" \
+  -DPRUNE=channels:0.5 > "$WORK/host-pruned-configure.log"
+cmake --build "$WORK/host-pruned" > "$WORK/host-pruned-build.log"
+grep -q '"kept": 8' "$WORK/host-pruned/strata/tiny/tiny.json"
+"$WORK/host-pruned/app" | tee "$WORK/host-pruned-output.txt"
+grep -q "y\[7\]" "$WORK/host-pruned-output.txt"
 
 if [[ -f $WORK/prefix/lib/strata/cortex-m4/libstrata_startup.a ]] &&
    command -v qemu-system-arm > /dev/null; then

@@ -279,6 +279,19 @@ def conv_wide():
          weights("wd", [16, 1, 3, 3], 35), weights("bd", [16], 36)])
 
 
+def tiny_conv():
+    """Four inputs as [1, 1, 2, 2] (examples/cmake-consumer's main.c feeds
+    4 floats): a 1x1 Conv to 16 channels, Relu, a 1x1 Conv to 2, for
+    strata_add_model's PRUNE."""
+    return model(
+        [helper.make_node("Conv", ["x", "w1"], ["h"], name="conv1", kernel_shape=[1, 1]),
+         helper.make_node("Relu", ["h"], ["r"], name="relu"),
+         helper.make_node("Conv", ["r", "w2"], ["y"], name="conv2", kernel_shape=[1, 1])],
+        [tensor("x", TensorProto.FLOAT, [1, 1, 2, 2])],
+        [tensor("y", TensorProto.FLOAT, [1, 2, 2, 2])],
+        [weights("w1", [16, 1, 1, 1], 51), weights("w2", [2, 16, 1, 1], 52)])
+
+
 def prune_block():
     """A residual block and a classifier for --prune=channels: conv1 (8 to
     32, 3x3) and ReLU feed conv2 (32 to 32, 3x3), added to a 1x1 shortcut of
@@ -666,7 +679,7 @@ def negative_input_dim():
         [tensor("y", TensorProto.FLOAT, [1, -3])])
 
 
-MODELS = {f.__name__: f for f in [gemm_relu_batch, gemm_ten_classes, conv_branches, conv_first_layer, conv_one_channel, conv_wide, conv_residual, prune_block, two_input_matmul, conv_zero_strides, depth_to_space_zero_block,
+MODELS = {f.__name__: f for f in [gemm_relu_batch, gemm_ten_classes, conv_branches, conv_first_layer, conv_one_channel, conv_wide, conv_residual, prune_block, tiny_conv, two_input_matmul, conv_zero_strides, depth_to_space_zero_block,
                                   gather_out_of_range, gather_nd_out_of_range,
                                   scatter_out_of_range, gather_runtime_indices, scatter_runtime_indices,
                                   negative_input_dim, layer_norm, resize_cumsum, conv_transpose, qlinear_matmul,
