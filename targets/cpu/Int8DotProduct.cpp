@@ -42,13 +42,23 @@ constexpr llvm::StringLiteral kDepthwiseUnpackMarker = "strata.unpack_depthwise_
 /// Bytes of one 32-bit lane: the dot product's group of input channels.
 constexpr int64_t kGroup = 4;
 
-bool isInt8Convolution(linalg::Conv2DNhwcHwcfOp op) {
+/// Whether `op` multiplies int8 inputs (image and filter) into int32.
+bool isInt8ToInt32(linalg::LinalgOp op) {
   auto elementType = [](Value value) {
     return cast<ShapedType>(value.getType()).getElementType();
   };
-  return elementType(op.getInputs()[0]).isInteger(8) &&
-         elementType(op.getInputs()[1]).isInteger(8) &&
-         elementType(op.getOutputs()[0]).isInteger(32);
+  return elementType(op.getDpsInputs()[0]).isInteger(8) &&
+         elementType(op.getDpsInputs()[1]).isInteger(8) &&
+         elementType(op.getDpsInits()[0]).isInteger(32);
+}
+
+bool isInt8Convolution(linalg::Conv2DNhwcHwcfOp op) { return isInt8ToInt32(op); }
+
+/// Whether `op`'s image, filter and output have static shapes.
+bool hasStaticOperands(linalg::LinalgOp op) {
+  return llvm::all_of(op->getOperands(), [](Value value) {
+    return cast<ShapedType>(value.getType()).hasStaticShape();
+  });
 }
 
 /// The generic reading `packed` ([F / B][KH][KW * C / 4][B * 4]) as
@@ -107,12 +117,7 @@ SmallVector<OpFoldResult> sliceOffsets(RewriterBase &rewriter, Location loc,
 }
 
 bool isInt8DepthwiseConvolution(linalg::DepthwiseConv2DNhwcHwcOp op) {
-  auto elementType = [](Value value) {
-    return cast<ShapedType>(value.getType()).getElementType();
-  };
-  return elementType(op.getInputs()[0]).isInteger(8) &&
-         elementType(op.getInputs()[1]).isInteger(8) &&
-         elementType(op.getOutputs()[0]).isInteger(32);
+  return isInt8ToInt32(op);
 }
 
 } // namespace
@@ -397,12 +402,11 @@ LogicalResult emitInt8DotTile(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp t
     return failure();
   Value input = tile.getInputs()[0], filter = tile.getInputs()[1],
         output = tile.getOutputs()[0];
+  if (!hasStaticOperands(tile))
+    return failure();
   auto inputType = cast<RankedTensorType>(input.getType());
   auto filterType = cast<RankedTensorType>(filter.getType());
   auto outputType = cast<RankedTensorType>(output.getType());
-  if (!inputType.hasStaticShape() || !filterType.hasStaticShape() ||
-      !outputType.hasStaticShape())
-    return failure();
   // One output row of `columns` by `vectors` vectors of output channels,
   // over `rows` filter rows of `taps` taps by `channels` input channels,
   // `groups` groups of 4 bytes a row.
@@ -584,12 +588,10 @@ LogicalResult emitInt8DepthwiseTile(RewriterBase &rewriter,
     return failure();
   Value input = tile.getInputs()[0], filter = tile.getInputs()[1],
         output = tile.getOutputs()[0];
-  auto inputType = cast<RankedTensorType>(input.getType());
+  if (!hasStaticOperands(tile))
+    return failure();
   auto filterType = cast<RankedTensorType>(filter.getType());
   auto outputType = cast<RankedTensorType>(output.getType());
-  if (!inputType.hasStaticShape() || !filterType.hasStaticShape() ||
-      !outputType.hasStaticShape())
-    return failure();
   // One output row of `columns` columns by one vector of channels, over
   // the whole filter.
   int64_t rows = filterType.getDimSize(0), taps = filterType.getDimSize(1);
