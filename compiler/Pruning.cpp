@@ -14,7 +14,6 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Pass/PassManager.h"
-#include "llvm/Support/GlobPattern.h"
 
 using namespace mlir;
 
@@ -105,24 +104,6 @@ LogicalResult pruneModel(ImportedModel &model, const CompileOptions &options,
   pm.addNestedPass<func::FuncOp>(createPruneChannels(pruneOptions));
   if (failed(pm.run(*model.module)))
     return failure();
-  // A glob that matched no convolution is a mistake the user wants to hear of.
-  for (const std::string &glob : options.pruneExclude) {
-    llvm::Expected<llvm::GlobPattern> pattern = llvm::GlobPattern::create(glob);
-    bool matched = false;
-    entry.walk([&](graph::ConvOp conv) {
-      if (auto name = dyn_cast<NameLoc>(conv->getLoc()))
-        matched |= pattern && pattern->match(name.getName());
-      if (auto fused = dyn_cast<FusedLoc>(conv->getLoc()))
-        for (Location inner : fused.getLocations())
-          if (auto name = dyn_cast<NameLoc>(inner))
-            matched |= pattern && pattern->match(name.getName());
-    });
-    if (!pattern)
-      llvm::consumeError(pattern.takeError());
-    if (!matched)
-      return emitError(loc) << "--prune-exclude '" << glob
-                            << "' matches no convolution";
-  }
   GraphCost after = measure(entry);
   ModelSignature::Pruning pruning;
   pruning.structure = spec->structure;

@@ -88,7 +88,8 @@ def PruneChannels : Pass<"strata-prune-channels", "::mlir::func::FuncOp"> {
     kept whole; a convolution matching an `exclude` glob keeps its group
     whole. It records `strata.pruned_channels` on the function: for each
     pruned producer its node, channels and kept channels. Fails when no
-    group is prunable, naming why one is not.
+    group is prunable, naming why one is not, and when an `exclude` glob
+    matches no convolution.
 
     Before (fraction 0.5; %w1's 2nd filter has the smaller norm):
     ```mlir

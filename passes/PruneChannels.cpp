@@ -148,6 +148,16 @@ struct PruneChannelsPass : strata::impl::PruneChannelsBase<PruneChannelsPass> {
       }
       excluded.push_back(std::move(*pattern));
     }
+    // A glob that matches no convolution is a mistake worth hearing of.
+    for (auto [glob, pattern] : llvm::zip(exclude, excluded)) {
+      bool matched = false;
+      function.walk([&](ConvOp conv) { matched |= pattern.match(nodeName(conv)); });
+      if (!matched) {
+        function.emitError() << "strata-prune-channels: exclude glob '" << glob
+                             << "' matches no convolution";
+        return signalPassFailure();
+      }
+    }
 
     // 1. The coupled tensors, grown from every prunable convolution's result.
     llvm::EquivalenceClasses<Value> classes;
@@ -178,6 +188,13 @@ struct PruneChannelsPass : strata::impl::PruneChannelsBase<PruneChannelsPass> {
         if (auto conv = dyn_cast<ConvOp>(producer);
             conv && !isPrunableConv(conv) && !isDepthwiseConv(conv))
           frozen[value] = "'" + nodeName(producer) + "' is not a convolution it can prune";
+        // An op that keeps channels has its input's: pruning its output
+        // prunes its input (a ReLU of a model input added to a convolution).
+        auto conv = dyn_cast<ConvOp>(producer);
+        if (isa<ReluOp, ClipOp, MaxPoolOp, AveragePoolOp, GlobalAveragePoolOp,
+                BatchNormalizationOp, IdentityOp, FlattenOp>(producer) ||
+            (conv && isDepthwiseConv(conv)))
+          join(value, producer->getOperand(0));
       } else {
         frozen[value] = "the channels reach a model input";
       }

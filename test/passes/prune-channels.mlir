@@ -96,3 +96,21 @@ func.func @input_added(%x: tensor<1x4x4x4xf32>) -> tensor<1x2x4x4xf32> {
       : (tensor<1x4x4x4xf32>, tensor<2x4x1x1xf32>) -> tensor<1x2x4x4xf32>
   return %y : tensor<1x2x4x4xf32>
 }
+
+// -----
+
+// A ReLU of a model input added to a convolution: pruning the sum would
+// prune the ReLU and so the input.
+// expected-error @+1 {{strata-prune-channels: no convolution has channels it can prune (the channels reach a model input)}}
+func.func @relu_of_input(%x: tensor<1x4x4x4xf32>, %z: tensor<1x4x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %w = graph.constant dense<1.0> : tensor<4x4x1x1xf32>
+  %w2 = graph.constant dense<1.0> : tensor<2x4x1x1xf32>
+  %h = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>}
+      : (tensor<1x4x4x4xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x4x4xf32>
+  %r = graph.relu %z : (tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %s = graph.add %h, %r : (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %y = graph.conv %s, %w2 {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>}
+      : (tensor<1x4x4x4xf32>, tensor<2x4x1x1xf32>) -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
+}
+
