@@ -39,16 +39,8 @@ using namespace strata::graph;
 
 namespace {
 
-/// A node's name: the NameLoc the importer gives each op.
-std::string nodeName(Operation *op) {
-  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
-    return name.getName().str();
-  if (auto fused = dyn_cast<FusedLoc>(op->getLoc()))
-    for (Location inner : fused.getLocations())
-      if (auto name = dyn_cast<NameLoc>(inner))
-        return name.getName().str();
-  return "";
-}
+/// The ONNX node `op` came from (graph::nodeName).
+std::string nodeName(Operation *op) { return strata::graph::nodeName(op->getLoc()); }
 
 /// The float32 constant an operand holds, or null.
 DenseElementsAttr floatConstant(Value value) {
@@ -74,7 +66,8 @@ bool isDepthwiseConv(ConvOp conv) {
   auto type = dyn_cast<RankedTensorType>(conv.getResult().getType());
   auto weight = floatConstant(conv.getWeight());
   return type && type.hasStaticShape() && type.getRank() == 4 && weight &&
-         conv.getGroup() > 1 && weight.getType().getDimSize(0) == conv.getGroup() &&
+         conv.getGroup() > 1 &&
+         weight.getType().getDimSize(0) == int64_t(conv.getGroup()) &&
          weight.getType().getDimSize(1) == 1 &&
          (!conv.getBias() || floatConstant(conv.getBias()));
 }
@@ -149,11 +142,12 @@ struct PruneChannelsPass : strata::impl::PruneChannelsBase<PruneChannelsPass> {
       excluded.push_back(std::move(*pattern));
     }
     // A glob that matches no convolution is a mistake worth hearing of.
-    for (auto [glob, pattern] : llvm::zip(exclude, excluded)) {
+    for (size_t index = 0; index < excluded.size(); ++index) {
+      const llvm::GlobPattern &pattern = excluded[index];
       bool matched = false;
       function.walk([&](ConvOp conv) { matched |= pattern.match(nodeName(conv)); });
       if (!matched) {
-        function.emitError() << "strata-prune-channels: exclude glob '" << glob
+        function.emitError() << "strata-prune-channels: exclude glob '" << exclude[index]
                              << "' matches no convolution";
         return signalPassFailure();
       }

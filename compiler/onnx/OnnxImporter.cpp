@@ -599,15 +599,7 @@ OwningOpRef<ModuleOp> importOnnxModel(MLIRContext &context, StringRef path,
   return importer.run();
 }
 
-std::string onnxNodeName(mlir::Location loc) {
-  if (auto named = mlir::dyn_cast<mlir::NameLoc>(loc))
-    return named.getName().str();
-  if (auto fused = mlir::dyn_cast<mlir::FusedLoc>(loc))
-    for (mlir::Location inner : fused.getLocations())
-      if (std::string name = onnxNodeName(inner); !name.empty())
-        return name;
-  return "";
-}
+std::string onnxNodeName(mlir::Location loc) { return graph::nodeName(loc); }
 
 } // namespace strata
 

@@ -44,9 +44,7 @@ importOnnxModel(mlir::MLIRContext &context, llvm::StringRef path,
 /// The ONNX operator types (default domain) the importer converts, sorted.
 std::vector<std::string> supportedOnnxOperators();
 
-/// The name of the ONNX node an op was imported from: the NameLoc the
-/// importer gives each node's ops, also inside a fused location (an op
-/// folded from several); "" when `loc` names none.
+/// The name of the ONNX node an op was imported from (graph::nodeName).
 std::string onnxNodeName(mlir::Location loc);
 
 } // namespace strata

@@ -32,6 +32,11 @@ namespace strata::graph {
 std::optional<std::pair<mlir::DenseElementsAttr, mlir::DenseElementsAttr>>
 foldBatchNormParameters(BatchNormalizationOp op);
 
+/// The name of the ONNX node an op was imported from: the NameLoc the
+/// importer gives each node's ops, also inside a fused location (an op
+/// folded from several); "" when `loc` names none.
+std::string nodeName(mlir::Location loc);
+
 } // namespace strata::graph
 
 #endif // STRATA_DIALECTS_GRAPH_GRAPHOPS_H
