@@ -4,10 +4,15 @@
 #                    [CPU cpu] [FLOAT_ABI hard|soft]
 #                    [INPUT_SHAPES input=1x3x224x224 ...]
 #                    [FREEZE_INPUTS input=value.pb ...]
-#                    [PRUNE channels:0.3 [PRUNE_EXCLUDE node-glob ...]]
-#                    [QUANTIZE int8 CALIBRATION samples/ [CALIBRATOR mse]
-#                     [QUANT_EXCLUDE node-glob ...]]
+#                    [PRUNE channels:0.3 [PRUNE_CRITERION importance|taylor]
+#                     [PRUNE_EXCLUDE node-glob ...]]
+#                    [QUANTIZE int8 [CALIBRATOR mse] [QUANT_EXCLUDE node-glob ...]]
+#                    [CALIBRATION samples/]
 #                    [OPTIONS <more stratac flags> ...])
+#
+# CALIBRATION is the samples QUANTIZE calibrates on and PRUNE_CRITERION's
+# gradients are measured on (both need it); with PRUNE alone it gives the
+# pruned model's output error in the manifest.
 #
 # Runs stratac at build time into ${CMAKE_CURRENT_BINARY_DIR}/strata/NAME and
 # creates a static library target NAME holding the model's object, whose
@@ -20,7 +25,7 @@ include_guard(GLOBAL)
 
 function(strata_add_model name)
   cmake_parse_arguments(PARSE_ARGV 1 ARG ""
-                        "MODEL;TARGET;CPU;FLOAT_ABI;PRUNE;QUANTIZE;CALIBRATION;CALIBRATOR"
+                        "MODEL;TARGET;CPU;FLOAT_ABI;PRUNE;PRUNE_CRITERION;QUANTIZE;CALIBRATION;CALIBRATOR"
                         "INPUT_SHAPES;FREEZE_INPUTS;PRUNE_EXCLUDE;QUANT_EXCLUDE;OPTIONS")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "strata_add_model(${name}): unknown arguments "
@@ -45,22 +50,37 @@ function(strata_add_model name)
   foreach(frozen IN LISTS ARG_FREEZE_INPUTS)
     list(APPEND flags --freeze-input "${frozen}")
   endforeach()
+  if(ARG_CALIBRATION)
+    if(NOT ARG_QUANTIZE AND NOT ARG_PRUNE)
+      message(FATAL_ERROR "strata_add_model(${name}): CALIBRATION applies to "
+                          "QUANTIZE and PRUNE")
+    endif()
+    get_filename_component(calibration "${ARG_CALIBRATION}" ABSOLUTE)
+    list(APPEND flags --calibration "${calibration}")
+  endif()
   if(ARG_PRUNE)
     list(APPEND flags "--prune=${ARG_PRUNE}")
+    if(ARG_PRUNE_CRITERION)
+      if(NOT ARG_PRUNE_CRITERION STREQUAL "magnitude" AND NOT ARG_CALIBRATION)
+        message(FATAL_ERROR "strata_add_model(${name}): PRUNE_CRITERION "
+                            "${ARG_PRUNE_CRITERION} needs CALIBRATION, a folder of samples")
+      endif()
+      list(APPEND flags "--prune-criterion=${ARG_PRUNE_CRITERION}")
+    endif()
     if(ARG_PRUNE_EXCLUDE)
       list(JOIN ARG_PRUNE_EXCLUDE "," excluded)
       list(APPEND flags "--prune-exclude=${excluded}")
     endif()
-  elseif(ARG_PRUNE_EXCLUDE)
-    message(FATAL_ERROR "strata_add_model(${name}): PRUNE_EXCLUDE applies to PRUNE")
+  elseif(ARG_PRUNE_EXCLUDE OR ARG_PRUNE_CRITERION)
+    message(FATAL_ERROR "strata_add_model(${name}): PRUNE_EXCLUDE and PRUNE_CRITERION "
+                        "apply to PRUNE")
   endif()
   if(ARG_QUANTIZE)
     if(NOT ARG_CALIBRATION)
       message(FATAL_ERROR "strata_add_model(${name}): QUANTIZE ${ARG_QUANTIZE} "
                           "needs CALIBRATION, a folder of samples")
     endif()
-    get_filename_component(calibration "${ARG_CALIBRATION}" ABSOLUTE)
-    list(APPEND flags "--quantize=${ARG_QUANTIZE}" --calibration "${calibration}")
+    list(APPEND flags "--quantize=${ARG_QUANTIZE}")
     if(ARG_CALIBRATOR)
       list(APPEND flags "--calibrator=${ARG_CALIBRATOR}")
     endif()
@@ -68,9 +88,9 @@ function(strata_add_model name)
       list(JOIN ARG_QUANT_EXCLUDE "," excluded)
       list(APPEND flags "--quant-exclude=${excluded}")
     endif()
-  elseif(ARG_CALIBRATION OR ARG_CALIBRATOR OR ARG_QUANT_EXCLUDE)
-    message(FATAL_ERROR "strata_add_model(${name}): CALIBRATION, CALIBRATOR and "
-                        "QUANT_EXCLUDE apply to QUANTIZE")
+  elseif(ARG_CALIBRATOR OR ARG_QUANT_EXCLUDE)
+    message(FATAL_ERROR "strata_add_model(${name}): CALIBRATOR and QUANT_EXCLUDE "
+                        "apply to QUANTIZE")
   endif()
   list(APPEND flags ${ARG_OPTIONS})
 

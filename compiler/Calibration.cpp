@@ -9,14 +9,12 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/Calibration.h"
 
-#include "compiler/HostLibrary.h"
+#include "compiler/SampleRunner.h"
 #include "compiler/RangeCalibrators.h"
 #include "compiler/onnx/OnnxImporter.h"
 #include "dialects/Graph/GraphOps.h"
 #include "passes/Passes.h"
 #include "passes/Quantize.h"
-
-#include "tensor_io.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Pass/PassManager.h"
@@ -36,116 +34,6 @@ using namespace mlir;
 
 namespace strata {
 namespace {
-
-constexpr llvm::StringLiteral kCalibrationName = "strata_calibration";
-
-/// A tensor file's contents, freed with it.
-struct SampleTensor {
-  strata_host_tensor_t tensor{};
-  ~SampleTensor() { std::free(tensor.data); }
-};
-
-/// One calibration sample: a tensor per model input.
-struct Sample {
-  std::string origin; // the file or folder, for messages
-  std::vector<std::unique_ptr<SampleTensor>> inputs;
-  std::vector<std::string> files; // for the depfile
-};
-
-Location fileLocation(MLIRContext *context, llvm::StringRef path) {
-  return FileLineColLoc::get(context, path, 0, 0);
-}
-
-std::string shapeText(const int64_t *shape, int32_t rank) {
-  char buffer[256];
-  return strata_host_format_shape(shape, rank, buffer, sizeof buffer);
-}
-
-/// Reads `path` as model input `index`, checking its dtype and shape.
-FailureOr<std::unique_ptr<SampleTensor>>
-readSampleTensor(MLIRContext *context, llvm::StringRef path,
-                 const TensorSignature &input) {
-  auto tensor = std::make_unique<SampleTensor>();
-  strata_io_error_t error;
-  std::string file = path.str();
-  if (!strata_host_tensor_read(file.c_str(), &tensor->tensor, &error))
-    return emitError(fileLocation(context, path)) << error.message;
-  const strata_host_tensor_t &t = tensor->tensor;
-  bool sameShape = t.rank == int32_t(input.shape.size()) &&
-                   std::equal(input.shape.begin(), input.shape.end(), t.shape);
-  if (t.dtype != input.dtype || !sameShape)
-    return emitError(fileLocation(context, path))
-           << "a calibration sample of " << dtypeName(t.dtype) << " "
-           << shapeText(t.shape, t.rank) << ", but input '" << input.name
-           << "' is " << dtypeName(input.dtype) << " "
-           << shapeText(input.shape.data(), int32_t(input.shape.size()));
-  return tensor;
-}
-
-bool isTensorFile(llvm::StringRef path) {
-  llvm::StringRef extension = llvm::sys::path::extension(path);
-  return extension == ".npy" || extension == ".pb";
-}
-
-/// The samples in `directory`: a tensor file each (one-input models), or a
-/// folder each holding input_K.npy or input_K.pb (ONNX's test_data_set_N).
-FailureOr<std::vector<Sample>> readSamples(MLIRContext *context,
-                                           llvm::StringRef directory,
-                                           const ModelSignature &signature) {
-  Location where = fileLocation(context, directory);
-  if (!llvm::sys::fs::is_directory(directory))
-    return emitError(where) << (llvm::sys::fs::exists(directory)
-                                    ? "the calibration folder is not a folder"
-                                    : "the calibration folder does not exist");
-  std::vector<std::string> entries;
-  std::error_code ec;
-  for (llvm::sys::fs::directory_iterator it(directory, ec), end; it != end && !ec;
-       it.increment(ec))
-    entries.push_back(it->path());
-  if (ec)
-    return emitError(where) << "cannot list the calibration folder: " << ec.message();
-  std::sort(entries.begin(), entries.end());
-
-  std::vector<Sample> samples;
-  for (const std::string &entry : entries) {
-    Sample sample;
-    sample.origin = entry;
-    if (llvm::sys::fs::is_directory(entry)) {
-      for (auto [index, input] : llvm::enumerate(signature.inputs)) {
-        std::string stem = entry + "/input_" + std::to_string(index);
-        std::string path = llvm::sys::fs::exists(stem + ".npy") ? stem + ".npy" : stem + ".pb";
-        if (!llvm::sys::fs::exists(path))
-          return emitError(fileLocation(context, entry))
-                 << "no input_" << index << ".npy or input_" << index
-                 << ".pb for input '" << input.name << "'";
-        auto tensor = readSampleTensor(context, path, input);
-        if (failed(tensor))
-          return failure();
-        sample.inputs.push_back(std::move(*tensor));
-        sample.files.push_back(path);
-      }
-    } else if (isTensorFile(entry)) {
-      if (signature.inputs.size() != 1)
-        return emitError(fileLocation(context, entry))
-               << "a model of " << signature.inputs.size()
-               << " inputs takes a folder per calibration sample "
-                  "(input_0.npy, input_1.npy, ...), not a file";
-      auto tensor = readSampleTensor(context, entry, signature.inputs.front());
-      if (failed(tensor))
-        return failure();
-      sample.inputs.push_back(std::move(*tensor));
-      sample.files.push_back(entry);
-    } else {
-      continue; // Not a sample (a README, say).
-    }
-    samples.push_back(std::move(sample));
-  }
-  if (samples.empty())
-    return emitError(where) << "the calibration folder holds no samples: "
-                               "*.npy or *.pb files (one-input models) or "
-                               "folders of input_K.npy or input_K.pb";
-  return samples;
-}
 
 /// The quantization candidates of `entry` that --quant-exclude spares.
 FailureOr<std::vector<quant::Candidate>>
@@ -223,56 +111,14 @@ std::vector<Source> exposeObservations(func::FuncOp entry, ArrayRef<Value> obser
   return sources;
 }
 
-/// A compiled model loaded for calibration, with buffers for its outputs
-/// and its arena: it runs one sample at a time, after which tensor() finds
-/// an observed tensor among the sample's inputs or the model's outputs.
-class SampleRunner {
-public:
-  static llvm::Expected<std::unique_ptr<SampleRunner>> load(llvm::StringRef library,
-                                                            llvm::StringRef name) {
-    auto loaded = LoadedModel::load(library, name);
-    if (!loaded)
-      return loaded.takeError();
-    std::unique_ptr<SampleRunner> runner(new SampleRunner(std::move(*loaded)));
-    const strata_model_t &model = runner->model();
-    for (uint32_t i = 0; i < model.num_outputs; ++i) {
-      // Whatever the dtype, a buffer of 8-byte elements holds the output.
-      runner->outputs.emplace_back(strata_tensor_elements(&model.outputs[i]));
-      runner->outputPointers.push_back(runner->outputs.back().data());
-    }
-    size_t alignment = std::max<size_t>(model.arena_alignment, 64);
-    size_t bytes =
-        (std::max<size_t>(model.arena_bytes, 1) + alignment - 1) / alignment * alignment;
-    runner->arena.reset(std::aligned_alloc(alignment, bytes));
-    if (!runner->arena)
-      return llvm::createStringError("cannot allocate the calibration arena");
-    return runner;
-  }
-
-  const strata_model_t &model() const { return loaded->model(); }
-
-  void run(const Sample &sample) {
-    inputs.clear();
-    for (const auto &tensor : sample.inputs)
-      inputs.push_back(tensor->tensor.data);
-    model().entry(inputs.data(), outputPointers.data(), arena.get(), nullptr);
-  }
-
-  /// The observed tensor at `source` of the last run, and its description.
-  std::pair<const void *, const strata_tensor_desc_t *> tensor(const Source &source) const {
-    if (source.isInput)
-      return {inputs[source.index], &model().inputs[source.index]};
-    return {outputs[source.index].data(), &model().outputs[source.index]};
-  }
-
-private:
-  explicit SampleRunner(std::unique_ptr<LoadedModel> loaded) : loaded(std::move(loaded)) {}
-  std::unique_ptr<LoadedModel> loaded;
-  std::vector<std::vector<double>> outputs;
-  std::vector<void *> outputPointers;
-  std::vector<const void *> inputs;
-  std::unique_ptr<void, decltype(&std::free)> arena{nullptr, &std::free};
-};
+/// The observed tensor at `source` of `runner`'s last run, and its
+/// description.
+std::pair<const void *, const strata_tensor_desc_t *> observedTensor(const SampleRunner &runner,
+                                                               const Source &source) {
+  if (source.isInput)
+    return {runner.lastInputs()[source.index], &runner.model().inputs[source.index]};
+  return {runner.output(source.index), &runner.model().outputs[source.index]};
+}
 
 /// Runs the instrumented library on every sample and returns the range
 /// [low, high] `calibrator` chooses for each observed tensor, found at
@@ -281,11 +127,11 @@ llvm::Expected<std::vector<double>>
 measureRanges(llvm::StringRef library, const std::vector<Sample> &samples,
               const std::vector<Source> &sources, const std::vector<std::string> &nodes,
               const Calibrator &calibrator) {
-  auto runner = SampleRunner::load(library, kCalibrationName);
+  auto runner = SampleRunner::load(library);
   if (!runner)
     return runner.takeError();
   for (const Source &source : sources)
-    if ((*runner)->tensor(source).second->dtype != STRATA_DTYPE_FLOAT32)
+    if (observedTensor(**runner, source).second->dtype != STRATA_DTYPE_FLOAT32)
       return llvm::createStringError("an observed tensor is not float32");
 
   size_t observed = sources.size();
@@ -298,7 +144,7 @@ measureRanges(llvm::StringRef library, const std::vector<Sample> &samples,
   auto runSample = [&](const Sample &sample, auto visit) -> llvm::Error {
     (*runner)->run(sample);
     for (size_t i = 0; i < observed; ++i) {
-      auto [data, desc] = (*runner)->tensor(sources[i]);
+      auto [data, desc] = observedTensor(**runner, sources[i]);
       const float *values = static_cast<const float *>(data);
       size_t count = strata_tensor_elements(desc);
       for (size_t k = 0; k < count; ++k)
@@ -343,10 +189,10 @@ measureSqnr(llvm::StringRef floatLibrary, llvm::StringRef int8Library,
             const std::vector<Sample> &samples, const std::vector<Source> &reference,
             const std::vector<Source> &quantized,
             const std::vector<ModelSignature::QuantizedOp> &ops) {
-  auto floats = SampleRunner::load(floatLibrary, kCalibrationName);
+  auto floats = SampleRunner::load(floatLibrary);
   if (!floats)
     return floats.takeError();
-  auto int8s = SampleRunner::load(int8Library, kCalibrationName);
+  auto int8s = SampleRunner::load(int8Library);
   if (!int8s)
     return int8s.takeError();
   std::vector<double> signal(ops.size(), 0.0), noise(ops.size(), 0.0);
@@ -354,8 +200,8 @@ measureSqnr(llvm::StringRef floatLibrary, llvm::StringRef int8Library,
     (*floats)->run(sample);
     (*int8s)->run(sample);
     for (size_t i = 0; i < ops.size(); ++i) {
-      auto [real, realDesc] = (*floats)->tensor(reference[i]);
-      auto [q, qDesc] = (*int8s)->tensor(quantized[i]);
+      auto [real, realDesc] = observedTensor(**floats, reference[i]);
+      auto [q, qDesc] = observedTensor(**int8s, quantized[i]);
       size_t count = strata_tensor_elements(realDesc);
       if (qDesc->dtype != STRATA_DTYPE_INT8 || strata_tensor_elements(qDesc) != count)
         return llvm::createStringError("internal error: the int8 build's tensors differ");
@@ -373,52 +219,6 @@ measureSqnr(llvm::StringRef floatLibrary, llvm::StringRef int8Library,
     sqnr.push_back(noise[i] > 0 ? 10 * std::log10(signal[i] / noise[i])
                                 : std::numeric_limits<double>::infinity());
   return sqnr;
-}
-
-/// Runs `work` (returning doubles) in a child process.
-llvm::Expected<std::vector<double>>
-doublesFromChild(llvm::function_ref<llvm::Expected<std::vector<double>>()> work,
-                 size_t expected, llvm::StringRef what) {
-  auto bytes = runInChild(
-      [&]() -> llvm::Expected<std::string> {
-        auto values = work();
-        if (!values)
-          return values.takeError();
-        return std::string(reinterpret_cast<const char *>(values->data()),
-                           values->size() * sizeof(double));
-      },
-      what);
-  if (!bytes)
-    return bytes.takeError();
-  if (bytes->size() != expected * sizeof(double))
-    return llvm::createStringError(what + " returned " + std::to_string(bytes->size()) +
-                                   " bytes");
-  std::vector<double> values(expected);
-  std::memcpy(values.data(), bytes->data(), bytes->size());
-  return values;
-}
-
-/// Compiles the graph-level `module` for this machine, as a model named
-/// kCalibrationName, into a shared library's bytes.
-FailureOr<std::string> compileForHost(ModuleOp module, const CompileOptions &options,
-                                      TimingScope &scope, Location loc) {
-  auto entry = module.lookupSymbol<func::FuncOp>(options.import.entryName);
-  FailureOr<ModelSignature> signature = readSignature(entry, kCalibrationName);
-  if (failed(signature) || failed(runGraphPasses(module, options, scope)))
-    return failure();
-  CompileOptions hostOptions;
-  hostOptions.emit = EmitStage::Shared;
-  FailureOr<ResolvedTarget> host = resolveTarget(hostOptions, loc);
-  if (failed(host))
-    return failure();
-  Partition partition;
-  partition.target = host->target;
-  partition.description = host->description;
-  auto library = compileSharedLibrary(module, partition, *signature, HalideGroups(),
-                                      options.import.entryName);
-  if (!library)
-    return emitError(loc) << "the calibration build: " << llvm::toString(library.takeError());
-  return std::move(*library);
 }
 
 } // namespace

@@ -19,6 +19,7 @@
 #include "dialects/Graph/GraphDialect.h"
 #include "dialects/Graph/GraphOps.h"
 #include "passes/EntryAttributes.h"
+#include "passes/Passes.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -148,6 +149,12 @@ void printPruningReport(const ModelSignature &signature) {
       pruning.macsAfter, pruning.macsBefore,
       pruning.macsBefore ? 100.0 * pruning.macsAfter / pruning.macsBefore : 0.0,
       pruning.weightBytesAfter, pruning.weightBytesBefore);
+  if (pruning.outputError)
+    llvm::outs() << llvm::formatv("pruned model ({0} criterion): output error {1:e2} "
+                                  "(relative L2) against the unpruned model on {2} "
+                                  "calibration samples\n",
+                                  pruning.criterion, *pruning.outputError,
+                                  pruning.errorSamples);
 }
 
 /// --report's lines on quantization: each op made an integer kernel, with
@@ -211,6 +218,21 @@ FailureOr<ImportedModel> importModel(MLIRContext &context,
     return failure();
   model.signature = std::move(*signature);
   return model;
+}
+
+/// --gradient: the model becomes its vector-Jacobian product.
+static LogicalResult differentiateModel(ImportedModel &model, const CompileOptions &options,
+                                 llvm::StringRef name) {
+  auto entry = model.module->lookupSymbol<func::FuncOp>(options.import.entryName);
+  PassManager pm(model.module->getContext(), func::FuncOp::getOperationName());
+  pm.addPass(createDifferentiate());
+  if (failed(pm.run(entry)))
+    return failure();
+  FailureOr<ModelSignature> signature = readSignature(entry, name);
+  if (failed(signature))
+    return failure();
+  model.signature = std::move(*signature);
+  return success();
 }
 
 LogicalResult runGraphPasses(ModuleOp module, const CompileOptions &options,
@@ -435,6 +457,8 @@ LogicalResult compileModel(MLIRContext &context, const CompileOptions &options) 
   FailureOr<ImportedModel> model = importModel(context, options, name);
   importTiming.stop();
   if (failed(model))
+    return failure();
+  if (options.gradient && failed(differentiateModel(*model, options, name)))
     return failure();
   if (!options.prune.empty() &&
       failed(pruneModel(*model, options, target->description, timing)))

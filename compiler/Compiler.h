@@ -86,6 +86,12 @@ struct CompileOptions {
   /// convolution node names whose channel groups stay whole.
   std::string prune;
   std::vector<std::string> pruneExclude;
+  /// How --prune scores channels: "magnitude", "importance" or "taylor"
+  /// (the last two measure gradients on the samples in `calibrationDir`).
+  std::string pruneCriterion = "magnitude";
+  /// --gradient: compile the model's vector-Jacobian product instead
+  /// (strata-differentiate).
+  bool gradient = false;
 };
 
 /// Runs the compile. Errors are emitted on `context`'s diagnostic engine.

@@ -101,15 +101,19 @@ std::string writeManifest(const ModelSignature &signature,
     for (const ModelSignature::Pruning::Layer &layer : pruning.layers)
       layers.push_back(llvm::json::Object{
           {"node", layer.node}, {"channels", layer.channels}, {"kept", layer.kept}});
-    manifest["pruning"] = llvm::json::Object{
+    llvm::json::Object record{
         {"structure", pruning.structure},
-        {"criterion", "magnitude"},
+        {"criterion", pruning.criterion},
         {"fraction", pruning.fraction},
         {"layers", std::move(layers)},
         {"macs", llvm::json::Object{{"before", pruning.macsBefore},
                                     {"after", pruning.macsAfter}}},
         {"weight_bytes", llvm::json::Object{{"before", pruning.weightBytesBefore},
                                             {"after", pruning.weightBytesAfter}}}};
+    if (pruning.outputError)
+      record["output_error"] = llvm::json::Object{{"relative_l2", *pruning.outputError},
+                                                  {"samples", pruning.errorSamples}};
+    manifest["pruning"] = std::move(record);
   }
   if (!signature.quantizedOps.empty())
     manifest["quantization"] = llvm::json::Object{

@@ -76,7 +76,12 @@ struct ModelSignature {
       int64_t kept = 0;
     };
     std::string structure;
+    std::string criterion = "magnitude";
     double fraction = 0.0;
+    /// With --calibration: the pruned model's outputs against the
+    /// unpruned model's on its samples, sqrt(sum (p - u)^2 / sum u^2).
+    std::optional<double> outputError;
+    int64_t errorSamples = 0;
     std::vector<Layer> layers;
     int64_t macsBefore = 0, macsAfter = 0;
     int64_t weightBytesBefore = 0, weightBytesAfter = 0;

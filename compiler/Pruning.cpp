@@ -8,12 +8,16 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/Pruning.h"
 
+#include "compiler/ImportanceScores.h"
+#include "compiler/SampleRunner.h"
 #include "dialects/Graph/GraphOps.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Pass/PassManager.h"
+
+#include <cmath>
 
 using namespace mlir;
 
@@ -60,7 +64,70 @@ GraphCost measure(func::FuncOp entry) {
   return cost;
 }
 
+/// The pruned model's outputs against the unpruned model's on every
+/// sample: sqrt(sum (p - u)^2 / sum u^2) over all outputs and samples.
+llvm::Expected<std::vector<double>> measureOutputError(llvm::StringRef unprunedLibrary,
+                                                       llvm::StringRef prunedLibrary,
+                                                       const std::vector<Sample> &samples) {
+  auto unpruned = SampleRunner::load(unprunedLibrary);
+  if (!unpruned)
+    return unpruned.takeError();
+  auto pruned = SampleRunner::load(prunedLibrary);
+  if (!pruned)
+    return pruned.takeError();
+  double signal = 0.0, noise = 0.0;
+  const strata_model_t &model = (*unpruned)->model();
+  for (const Sample &sample : samples) {
+    (*unpruned)->run(sample);
+    (*pruned)->run(sample);
+    for (uint32_t o = 0; o < model.num_outputs; ++o) {
+      if (model.outputs[o].dtype != STRATA_DTYPE_FLOAT32)
+        continue;
+      const float *u = (*unpruned)->floats(o), *p = (*pruned)->floats(o);
+      for (size_t k = 0, n = strata_tensor_elements(&model.outputs[o]); k < n; ++k) {
+        signal += double(u[k]) * u[k];
+        noise += (double(p[k]) - u[k]) * (double(p[k]) - u[k]);
+      }
+    }
+  }
+  return std::vector<double>{signal > 0 ? std::sqrt(noise / signal) : std::sqrt(noise)};
+}
+
+/// Compiles `unpruned` and the pruned `model` for this machine and measures
+/// the output error on the calibration samples into `pruning`.
+LogicalResult recordOutputError(ModuleOp unpruned, ImportedModel &model,
+                                const CompileOptions &options, TimingScope &scope,
+                                Location loc, ModelSignature::Pruning &pruning) {
+  MLIRContext *context = model.module->getContext();
+  FailureOr<std::vector<Sample>> samples =
+      readSamples(context, options.calibrationDir, model.signature);
+  if (failed(samples))
+    return failure();
+  for (const Sample &sample : *samples)
+    model.dependencies.insert(model.dependencies.end(), sample.files.begin(),
+                              sample.files.end());
+  FailureOr<std::string> unprunedLibrary = compileForHost(unpruned, options, scope, loc);
+  if (failed(unprunedLibrary))
+    return failure();
+  OwningOpRef<ModuleOp> pruned = model.module->clone();
+  FailureOr<std::string> prunedLibrary = compileForHost(*pruned, options, scope, loc);
+  if (failed(prunedLibrary))
+    return failure();
+  auto error = doublesFromChild(
+      [&] { return measureOutputError(*unprunedLibrary, *prunedLibrary, *samples); }, 1,
+      "the pruning error build");
+  if (!error)
+    return emitError(loc) << llvm::toString(error.takeError());
+  pruning.outputError = error->front();
+  pruning.errorSamples = int64_t(samples->size());
+  return success();
+}
+
 } // namespace
+
+bool isPruneCriterion(llvm::StringRef criterion) {
+  return criterion == "magnitude" || criterion == "importance" || criterion == "taylor";
+}
 
 std::optional<PruneSpec> parsePruneSpec(llvm::StringRef text, std::string &error) {
   auto [structure, fractionText] = text.split(':');
@@ -95,8 +162,17 @@ LogicalResult pruneModel(ImportedModel &model, const CompileOptions &options,
   if (!entry)
     return emitError(loc) << "internal error: no entry function to prune";
   GraphCost before = measure(entry);
+  PassManager fold(context, ModuleOp::getOperationName());
+  fold.addNestedPass<func::FuncOp>(createFoldBatchNorm());
+  if (failed(fold.run(*model.module)))
+    return failure();
+  if (options.pruneCriterion != "magnitude" &&
+      failed(scoreChannelsByGradient(model, options, options.pruneCriterion, scope)))
+    return failure();
+  OwningOpRef<ModuleOp> unpruned;
+  if (!options.calibrationDir.empty())
+    unpruned = model.module->clone();
   PassManager pm(context, ModuleOp::getOperationName());
-  pm.addNestedPass<func::FuncOp>(createFoldBatchNorm());
   PruneChannelsOptions pruneOptions;
   pruneOptions.fraction = spec->fraction;
   pruneOptions.multiple = std::max<int64_t>(target.vectorBits / 32, 4);
@@ -107,6 +183,7 @@ LogicalResult pruneModel(ImportedModel &model, const CompileOptions &options,
   GraphCost after = measure(entry);
   ModelSignature::Pruning pruning;
   pruning.structure = spec->structure;
+  pruning.criterion = options.pruneCriterion;
   pruning.fraction = spec->fraction;
   pruning.macsBefore = before.macs;
   pruning.macsAfter = after.macs;
@@ -119,6 +196,8 @@ LogicalResult pruneModel(ImportedModel &model, const CompileOptions &options,
            layer.getAs<IntegerAttr>("channels").getInt(),
            layer.getAs<IntegerAttr>("kept").getInt()});
   entry->removeAttr("strata.pruned_channels");
+  if (unpruned && failed(recordOutputError(*unpruned, model, options, scope, loc, pruning)))
+    return failure();
   model.signature.pruning = std::move(pruning);
   return success();
 }

@@ -27,6 +27,10 @@ struct PruneSpec {
 /// Parses "channels:S" with S in (0, 1); nullopt and `error` otherwise.
 std::optional<PruneSpec> parsePruneSpec(llvm::StringRef text, std::string &error);
 
+/// Whether `criterion` is one --prune-criterion takes: magnitude,
+/// importance or taylor (compiler/ImportanceScores.h).
+bool isPruneCriterion(llvm::StringRef criterion);
+
 /// Stage 1a, with --prune: prunes `model` (the graph dialect, as imported)
 /// and records what it did in `model.signature.pruning`. Fails with an
 /// error naming why when nothing can be pruned.

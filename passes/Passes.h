@@ -21,6 +21,12 @@
 
 namespace strata {
 
+/// Per output channel of a graph.conv, its pruning score (a
+/// DenseF64ArrayAttr): strata-prune-channels ranks channels by it instead of
+/// the filters' norms when every producer of a group has one. stratac's
+/// gradient criteria (compiler/ImportanceScores.h) set it.
+inline constexpr llvm::StringLiteral kChannelScoresAttr = "strata.channel_scores";
+
 #define GEN_PASS_DECL
 #include "passes/Passes.h.inc"
 

@@ -79,7 +79,9 @@ def PruneChannels : Pass<"strata-prune-channels", "::mlir::func::FuncOp"> {
     weights or one of those ops, and every reader is one of them, a
     one-group convolution (its input channels), a Gemm (its rows of B) or a
     MatMul (the rows of its constant right-hand side). Each channel's score
-    is the L2 norm of its filters over the group's producers; the
+    is the L2 norm of its filters over the group's producers, or, when every
+    producer carries `strata.channel_scores` (one per output channel, set by
+    stratac's gradient criteria), the sum of those; the
     `fraction` lowest are removed (the kept count rounded up to a multiple
     of `multiple` where the group has at least twice as many) from every
     producer, normalization, depthwise
@@ -117,6 +119,48 @@ def PruneChannels : Pass<"strata-prune-channels", "::mlir::func::FuncOp"> {
     ListOption<"exclude", "exclude", "std::string",
                "Globs of convolution node names whose groups stay whole">
   ];
+  let dependentDialects = ["::strata::graph::GraphDialect"];
+}
+
+def Differentiate : Pass<"strata-differentiate", "::mlir::func::FuncOp"> {
+  let summary = "Turn the entry into its vector-Jacobian product: dL/dW per weight";
+  let description = [{
+    Reverse-mode differentiation of the graph dialect, for the importance
+    criteria of `stratac --prune-criterion` and for `stratac --gradient`.
+    For each result the entry gets one more argument, the seed dL/dresult
+    (named `d_<output>`), and it returns instead dL/dW (named
+    `grad_<initializer>`) for every constant float32 weight of a Conv (the
+    filters), Gemm (B) or MatMul (the right-hand side) that reads a tensor
+    computed from the inputs, in program order; `strata.gradient_nodes`
+    names each weight's consumer. Ops are visited in reverse and each
+    adjoint is written with graph ops, summed where a tensor has several
+    readers: Conv (grouped and strided; the input gradient is a convolution
+    of the dilated seed with the flipped filters, the filter gradient a
+    convolution of the input, batch as channels, with the seed as filters),
+    Gemm, 2-D MatMul, Add, Sub, Mul, Div (with broadcasting), Neg, Relu,
+    Clip, Sigmoid, Tanh, Exp, Softmax, LogSoftmax, inference
+    BatchNormalization, GlobalAveragePool, MaxPool (the seed scattered to
+    each window's first maximum), Transpose, Concat, constant Pad, Expand
+    and the reshape family. Any other op on the path from an input to a
+    result is an error naming it. The forward ops only the old results used
+    are left for DCE.
+
+    Before:
+    ```mlir
+    func.func @main(%x: tensor<1x4xf32>) -> tensor<1x3xf32> {
+      %w = graph.constant {...} dense<...> : tensor<3x4xf32>
+      %y = graph.gemm %x, %w {trans_b = true} : (...) -> tensor<1x3xf32>
+      return %y : tensor<1x3xf32>
+    }
+    ```
+    After (dW = dY^T x):
+    ```mlir
+    func.func @main(%x: tensor<1x4xf32>, %dy: tensor<1x3xf32>) -> tensor<3x4xf32> {
+      %dw = graph.gemm %dy, %x {trans_a = true} : (...) -> tensor<3x4xf32>
+      return %dw : tensor<3x4xf32>
+    }
+    ```
+  }];
   let dependentDialects = ["::strata::graph::GraphDialect"];
 }
 

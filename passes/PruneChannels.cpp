@@ -11,8 +11,10 @@
 // channels, a Gemm's or MatMul's rows after a Flatten) is prunable; a group
 // that reaches a model output, an input or any other op is kept whole. Each
 // channel's score is the L2 norm of its filters over all of the group's
-// producers; the lowest-scoring ones are removed from every producer, reader
-// and normalization of the group, and the result types are inferred again.
+// producers, or the sum of the scores they carry (strata.channel_scores, from
+// a gradient criterion); the lowest-scoring ones are removed from every
+// producer, reader and normalization of the group, and the result types are
+// inferred again.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
@@ -301,7 +303,17 @@ struct PruneChannelsPass : strata::impl::PruneChannelsBase<PruneChannelsPass> {
         continue;
       }
       SmallVector<double> scores(channels, 0.0);
+      bool given = llvm::all_of(producers, [&](ConvOp conv) {
+        auto own = conv->getAttrOfType<DenseF64ArrayAttr>(strata::kChannelScoresAttr);
+        return own && own.size() == channels;
+      });
       for (ConvOp conv : producers) {
+        if (given) {
+          auto own = conv->getAttrOfType<DenseF64ArrayAttr>(strata::kChannelScoresAttr);
+          for (int64_t c = 0; c < channels; ++c)
+            scores[c] += own[c];
+          continue;
+        }
         DenseElementsAttr weight = floatConstant(conv.getWeight());
         int64_t perChannel = weight.getNumElements() / channels;
         int64_t index = 0;
@@ -324,6 +336,8 @@ struct PruneChannelsPass : strata::impl::PruneChannelsBase<PruneChannelsPass> {
     }
     for (auto &[group, keep] : choices)
       rewire(*group, keep);
+    // The scores were per unpruned channel.
+    function.walk([](ConvOp conv) { conv->removeAttr(strata::kChannelScoresAttr); });
     if (choices.empty()) {
       std::string why;
       for (const Group &group : groups)

@@ -150,8 +150,9 @@ cl::opt<std::string> quantize(
     cl::cat(category));
 cl::opt<std::string> calibration(
     "calibration",
-    cl::desc("Folder of calibration samples for --quantize: a .npy or .pb "
-             "file each, or a folder each of input_K.npy|.pb"),
+    cl::desc("Folder of calibration samples for --quantize and --prune: a .npy "
+             "or .pb file each, or a folder each of input_K.npy|.pb (and "
+             "output_K.npy|.pb, reference outputs for --prune-criterion)"),
     cl::value_desc("DIR"), cl::cat(category));
 cl::opt<std::string> calibrator(
     "calibrator",
@@ -167,6 +168,20 @@ cl::opt<std::string> prune(
     cl::desc("Remove a fraction S of the convolutions' output channels, the "
              "lowest L2 norms, with every op reading them: channels:S"),
     cl::value_desc("channels:S"), cl::cat(category));
+cl::opt<std::string> pruneCriterion(
+    "prune-criterion",
+    cl::desc("How --prune scores channels: magnitude (the filters' L2 norm, "
+             "the default), importance (1/2 |w|^2 + the mean squared gradient "
+             "of a loss on --calibration) or taylor ((sum w dL/dw)^2, "
+             "Molchanov et al.)"),
+    cl::value_desc("magnitude|importance|taylor"), cl::init("magnitude"),
+    cl::cat(category));
+cl::opt<bool> gradient(
+    "gradient",
+    cl::desc("Compile the model's gradient instead: inputs, then a seed "
+             "d_OUTPUT per output; outputs grad_WEIGHT, dL/dW for every "
+             "Conv, Gemm and MatMul weight"),
+    cl::cat(category));
 cl::list<std::string> pruneExclude(
     "prune-exclude",
     cl::desc("ONNX node names (globs) of convolutions whose channels --prune "
@@ -236,7 +251,9 @@ int main(int argc, char **argv) {
   options.targetChoices.floatABI = floatABI;
   options.targetChoices.gpuBinary = gpuBinary;
   options.targetChoices.gpuLoopsOnHost = gpuLoopsOnHost;
-  options.targetChoices.winograd = winograd;
+  // Gradients sum many terms of both signs, and Winograd's rounding
+  // (about 1e-5 of a convolution's output) grows to 1e-3 of them.
+  options.targetChoices.winograd = winograd && !gradient;
   options.dumpPassPipeline = dumpPassPipeline;
   options.timeStages = timeStages;
   options.name = name;
@@ -262,9 +279,32 @@ int main(int argc, char **argv) {
               "of samples to measure the activations' ranges on\n";
     return 2;
   }
-  if (quantize.empty() && (!calibration.empty() || !quantExclude.empty())) {
-    errs() << "stratac: error: --calibration and --quant-exclude apply to "
-              "--quantize=int8\n";
+  if (!quantExclude.empty() && quantize.empty()) {
+    errs() << "stratac: error: --quant-exclude applies to --quantize=int8\n";
+    return 2;
+  }
+  if (!calibration.empty() && quantize.empty() && prune.empty()) {
+    errs() << "stratac: error: --calibration applies to --quantize=int8 and "
+              "--prune\n";
+    return 2;
+  }
+  if (!strata::isPruneCriterion(pruneCriterion)) {
+    errs() << "stratac: error: unknown --prune-criterion '" << pruneCriterion
+           << "' (magnitude, importance or taylor)\n";
+    return 2;
+  }
+  if (pruneCriterion.getNumOccurrences() && prune.empty()) {
+    errs() << "stratac: error: --prune-criterion applies to --prune\n";
+    return 2;
+  }
+  if (pruneCriterion != "magnitude" && calibration.empty() && !prune.empty()) {
+    errs() << "stratac: error: --prune-criterion=" << pruneCriterion
+           << " needs --calibration DIR: the gradients are measured on its samples\n";
+    return 2;
+  }
+  if (gradient && (!prune.empty() || !quantize.empty())) {
+    errs() << "stratac: error: --gradient compiles the float model's gradient; "
+              "it does not combine with --prune or --quantize\n";
     return 2;
   }
   if (!strata::parseCalibrator(calibrator)) {
@@ -285,6 +325,8 @@ int main(int argc, char **argv) {
   }
   options.prune = prune;
   options.pruneExclude.assign(pruneExclude.begin(), pruneExclude.end());
+  options.pruneCriterion = pruneCriterion;
+  options.gradient = gradient;
   options.quantizeInt8 = quantize == "int8";
   options.calibrationDir = calibration;
   options.calibrator = calibrator;

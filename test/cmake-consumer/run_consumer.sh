@@ -53,12 +53,14 @@ touch "$WORK/samples/cal/sample_0.npy"
 cmake --build "$WORK/host-int8" > "$WORK/host-int8-rebuild.log"
 test "$(grep -c 'Compiling tiny with stratac' "$WORK/host-int8-rebuild.log")" -eq 1
 
-step "host pruned: PRUNE channels:0.5 on a model with convolutions"
+step "host pruned: PRUNE channels:0.5 PRUNE_CRITERION importance on a model with convolutions"
 cmake -S "$SOURCE/examples/cmake-consumer/host" -B "$WORK/host-pruned" -G Ninja \
   -DCMAKE_PREFIX_PATH="$WORK/prefix" -DMODEL="$WORK/tiny_conv.onnx" \
-  -DPRUNE=channels:0.5 > "$WORK/host-pruned-configure.log"
+  -DPRUNE=channels:0.5 -DPRUNE_CRITERION=importance \
+  -DCALIBRATION="$WORK/samples/cal_tiny_conv_ref" > "$WORK/host-pruned-configure.log"
 cmake --build "$WORK/host-pruned" > "$WORK/host-pruned-build.log"
 grep -q '"kept": 8' "$WORK/host-pruned/strata/tiny/tiny.json"
+grep -q '"criterion": "importance"' "$WORK/host-pruned/strata/tiny/tiny.json"
 "$WORK/host-pruned/app" | tee "$WORK/host-pruned-output.txt"
 grep -q "y\[7\]" "$WORK/host-pruned-output.txt"
 

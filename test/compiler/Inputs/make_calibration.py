@@ -13,6 +13,9 @@
   OUT/cal_conv1/, OUT/x_conv1.npy     and for [1, 1, 12, 10] (conv_one_channel)
   OUT/cal_wide/, OUT/x_wide.npy       and for [1, 16, 40, 40] (conv_wide)
   OUT/cal_prune/, OUT/x_prune.npy     and for [1, 8, 6, 6] (prune_block)
+  OUT/cal_prune_ref/                  prune_block samples with output_0.npy references
+  OUT/cal_prune_partial/              two, only the first with its reference
+  OUT/cal_tiny_conv_ref/              tiny_conv samples with references
 """
 import os
 import sys
@@ -45,3 +48,22 @@ for name, shape in (("conv16", [1, 16, 9, 9]), ("conv3", [1, 3, 12, 12]),
                 rng.standard_normal(shape).astype(np.float32))
     np.save(os.path.join(out, f"x_{name}.npy"),
             (rng.standard_normal(shape) * 1.5).astype(np.float32))
+# prune_block's samples with reference outputs (ONNX's test-data layout),
+# for --prune-criterion's mean squared error, and a set where one lacks it.
+for k in range(6):
+    sample = os.path.join(out, "cal_prune_ref", f"s{k}")
+    os.makedirs(sample, exist_ok=True)
+    np.save(os.path.join(sample, "input_0.npy"), rng.standard_normal([1, 8, 6, 6]).astype(np.float32))
+    np.save(os.path.join(sample, "output_0.npy"), rng.standard_normal([1, 10]).astype(np.float32))
+for k in range(2):
+    sample = os.path.join(out, "cal_prune_partial", f"s{k}")
+    os.makedirs(sample, exist_ok=True)
+    np.save(os.path.join(sample, "input_0.npy"), rng.standard_normal([1, 8, 6, 6]).astype(np.float32))
+    if k == 0:
+        np.save(os.path.join(sample, "output_0.npy"), rng.standard_normal([1, 10]).astype(np.float32))
+# tiny_conv's samples with references, for strata_add_model's PRUNE_CRITERION.
+for k in range(4):
+    sample = os.path.join(out, "cal_tiny_conv_ref", f"s{k}")
+    os.makedirs(sample, exist_ok=True)
+    np.save(os.path.join(sample, "input_0.npy"), rng.standard_normal([1, 1, 2, 2]).astype(np.float32))
+    np.save(os.path.join(sample, "output_0.npy"), rng.standard_normal([1, 2, 2, 2]).astype(np.float32))

@@ -1,6 +1,6 @@
 """prune_reference.py - make_models.py's prune_block pruned by channels, in NumPy.
 
-    prune_reference.py MODEL.onnx MANIFEST.json INPUT.npy OUTPUT.npy
+    prune_reference.py MODEL.onnx MANIFEST.json INPUT.npy OUTPUT.npy [CRITERION CALIBRATION]
 
 Recomputes what stratac --prune=channels:S makes of prune_block from the
 rule alone (docs/pruning.md): conv1's channels are one group, scored by the
@@ -12,7 +12,17 @@ that many, that strata-run's OUTPUT matches the pruned network within 1e-4
 of its largest value, and that it differs from the unpruned network's (a
 check that could not fail otherwise). Prints PASS or the first problem;
 exits 1 on one.
+
+With CRITERION importance or taylor, channels are scored instead from the
+gradients PyTorch's autograd gives on the samples of CALIBRATION (a .npy
+each, or a folder each of input_0.npy and output_0.npy): the loss is the
+mean squared error to output_0 where the samples hold it, else the
+cross-entropy against the network's own top-1; importance is
+1/2 |w|^2 + mean |dL/dw|^2 over a channel's filters, taylor
+mean (sum w dL/dw)^2, summed over a group's producers.
 """
+
+import os
 
 import json
 import sys
@@ -22,6 +32,7 @@ import onnx
 from onnx import numpy_helper
 
 model_path, manifest_path, input_path, output_path = sys.argv[1:5]
+criterion, calibration = (sys.argv[5:7] + [None, None])[:2] if len(sys.argv) > 5 else (None, None)
 w = {t.name: numpy_helper.to_array(t).astype(np.float64)
      for t in onnx.load(model_path).graph.initializer}
 pruning = json.load(open(manifest_path))["pruning"]
@@ -64,9 +75,51 @@ def fail(message):
 
 if set(kept) != {"conv1", "conv2", "shortcut"} or kept["conv2"] != kept["shortcut"]:
     fail(f"the manifest's pruned layers are {kept}")
-inner = top((w["w1"] ** 2).sum(axis=(1, 2, 3)), kept["conv1"])
-outer = top((w["w2"] ** 2).sum(axis=(1, 2, 3)) + (w["ws"] ** 2).sum(axis=(1, 2, 3)),
-            kept["conv2"])
+def gradient_scores():
+    """Each filter's channel scores by `criterion`, from autograd."""
+    import torch
+    import torch.nn.functional as F
+    leaves = {k: torch.tensor(v, requires_grad=True) for k, v in w.items()}
+    samples = []
+    for entry in sorted(os.listdir(calibration)):
+        path = os.path.join(calibration, entry)
+        if os.path.isdir(path):
+            reference = os.path.join(path, "output_0.npy")
+            samples.append((np.load(os.path.join(path, "input_0.npy")),
+                            np.load(reference) if os.path.exists(reference) else None))
+        elif entry.endswith(".npy"):
+            samples.append((np.load(path), None))
+    sums = {k: np.zeros(w[k].shape[0]) for k in ("w1", "w2", "ws")}
+    for sample, reference in samples:
+        t = torch.tensor(sample.astype(np.float64))
+        r1 = F.relu(F.conv2d(t, leaves["w1"], leaves["b1"], padding=1))
+        h = F.conv2d(r1, leaves["w2"], leaves["b2"], padding=1) + \
+            F.conv2d(t, leaves["ws"], leaves["bs"])
+        logits = F.relu(h).mean(dim=(2, 3)) @ leaves["wf"].T + leaves["bf"]
+        if reference is not None:
+            loss = ((logits - torch.tensor(reference.astype(np.float64))) ** 2).mean()
+        else:
+            loss = F.cross_entropy(logits, logits.argmax(dim=1))
+        grads = torch.autograd.grad(loss, [leaves[k] for k in sums])
+        for k, g in zip(sums, grads):
+            g = g.numpy()
+            sums[k] += ((w[k] * g).sum(axis=(1, 2, 3)) ** 2 if criterion == "taylor"
+                        else (g ** 2).sum(axis=(1, 2, 3)))
+    scores = {k: v / len(samples) for k, v in sums.items()}
+    if criterion == "importance":
+        for k in scores:
+            scores[k] += 0.5 * (w[k] ** 2).sum(axis=(1, 2, 3))
+    return scores
+
+
+if criterion:
+    scores = gradient_scores()
+else:
+    scores = {k: (w[k] ** 2).sum(axis=(1, 2, 3)) for k in ("w1", "w2", "ws")}
+if pruning["criterion"] != (criterion or "magnitude"):
+    fail(f"the manifest's criterion is {pruning['criterion']}")
+inner = top(scores["w1"], kept["conv1"])
+outer = top(scores["w2"] + scores["ws"], kept["conv2"])
 expected = forward(inner, outer)
 scale = np.abs(expected).max()
 error = np.abs(y - expected).max()
@@ -75,5 +128,10 @@ if error > 1e-4 * scale:
 full = forward(list(range(32)), list(range(32)))
 if np.abs(y - full).max() <= 1e-4 * scale:
     fail("the output equals the unpruned network's: nothing was pruned")
+if criterion:
+    magnitude = top((w["w1"] ** 2).sum(axis=(1, 2, 3)), kept["conv1"])
+    if magnitude == inner:
+        print(f"note: {criterion} keeps conv1's channels magnitude keeps")
 print(f"PASS: {y.size} outputs match the pruned network "
-      f"({kept['conv1']} and {kept['conv2']} of 32 channels)")
+      f"({kept['conv1']} and {kept['conv2']} of 32 channels"
+      f"{', by ' + criterion if criterion else ''})")
