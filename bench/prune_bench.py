@@ -11,9 +11,18 @@ median of the rounds' medians; the machine's drift hits both alike), and
 takes the pruned build's multiply-adds and weight bytes from its manifest.
 Output error: the relative L2 distance between the pruned and the unpruned
 outputs on the model's bench input (pruning without fine-tuning changes the
-function; this says by how much). Writes
-  {"fraction", "models": [{"name", "unpruned_ms", "pruned_ms", "macs": {...},
-   "weight_bytes": {...}, "layers", "relative_error"} | {"name", "error"}]}
+function; this says by how much).
+
+Criteria: at the same S, the model is also pruned by --prune-criterion=importance
+and taylor, with --calibration on CALIBRATION seeded samples of the bench input's
+distribution (N(0, s^2), s its standard deviation), and each criterion's build
+(magnitude's too) is compared with the unpruned one on as many other, held-out
+samples: the relative L2 error over all of them, and with it the error the
+compiler reported on its calibration samples. Writes
+  {"fraction", "samples", "models": [{"name", "unpruned_ms", "pruned_ms", "macs": {...},
+   "weight_bytes": {...}, "layers", "relative_error",
+   "criteria": {C: {"held_out_error", "calibration_error", "compile_s"} | {"error"}}}
+   | {"name", "error"}]}
 """
 
 import argparse
@@ -23,6 +32,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 
 import numpy as np
 
@@ -72,7 +82,55 @@ def bench(name, args):
     return {"name": name, "unpruned_ms": statistics.median(times["unpruned"]),
             "pruned_ms": statistics.median(times["pruned"]), "runs": runs,
             "macs": manifest["macs"], "weight_bytes": manifest["weight_bytes"],
-            "layers": len(manifest["layers"]), "relative_error": error}
+            "layers": len(manifest["layers"]), "relative_error": error,
+            "criteria": compare_criteria(model, folder, work, unpruned, args)}
+
+
+def compare_criteria(model, folder, work, unpruned, args):
+    """Each criterion's output error against the unpruned build on held-out
+    samples, with the compiler's own on the calibration samples."""
+    if not os.path.exists(os.path.join(folder, "input_0.npy")) or os.path.exists(
+            os.path.join(folder, "input_1.npy")):
+        return {"error": "the criteria are compared on one-input models"}
+    x = np.load(os.path.join(folder, "input_0.npy"))
+    rng = np.random.RandomState(2027)
+    scale = float(x.std()) or 1.0
+    sets = {}
+    for label in ("calibration", "held_out"):
+        directory = os.path.join(work, label)
+        os.makedirs(directory)
+        for k in range(args.samples):
+            np.save(os.path.join(directory, f"sample_{k}.npy"),
+                    (rng.standard_normal(x.shape) * scale).astype(np.float32))
+        sets[label] = [os.path.join(directory, f"sample_{k}.npy") for k in range(args.samples)]
+
+    def outputs_of(build):
+        values = []
+        for k, path in enumerate(sets["held_out"]):
+            y = os.path.join(build, f"held_out_{k}.npy")
+            run([args.strata_run, build, "--input", path, "--output", y])
+            values.append(np.load(y).astype(np.float64))
+        return np.concatenate([v.ravel() for v in values])
+
+    reference = outputs_of(unpruned)
+    results = {}
+    for criterion in ("magnitude", "importance", "taylor"):
+        build = os.path.join(work, criterion)
+        try:
+            start = time.time()
+            run([args.stratac, model, "--emit=shared", "--name", "model", "-o", build,
+                 f"--prune=channels:{args.fraction}", f"--prune-criterion={criterion}",
+                 "--calibration", os.path.dirname(sets["calibration"][0])])
+            seconds = time.time() - start
+            pruning = json.load(open(os.path.join(build, "model.json")))["pruning"]
+            got = outputs_of(build)
+            results[criterion] = {
+                "held_out_error": float(np.linalg.norm(got - reference) / np.linalg.norm(reference)),
+                "calibration_error": pruning["output_error"]["relative_l2"],
+                "compile_s": seconds}
+        except Exception as error:  # recorded; the other criteria run
+            results[criterion] = {"error": str(error).splitlines()[-1]}
+    return results
 
 
 def main():
@@ -84,6 +142,8 @@ def main():
     parser.add_argument("--out", required=True)
     parser.add_argument("--fraction", type=float, default=0.3)
     parser.add_argument("--models", default="resnet18,mobilenet_v2,kws")
+    parser.add_argument("--samples", type=int, default=8,
+                        help="calibration samples, and as many held out")
     args = parser.parse_args()
     results = []
     for name in args.models.split(","):
@@ -93,7 +153,8 @@ def main():
             results.append({"name": name, "error": str(error).splitlines()[-1]})
         print(json.dumps(results[-1]), file=sys.stderr)
     with open(args.out, "w") as f:
-        json.dump({"fraction": args.fraction, "models": results}, f, indent=2)
+        json.dump({"fraction": args.fraction, "samples": args.samples, "models": results},
+                  f, indent=2)
 
 
 if __name__ == "__main__":

@@ -316,6 +316,32 @@ def render(doc):
                   f"{fmt_ms(m['unpruned_ms'])} | {fmt_ms(m['pruned_ms'])} | "
                   f"{m['unpruned_ms'] / m['pruned_ms']:.2f}x | {m['relative_error']:.3f} |")
             w("")
+            criteria = [m for m in prune["models"] if "criteria" in m]
+            if criteria:
+                w(wrap(
+                    f"By criterion, at the same S: each model pruned by "
+                    "`--prune-criterion=magnitude`, `importance` and `taylor` with "
+                    f"`--calibration` on {prune.get('samples', 8)} seeded samples of the "
+                    "bench input's distribution (the gradient criteria's loss: the "
+                    "cross-entropy against the model's own top-1), and the output error "
+                    "against the unpruned build on as many held-out samples (relative L2 "
+                    "over all of them); in brackets the error the compiler reported on its "
+                    "calibration samples. The models' weights are random (seeded), not "
+                    "trained, so this compares the criteria, not what they keep of a "
+                    "trained network's accuracy."))
+                w("")
+                w("| model | magnitude | importance | taylor |")
+                w("| --- | ---: | ---: | ---: |")
+                for m in criteria:
+                    cells = []
+                    for c in ("magnitude", "importance", "taylor"):
+                        r = m["criteria"].get(c) if isinstance(m["criteria"], dict) else None
+                        if not r or "error" in r:
+                            cells.append("failed" + (f": {r['error']}" if r else ""))
+                        else:
+                            cells.append(f"{r['held_out_error']:.3f} ({r['calibration_error']:.3f})")
+                    w(f"| `{m['name']}` | " + " | ".join(cells) + " |")
+                w("")
     terminals = doc.get("terminals") or []
     if terminals:
         w("## Terminals")

@@ -23,6 +23,7 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/MapVector.h"
 
+#include <limits>
 #include <numeric>
 
 namespace strata {
@@ -173,6 +174,7 @@ private:
   }
   LogicalResult backpropagate(Operation *op, Value grad);
   LogicalResult convolution(ConvOp conv, Value grad, AdjointBuilder &g, OpBuilder &b);
+  LogicalResult maxPool(MaxPoolOp pool, Value grad, AdjointBuilder &g, OpBuilder &b);
 
   func::FuncOp function;
   SmallVector<Weight> weights;
@@ -251,6 +253,70 @@ LogicalResult Differentiator::convolution(ConvOp conv, Value grad, AdjointBuilde
                         convPads, dilations, group);
     accumulate(b, x, g.crop(full, 2, starts, xShape.drop_front(2)));
   }
+  return success();
+}
+
+/// Each window's seed goes to its maximum, the first in scan order on ties
+/// (as PyTorch and ONNX's Indices choose), summed where windows overlap.
+/// Tap by tap of the kernel: the input padded with -inf, read at the tap's
+/// offset with the pool's strides, equals the window's maximum where that
+/// tap wins (and no earlier one did); the seed there is dilated by the
+/// strides and padded back into place. Elementwise work per tap, where a
+/// scatter of the seed to the maxima's indices would be as large as the
+/// input times the windows in the scatter's lowering.
+LogicalResult Differentiator::maxPool(MaxPoolOp pool, Value grad, AdjointBuilder &g,
+                                      OpBuilder &b) {
+  Location loc = pool.getLoc();
+  Value x = pool.getInput(), y = pool.getResult();
+  ArrayRef<int64_t> xShape = shapeOf(x), yShape = shapeOf(y);
+  size_t spatial = xShape.size() - 2;
+  ArrayRef<int64_t> kernel = pool.getKernelShape(), strides = pool.getStrides();
+  ArrayRef<int64_t> pads = pool.getPads(), dilations = pool.getDilations();
+  SmallVector<int64_t> padAll(2 * xShape.size(), 0), padded(xShape), spans(spatial);
+  for (size_t i = 0; i < spatial; ++i) {
+    spans[i] = (yShape[2 + i] - 1) * strides[i] + 1;
+    int64_t needed = spans[i] + (kernel[i] - 1) * dilations[i]; // ceil_mode reaches past
+    padAll[2 + i] = pads[i];
+    padAll[xShape.size() + 2 + i] =
+        std::max<int64_t>(pads[spatial + i], needed - xShape[2 + i] - pads[i]);
+    padded[2 + i] = xShape[2 + i] + padAll[2 + i] + padAll[xShape.size() + 2 + i];
+  }
+  Value lowest = g.scalar(-std::numeric_limits<double>::infinity());
+  auto pad = [&](Value v, Value value, ArrayRef<int64_t> amounts) -> Value {
+    if (llvm::all_of(amounts, [](int64_t a) { return a == 0; }))
+      return v;
+    return PadOp::create(b, loc, v, value, amounts);
+  };
+  Value xPadded = pad(x, lowest, padAll);
+  int64_t taps = std::accumulate(kernel.begin(), kernel.end(), int64_t(1), std::multiplies<>());
+  Value taken, total;
+  for (int64_t tap = 0; tap < taps; ++tap) {
+    SmallVector<int64_t> axes, starts, ends, offsets(spatial);
+    for (int64_t rest = tap, i = int64_t(spatial) - 1; i >= 0; --i) {
+      offsets[i] = (rest % kernel[i]) * dilations[i];
+      rest /= kernel[i];
+    }
+    for (size_t i = 0; i < spatial; ++i) {
+      axes.push_back(int64_t(2 + i));
+      starts.push_back(offsets[i]);
+      ends.push_back(offsets[i] + spans[i]);
+    }
+    Value read = g.slice(xPadded, axes, starts, ends, strides);
+    Value wins = g.binary<EqualOp>(read, y);
+    if (taken)
+      wins = g.binary<AndOp>(wins, NotOp::create(b, loc, taken));
+    if (tap + 1 < taps)
+      taken = taken ? g.binary<OrOp>(taken, wins) : wins;
+    Value part = g.dilate(g.where(wins, grad, g.scalar(0.0)), strides);
+    SmallVector<int64_t> place(2 * xShape.size(), 0);
+    for (size_t i = 0; i < spatial; ++i) {
+      place[2 + i] = offsets[i];
+      place[xShape.size() + 2 + i] = padded[2 + i] - offsets[i] - spans[i];
+    }
+    part = pad(part, g.scalar(0.0), place);
+    total = total ? g.binary<AddOp>(total, part) : part;
+  }
+  accumulate(b, x, g.crop(total, 2, pads.take_front(spatial), xShape.drop_front(2)));
   return success();
 }
 
@@ -406,23 +472,8 @@ LogicalResult Differentiator::backpropagate(Operation *op, Value grad) {
                g.broadcastTo(g.binary<MulOp>(grad, g.scalar(1.0 / double(window))), x));
     return success();
   }
-  if (auto pool = dyn_cast<MaxPoolOp>(op)) {
-    // Each window's gradient goes to its maximum (the first, on ties, as
-    // PyTorch and ONNX's Indices choose), added up where windows overlap.
-    ArrayRef<int64_t> x = shapeOf(pool.getInput());
-    int64_t elements = std::accumulate(x.begin(), x.end(), int64_t(1), std::multiplies<>());
-    int64_t windows = cast<RankedTensorType>(grad.getType()).getNumElements();
-    Value indices = MaxPoolIndicesOp::create(b, loc, pool.getInput(), pool.getKernelShape(),
-                                             pool.getStrides(), pool.getPads(),
-                                             pool.getDilations(), pool.getCeilMode(), false);
-    auto flatIndices = b.createOrFold<ReshapeOp>(
-        loc, RankedTensorType::get({windows}, b.getI64Type()), indices);
-    Value zeros = g.broadcastTo(g.scalar(0.0), {elements});
-    Value scattered = ScatterElementsOp::create(b, loc, zeros, flatIndices,
-                                                g.reshape(grad, {windows}), 0, "add");
-    accumulate(b, pool.getInput(), g.reshape(scattered, x));
-    return success();
-  }
+  if (auto pool = dyn_cast<MaxPoolOp>(op))
+    return maxPool(pool, grad, g, b);
   if (auto transpose = dyn_cast<TransposeOp>(op)) {
     ArrayRef<int64_t> perm = transpose.getPerm();
     SmallVector<int64_t> inverse(perm.size());

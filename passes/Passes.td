@@ -139,8 +139,8 @@ def Differentiate : Pass<"strata-differentiate", "::mlir::func::FuncOp"> {
     convolution of the input, batch as channels, with the seed as filters),
     Gemm, 2-D MatMul, Add, Sub, Mul, Div (with broadcasting), Neg, Relu,
     Clip, Sigmoid, Tanh, Exp, Softmax, LogSoftmax, inference
-    BatchNormalization, GlobalAveragePool, MaxPool (the seed scattered to
-    each window's first maximum), Transpose, Concat, constant Pad, Expand
+    BatchNormalization, GlobalAveragePool, MaxPool (the seed to
+    each window's first maximum, tap by tap), Transpose, Concat, constant Pad, Expand
     and the reshape family. Any other op on the path from an input to a
     result is an error naming it. The forward ops only the old results used
     are left for DCE.

@@ -24,20 +24,28 @@ func.func @gemm(%x: tensor<1x4xf32>) -> tensor<1x3xf32> attributes {strata.input
 // -----
 
 // A strided convolution, ReLU, max-pool and a residual Add: the Add's two
-// paths are summed; the pool's seed goes to each window's maximum (a
-// scatter-add at max_pool_indices), the ReLU's where its input is positive;
-// the filter gradient is a convolution of the input (batch as channels) with
-// the seed as filters, dilated by the stride, cropped to 3x3.
+// paths are summed; the pool's seed goes tap by tap to where the tap holds
+// the window's maximum and no earlier tap did, padded back into place; the
+// ReLU's where its input is positive; the filter gradient is a convolution
+// of the input (batch as channels) with the seed as filters, dilated by the
+// stride, cropped to 3x3.
 // CHECK-LABEL: func.func @residual
 //  CHECK-SAME: (%[[X:.+]]: tensor<1x2x4x4xf32>, %[[DY:.+]]: tensor<1x2x2x2xf32>) -> tensor<2x2x3x3xf32>
 //       CHECK: %[[H:.+]] = graph.conv %[[X]]
 //       CHECK: %[[R:.+]] = graph.relu %[[H]]
-//       CHECK: %[[POOLED:.+]] = graph.reduce_sum %[[DY]] {axes = array<i64: 2, 3>}
-//       CHECK: %[[ARGMAX:.+]] = graph.max_pool_indices %[[R]]
-//       CHECK: %[[FLAT:.+]] = graph.reshape %[[ARGMAX]] : (tensor<1x2x1x1xi64>) -> tensor<2xi64>
-//       CHECK: %[[SEED:.+]] = graph.reshape %[[POOLED]] : (tensor<1x2x1x1xf32>) -> tensor<2xf32>
-//       CHECK: %[[SCATTERED:.+]] = graph.scatter_elements %{{.+}}, %[[FLAT]], %[[SEED]] {reduction = "add"}
-//       CHECK: %[[BACK:.+]] = graph.reshape %[[SCATTERED]] : (tensor<8xf32>) -> tensor<1x2x2x2xf32>
+//       CHECK: %[[M:.+]] = graph.max_pool %[[R]]
+//       CHECK: %[[POOLED:.+]] = graph.reduce_sum %[[DY]] {axes = array<i64: 3>}
+//       CHECK: %[[TAP0:.+]] = graph.slice %[[R]] {axes = array<i64: 2, 3>, ends = array<i64: 2, 1>, starts = array<i64: 0, 0>
+//       CHECK: %[[WINS0:.+]] = graph.equal %[[TAP0]], %[[M]]
+//       CHECK: %[[PART0:.+]] = graph.where %[[WINS0]], %[[POOLED]]
+//       CHECK: %[[PLACED0:.+]] = graph.pad %[[PART0]], %{{.+}} {pads = array<i64: 0, 0, 0, 0, 0, 0, 0, 1>}
+//       CHECK: %[[TAP1:.+]] = graph.slice %[[R]] {axes = array<i64: 2, 3>, ends = array<i64: 2, 2>, starts = array<i64: 0, 1>
+//       CHECK: %[[HOLDS1:.+]] = graph.equal %[[TAP1]], %[[M]]
+//       CHECK: %[[LOST0:.+]] = graph.not %[[WINS0]]
+//       CHECK: %[[WINS1:.+]] = graph.and %[[HOLDS1]], %[[LOST0]]
+//       CHECK: %[[PART1:.+]] = graph.where %[[WINS1]], %[[POOLED]]
+//       CHECK: %[[PLACED1:.+]] = graph.pad %[[PART1]], %{{.+}} {pads = array<i64: 0, 0, 0, 1, 0, 0, 0, 0>}
+//       CHECK: %[[BACK:.+]] = graph.add %[[PLACED0]], %[[PLACED1]]
 //       CHECK: %[[SUM:.+]] = graph.add %[[DY]], %[[BACK]]
 //       CHECK: %[[POSITIVE:.+]] = graph.greater %[[H]]
 //       CHECK: %[[DH:.+]] = graph.where %[[POSITIVE]], %[[SUM]]
@@ -52,8 +60,8 @@ func.func @residual(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
   %h = graph.conv %x, %w {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>}
       : (tensor<1x2x4x4xf32>, tensor<2x2x3x3xf32>) -> tensor<1x2x2x2xf32>
   %r = graph.relu %h : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
-  %m = graph.max_pool %r {kernel_shape = array<i64: 2, 2>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x2x2xf32>) -> tensor<1x2x1x1xf32>
-  %s = graph.add %m, %r : (tensor<1x2x1x1xf32>, tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  %m = graph.max_pool %r {kernel_shape = array<i64: 1, 2>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x1xf32>
+  %s = graph.add %m, %r : (tensor<1x2x2x1xf32>, tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
   return %s : tensor<1x2x2x2xf32>
 }
 
