@@ -247,13 +247,9 @@ LogicalResult quantizeModel(ImportedModel &model, const CompileOptions &options,
                         "weights to quantize; the model stays float";
     return success();
   }
-  FailureOr<std::vector<Sample>> samples =
-      readSamples(context, options.calibrationDir, model.signature);
+  FailureOr<std::vector<Sample>> samples = readModelSamples(model, options.calibrationDir);
   if (failed(samples))
     return failure();
-  for (const Sample &sample : *samples)
-    model.dependencies.insert(model.dependencies.end(), sample.files.begin(),
-                              sample.files.end());
 
   // The instrumented build: the observed tensors as extra results.
   OwningOpRef<ModuleOp> instrumented = model.module->clone();

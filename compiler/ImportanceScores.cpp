@@ -191,13 +191,9 @@ LogicalResult scoreChannelsByGradient(ImportedModel &model, const CompileOptions
   });
   if (convs.empty())
     return success(); // strata-prune-channels says why nothing prunes.
-  FailureOr<std::vector<Sample>> samples =
-      readSamples(context, options.calibrationDir, model.signature);
+  FailureOr<std::vector<Sample>> samples = readModelSamples(model, options.calibrationDir);
   if (failed(samples))
     return failure();
-  for (const Sample &sample : *samples)
-    model.dependencies.insert(model.dependencies.end(), sample.files.begin(),
-                              sample.files.end());
   FailureOr<Loss> loss = chooseLoss(entry, model.signature, *samples, criterion, loc);
   if (failed(loss))
     return failure();

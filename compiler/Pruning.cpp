@@ -99,13 +99,9 @@ LogicalResult recordOutputError(ModuleOp unpruned, ImportedModel &model,
                                 const CompileOptions &options, TimingScope &scope,
                                 Location loc, ModelSignature::Pruning &pruning) {
   MLIRContext *context = model.module->getContext();
-  FailureOr<std::vector<Sample>> samples =
-      readSamples(context, options.calibrationDir, model.signature);
+  FailureOr<std::vector<Sample>> samples = readModelSamples(model, options.calibrationDir);
   if (failed(samples))
     return failure();
-  for (const Sample &sample : *samples)
-    model.dependencies.insert(model.dependencies.end(), sample.files.begin(),
-                              sample.files.end());
   FailureOr<std::string> unprunedLibrary = compileForHost(unpruned, options, scope, loc);
   if (failed(unprunedLibrary))
     return failure();

@@ -127,6 +127,17 @@ FailureOr<std::vector<Sample>> readSamples(MLIRContext *context,
 }
 
 
+FailureOr<std::vector<Sample>> readModelSamples(ImportedModel &model,
+                                                llvm::StringRef directory) {
+  FailureOr<std::vector<Sample>> samples =
+      readSamples(model.module->getContext(), directory, model.signature);
+  if (succeeded(samples))
+    for (const Sample &sample : *samples)
+      model.dependencies.insert(model.dependencies.end(), sample.files.begin(),
+                                sample.files.end());
+  return samples;
+}
+
 llvm::Expected<std::unique_ptr<SampleRunner>> SampleRunner::load(llvm::StringRef library) {
   auto loaded = LoadedModel::load(library, kCalibrationName);
   if (!loaded)

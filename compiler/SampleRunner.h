@@ -51,6 +51,11 @@ mlir::FailureOr<std::vector<Sample>> readSamples(mlir::MLIRContext *context,
                                                  llvm::StringRef directory,
                                                  const ModelSignature &signature);
 
+/// readSamples on `model`'s inputs and outputs, the files recorded as the
+/// model's dependencies (for the depfile).
+mlir::FailureOr<std::vector<Sample>> readModelSamples(ImportedModel &model,
+                                                      llvm::StringRef directory);
+
 /// A compiled model loaded for measurement, with buffers for its outputs
 /// and its arena: it runs one set of inputs at a time.
 class SampleRunner {
