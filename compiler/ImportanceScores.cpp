@@ -12,6 +12,7 @@
 
 #include "compiler/SampleRunner.h"
 #include "dialects/Graph/GraphOps.h"
+#include "passes/EntryAttributes.h"
 #include "passes/Passes.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -220,7 +221,7 @@ LogicalResult scoreChannelsByGradient(ImportedModel &model, const CompileOptions
   if (failed(pm.run(gradientEntry)))
     return failure();
   std::vector<int64_t> gradientOf;
-  for (Attribute node : gradientEntry->getAttrOfType<ArrayAttr>("strata.gradient_nodes")) {
+  for (Attribute node : gradientEntry->getAttrOfType<ArrayAttr>(entry::kGradientNodes)) {
     llvm::StringRef name = cast<StringAttr>(node).getValue();
     int64_t index = -1;
     if (name.consume_front(kScoredPrefix) && name.getAsInteger(10, index))

@@ -11,6 +11,7 @@
 #include "compiler/ImportanceScores.h"
 #include "compiler/SampleRunner.h"
 #include "dialects/Graph/GraphOps.h"
+#include "passes/EntryAttributes.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -185,13 +186,13 @@ LogicalResult pruneModel(ImportedModel &model, const CompileOptions &options,
   pruning.macsAfter = after.macs;
   pruning.weightBytesBefore = before.weightBytes;
   pruning.weightBytesAfter = after.weightBytes;
-  if (auto layers = entry->getAttrOfType<ArrayAttr>("strata.pruned_channels"))
+  if (auto layers = entry->getAttrOfType<ArrayAttr>(strata::entry::kPrunedChannels))
     for (auto layer : layers.getAsRange<DictionaryAttr>())
       pruning.layers.push_back(
           {layer.getAs<StringAttr>("node").str(),
            layer.getAs<IntegerAttr>("channels").getInt(),
            layer.getAs<IntegerAttr>("kept").getInt()});
-  entry->removeAttr("strata.pruned_channels");
+  entry->removeAttr(strata::entry::kPrunedChannels);
   if (unpruned && failed(recordOutputError(*unpruned, model, options, scope, loc, pruning)))
     return failure();
   model.signature.pruning = std::move(pruning);

@@ -612,7 +612,7 @@ LogicalResult Differentiator::run() {
   function.removeResAttrsAttr();
   function->setAttr(strata::entry::kInputNames, ArrayAttr::get(context, inputNames));
   function->setAttr(strata::entry::kOutputNames, ArrayAttr::get(context, outputNames));
-  function->setAttr("strata.gradient_nodes", ArrayAttr::get(context, consumers));
+  function->setAttr(strata::entry::kGradientNodes, ArrayAttr::get(context, consumers));
   return success();
 }
 

@@ -41,6 +41,13 @@ inline constexpr llvm::StringLiteral kConstantsBytes = "strata.constants_bytes";
 /// (hosted CPUs); loop k is dispatchName(entry, k) calling taskName(entry, k).
 inline constexpr llvm::StringLiteral kParallelLoops = "strata.parallel_loops";
 
+/// strata-prune-channels: for each pruned producer its node, channels and
+/// kept channels (ArrayAttr of DictionaryAttr), read by stratac's report.
+inline constexpr llvm::StringLiteral kPrunedChannels = "strata.pruned_channels";
+/// strata-differentiate: the node of each gradient's weight's consumer, in
+/// result order (ArrayAttr of StringAttr).
+inline constexpr llvm::StringLiteral kGradientNodes = "strata.gradient_nodes";
+
 inline std::string taskName(llvm::StringRef entryName, int64_t loop) {
   return (entryName + ".parallel." + llvm::Twine(loop)).str();
 }

@@ -17,6 +17,7 @@
 // inferred again.
 //
 //===----------------------------------------------------------------------===//
+#include "passes/EntryAttributes.h"
 #include "passes/Passes.h"
 
 #include "dialects/Graph/GraphOps.h"
@@ -353,7 +354,7 @@ struct PruneChannelsPass : strata::impl::PruneChannelsBase<PruneChannelsPass> {
       return signalPassFailure();
     }
     inferTypes(function);
-    function->setAttr("strata.pruned_channels", builder.getArrayAttr(report));
+    function->setAttr(strata::entry::kPrunedChannels, builder.getArrayAttr(report));
   }
 
   /// Keeps only `keep` of the group's channels in every op that makes,
