@@ -175,7 +175,9 @@ FailureOr<Loss> chooseLoss(func::FuncOp entry, const ModelSignature &signature,
 } // namespace
 
 LogicalResult scoreChannelsByGradient(ImportedModel &model, const CompileOptions &options,
-                                      llvm::StringRef criterion, TimingScope &timing) {
+                                      const std::vector<Sample> &samples,
+                                      llvm::StringRef floatLibrary, TimingScope &timing) {
+  llvm::StringRef criterion = options.pruneCriterion;
   MLIRContext *context = model.module->getContext();
   Location loc = fileLocation(context, options.modelPath);
   TimingScope scope = enterStage(options, timing, "gradients (" + criterion.str() + ")");
@@ -192,17 +194,8 @@ LogicalResult scoreChannelsByGradient(ImportedModel &model, const CompileOptions
   });
   if (convs.empty())
     return success(); // strata-prune-channels says why nothing prunes.
-  FailureOr<std::vector<Sample>> samples = readModelSamples(model, options.calibrationDir);
-  if (failed(samples))
-    return failure();
-  FailureOr<Loss> loss = chooseLoss(entry, model.signature, *samples, criterion, loc);
+  FailureOr<Loss> loss = chooseLoss(entry, model.signature, samples, criterion, loc);
   if (failed(loss))
-    return failure();
-
-  // The float build, for the outputs the seeds are computed from.
-  OwningOpRef<ModuleOp> forward = model.module->clone();
-  FailureOr<std::string> forwardLibrary = compileForHost(*forward, options, scope, loc);
-  if (failed(forwardLibrary))
     return failure();
 
   // The gradient build: convolutions renamed so that each gradient is
@@ -238,7 +231,7 @@ LogicalResult scoreChannelsByGradient(ImportedModel &model, const CompileOptions
     channels += size_t(conv.channels);
   auto scores = doublesFromChild(
       [&] {
-        return measureScores(*forwardLibrary, *gradientLibrary, *samples, *loss, convs,
+        return measureScores(floatLibrary, *gradientLibrary, samples, *loss, convs,
                              gradientOf, criterion == "taylor");
       },
       channels, "the gradient build");

@@ -14,17 +14,21 @@
 #ifndef STRATA_COMPILER_IMPORTANCESCORES_H
 #define STRATA_COMPILER_IMPORTANCESCORES_H
 
+#include "compiler/SampleRunner.h"
 #include "compiler/Stages.h"
 
 namespace strata {
 
 /// Scores every output channel of `model`'s convolutions with constant
-/// weights by `criterion` ("importance" or "taylor") on the samples of
-/// `options.calibrationDir`, and records each convolution's scores on it
-/// (kChannelScores), where strata-prune-channels reads them.
+/// weights by options.pruneCriterion ("importance" or "taylor") on
+/// `samples`, and records each convolution's scores on it
+/// (kChannelScoresAttr), where strata-prune-channels reads them.
+/// `floatLibrary` is `model` as it is, compiled for the host
+/// (compileForHost): its outputs give the loss's seeds.
 mlir::LogicalResult scoreChannelsByGradient(ImportedModel &model,
                                             const CompileOptions &options,
-                                            llvm::StringRef criterion,
+                                            const std::vector<Sample> &samples,
+                                            llvm::StringRef floatLibrary,
                                             mlir::TimingScope &timing);
 
 } // namespace strata

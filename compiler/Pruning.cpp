@@ -94,29 +94,23 @@ llvm::Expected<std::vector<double>> measureOutputError(llvm::StringRef unprunedL
   return std::vector<double>{signal > 0 ? std::sqrt(noise / signal) : std::sqrt(noise)};
 }
 
-/// Compiles `unpruned` and the pruned `model` for this machine and measures
-/// the output error on the calibration samples into `pruning`.
-LogicalResult recordOutputError(ModuleOp unpruned, ImportedModel &model,
+/// Compiles the pruned `model` for this machine and measures its output
+/// error against `unprunedLibrary` on `samples` into `pruning`.
+LogicalResult recordOutputError(llvm::StringRef unprunedLibrary,
+                                const std::vector<Sample> &samples, ImportedModel &model,
                                 const CompileOptions &options, TimingScope &scope,
                                 Location loc, ModelSignature::Pruning &pruning) {
-  MLIRContext *context = model.module->getContext();
-  FailureOr<std::vector<Sample>> samples = readModelSamples(model, options.calibrationDir);
-  if (failed(samples))
-    return failure();
-  FailureOr<std::string> unprunedLibrary = compileForHost(unpruned, options, scope, loc);
-  if (failed(unprunedLibrary))
-    return failure();
   OwningOpRef<ModuleOp> pruned = model.module->clone();
   FailureOr<std::string> prunedLibrary = compileForHost(*pruned, options, scope, loc);
   if (failed(prunedLibrary))
     return failure();
   auto error = doublesFromChild(
-      [&] { return measureOutputError(*unprunedLibrary, *prunedLibrary, *samples); }, 1,
+      [&] { return measureOutputError(unprunedLibrary, *prunedLibrary, samples); }, 1,
       "the pruning error build");
   if (!error)
     return emitError(loc) << llvm::toString(error.takeError());
   pruning.outputError = error->front();
-  pruning.errorSamples = int64_t(samples->size());
+  pruning.errorSamples = int64_t(samples.size());
   return success();
 }
 
@@ -163,12 +157,28 @@ LogicalResult pruneModel(ImportedModel &model, const CompileOptions &options,
   fold.addNestedPass<func::FuncOp>(createFoldBatchNorm());
   if (failed(fold.run(*model.module)))
     return failure();
-  if (options.pruneCriterion != "magnitude" &&
-      failed(scoreChannelsByGradient(model, options, options.pruneCriterion, scope)))
-    return failure();
-  OwningOpRef<ModuleOp> unpruned;
-  if (!options.calibrationDir.empty())
-    unpruned = model.module->clone();
+  // With calibration samples: read once, and the unpruned model compiled
+  // once for the host, for the gradient criteria and the output error.
+  std::optional<std::vector<Sample>> samples;
+  std::string unprunedLibrary;
+  if (!options.calibrationDir.empty()) {
+    FailureOr<std::vector<Sample>> read = readModelSamples(model, options.calibrationDir);
+    if (failed(read))
+      return failure();
+    samples = std::move(*read);
+    OwningOpRef<ModuleOp> unpruned = model.module->clone();
+    FailureOr<std::string> library = compileForHost(*unpruned, options, scope, loc);
+    if (failed(library))
+      return failure();
+    unprunedLibrary = std::move(*library);
+  }
+  if (options.pruneCriterion != "magnitude") {
+    if (!samples)
+      return emitError(loc) << "--prune-criterion=" << options.pruneCriterion
+                            << " needs calibration samples";
+    if (failed(scoreChannelsByGradient(model, options, *samples, unprunedLibrary, scope)))
+      return failure();
+  }
   PassManager pm(context, ModuleOp::getOperationName());
   PruneChannelsOptions pruneOptions;
   pruneOptions.fraction = spec->fraction;
@@ -193,7 +203,8 @@ LogicalResult pruneModel(ImportedModel &model, const CompileOptions &options,
            layer.getAs<IntegerAttr>("channels").getInt(),
            layer.getAs<IntegerAttr>("kept").getInt()});
   entry->removeAttr(strata::entry::kPrunedChannels);
-  if (unpruned && failed(recordOutputError(*unpruned, model, options, scope, loc, pruning)))
+  if (samples && failed(recordOutputError(unprunedLibrary, *samples, model, options, scope,
+                                          loc, pruning)))
     return failure();
   model.signature.pruning = std::move(pruning);
   return success();
