@@ -246,7 +246,11 @@ FailureOr<ResolvedTarget> resolveTarget(const CompileOptions &options,
   auto target = TargetRegistry::get().lookup(options.target);
   if (!target)
     return emitError(loc) << llvm::toString(target.takeError());
-  auto description = target->describe(options.targetChoices);
+  TargetChoices choices = options.targetChoices;
+  // Gradients sum many terms of both signs, and Winograd's rounding
+  // (about 1e-5 of a convolution's output) grows to 1e-3 of them.
+  choices.winograd = choices.winograd && !options.gradient;
+  auto description = target->describe(choices);
   if (!description)
     return emitError(loc) << llvm::toString(description.takeError());
   if (options.emit == EmitStage::PTX) {

@@ -90,7 +90,7 @@ struct CompileOptions {
   /// (the last two measure gradients on the samples in `calibrationDir`).
   std::string pruneCriterion = "magnitude";
   /// --gradient: compile the model's vector-Jacobian product instead
-  /// (strata-differentiate).
+  /// (strata-differentiate), with no Winograd convolutions.
   bool gradient = false;
 };
 

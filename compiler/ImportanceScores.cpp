@@ -222,7 +222,7 @@ LogicalResult scoreChannelsByGradient(ImportedModel &model, const CompileOptions
     gradientOf.push_back(index);
   }
   FailureOr<std::string> gradientLibrary =
-      compileForHost(*gradient, options, scope, loc, /*winograd=*/false);
+      compileForHost(*gradient, options, scope, loc, /*gradient=*/true);
   if (failed(gradientLibrary))
     return failure();
 

@@ -194,14 +194,14 @@ doublesFromChild(llvm::function_ref<llvm::Expected<std::vector<double>>()> work,
 /// Compiles the graph-level `module` for this machine, as a model named
 /// kCalibrationName, into a shared library's bytes.
 FailureOr<std::string> compileForHost(ModuleOp module, const CompileOptions &options,
-                                      TimingScope &scope, Location loc, bool winograd) {
+                                      TimingScope &scope, Location loc, bool gradient) {
   auto entry = module.lookupSymbol<func::FuncOp>(options.import.entryName);
   FailureOr<ModelSignature> signature = readSignature(entry, kCalibrationName);
   if (failed(signature) || failed(runGraphPasses(module, options, scope)))
     return failure();
   CompileOptions hostOptions;
   hostOptions.emit = EmitStage::Shared;
-  hostOptions.targetChoices.winograd = winograd;
+  hostOptions.gradient = gradient;
   FailureOr<ResolvedTarget> host = resolveTarget(hostOptions, loc);
   if (failed(host))
     return failure();

@@ -90,12 +90,13 @@ doublesFromChild(llvm::function_ref<llvm::Expected<std::vector<double>>()> work,
                  size_t expected, llvm::StringRef what);
 
 /// Compiles the graph-level `module` for this machine, as a model named
-/// kCalibrationName, into a shared library's bytes. Gradient builds pass
-/// `winograd` false (see stratac's --gradient).
+/// kCalibrationName, into a shared library's bytes. `gradient` says the
+/// module is a strata-differentiate gradient, compiled as --gradient
+/// compiles one (resolveTarget).
 mlir::FailureOr<std::string> compileForHost(mlir::ModuleOp module,
                                             const CompileOptions &options,
                                             mlir::TimingScope &scope, mlir::Location loc,
-                                            bool winograd = true);
+                                            bool gradient = false);
 
 } // namespace strata
 

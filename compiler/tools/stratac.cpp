@@ -251,9 +251,7 @@ int main(int argc, char **argv) {
   options.targetChoices.floatABI = floatABI;
   options.targetChoices.gpuBinary = gpuBinary;
   options.targetChoices.gpuLoopsOnHost = gpuLoopsOnHost;
-  // Gradients sum many terms of both signs, and Winograd's rounding
-  // (about 1e-5 of a convolution's output) grows to 1e-3 of them.
-  options.targetChoices.winograd = winograd && !gradient;
+  options.targetChoices.winograd = winograd;
   options.dumpPassPipeline = dumpPassPipeline;
   options.timeStages = timeStages;
   options.name = name;
