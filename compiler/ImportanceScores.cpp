@@ -38,6 +38,15 @@ struct ScoredConv {
   int64_t channels = 0;
 };
 
+/// The float32 filters of `conv` when they are a constant (the
+/// convolutions the criteria score), or null.
+DenseElementsAttr scoredWeight(graph::ConvOp conv) {
+  DenseElementsAttr weight;
+  if (!matchPattern(conv.getWeight(), m_Constant(&weight)) || !weight.getElementType().isF32())
+    return {};
+  return weight;
+}
+
 /// dL/doutput for each output of the last forward run.
 std::vector<std::vector<float>> lossSeeds(const SampleRunner &forward, const Sample &sample,
                                           Loss loss) {
@@ -184,8 +193,8 @@ LogicalResult scoreChannelsByGradient(ImportedModel &model, const CompileOptions
   auto entry = model.module->lookupSymbol<func::FuncOp>(options.import.entryName);
   std::vector<ScoredConv> convs;
   entry.walk([&](graph::ConvOp conv) {
-    DenseElementsAttr weight;
-    if (!matchPattern(conv.getWeight(), m_Constant(&weight)) || !weight.getElementType().isF32())
+    DenseElementsAttr weight = scoredWeight(conv);
+    if (!weight)
       return;
     auto values = weight.getValues<float>();
     ScoredConv scored{conv, std::vector<float>(values.begin(), values.end()),
@@ -204,8 +213,7 @@ LogicalResult scoreChannelsByGradient(ImportedModel &model, const CompileOptions
   auto gradientEntry = gradient->lookupSymbol<func::FuncOp>(options.import.entryName);
   int64_t next = 0;
   gradientEntry.walk([&](graph::ConvOp conv) {
-    DenseElementsAttr weight;
-    if (matchPattern(conv.getWeight(), m_Constant(&weight)) && weight.getElementType().isF32())
+    if (scoredWeight(conv))
       conv->setLoc(NameLoc::get(StringAttr::get(context, kScoredPrefix + Twine(next++)),
                                 conv->getLoc()));
   });

@@ -356,9 +356,7 @@ LogicalResult Differentiator::backpropagate(Operation *op, Value grad) {
     if (needs(lhs))
       accumulate(b, lhs, g.binary<MatMulOp>(grad, g.transpose(rhs, {1, 0})));
     if (needs(rhs)) {
-      int64_t rows = shapeOf(grad).size() ? std::accumulate(l.begin(), l.end() - 1, int64_t(1),
-                                                            std::multiplies<>())
-                                          : 1;
+      int64_t rows = std::accumulate(l.begin(), l.end() - 1, int64_t(1), std::multiplies<>());
       Value lhs2 = g.reshape(lhs, {rows, l.back()});
       Value grad2 = g.reshape(grad, {rows, r[1]});
       accumulate(b, rhs, g.binary<MatMulOp>(g.transpose(lhs2, {1, 0}), grad2));
@@ -525,16 +523,15 @@ LogicalResult Differentiator::run() {
   for (Value argument : body.getArguments())
     varied.insert(argument);
   for (Operation &op : body.without_terminator()) {
-    if (llvm::any_of(op.getOperands(), [&](Value v) { return varied.contains(v); }))
-      varied.insert(op.result_begin(), op.result_end());
+    if (llvm::none_of(op.getOperands(), [&](Value v) { return varied.contains(v); }))
+      continue;
+    varied.insert(op.result_begin(), op.result_end());
     auto addWeight = [&](Value v) {
       DenseElementsAttr attr;
       if (matchPattern(v, m_Constant(&attr)) && attr.getElementType().isF32() &&
           weightSet.insert(v).second)
         weights.push_back({v, &op});
     };
-    if (!llvm::any_of(op.getOperands(), [&](Value v) { return varied.contains(v); }))
-      continue;
     if (auto conv = dyn_cast<ConvOp>(op))
       addWeight(conv.getWeight());
     else if (auto gemm = dyn_cast<GemmOp>(op))

@@ -166,7 +166,8 @@ cl::list<std::string> quantExclude(
 cl::opt<std::string> prune(
     "prune",
     cl::desc("Remove a fraction S of the convolutions' output channels, the "
-             "lowest L2 norms, with every op reading them: channels:S"),
+             "lowest-scoring (--prune-criterion), with every op reading them: "
+             "channels:S"),
     cl::value_desc("channels:S"), cl::cat(category));
 cl::opt<std::string> pruneCriterion(
     "prune-criterion",
