@@ -52,7 +52,17 @@ bool isInt8ToInt32(linalg::LinalgOp op) {
          elementType(op.getDpsInits()[0]).isInteger(32);
 }
 
-bool isInt8Convolution(linalg::Conv2DNhwcHwcfOp op) { return isInt8ToInt32(op); }
+/// The ops of type OpT in `function` on tensors that multiply int8 into
+/// int32: the convolutions whose filters are packed for the kernels.
+template <typename OpT>
+SmallVector<OpT> int8Ops(func::FuncOp function) {
+  SmallVector<OpT> ops;
+  function.walk([&](OpT op) {
+    if (op.hasPureTensorSemantics() && isInt8ToInt32(op))
+      ops.push_back(op);
+  });
+  return ops;
+}
 
 /// Whether `op`'s image, filter and output have static shapes.
 bool hasStaticOperands(linalg::LinalgOp op) {
@@ -116,10 +126,6 @@ SmallVector<OpFoldResult> sliceOffsets(RewriterBase &rewriter, Location loc,
   return offsets;
 }
 
-bool isInt8DepthwiseConvolution(linalg::DepthwiseConv2DNhwcHwcOp op) {
-  return isInt8ToInt32(op);
-}
-
 } // namespace
 
 std::optional<std::optional<DotProduct>> parseDotProduct(llvm::StringRef name) {
@@ -177,12 +183,7 @@ void convertInt8MatmulsToConvolutions(RewriterBase &rewriter, func::FuncOp funct
 void packInt8ConvolutionFilters(
     RewriterBase &rewriter, func::FuncOp function, DotProduct kind,
     llvm::function_ref<int64_t(linalg::Conv2DNhwcHwcfOp)> outputBlock) {
-  SmallVector<linalg::Conv2DNhwcHwcfOp> convs;
-  function.walk([&](linalg::Conv2DNhwcHwcfOp op) {
-    if (op.hasPureTensorSemantics() && isInt8Convolution(op))
-      convs.push_back(op);
-  });
-  for (linalg::Conv2DNhwcHwcfOp conv : convs) {
+  for (linalg::Conv2DNhwcHwcfOp conv : int8Ops<linalg::Conv2DNhwcHwcfOp>(function)) {
     DenseIntElementsAttr filter;
     if (!matchPattern(conv.getInputs()[1], m_Constant(&filter)))
       continue;
@@ -398,7 +399,7 @@ private:
 
 LogicalResult emitInt8DotTile(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp tile,
                               DotProduct kind, int64_t lanes) {
-  if (!tile.hasPureTensorSemantics() || !isInt8Convolution(tile))
+  if (!tile.hasPureTensorSemantics() || !isInt8ToInt32(tile))
     return failure();
   Value input = tile.getInputs()[0], filter = tile.getInputs()[1],
         output = tile.getOutputs()[0];
@@ -535,12 +536,8 @@ LogicalResult emitInt8DotTile(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp t
 }
 
 void packInt8DepthwiseFilters(RewriterBase &rewriter, func::FuncOp function) {
-  SmallVector<linalg::DepthwiseConv2DNhwcHwcOp> convs;
-  function.walk([&](linalg::DepthwiseConv2DNhwcHwcOp op) {
-    if (op.hasPureTensorSemantics() && isInt8DepthwiseConvolution(op))
-      convs.push_back(op);
-  });
-  for (linalg::DepthwiseConv2DNhwcHwcOp conv : convs) {
+  for (linalg::DepthwiseConv2DNhwcHwcOp conv :
+       int8Ops<linalg::DepthwiseConv2DNhwcHwcOp>(function)) {
     DenseIntElementsAttr filter;
     if (!matchPattern(conv.getInputs()[1], m_Constant(&filter)) ||
         !cast<ShapedType>(filter.getType()).hasStaticShape())
@@ -583,7 +580,7 @@ bool isPackedForDepthwiseKernel(linalg::DepthwiseConv2DNhwcHwcOp conv) {
 LogicalResult emitInt8DepthwiseTile(RewriterBase &rewriter,
                                     linalg::DepthwiseConv2DNhwcHwcOp tile,
                                     int64_t lanes) {
-  if (!tile.hasPureTensorSemantics() || !isInt8DepthwiseConvolution(tile) ||
+  if (!tile.hasPureTensorSemantics() || !isInt8ToInt32(tile) ||
       (lanes != 8 && lanes != 16))
     return failure();
   Value input = tile.getInputs()[0], filter = tile.getInputs()[1],
